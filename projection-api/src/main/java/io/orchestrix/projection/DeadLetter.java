@@ -1,0 +1,59 @@
+package io.orchestrix.projection;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * An event a projection could not apply, kept in the projection's store with its error so that it can
+ * be inspected, retried or discarded. Immutable. A dead letter is identified by its projection id and
+ * position.
+ *
+ * @param projectionId the projection that failed
+ * @param position the event's position
+ * @param eventId the event's id
+ * @param streamId the event's stream
+ * @param eventType the payload's class name
+ * @param envelopeJson the whole envelope (metadata, payload and its type) as JSON, enough to retry it
+ * @param handler the name of the handler that failed
+ * @param errorType the class name of the handler's exception
+ * @param errorMessage the exception's message, empty if it had none
+ * @param stackTrace the exception's stack trace
+ * @param attempts how many times the event was attempted
+ * @param firstFailureAt when it first failed
+ * @param lastFailureAt when it last failed
+ */
+public record DeadLetter(
+    String projectionId,
+    long position,
+    String eventId,
+    String streamId,
+    String eventType,
+    String envelopeJson,
+    String handler,
+    String errorType,
+    String errorMessage,
+    String stackTrace,
+    int attempts,
+    Instant firstFailureAt,
+    Instant lastFailureAt) {
+
+  public DeadLetter {
+    Objects.requireNonNull(projectionId, "projectionId");
+    Objects.requireNonNull(eventId, "eventId");
+    Objects.requireNonNull(streamId, "streamId");
+    Objects.requireNonNull(eventType, "eventType");
+    Objects.requireNonNull(envelopeJson, "envelopeJson");
+    Objects.requireNonNull(handler, "handler");
+    Objects.requireNonNull(errorType, "errorType");
+    Objects.requireNonNull(errorMessage, "errorMessage");
+    Objects.requireNonNull(stackTrace, "stackTrace");
+    Objects.requireNonNull(firstFailureAt, "firstFailureAt");
+    Objects.requireNonNull(lastFailureAt, "lastFailureAt");
+    if (position < 1) {
+      throw new IllegalArgumentException("position must be at least 1 but was " + position);
+    }
+    if (attempts < 1) {
+      throw new IllegalArgumentException("attempts must be at least 1 but was " + attempts);
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package io.orchestrix.projection;
+
+/**
+ * What a handler may use while it applies one event: the envelope and the read models of the batch.
+ *
+ * <p>Reads through {@link #readModel} see the committed read model plus every change made earlier in
+ * the same batch; writes become visible to others only when the batch commits, together with the new
+ * checkpoint. Valid only during the handler call (or until an async handler's stage completes). Not
+ * thread-safe: use it from one thread at a time.
+ */
+public interface HandlerContext {
+
+  /** The id of the projection applying the event. */
+  String projectionId();
+
+  /** The envelope of the event being applied. */
+  EventEnvelope<?> envelope();
+
+  /**
+   * The repository of a read model declared on the engine, bound to this batch.
+   *
+   * @throws IllegalArgumentException if the read model was not declared when the engine was built
+   * @throws IllegalStateException if the handler call is over
+   */
+  <T> ReadModelRepository<T> readModel(ReadModel<T> readModel);
+}

@@ -1,0 +1,15 @@
+package io.orchestrix.projection;
+
+/**
+ * Another writer got there first: the stored checkpoint is no longer the one this writer started
+ * from, or another writer has taken ownership of the projection. The commit was refused and nothing
+ * was written. The engine reloads its state before its next batch.
+ */
+public abstract class ProjectionConflictException extends ProjectionException {
+
+  private static final long serialVersionUID = 1L;
+
+  protected ProjectionConflictException(String message, String projectionId, long position) {
+    super(message, projectionId, null, position, null);
+  }
+}

@@ -1,0 +1,105 @@
+package io.orchestrix.projection;
+
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+
+/**
+ * Applies an ordered stream of events to read models, the seed's {@code ProjectionEngine}.
+ *
+ * <h2>Delivery guarantee</h2>
+ * Exactly-once effect: each batch's read-model changes, dead letters and new checkpoint are committed
+ * together, atomically, by the store; an event at or below the checkpoint is skipped. After a crash at
+ * any point, processing the stream again from the stored checkpoint gives the same read model as an
+ * uninterrupted run. Handlers themselves may run more than once for an event whose batch did not
+ * commit, so effects outside the read models (sending mail, printing) are at-least-once.
+ *
+ * <h2>Threading</h2>
+ * All processing of one engine is serialised: {@code handleEvent}, {@code processEvents},
+ * {@code replay} and {@code reset} called from many threads run one at a time, in the order they
+ * acquire the engine's lock. Registration is thread-safe and takes effect from the next batch.
+ * Queries through {@link #readModel} may run concurrently with processing and see committed data.
+ *
+ * <h2>Errors</h2>
+ * A handler failure raises {@link HandlerFailedException}; what was applied before the failing event
+ * is committed, the failing event's own changes are not, and the projection becomes unhealthy and
+ * stopped at that event (with the default error policy). Processing resumes when the failed event is
+ * processed again successfully, or after {@link #reset()} / {@link #replay}. Invalid input raises
+ * {@link InvalidEventException} and changes nothing.
+ */
+public interface ProjectionEngine {
+
+  /** This projection's id. */
+  String projectionId();
+
+  /**
+   * Registers a synchronous handler that takes only the event. Handlers for a type run in
+   * registration order; a handler registered for type {@code T} receives every payload that is an
+   * instance of {@code T} (the exact class, a subclass, or an implementation of an interface).
+   *
+   * @return this engine
+   */
+  <E> ProjectionEngine on(Class<E> eventType, EventConsumer<? super E> handler);
+
+  /** Registers a synchronous handler that also takes the {@link HandlerContext}. */
+  <E> ProjectionEngine on(Class<E> eventType, EventHandler<? super E> handler);
+
+  /** Registers an asynchronous handler; the engine awaits its stage before the next handler. */
+  <E> ProjectionEngine onAsync(Class<E> eventType, AsyncEventHandler<? super E> handler);
+
+  /**
+   * Registers every {@link Handles}-annotated method of a projection object.
+   *
+   * @throws IllegalArgumentException if the object has no such method, or one has an unusable
+   *     signature (the message names the method and what is wrong)
+   */
+  ProjectionEngine register(Object projection);
+
+  /** Processes one event as a batch of one. */
+  BatchResult handleEvent(EventEnvelope<?> event);
+
+  /**
+   * Processes a batch of events in order, committing once at its end.
+   *
+   * @throws InvalidEventException if the batch holds null or its positions do not strictly increase;
+   *     nothing is applied
+   * @throws ProjectionStoppedException if the projection is stopped at a failed event that the batch
+   *     does not start with
+   * @throws HandlerFailedException if a handler fails; the events before it are committed
+   * @throws ProjectionConflictException if another writer moved the checkpoint or took the projection
+   * @throws StoreException if the store fails; nothing of this batch is committed
+   */
+  BatchResult processEvents(List<? extends EventEnvelope<?>> events);
+
+  /** {@link #processEvents} on the given executor. */
+  CompletionStage<BatchResult> processEventsAsync(
+      List<? extends EventEnvelope<?>> events, Executor executor);
+
+  /**
+   * Rebuilds the projection: resets it (see {@link #reset()}) and processes the events in batches of
+   * the configured size. The events are read lazily, so any number may be replayed in bounded memory.
+   */
+  BatchResult replay(Iterable<? extends EventEnvelope<?>> events);
+
+  /**
+   * Atomically deletes every document of this projection's read models, its dead letters and its
+   * checkpoint, and makes it healthy again. Other projections are untouched.
+   */
+  void reset();
+
+  /** Whether the projection is healthy (not stopped at a failed event). */
+  boolean isHealthy();
+
+  /** The projection's current state, loaded from the store on first use. */
+  ProjectionState state();
+
+  /**
+   * Committed-data queries over a read model declared on this engine.
+   *
+   * @throws IllegalArgumentException if the read model was not declared on this engine
+   */
+  <T> ReadModelView<T> readModel(ReadModel<T> readModel);
+
+  /** The dead letters of this projection, oldest position first. */
+  List<DeadLetter> deadLetters();
+}

@@ -1,0 +1,21 @@
+package io.orchestrix.projection;
+
+/**
+ * The projection is stopped, unhealthy, at a failed event and the batch does not start with that
+ * event. Applying later events would skip it silently, so nothing was applied. Resend the failed event
+ * (after fixing its handler), or {@link ProjectionEngine#reset()} / {@link ProjectionEngine#replay}.
+ */
+public final class ProjectionStoppedException extends ProjectionException {
+
+  private static final long serialVersionUID = 1L;
+
+  public ProjectionStoppedException(
+      String projectionId, long failedPosition, String firstEventId, long firstPosition,
+      String lastError) {
+    super("projection '" + projectionId + "' is stopped at the failed event at position "
+            + failedPosition + " (" + lastError + "); the batch starts at position " + firstPosition
+            + " (event " + firstEventId + "); resend the failed event, or reset or replay the"
+            + " projection",
+        projectionId, firstEventId, firstPosition, null);
+  }
+}

@@ -1,0 +1,129 @@
+package io.orchestrix.projection;
+
+import io.orchestrix.projection.spi.ProjectionStore;
+import io.orchestrix.projection.spi.ProjectionStoreProvider;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Opens a store by URI through the {@link ProjectionStoreProvider}s on the class path, found with
+ * {@link ServiceLoader} by the URI's scheme: {@code memory:}, {@code jdbc:postgresql://...},
+ * {@code jdbc:h2:...}, {@code jdbc:mariadb://...}, {@code redis://...}, {@code mongodb://...}.
+ *
+ * <p>A jar on the class path only adds schemes; it never changes which provider opens a URI whose
+ * scheme another jar claims, because two providers for one scheme are an error. Thread-safe.
+ */
+public final class ProjectionStores {
+
+  private static final Pattern PASSWORD_IN_USERINFO = Pattern.compile("(//[^/:@]*:)([^@/]*)(@)");
+  private static final Pattern PASSWORD_PARAMETER =
+      Pattern.compile("((?:password|pwd|pass)=)([^&;]*)", Pattern.CASE_INSENSITIVE);
+
+  private ProjectionStores() {}
+
+  /** Opens the store a URI names, with no extra properties. */
+  public static ProjectionStore open(String uri) {
+    return open(uri, Map.of());
+  }
+
+  /**
+   * Opens the store a URI names.
+   *
+   * @throws StoreConfigurationException if the URI has no scheme, no provider claims its scheme (the
+   *     message lists the schemes available), or two providers claim it (the message names both)
+   * @throws StoreException if the provider cannot open the store
+   */
+  public static ProjectionStore open(String uri, Map<String, String> properties) {
+    Objects.requireNonNull(uri, "uri must not be null");
+    Objects.requireNonNull(properties, "properties must not be null");
+    String scheme = schemeOf(uri);
+    return providerFor(scheme, uri).open(uri, Map.copyOf(properties));
+  }
+
+  /** The schemes the providers on the class path open, each with its provider's class name. */
+  public static Map<String, String> availableSchemes() {
+    Map<String, String> schemes = new TreeMap<>();
+    for (ProjectionStoreProvider provider : providers()) {
+      for (String scheme : provider.schemes()) {
+        schemes.merge(scheme, provider.getClass().getName(), (a, b) -> a + ", " + b);
+      }
+    }
+    return schemes;
+  }
+
+  /**
+   * The URI with any password replaced by {@code ****}, for messages and logs: the user-info password
+   * ({@code //user:secret@host}) and {@code password=}/{@code pwd=} parameters.
+   */
+  public static String redact(String uri) {
+    String redacted = PASSWORD_IN_USERINFO.matcher(uri).replaceAll("$1****$3");
+    return PASSWORD_PARAMETER.matcher(redacted).replaceAll("$1****");
+  }
+
+  /**
+   * The scheme of a store URI, lower case; for {@code jdbc:} URLs it includes the sub-protocol.
+   *
+   * @throws StoreConfigurationException if the URI has none
+   */
+  public static String schemeOf(String uri) {
+    int colon = uri.indexOf(':');
+    if (colon <= 0) {
+      throw new StoreConfigurationException(
+          "store URI '" + redact(uri) + "' has no scheme; expected one of "
+              + availableSchemes().keySet() + ", for example memory: or jdbc:postgresql://host/db",
+          null);
+    }
+    String scheme = uri.substring(0, colon).toLowerCase(Locale.ROOT);
+    if (scheme.equals("jdbc")) {
+      int next = uri.indexOf(':', colon + 1);
+      if (next <= colon + 1) {
+        throw new StoreConfigurationException(
+            "JDBC URL '" + redact(uri) + "' has no sub-protocol, for example jdbc:postgresql://host/db",
+            null);
+      }
+      scheme = uri.substring(0, next).toLowerCase(Locale.ROOT);
+    }
+    for (int i = 0; i < scheme.length(); i++) {
+      char c = scheme.charAt(i);
+      if (!(Character.isLetterOrDigit(c) || c == '+' || c == '-' || c == '.' || c == ':')) {
+        throw new StoreConfigurationException(
+            "store URI '" + redact(uri) + "' has a malformed scheme '" + scheme + "'", null);
+      }
+    }
+    return scheme;
+  }
+
+  private static ProjectionStoreProvider providerFor(String scheme, String uri) {
+    ProjectionStoreProvider found = null;
+    for (ProjectionStoreProvider provider : providers()) {
+      if (provider.schemes().contains(scheme)) {
+        if (found != null) {
+          throw new StoreConfigurationException(
+              "two store providers claim the scheme '" + scheme + "': "
+                  + found.getClass().getName() + " and " + provider.getClass().getName()
+                  + "; remove one of their jars from the class path",
+              null);
+        }
+        found = provider;
+      }
+    }
+    if (found == null) {
+      throw new StoreConfigurationException(
+          "no store provider on the class path opens '" + scheme + "' (URI '" + redact(uri)
+              + "'); available schemes: " + availableSchemes().keySet()
+              + "; add the store module (store-jdbc, store-redis, store-mongo) as a dependency",
+          null);
+    }
+    return found;
+  }
+
+  private static Iterable<ProjectionStoreProvider> providers() {
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    return ServiceLoader.load(ProjectionStoreProvider.class,
+        loader != null ? loader : ProjectionStores.class.getClassLoader());
+  }
+}

@@ -1,0 +1,146 @@
+package io.orchestrix.projection;
+
+import io.orchestrix.projection.spi.ReadModelSchema;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Declares a read-model type: its name in the store, its Java class, how to get a document's id and
+ * which fields are indexed for queries. Declared up front so that every store can build a real index
+ * (a column, a MongoDB index, a Redis set).
+ *
+ * <p>Immutable and thread-safe. Build one with {@link #builder(String, Class)}:
+ *
+ * <pre>{@code
+ * static final ReadModel<OrderSummary> ORDERS = ReadModel.builder("order_summary", OrderSummary.class)
+ *     .id(OrderSummary::orderId)
+ *     .index("status", o -> o.status().name())
+ *     .index("customer_id", OrderSummary::customerId)
+ *     .build();
+ * }</pre>
+ *
+ * <p>An index function may return null: the document is then not found under that index.
+ *
+ * @param <T> the document type, serialised as JSON by the engine's codec
+ */
+public final class ReadModel<T> {
+
+  private final String name;
+  private final Class<T> type;
+  private final Function<? super T, String> idFunction;
+  private final Map<String, Function<? super T, @Nullable String>> indexes;
+  private final ReadModelSchema schema;
+
+  private ReadModel(Builder<T> builder) {
+    this.name = builder.name;
+    this.type = builder.type;
+    this.idFunction = Objects.requireNonNull(builder.idFunction,
+        () -> "read model '" + builder.name + "' needs an id function: call id(...)");
+    this.indexes = Collections.unmodifiableMap(new LinkedHashMap<>(builder.indexes));
+    this.schema = new ReadModelSchema(name, List.copyOf(indexes.keySet()));
+  }
+
+  /** Starts a read-model declaration. */
+  public static <T> Builder<T> builder(String name, Class<T> type) {
+    return new Builder<>(name, type);
+  }
+
+  /** The read model's name in the store. */
+  public String name() {
+    return name;
+  }
+
+  /** The document class. */
+  public Class<T> type() {
+    return type;
+  }
+
+  /** The names of the indexed fields, in declaration order. */
+  public List<String> indexNames() {
+    return schema.indexes();
+  }
+
+  /** What a store needs to know to hold this read model. */
+  public ReadModelSchema schema() {
+    return schema;
+  }
+
+  /**
+   * The id of a document.
+   *
+   * @throws IllegalArgumentException if the id function returns null or an empty id
+   */
+  public String idOf(T document) {
+    String id = idFunction.apply(document);
+    if (id == null || id.isEmpty()) {
+      throw new IllegalArgumentException(
+          "read model '" + name + "': the id function returned " + (id == null ? "null" : "''")
+              + " for " + document);
+    }
+    return id;
+  }
+
+  /** The value of each index for a document; indexes whose function returns null are left out. */
+  public Map<String, String> indexValuesOf(T document) {
+    if (indexes.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, String> values = new LinkedHashMap<>(indexes.size() * 2);
+    indexes.forEach((index, fn) -> {
+      String value = fn.apply(document);
+      if (value != null) {
+        values.put(index, value);
+      }
+    });
+    return values;
+  }
+
+  @Override
+  public String toString() {
+    return "ReadModel[" + name + ", " + type.getName() + ", indexes=" + indexes.keySet() + "]";
+  }
+
+  /**
+   * Builds a {@link ReadModel}. Not thread-safe. Each setter checks its argument at once and throws
+   * {@link IllegalArgumentException} naming the setting and the rejected value.
+   */
+  public static final class Builder<T> {
+    private final String name;
+    private final Class<T> type;
+    private @Nullable Function<? super T, String> idFunction;
+    private final Map<String, Function<? super T, @Nullable String>> indexes = new LinkedHashMap<>();
+
+    private Builder(String name, Class<T> type) {
+      this.name = ProjectionIds.requireValidName(name, "read-model name");
+      this.type = Objects.requireNonNull(type, "type must not be null");
+    }
+
+    /** How to get a document's id. Required. */
+    public Builder<T> id(Function<? super T, String> idFunction) {
+      this.idFunction = Objects.requireNonNull(idFunction, "id function must not be null");
+      return this;
+    }
+
+    /** Declares an indexed field, queryable with {@link ReadModelView#findBy(String, String)}. */
+    public Builder<T> index(String indexName, Function<? super T, @Nullable String> valueFunction) {
+      ProjectionIds.requireValidName(indexName, "index name");
+      Objects.requireNonNull(valueFunction, "index function must not be null");
+      if (indexes.containsKey(indexName)) {
+        throw new IllegalArgumentException(
+            "index '" + indexName + "' is declared twice on read model '" + name + "'");
+      }
+      indexes.put(indexName, valueFunction);
+      return this;
+    }
+
+    /** The immutable declaration. */
+    public ReadModel<T> build() {
+      return new ReadModel<>(this);
+    }
+  }
+}

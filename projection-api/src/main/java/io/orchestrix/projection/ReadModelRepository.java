@@ -1,0 +1,25 @@
+package io.orchestrix.projection;
+
+/**
+ * A read model as a handler sees it: queries plus writes that commit with the batch.
+ *
+ * <p>Obtained from {@link HandlerContext#readModel}. Writes are buffered in the batch's unit of work
+ * and committed atomically with the checkpoint; if the event fails, its writes are rolled back. Each
+ * document is serialised when it is saved, so changing the object afterwards changes nothing stored.
+ * Not thread-safe.
+ *
+ * @param <T> the document type
+ */
+public interface ReadModelRepository<T> extends ReadModelView<T> {
+
+  /**
+   * Inserts or replaces the document with the id given by the read model's id function.
+   *
+   * @throws SerializationException if the document cannot be serialised; nothing is written
+   * @throws IllegalArgumentException if its id is null or empty
+   */
+  void save(T document);
+
+  /** Deletes the document with this id; nothing happens if there is none. */
+  void deleteById(String id);
+}

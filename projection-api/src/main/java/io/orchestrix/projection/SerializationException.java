@@ -1,0 +1,16 @@
+package io.orchestrix.projection;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A document or event could not be turned into JSON, or JSON could not be turned back into its type.
+ * Nothing was written.
+ */
+public final class SerializationException extends ProjectionException {
+
+  private static final long serialVersionUID = 1L;
+
+  public SerializationException(String message, @Nullable Throwable cause) {
+    super(message, null, null, 0, cause);
+  }
+}
