@@ -4,18 +4,25 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A read-model document as a store holds it: id, JSON text and the value of each indexed field
- * (computed by the engine, so a store never parses JSON to index it). Immutable.
+ * A read-model document as a store holds it: id, JSON text, the value of each indexed field (computed
+ * by the engine, so a store never parses JSON to index it) and the position of the last event that
+ * changed it. Immutable.
  *
  * <p>Ids are any non-empty string of at most {@link #MAX_ID_LENGTH} characters; a store must escape
  * whatever its keys need. An index whose value is absent from {@code indexValues} is null for this
  * document and it is not found under that index.
  *
+ * <p>{@code position} lets a store without multi-document transactions keep invariant 1 (exactly-once
+ * effect): if a commit was cut short after some documents were written, the engine, processing the
+ * events again, ignores writes to a document from events at or below the document's stored position,
+ * because their effect is already in it. A store that commits atomically may store it or return 0.
+ *
  * @param id the document's id
  * @param json the document as a JSON object
  * @param indexValues index name to value
+ * @param position the position of the last event that changed the document, 0 if unknown
  */
-public record StoredDocument(String id, String json, Map<String, String> indexValues) {
+public record StoredDocument(String id, String json, Map<String, String> indexValues, long position) {
 
   /** Longest id accepted. */
   public static final int MAX_ID_LENGTH = 512;
@@ -25,6 +32,14 @@ public record StoredDocument(String id, String json, Map<String, String> indexVa
     Objects.requireNonNull(json, "json must not be null");
     requireValidId(id);
     indexValues = Map.copyOf(indexValues);
+    if (position < 0) {
+      throw new IllegalArgumentException("position must not be negative but was " + position);
+    }
+  }
+
+  /** A document with no known position. */
+  public StoredDocument(String id, String json, Map<String, String> indexValues) {
+    this(id, json, indexValues, 0);
   }
 
   /**
