@@ -1,0 +1,18 @@
+package io.orchestrix.projection;
+
+/**
+ * The thread processing a batch was interrupted while it waited for an asynchronous handler. Nothing of
+ * the batch was committed and the projection's health is unchanged; the thread's interrupt flag is set
+ * again.
+ */
+public final class ProcessingInterruptedException extends ProjectionException {
+
+  private static final long serialVersionUID = 1L;
+
+  public ProcessingInterruptedException(
+      String projectionId, String eventId, long position, InterruptedException cause) {
+    super("projection '" + projectionId + "' was interrupted while applying event " + eventId
+            + " at position " + position + "; nothing of the batch was committed",
+        projectionId, eventId, position, cause);
+  }
+}

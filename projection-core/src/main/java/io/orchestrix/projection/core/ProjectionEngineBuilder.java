@@ -1,0 +1,162 @@
+package io.orchestrix.projection.core;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.orchestrix.projection.ErrorPolicy;
+import io.orchestrix.projection.EventEnvelope;
+import io.orchestrix.projection.ProjectionEngine;
+import io.orchestrix.projection.ProjectionIds;
+import io.orchestrix.projection.ReadModel;
+import io.orchestrix.projection.core.internal.DefaultProjectionEngine;
+import io.orchestrix.projection.core.internal.EngineConfig;
+import io.orchestrix.projection.spi.DocumentCodec;
+import io.orchestrix.projection.spi.ProjectionStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Builds a {@link ProjectionEngine}. Not thread-safe; the engine it builds is. Every setter checks its
+ * argument at once and throws {@link IllegalArgumentException} (or {@link NullPointerException} for
+ * null) naming the setting and the rejected value.
+ *
+ * <pre>{@code
+ * ProjectionEngine engine = Projections.engine("order-summary")
+ *     .store(new InMemoryProjectionStateStore())
+ *     .readModel(ORDERS)
+ *     .build();
+ * }</pre>
+ */
+public final class ProjectionEngineBuilder {
+
+  /** Default number of events per batch in {@link ProjectionEngine#replay}. */
+  public static final int DEFAULT_BATCH_SIZE = 1_000;
+  /** Default time an asynchronous handler may take. */
+  public static final Duration DEFAULT_HANDLER_TIMEOUT = Duration.ofSeconds(30);
+  /** Default number of documents per read model kept in the writer's cache. */
+  public static final int DEFAULT_CACHE_SIZE = 100_000;
+
+  private final String projectionId;
+  private @Nullable ProjectionStore store;
+  private final List<ReadModel<?>> readModels = new ArrayList<>();
+  private final Map<ReadModel<?>, Function<EventEnvelope<?>, @Nullable String>> prefetch =
+      new LinkedHashMap<>();
+  private DocumentCodec codec = JacksonDocumentCodec.create();
+  private Clock clock = Clock.systemUTC();
+  private @Nullable MeterRegistry meterRegistry;
+  private Duration handlerTimeout = DEFAULT_HANDLER_TIMEOUT;
+  private int batchSize = DEFAULT_BATCH_SIZE;
+  private int cacheSize = DEFAULT_CACHE_SIZE;
+  private ErrorPolicy errorPolicy = ErrorPolicy.STOP;
+
+  ProjectionEngineBuilder(String projectionId) {
+    this.projectionId = ProjectionIds.requireValid(
+        Objects.requireNonNull(projectionId, "projectionId must not be null"));
+  }
+
+  /** Where state and read models live. Default: a new {@link InMemoryProjectionStateStore}. */
+  public ProjectionEngineBuilder store(ProjectionStore store) {
+    this.store = Objects.requireNonNull(store, "store must not be null");
+    return this;
+  }
+
+  /** Declares a read model this projection writes; its storage is prepared when the engine is built. */
+  public ProjectionEngineBuilder readModel(ReadModel<?> readModel) {
+    Objects.requireNonNull(readModel, "readModel must not be null");
+    if (readModels.stream().anyMatch(r -> r.name().equals(readModel.name()))) {
+      throw new IllegalArgumentException("readModel: '" + readModel.name() + "' is declared twice");
+    }
+    readModels.add(readModel);
+    return this;
+  }
+
+  /**
+   * Declares which document of a read model each event will touch, so that a batch loads every such
+   * document missing from the cache in one round trip before its handlers run (instead of one read
+   * per document). The function may return null for events that touch none. Optional: without it the
+   * engine reads documents when handlers ask for them.
+   */
+  public <T> ProjectionEngineBuilder prefetch(
+      ReadModel<T> readModel, Function<EventEnvelope<?>, @Nullable String> documentIdOfEvent) {
+    Objects.requireNonNull(readModel, "readModel must not be null");
+    Objects.requireNonNull(documentIdOfEvent, "documentIdOfEvent must not be null");
+    prefetch.put(readModel, documentIdOfEvent);
+    return this;
+  }
+
+  /** How documents and dead-lettered events become JSON. Default: {@link JacksonDocumentCodec}. */
+  public ProjectionEngineBuilder codec(DocumentCodec codec) {
+    this.codec = Objects.requireNonNull(codec, "codec must not be null");
+    return this;
+  }
+
+  /** The clock for timestamps in state and dead letters. Default: the UTC system clock. */
+  public ProjectionEngineBuilder clock(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock must not be null");
+    return this;
+  }
+
+  /** Where to record metrics (see {@link MetricNames}). Default: none, nothing is recorded. */
+  public ProjectionEngineBuilder meterRegistry(MeterRegistry meterRegistry) {
+    this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry must not be null");
+    return this;
+  }
+
+  /** How long an asynchronous handler's stage may take. Default {@value}: 30 seconds. */
+  public ProjectionEngineBuilder handlerTimeout(Duration handlerTimeout) {
+    Objects.requireNonNull(handlerTimeout, "handlerTimeout must not be null");
+    if (handlerTimeout.isNegative() || handlerTimeout.isZero()) {
+      throw new IllegalArgumentException("handlerTimeout must be positive but was " + handlerTimeout);
+    }
+    this.handlerTimeout = handlerTimeout;
+    return this;
+  }
+
+  /** Events per batch in {@link ProjectionEngine#replay}. Default 1,000. */
+  public ProjectionEngineBuilder batchSize(int batchSize) {
+    if (batchSize < 1 || batchSize > 100_000) {
+      throw new IllegalArgumentException("batchSize must be 1 to 100000 but was " + batchSize);
+    }
+    this.batchSize = batchSize;
+    return this;
+  }
+
+  /** Documents per read model the writer keeps cached; 0 turns the cache off. Default 100,000. */
+  public ProjectionEngineBuilder cacheSize(int cacheSize) {
+    if (cacheSize < 0) {
+      throw new IllegalArgumentException("cacheSize must not be negative but was " + cacheSize);
+    }
+    this.cacheSize = cacheSize;
+    return this;
+  }
+
+  /** What to do when a handler fails. Default {@link ErrorPolicy#STOP}. */
+  public ProjectionEngineBuilder errorPolicy(ErrorPolicy errorPolicy) {
+    this.errorPolicy = Objects.requireNonNull(errorPolicy, "errorPolicy must not be null");
+    return this;
+  }
+
+  /**
+   * The engine. Prepares the storage of every declared read model in the store.
+   *
+   * @throws IllegalArgumentException if a prefetch names an undeclared read model
+   * @throws io.orchestrix.projection.StoreException if the store cannot prepare a read model
+   */
+  public ProjectionEngine build() {
+    for (ReadModel<?> readModel : prefetch.keySet()) {
+      if (!readModels.contains(readModel)) {
+        throw new IllegalArgumentException("prefetch: read model '" + readModel.name()
+            + "' is not declared; call readModel(...) for it first");
+      }
+    }
+    ProjectionStore chosen = store != null ? store : new InMemoryProjectionStateStore();
+    return new DefaultProjectionEngine(new EngineConfig(projectionId, chosen, List.copyOf(readModels),
+        Map.copyOf(prefetch), codec, clock, meterRegistry, handlerTimeout, batchSize, cacheSize,
+        errorPolicy));
+  }
+}

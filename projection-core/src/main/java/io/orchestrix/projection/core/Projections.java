@@ -1,0 +1,27 @@
+package io.orchestrix.projection.core;
+
+import io.orchestrix.projection.ProjectionEngine;
+import io.orchestrix.projection.spi.ProjectionStore;
+
+/**
+ * Where users start: {@code Projections.engine("order-summary").store(store).readModel(RM).build()}.
+ * Thread-safe; stateless.
+ */
+public final class Projections {
+
+  private Projections() {}
+
+  /**
+   * A builder for an engine with the given projection id.
+   *
+   * @throws IllegalArgumentException if the id is not a valid projection id
+   */
+  public static ProjectionEngineBuilder engine(String projectionId) {
+    return new ProjectionEngineBuilder(projectionId);
+  }
+
+  /** An engine on the given store with default settings and no read models, as in the seed. */
+  public static ProjectionEngine engine(String projectionId, ProjectionStore store) {
+    return engine(projectionId).store(store).build();
+  }
+}

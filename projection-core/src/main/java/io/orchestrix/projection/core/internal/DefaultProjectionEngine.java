@@ -1,0 +1,512 @@
+package io.orchestrix.projection.core.internal;
+
+import io.orchestrix.projection.AsyncEventHandler;
+import io.orchestrix.projection.BatchResult;
+import io.orchestrix.projection.DeadLetter;
+import io.orchestrix.projection.ErrorPolicy;
+import io.orchestrix.projection.EventConsumer;
+import io.orchestrix.projection.EventEnvelope;
+import io.orchestrix.projection.EventHandler;
+import io.orchestrix.projection.HandlerFailedException;
+import io.orchestrix.projection.HandlerTimeoutException;
+import io.orchestrix.projection.InvalidEventException;
+import io.orchestrix.projection.ProcessingInterruptedException;
+import io.orchestrix.projection.ProjectionConflictException;
+import io.orchestrix.projection.ProjectionEngine;
+import io.orchestrix.projection.ProjectionException;
+import io.orchestrix.projection.ProjectionState;
+import io.orchestrix.projection.ProjectionStoppedException;
+import io.orchestrix.projection.ReadModel;
+import io.orchestrix.projection.ReadModelView;
+import io.orchestrix.projection.StoreException;
+import io.orchestrix.projection.spi.Commit;
+import io.orchestrix.projection.spi.ProjectionStore;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine behind {@link ProjectionEngine}: see that interface for the contract. Processing is
+ * serialised by one lock; registration and queries are lock-free.
+ */
+public final class DefaultProjectionEngine implements ProjectionEngine {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DefaultProjectionEngine.class);
+
+  private final EngineConfig config;
+  private final String projectionId;
+  private final ProjectionStore store;
+  private final ReadModels readModels;
+  private final HandlerRegistry registry = new HandlerRegistry();
+  private final AtomicInteger lambdaCount = new AtomicInteger();
+  private final EngineMetrics metrics;
+  private final DocumentCache cache;
+  private final ReentrantLock lock = new ReentrantLock();
+
+  /** The state as committed by this writer; null until claimed, and after any failed commit. */
+  private @Nullable ProjectionState state;
+  private long writerToken;
+  private volatile @Nullable ProjectionState published;
+
+  public DefaultProjectionEngine(EngineConfig config) {
+    this.config = config;
+    this.projectionId = config.projectionId();
+    this.store = config.store();
+    this.readModels = new ReadModels(config.readModels(), config.codec());
+    this.metrics = new EngineMetrics(config.meterRegistry(), projectionId);
+    this.cache = new DocumentCache(config.cacheSize());
+    for (ReadModel<?> readModel : readModels.all()) {
+      store.prepareReadModel(readModel.schema());
+    }
+  }
+
+  @Override
+  public String projectionId() {
+    return projectionId;
+  }
+
+  @Override
+  public <E> ProjectionEngine on(Class<E> eventType, EventConsumer<? super E> handler) {
+    Objects.requireNonNull(handler, "handler must not be null");
+    return add(eventType, (payload, context) -> {
+      handler.accept(eventType.cast(payload));
+      return null;
+    });
+  }
+
+  @Override
+  public <E> ProjectionEngine on(Class<E> eventType, EventHandler<? super E> handler) {
+    Objects.requireNonNull(handler, "handler must not be null");
+    return add(eventType, (payload, context) -> {
+      handler.handle(eventType.cast(payload), context);
+      return null;
+    });
+  }
+
+  @Override
+  public <E> ProjectionEngine onAsync(Class<E> eventType, AsyncEventHandler<? super E> handler) {
+    Objects.requireNonNull(handler, "handler must not be null");
+    return add(eventType, (payload, context) -> {
+      CompletionStage<?> stage = handler.handle(eventType.cast(payload), context);
+      return stage == null ? RegisteredHandler.NULL_STAGE : stage;
+    });
+  }
+
+  private ProjectionEngine add(Class<?> eventType, RegisteredHandler.Invoker invoker) {
+    Objects.requireNonNull(eventType, "eventType must not be null: a handler needs an event type");
+    if (eventType.isPrimitive()) {
+      throw new IllegalArgumentException("event type must be a class, not the primitive " + eventType);
+    }
+    String name = "on(" + eventType.getSimpleName() + ")#" + lambdaCount.incrementAndGet();
+    registry.add(List.of(new RegisteredHandler(name, eventType, invoker)));
+    return this;
+  }
+
+  @Override
+  public ProjectionEngine register(Object projection) {
+    Objects.requireNonNull(projection, "projection must not be null");
+    registry.add(AnnotatedHandlers.scan(projection));
+    return this;
+  }
+
+  @Override
+  public BatchResult handleEvent(EventEnvelope<?> event) {
+    if (event == null) {
+      throw new InvalidEventException(
+          "projection '" + projectionId + "' was given a null event", projectionId, null, 0);
+    }
+    return processEvents(List.of(event));
+  }
+
+  @Override
+  public BatchResult processEvents(List<? extends EventEnvelope<?>> events) {
+    validate(events);
+    lock.lock();
+    try {
+      return runBatch(events, 0, events.size());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public CompletionStage<BatchResult> processEventsAsync(
+      List<? extends EventEnvelope<?>> events, Executor executor) {
+    Objects.requireNonNull(executor, "executor must not be null");
+    List<? extends EventEnvelope<?>> copy = validate(events);
+    return CompletableFuture.supplyAsync(() -> processEvents(copy), executor);
+  }
+
+  @Override
+  public BatchResult replay(Iterable<? extends EventEnvelope<?>> events) {
+    Objects.requireNonNull(events, "events must not be null");
+    lock.lock();
+    try {
+      resetLocked();
+      BatchResult total = new BatchResult(0, 0, 0, 0);
+      List<EventEnvelope<?>> chunk = new ArrayList<>(config.batchSize());
+      long lastPosition = 0;
+      String lastEventId = null;
+      Iterator<? extends EventEnvelope<?>> iterator = events.iterator();
+      while (iterator.hasNext()) {
+        EventEnvelope<?> event = iterator.next();
+        if (event == null) {
+          throw new InvalidEventException("projection '" + projectionId
+              + "': replay met a null event after position " + lastPosition, projectionId, null,
+              lastPosition);
+        }
+        if (event.position() <= lastPosition) {
+          throw backwards(lastEventId, lastPosition, event);
+        }
+        lastPosition = event.position();
+        lastEventId = event.eventId();
+        chunk.add(event);
+        if (chunk.size() == config.batchSize()) {
+          total = total.plus(runBatch(chunk, 0, chunk.size()));
+          chunk.clear();
+        }
+      }
+      if (!chunk.isEmpty()) {
+        total = total.plus(runBatch(chunk, 0, chunk.size()));
+      }
+      return new BatchResult(total.applied(), total.skipped(), total.deadLettered(),
+          currentState().lastProcessedPosition());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void reset() {
+    lock.lock();
+    try {
+      resetLocked();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void resetLocked() {
+    ProjectionState current = claimed();
+    ProjectionState fresh = ProjectionState.initial(projectionId, config.clock().instant());
+    Set<String> names = new LinkedHashSet<>();
+    readModels.all().forEach(readModel -> names.add(readModel.name()));
+    Commit commit = new Commit(projectionId, writerToken, current.lastProcessedPosition(), fresh,
+        true, names, List.of(), List.of(), List.of());
+    commitOrForget(commit);
+    cache.clear();
+    names.forEach(cache::markComplete);
+    accept(fresh);
+  }
+
+  @Override
+  public boolean isHealthy() {
+    return state().healthy();
+  }
+
+  @Override
+  public ProjectionState state() {
+    ProjectionState current = published;
+    if (current != null) {
+      return current;
+    }
+    return store.loadState(projectionId)
+        .orElseGet(() -> ProjectionState.initial(projectionId, config.clock().instant()));
+  }
+
+  @Override
+  public <T> ReadModelView<T> readModel(ReadModel<T> readModel) {
+    Objects.requireNonNull(readModel, "readModel must not be null");
+    return new CommittedView<>(readModels.require(readModel, projectionId), store, readModels);
+  }
+
+  @Override
+  public List<DeadLetter> deadLetters() {
+    return store.deadLetters(projectionId);
+  }
+
+  @Override
+  public String toString() {
+    return "ProjectionEngine[" + projectionId + " on " + store.description() + "]";
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private List<? extends EventEnvelope<?>> validate(List<? extends EventEnvelope<?>> events) {
+    if (events == null) {
+      throw new InvalidEventException(
+          "projection '" + projectionId + "' was given a null batch", projectionId, null, 0);
+    }
+    EventEnvelope<?> previous = null;
+    int index = 0;
+    for (EventEnvelope<?> event : events) {
+      if (event == null) {
+        throw new InvalidEventException("projection '" + projectionId + "': event " + index
+            + " of the batch is null; nothing was applied", projectionId, null, 0);
+      }
+      if (previous != null && event.position() <= previous.position()) {
+        throw backwards(previous.eventId(), previous.position(), event);
+      }
+      previous = event;
+      index++;
+    }
+    return events;
+  }
+
+  private InvalidEventException backwards(
+      @Nullable String previousId, long previousPosition, EventEnvelope<?> event) {
+    return new InvalidEventException("projection '" + projectionId + "': positions must strictly"
+        + " increase, but event " + event.eventId() + " at position " + event.position()
+        + " follows event " + previousId + " at position " + previousPosition
+        + "; nothing of the batch was applied", projectionId, event.eventId(), event.position());
+  }
+
+  /** The state of this writer, claiming the projection first if needed. */
+  private ProjectionState claimed() {
+    ProjectionState current = state;
+    if (current == null) {
+      writerToken = store.claimWriter(projectionId);
+      current = store.loadState(projectionId)
+          .orElseGet(() -> ProjectionState.initial(projectionId, config.clock().instant()));
+      cache.clear();
+      for (ReadModel<?> readModel : readModels.all()) {
+        if (store.count(readModel.name()) == 0) {
+          cache.markComplete(readModel.name());
+        }
+      }
+      accept(current);
+    }
+    return current;
+  }
+
+  private ProjectionState currentState() {
+    return Objects.requireNonNull(state, "state");
+  }
+
+  private void accept(ProjectionState newState) {
+    state = newState;
+    published = newState;
+    metrics.state(newState.lastProcessedPosition(), newState.healthy());
+  }
+
+  private BatchResult runBatch(List<? extends EventEnvelope<?>> events, int from, int to) {
+    ProjectionState before = claimed();
+    long checkpoint = before.lastProcessedPosition();
+    int start = from;
+    while (start < to && events.get(start).position() <= checkpoint) {
+      start++;
+    }
+    int skipped = start - from;
+    if (start == to) {
+      metrics.batch(0, skipped, 0, 0, 0, 0);
+      return new BatchResult(0, skipped, 0, checkpoint);
+    }
+    EventEnvelope<?> first = events.get(start);
+    if (!before.healthy() && first.position() > before.failedPosition()) {
+      throw new ProjectionStoppedException(projectionId, before.failedPosition(), first.eventId(),
+          first.position(), String.valueOf(before.lastError()));
+    }
+
+    long started = System.nanoTime();
+    UnitOfWork unitOfWork = new UnitOfWork(store, cache);
+    prefetch(unitOfWork, events, start, to);
+    HandlerRegistry.Snapshot handlers = registry.snapshot();
+    int applied = 0;
+    int deadLettered = 0;
+    String lastEventId = before.lastProcessedEventId();
+    long lastPosition = checkpoint;
+    long errors = before.errorCount();
+    String lastError = before.lastError();
+    HandlerFailedException failure = null;
+    List<DeadLetter> deadLetters = new ArrayList<>(0);
+    try {
+      for (int i = start; i < to; i++) {
+        EventEnvelope<?> event = events.get(i);
+        unitOfWork.beginEvent(event.position());
+        HandlerFailedException failed = dispatch(handlers, event, unitOfWork);
+        if (failed != null) {
+          unitOfWork.rollbackEvent();
+          metrics.error();
+          errors++;
+          lastError = failed.getMessage();
+          if (config.errorPolicy() == ErrorPolicy.DEAD_LETTER) {
+            LOG.warn("projection '{}' dead-lettered event {} at position {}: {}", projectionId,
+                event.eventId(), event.position(), failed.getMessage(), failed.getCause());
+            deadLetters.add(deadLetter(event, failed));
+            deadLettered++;
+          } else {
+            failure = failed;
+            break;
+          }
+        } else {
+          applied++;
+        }
+        lastEventId = event.eventId();
+        lastPosition = event.position();
+      }
+    } catch (RuntimeException | Error e) {
+      forget();
+      throw e;
+    }
+    deadLetters.forEach(unitOfWork::addDeadLetter);
+    long handlerNanos = System.nanoTime() - started;
+
+    Instant now = config.clock().instant();
+    ProjectionState after = failure == null
+        ? new ProjectionState(projectionId, lastEventId, lastPosition, errors, true, lastError, 0, now)
+        : new ProjectionState(projectionId, lastEventId, lastPosition, errors, false, lastError,
+            failure.position(), now);
+    long commitStarted = System.nanoTime();
+    Commit commit = new Commit(projectionId, writerToken, checkpoint, after, false, Set.of(),
+        unitOfWork.changes(), unitOfWork.deadLetters(), List.of());
+    commitOrForget(commit);
+    unitOfWork.publishToCache();
+    accept(after);
+    long finished = System.nanoTime();
+    metrics.batch(applied, skipped, deadLettered, handlerNanos, finished - commitStarted,
+        finished - started);
+    if (failure != null) {
+      throw failure;
+    }
+    return new BatchResult(applied, skipped, deadLettered, lastPosition);
+  }
+
+  private void prefetch(UnitOfWork unitOfWork, List<? extends EventEnvelope<?>> events, int from,
+      int to) {
+    for (Map.Entry<ReadModel<?>, Function<EventEnvelope<?>, @Nullable String>> entry
+        : config.prefetch().entrySet()) {
+      Set<String> ids = new LinkedHashSet<>();
+      for (int i = from; i < to; i++) {
+        String id = entry.getValue().apply(events.get(i));
+        if (id != null && !id.isEmpty()) {
+          ids.add(id);
+        }
+      }
+      unitOfWork.prefetch(entry.getKey().name(), ids);
+    }
+  }
+
+  private void commitOrForget(Commit commit) {
+    try {
+      store.commit(commit);
+    } catch (ProjectionConflictException e) {
+      metrics.conflict();
+      forget();
+      throw e;
+    } catch (ProjectionException e) {
+      forget();
+      throw e;
+    } catch (RuntimeException e) {
+      forget();
+      throw new StoreException("projection '" + projectionId + "': the commit to "
+          + store.description() + " failed; nothing of the batch was committed: " + e, projectionId,
+          true, e);
+    }
+  }
+
+  /** Drops everything this writer believed, so the next call reloads from the store. */
+  private void forget() {
+    state = null;
+    published = null;
+    cache.clear();
+  }
+
+  /** Runs every handler for one event; returns the failure, or null. */
+  private @Nullable HandlerFailedException dispatch(
+      HandlerRegistry.Snapshot handlers, EventEnvelope<?> event, UnitOfWork unitOfWork) {
+    Object payload = event.payload();
+    RegisteredHandler[] forType = handlers.handlersFor(payload.getClass());
+    if (forType.length == 0) {
+      return null;
+    }
+    BatchContext context = new BatchContext(projectionId, event, unitOfWork, readModels, store);
+    try {
+      for (RegisteredHandler handler : forType) {
+        HandlerFailedException failed = invoke(handler, payload, event, context);
+        if (failed != null) {
+          return failed;
+        }
+      }
+      return null;
+    } finally {
+      context.close();
+    }
+  }
+
+  private @Nullable HandlerFailedException invoke(
+      RegisteredHandler handler, Object payload, EventEnvelope<?> event, BatchContext context) {
+    CompletionStage<?> stage;
+    try {
+      stage = handler.invoker().invoke(payload, context);
+    } catch (Error e) {
+      throw e;
+    } catch (Throwable e) {
+      return failed(handler, event, e);
+    }
+    if (stage == null) {
+      return null;
+    }
+    if (stage == RegisteredHandler.NULL_STAGE) {
+      return failed(handler, event,
+          new NullPointerException("the async handler returned null instead of a CompletionStage"));
+    }
+    try {
+      stage.toCompletableFuture().get(config.handlerTimeout().toNanos(), TimeUnit.NANOSECONDS);
+      return null;
+    } catch (ExecutionException e) {
+      return failed(handler, event, e.getCause() == null ? e : e.getCause());
+    } catch (TimeoutException e) {
+      return new HandlerTimeoutException(projectionId, event.eventId(), event.position(),
+          handler.name(), config.handlerTimeout());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ProcessingInterruptedException(projectionId, event.eventId(), event.position(), e);
+    }
+  }
+
+  private HandlerFailedException failed(
+      RegisteredHandler handler, EventEnvelope<?> event, Throwable cause) {
+    return new HandlerFailedException(
+        projectionId, event.eventId(), event.position(), handler.name(), cause);
+  }
+
+  private DeadLetter deadLetter(EventEnvelope<?> event, HandlerFailedException failed) {
+    Throwable cause = failed.getCause() == null ? failed : failed.getCause();
+    StringWriter trace = new StringWriter();
+    cause.printStackTrace(new PrintWriter(trace));
+    Instant now = config.clock().instant();
+    Map<String, Object> envelope = new LinkedHashMap<>();
+    envelope.put("eventId", event.eventId());
+    envelope.put("streamId", event.streamId());
+    envelope.put("position", event.position());
+    envelope.put("occurredAt", event.occurredAt().toString());
+    envelope.put("metadata", event.metadata());
+    envelope.put("payloadType", event.payload().getClass().getName());
+    envelope.put("payload", event.payload());
+    String envelopeJson = config.codec().encode(envelope);
+    return new DeadLetter(projectionId, event.position(), event.eventId(), event.streamId(),
+        event.payload().getClass().getName(), envelopeJson, failed.handler(),
+        cause.getClass().getName(), String.valueOf(cause.getMessage()), trace.toString(), 1, now,
+        now);
+  }
+}

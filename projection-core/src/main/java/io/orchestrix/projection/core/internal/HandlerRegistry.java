@@ -1,0 +1,57 @@
+package io.orchestrix.projection.core.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The handlers of one engine, in registration order, with a per-payload-class dispatch table.
+ * Thread-safe: registration publishes a new immutable snapshot; dispatch reads whichever snapshot is
+ * current when the batch starts.
+ */
+final class HandlerRegistry {
+
+  private volatile Snapshot snapshot = new Snapshot(List.of());
+
+  synchronized void add(List<RegisteredHandler> added) {
+    List<RegisteredHandler> all = new ArrayList<>(snapshot.handlers);
+    all.addAll(added);
+    snapshot = new Snapshot(List.copyOf(all));
+  }
+
+  int size() {
+    return snapshot.handlers.size();
+  }
+
+  Snapshot snapshot() {
+    return snapshot;
+  }
+
+  /** An immutable list of handlers and a lazily filled table from payload class to its handlers. */
+  static final class Snapshot {
+    private static final RegisteredHandler[] NONE = new RegisteredHandler[0];
+
+    private final List<RegisteredHandler> handlers;
+    private final Map<Class<?>, RegisteredHandler[]> byClass = new ConcurrentHashMap<>();
+
+    Snapshot(List<RegisteredHandler> handlers) {
+      this.handlers = handlers;
+    }
+
+    /** The handlers for a payload class: every handler whose type the class is assignable to. */
+    RegisteredHandler[] handlersFor(Class<?> payloadClass) {
+      RegisteredHandler[] found = byClass.get(payloadClass);
+      if (found == null) {
+        found = handlers.stream()
+            .filter(handler -> handler.eventType().isAssignableFrom(payloadClass))
+            .toArray(RegisteredHandler[]::new);
+        if (found.length == 0) {
+          found = NONE;
+        }
+        byClass.put(payloadClass, found);
+      }
+      return found;
+    }
+  }
+}

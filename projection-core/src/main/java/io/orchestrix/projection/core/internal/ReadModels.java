@@ -1,0 +1,58 @@
+package io.orchestrix.projection.core.internal;
+
+import io.orchestrix.projection.ReadModel;
+import io.orchestrix.projection.spi.DocumentCodec;
+import io.orchestrix.projection.spi.StoredDocument;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The read models declared on one engine, by name, and the codec that maps their documents. */
+final class ReadModels {
+
+  private final Map<String, ReadModel<?>> byName = new LinkedHashMap<>();
+  private final DocumentCodec codec;
+
+  ReadModels(List<ReadModel<?>> declared, DocumentCodec codec) {
+    this.codec = codec;
+    for (ReadModel<?> readModel : declared) {
+      ReadModel<?> previous = byName.putIfAbsent(readModel.name(), readModel);
+      if (previous != null && previous != readModel) {
+        throw new IllegalArgumentException("two read models are named '" + readModel.name() + "': "
+            + previous + " and " + readModel);
+      }
+    }
+  }
+
+  Collection<ReadModel<?>> all() {
+    return byName.values();
+  }
+
+  /** The declared read model, checking that it is the one the caller holds. */
+  <T> ReadModel<T> require(ReadModel<T> readModel, String projectionId) {
+    ReadModel<?> declared = byName.get(readModel.name());
+    if (declared == null || declared.type() != readModel.type()) {
+      throw new IllegalArgumentException("read model '" + readModel.name()
+          + "' is not declared on projection '" + projectionId + "'; declared: " + byName.keySet()
+          + "; add it with readModel(...) on the engine builder");
+    }
+    return readModel;
+  }
+
+  <T> T decode(ReadModel<T> readModel, StoredDocument document) {
+    return codec.decode(document.json(), readModel.type());
+  }
+
+  <T> StoredDocument encode(ReadModel<T> readModel, T document, long position) {
+    String id = readModel.idOf(document);
+    return new StoredDocument(id, codec.encode(document), readModel.indexValuesOf(document), position);
+  }
+
+  static void requireIndex(ReadModel<?> readModel, String index) {
+    if (!readModel.indexNames().contains(index)) {
+      throw new IllegalArgumentException("read model '" + readModel.name() + "' has no index '"
+          + index + "'; declared indexes: " + readModel.indexNames());
+    }
+  }
+}

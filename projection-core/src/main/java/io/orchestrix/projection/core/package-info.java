@@ -1,0 +1,11 @@
+/**
+ * The engine: {@link io.orchestrix.projection.core.Projections} builds a
+ * {@link io.orchestrix.projection.ProjectionEngine}; {@link
+ * io.orchestrix.projection.core.InMemoryProjectionStateStore} is the embedded default store
+ * ({@code memory:}); {@link io.orchestrix.projection.core.JacksonDocumentCodec} serialises documents;
+ * {@link io.orchestrix.projection.core.MetricNames} lists the Micrometer meters.
+ */
+@NullMarked
+package io.orchestrix.projection.core;
+
+import org.jspecify.annotations.NullMarked;
