@@ -53,6 +53,7 @@ public final class ProjectionEngineBuilder {
   private int batchSize = DEFAULT_BATCH_SIZE;
   private int cacheSize = DEFAULT_CACHE_SIZE;
   private ErrorPolicy errorPolicy = ErrorPolicy.STOP;
+  private boolean contiguousPositions;
 
   ProjectionEngineBuilder(String projectionId) {
     this.projectionId = ProjectionIds.requireValid(
@@ -142,6 +143,18 @@ public final class ProjectionEngineBuilder {
   }
 
   /**
+   * Whether positions must be contiguous (1, 2, 3, ...). Default false: positions may have gaps, as
+   * global positions of most event stores do, so the engine cannot tell a gap from a missing event and
+   * events must be delivered in order. When true, an event that does not continue the checkpoint is
+   * refused with {@link io.orchestrix.projection.PositionGapException} and nothing is applied, which
+   * makes out-of-order delivery (several threads feeding one projection) safe.
+   */
+  public ProjectionEngineBuilder requireContiguousPositions(boolean contiguousPositions) {
+    this.contiguousPositions = contiguousPositions;
+    return this;
+  }
+
+  /**
    * The engine. Prepares the storage of every declared read model in the store.
    *
    * @throws IllegalArgumentException if a prefetch names an undeclared read model
@@ -157,6 +170,6 @@ public final class ProjectionEngineBuilder {
     ProjectionStore chosen = store != null ? store : new InMemoryProjectionStateStore();
     return new DefaultProjectionEngine(new EngineConfig(projectionId, chosen, List.copyOf(readModels),
         Map.copyOf(prefetch), codec, clock, meterRegistry, handlerTimeout, batchSize, cacheSize,
-        errorPolicy));
+        errorPolicy, contiguousPositions));
   }
 }

@@ -10,6 +10,7 @@ import io.orchestrix.projection.EventHandler;
 import io.orchestrix.projection.HandlerFailedException;
 import io.orchestrix.projection.HandlerTimeoutException;
 import io.orchestrix.projection.InvalidEventException;
+import io.orchestrix.projection.PositionGapException;
 import io.orchestrix.projection.ProcessingInterruptedException;
 import io.orchestrix.projection.ProjectionConflictException;
 import io.orchestrix.projection.ProjectionEngine;
@@ -18,6 +19,7 @@ import io.orchestrix.projection.ProjectionState;
 import io.orchestrix.projection.ProjectionStoppedException;
 import io.orchestrix.projection.ReadModel;
 import io.orchestrix.projection.ReadModelView;
+import io.orchestrix.projection.SerializationException;
 import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.spi.Commit;
 import io.orchestrix.projection.spi.ProjectionStore;
@@ -267,6 +269,13 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
       if (previous != null && event.position() <= previous.position()) {
         throw backwards(previous.eventId(), previous.position(), event);
       }
+      if (previous != null && config.contiguousPositions()
+          && event.position() != previous.position() + 1) {
+        throw new InvalidEventException("projection '" + projectionId + "' requires contiguous"
+            + " positions, but event " + event.eventId() + " at position " + event.position()
+            + " follows position " + previous.position() + "; nothing of the batch was applied",
+            projectionId, event.eventId(), event.position());
+      }
       previous = event;
       index++;
     }
@@ -322,6 +331,9 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
       return new BatchResult(0, skipped, 0, checkpoint);
     }
     EventEnvelope<?> first = events.get(start);
+    if (config.contiguousPositions() && first.position() != checkpoint + 1) {
+      throw new PositionGapException(projectionId, checkpoint + 1, first.eventId(), first.position());
+    }
     if (!before.healthy() && first.position() > before.failedPosition()) {
       throw new ProjectionStoppedException(projectionId, before.failedPosition(), first.eventId(),
           first.position(), String.valueOf(before.lastError()));
@@ -503,7 +515,16 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
     envelope.put("metadata", event.metadata());
     envelope.put("payloadType", event.payload().getClass().getName());
     envelope.put("payload", event.payload());
-    String envelopeJson = config.codec().encode(envelope);
+    String envelopeJson;
+    try {
+      envelopeJson = config.codec().encode(envelope);
+    } catch (SerializationException unserialisable) {
+      // keep the dead letter: the payload's text form is all that can be stored
+      envelope.put("payload", null);
+      envelope.put("payloadText", String.valueOf(event.payload()));
+      envelope.put("payloadError", unserialisable.getMessage());
+      envelopeJson = config.codec().encode(envelope);
+    }
     return new DeadLetter(projectionId, event.position(), event.eventId(), event.streamId(),
         event.payload().getClass().getName(), envelopeJson, failed.handler(),
         cause.getClass().getName(), String.valueOf(cause.getMessage()), trace.toString(), 1, now,

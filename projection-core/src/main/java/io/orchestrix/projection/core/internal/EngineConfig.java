@@ -25,4 +25,5 @@ public record EngineConfig(
     Duration handlerTimeout,
     int batchSize,
     int cacheSize,
-    ErrorPolicy errorPolicy) {}
+    ErrorPolicy errorPolicy,
+    boolean contiguousPositions) {}
