@@ -1,0 +1,129 @@
+package io.orchestrix.projection.redis.internal;
+
+import static io.orchestrix.projection.redis.internal.KeyLayout.bytes;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.orchestrix.projection.DeadLetter;
+import io.orchestrix.projection.InvalidDocumentException;
+import io.orchestrix.projection.ProjectionIds;
+import io.orchestrix.projection.spi.Commit;
+import io.orchestrix.projection.spi.DocumentChange;
+import io.orchestrix.projection.spi.StoredDocument;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The arguments of {@code commit.lua} for one commit. Layout of ARGV:
+ *
+ * <pre>
+ * prefix, projectionId, writerToken, expectedPosition, reset (1|0),
+ * n, n state field/value pairs, m, m state fields to delete,
+ * c, c cleared read-model names,
+ * k, k changes: p readModel id value i (index value)*i  |  d readModel id,
+ * a, a dead letters: position f (field value)*f,
+ * r, r dead-letter positions to remove
+ * </pre>
+ *
+ * <p>Changes are reduced to the last one per (read model, id), which leaves the same final state as
+ * applying them in order; the script relies on it. Every document is checked against the size limit
+ * here, before anything is sent. Stateless and thread-safe.
+ */
+public final class CommitEncoding {
+
+  private CommitEncoding() {}
+
+  /**
+   * The script's arguments.
+   *
+   * @throws InvalidDocumentException if a document is larger than {@code maxDocumentBytes}
+   * @throws IllegalArgumentException if a change names an invalid read model
+   */
+  public static List<byte[]> arguments(String keyPrefix, Commit commit, int maxDocumentBytes) {
+    Collection<DocumentChange> changes = lastChangePerDocument(commit.changes());
+    List<byte[]> args = new ArrayList<>(16 + commit.clearedReadModels().size() + changes.size() * 6
+        + commit.deadLettersAdded().size() * 25 + commit.deadLettersRemoved().size());
+    args.add(bytes(keyPrefix));
+    args.add(bytes(commit.projectionId()));
+    args.add(bytes(Long.toString(commit.writerToken())));
+    args.add(bytes(Long.toString(commit.expectedPosition())));
+    args.add(bytes(commit.reset() ? "1" : "0"));
+
+    List<byte[]> set = StateEncoding.fieldsToSet(commit.state());
+    args.add(count(set.size() / 2));
+    args.addAll(set);
+    List<byte[]> delete = StateEncoding.fieldsToDelete(commit.state());
+    args.add(count(delete.size()));
+    args.addAll(delete);
+
+    args.add(count(commit.clearedReadModels().size()));
+    for (String readModel : commit.clearedReadModels()) {
+      args.add(bytes(ProjectionIds.requireValidName(readModel, "read-model name")));
+    }
+
+    args.add(count(changes.size()));
+    for (DocumentChange change : changes) {
+      ProjectionIds.requireValidName(change.readModel(), "read-model name");
+      if (change instanceof DocumentChange.Put put) {
+        StoredDocument document = put.document();
+        byte[] json = document.json().getBytes(UTF_8);
+        if (json.length > maxDocumentBytes) {
+          throw tooLarge(put.readModel(), document.id(), json.length, maxDocumentBytes);
+        }
+        args.add(PUT);
+        args.add(bytes(put.readModel()));
+        args.add(bytes(document.id()));
+        args.add(DocumentEncoding.encode(document.position(), document.indexValues(), json));
+        args.add(count(document.indexValues().size()));
+        for (Map.Entry<String, String> index : document.indexValues().entrySet()) {
+          args.add(bytes(ProjectionIds.requireValidName(index.getKey(), "index name")));
+          args.add(bytes(index.getValue()));
+        }
+      } else {
+        args.add(DELETE);
+        args.add(bytes(change.readModel()));
+        args.add(bytes(change.id()));
+      }
+    }
+
+    args.add(count(commit.deadLettersAdded().size()));
+    for (DeadLetter letter : commit.deadLettersAdded()) {
+      List<byte[]> fields = DeadLetterEncoding.fields(letter);
+      args.add(bytes(Long.toString(letter.position())));
+      args.add(count(fields.size() / 2));
+      args.addAll(fields);
+    }
+    args.add(count(commit.deadLettersRemoved().size()));
+    for (Long position : commit.deadLettersRemoved()) {
+      args.add(bytes(Long.toString(position)));
+    }
+    return args;
+  }
+
+  /** The refusal of a document over the limit, naming read model, id and both sizes. */
+  public static InvalidDocumentException tooLarge(
+      String readModel, String id, long bytes, int maxDocumentBytes) {
+    return new InvalidDocumentException("read model '" + readModel + "', document '" + id
+        + "': its JSON is " + bytes + " bytes, over this Redis store's limit of " + maxDocumentBytes
+        + " bytes (property 'max-document-bytes'); nothing of the commit was written");
+  }
+
+  private static Collection<DocumentChange> lastChangePerDocument(List<DocumentChange> changes) {
+    Map<DocumentKey, DocumentChange> last = new LinkedHashMap<>(changes.size() * 2);
+    for (DocumentChange change : changes) {
+      last.put(new DocumentKey(change.readModel(), change.id()), change);
+    }
+    return last.values();
+  }
+
+  private static byte[] count(int n) {
+    return bytes(Integer.toString(n));
+  }
+
+  private static final byte[] PUT = bytes("p");
+  private static final byte[] DELETE = bytes("d");
+
+  private record DocumentKey(String readModel, String id) {}
+}

@@ -1,0 +1,70 @@
+package io.orchestrix.projection.redis.internal;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+/**
+ * The names of every key the store uses, all under one prefix. Read-model, index and projection names
+ * never contain {@code ':'} (see {@link io.orchestrix.projection.ProjectionIds}), so no two roles can
+ * produce the same key; document ids and index values come last and need no escaping.
+ *
+ * <pre>
+ * {prefix}state:{projection}                  hash  checkpoint, health, fencing token (tok)
+ * {prefix}dl:{projection}                     zset  dead-letter positions
+ * {prefix}dl:{projection}:{position}          hash  one dead letter
+ * {prefix}rm:{readModel}:docs                 hash  id -> "{position}:{json}"
+ * {prefix}rm:{readModel}:ids                  zset  every id, score 0, for lexicographic paging
+ * {prefix}rm:{readModel}:indexes              set   the read model's index names
+ * {prefix}rm:{readModel}:iv:{index}           hash  id -> the document's value of that index
+ * {prefix}rm:{readModel}:ix:{index}:{value}   zset  ids of the documents with that value, score 0
+ * </pre>
+ *
+ * <p>Immutable and thread-safe. The Lua scripts build the same names; keep both in step.
+ */
+public final class KeyLayout {
+
+  private final String prefix;
+
+  public KeyLayout(String prefix) {
+    this.prefix = prefix;
+  }
+
+  public String prefix() {
+    return prefix;
+  }
+
+  public String state(String projectionId) {
+    return prefix + "state:" + projectionId;
+  }
+
+  public String deadLetters(String projectionId) {
+    return prefix + "dl:" + projectionId;
+  }
+
+  public String readModelBase(String readModel) {
+    return prefix + "rm:" + readModel + ":";
+  }
+
+  public String documents(String readModel) {
+    return readModelBase(readModel) + "docs";
+  }
+
+  public String ids(String readModel) {
+    return readModelBase(readModel) + "ids";
+  }
+
+  public String indexNames(String readModel) {
+    return readModelBase(readModel) + "indexes";
+  }
+
+  public String indexValues(String readModel, String index) {
+    return readModelBase(readModel) + "iv:" + index;
+  }
+
+  public String indexEntry(String readModel, String index, String value) {
+    return readModelBase(readModel) + "ix:" + index + ":" + value;
+  }
+
+  public static byte[] bytes(String text) {
+    return text.getBytes(UTF_8);
+  }
+}

@@ -1,0 +1,157 @@
+package io.orchestrix.projection.redis.internal;
+
+import io.orchestrix.projection.ProjectionException;
+import io.orchestrix.projection.StoreException;
+import java.util.List;
+import java.util.Locale;
+import javax.net.ssl.SSLException;
+import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.exceptions.JedisAccessControlException;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/**
+ * Turns what Jedis throws into the library's typed exceptions, with messages that name the server
+ * ({@code host:port}) and never the password. Immutable and thread-safe.
+ */
+public final class RedisErrors {
+
+  private static final List<String> TRANSIENT_REPLIES =
+      List.of("BUSY", "LOADING", "READONLY", "OOM", "TRYAGAIN", "MASTERDOWN", "CLUSTERDOWN",
+          "NOREPLICAS", "MISCONF");
+
+  private final String server;
+  private final String keyPrefix;
+  private final @Nullable String password;
+
+  /**
+   * @param server how messages name the server, for example {@code Redis at 10.0.0.5:6379}
+   * @param keyPrefix the store's key prefix, named in wrong-type messages
+   * @param password a password to scrub from server messages, if any
+   */
+  public RedisErrors(String server, String keyPrefix, @Nullable String password) {
+    this.server = server;
+    this.keyPrefix = keyPrefix;
+    this.password = password == null || password.isEmpty() ? null : password;
+  }
+
+  /** How messages name the server. */
+  public String server() {
+    return server;
+  }
+
+  /**
+   * The library exception for a failure of {@code operation}; exceptions of the library pass as they
+   * are.
+   *
+   * @param keys the keys the operation touched, named if the server reports a wrong type
+   */
+  public ProjectionException translate(String operation, RuntimeException failure, String... keys) {
+    if (failure instanceof ProjectionException projectionException) {
+      return projectionException;
+    }
+    if (isAuthenticationFailure(failure)) {
+      return new StoreException(server + " refused the credentials while trying to " + operation
+          + ": " + scrub(rootMessage(failure))
+          + "; check the user and password (URI or properties 'user'/'password')", false, failure);
+    }
+    if (failure instanceof JedisConnectionException) {
+      Throwable tls = find(failure, SSLException.class);
+      if (tls != null) {
+        return new StoreException("cannot " + operation + ": the TLS handshake with " + server
+            + " failed: " + scrub(tls.getMessage())
+            + " (is the server TLS-enabled, and its certificate trusted and issued for this host?)",
+            false, failure);
+      }
+      return new StoreException("cannot " + operation + ": " + server + " is unreachable or dropped"
+          + " the connection: " + scrub(rootMessage(failure)), true, failure);
+    }
+    if (failure instanceof JedisDataException) {
+      String message = String.valueOf(failure.getMessage());
+      if (message.startsWith("WRONGTYPE")) {
+        return new StoreException("cannot " + operation + ": a key under the prefix '" + keyPrefix
+            + "' holds the wrong Redis type (one of " + String.join(", ", keys) + "); another"
+            + " application writes there: choose another key prefix or remove the key", false,
+            failure);
+      }
+      boolean transientReply = TRANSIENT_REPLIES.stream().anyMatch(message::startsWith);
+      return new StoreException("cannot " + operation + ": " + server + " replied: "
+          + scrub(message), transientReply, failure);
+    }
+    String message = scrub(rootMessage(failure));
+    return new StoreException(
+        "cannot " + operation + " on " + server + ": " + message, isPoolExhaustion(failure), failure);
+  }
+
+  /** The exception for a key holding the wrong type, as found by a script. */
+  public StoreException wrongType(String operation, String key, String found, String expected) {
+    return new StoreException("cannot " + operation + ": the Redis key '" + key + "' under the"
+        + " prefix '" + keyPrefix + "' holds a " + found + " where the store keeps a " + expected
+        + "; another application writes under this prefix: choose another key prefix (property"
+        + " 'key-prefix') or remove the key", false, null);
+  }
+
+  /** The exception for stored data this store cannot read. */
+  public StoreException unreadable(String what, String key, String reason) {
+    return new StoreException("cannot read " + what + " from the Redis key '" + key + "' on "
+        + server + ": " + reason + "; it was not written by this store version", false, null);
+  }
+
+  /** Whether a failure is a dropped or refused connection, worth one more try. */
+  public static boolean isConnectionFailure(RuntimeException failure) {
+    return failure instanceof JedisConnectionException && !isAuthenticationFailure(failure)
+        && find(failure, SSLException.class) == null;
+  }
+
+  private static boolean isAuthenticationFailure(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof JedisAccessControlException) {
+        return true;
+      }
+      String message = t.getMessage();
+      if (t instanceof JedisDataException && message != null) {
+        String upper = message.toUpperCase(Locale.ROOT);
+        if (upper.startsWith("WRONGPASS") || upper.startsWith("NOAUTH")
+            || upper.contains("AUTH <PASSWORD> CALLED WITHOUT")
+            || upper.contains("INVALID PASSWORD") || upper.contains("INVALID USERNAME-PASSWORD")) {
+          return true;
+        }
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isPoolExhaustion(Throwable failure) {
+    return find(failure, java.util.NoSuchElementException.class) != null;
+  }
+
+  private static <T extends Throwable> @Nullable T find(Throwable failure, Class<T> type) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return null;
+  }
+
+  private static String rootMessage(Throwable failure) {
+    StringBuilder message = new StringBuilder(String.valueOf(failure.getMessage()));
+    Throwable cause = failure.getCause();
+    if (cause != null && cause != failure && cause.getMessage() != null
+        && !message.toString().contains(cause.getMessage())) {
+      message.append(" (").append(cause.getMessage()).append(')');
+    }
+    return message.toString();
+  }
+
+  private String scrub(@Nullable String message) {
+    String text = String.valueOf(message);
+    return password == null ? text : text.replace(password, "****");
+  }
+}

@@ -1,0 +1,269 @@
+package io.orchestrix.projection.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.orchestrix.projection.CheckpointConflictException;
+import io.orchestrix.projection.DeadLetter;
+import io.orchestrix.projection.ProjectionState;
+import io.orchestrix.projection.WriterFencedException;
+import io.orchestrix.projection.spi.Commit;
+import io.orchestrix.projection.spi.DocumentChange;
+import io.orchestrix.projection.spi.ReadModelSchema;
+import io.orchestrix.projection.spi.StoredDocument;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+
+class RedisProjectionStoreTest {
+
+  static final Instant NOW = Instant.parse("2026-01-02T03:04:05.123456Z");
+  static final ReadModelSchema ORDERS = new ReadModelSchema("orders", List.of("status", "customer"));
+
+  private String prefix;
+  private RedisProjectionStore store;
+
+  @BeforeEach
+  void openStore() {
+    prefix = RedisTestServer.uniquePrefix();
+    store = RedisTestServer.open(prefix);
+    store.prepareReadModel(ORDERS);
+  }
+
+  @AfterEach
+  void closeStore() {
+    store.close();
+    RedisTestServer.deleteKeys(prefix);
+  }
+
+  static StoredDocument order(String id, String status, String customer, long position) {
+    return new StoredDocument(id, "{\"id\":\"" + id + "\",\"status\":\"" + status + "\"}",
+        Map.of("status", status, "customer", customer), position);
+  }
+
+  static DocumentChange put(StoredDocument document) {
+    return new DocumentChange.Put("orders", document);
+  }
+
+  static ProjectionState at(String projectionId, long position) {
+    return ProjectionState.initial(projectionId, NOW).processed("e" + position, position, NOW);
+  }
+
+  static DeadLetter deadLetter(String projectionId, long position) {
+    return new DeadLetter(projectionId, position, "e" + position, "s1", "OrderPlaced",
+        "{\"payload\":{}}", "handler", "java.lang.IllegalStateException", "boom: ü",
+        "stack\ntrace", 2, NOW, NOW.plusSeconds(1));
+  }
+
+  @Test
+  void claimWriterCreatesTheInitialStateAndReturnsGrowingTokens() {
+    assertThat(store.loadState("p1")).isEmpty();
+    long first = store.claimWriter("p1");
+    long second = store.claimWriter("p1");
+    assertThat(second).isGreaterThan(first);
+    ProjectionState state = store.loadState("p1").orElseThrow();
+    assertThat(state.lastProcessedPosition()).isZero();
+    assertThat(state.healthy()).isTrue();
+    assertThat(state.lastProcessedEventId()).isNull();
+  }
+
+  @Test
+  void commitStoresDocumentsIndexesAndStateTogether() {
+    long token = store.claimWriter("p1");
+    store.commit(Commit.of(token, 0, at("p1", 3), List.of(
+        put(order("o1", "NEW", "c1", 1)), put(order("o2", "NEW", "c2", 2)),
+        put(order("o3", "PAID", "c1", 3)))));
+
+    assertThat(store.loadState("p1")).contains(at("p1", 3));
+    assertThat(store.find("orders", "o1")).contains(order("o1", "NEW", "c1", 1));
+    assertThat(store.count("orders")).isEqualTo(3);
+    assertThat(store.findByIndex("orders", "status", "NEW")).extracting(StoredDocument::id)
+        .containsExactly("o1", "o2");
+    assertThat(store.findByIndex("orders", "customer", "c1")).extracting(StoredDocument::id)
+        .containsExactly("o1", "o3");
+    assertThat(store.findAll("orders", List.of("o3", "missing", "o1")))
+        .containsOnlyKeys("o1", "o3")
+        .containsEntry("o3", order("o3", "PAID", "c1", 3));
+  }
+
+  @Test
+  void updatesAndDeletesKeepEveryIndexInStep() {
+    long token = store.claimWriter("p1");
+    store.commit(Commit.of(token, 0, at("p1", 2), List.of(
+        put(order("o1", "NEW", "c1", 1)), put(order("o2", "NEW", "c1", 2)))));
+    StoredDocument withoutCustomer = new StoredDocument("o2", "{}", Map.of("status", "PAID"), 4);
+    store.commit(Commit.of(token, 2, at("p1", 4), List.of(
+        put(order("o1", "SHIPPED", "c1", 3)), put(withoutCustomer))));
+    store.commit(Commit.of(token, 4, at("p1", 5), List.of(
+        new DocumentChange.Delete("orders", "o1"))));
+
+    assertThat(store.findByIndex("orders", "status", "NEW")).isEmpty();
+    assertThat(store.findByIndex("orders", "status", "SHIPPED")).isEmpty();
+    assertThat(store.findByIndex("orders", "status", "PAID")).containsExactly(withoutCustomer);
+    assertThat(store.findByIndex("orders", "customer", "c1")).isEmpty();
+    assertThat(store.count("orders")).isEqualTo(1);
+    try (RedisClient raw = RedisTestServer.rawClient()) {
+      assertThat(RedisTestServer.keys(raw, prefix + "rm:orders:ix:"))
+          .as("no empty or stale index sets are left behind")
+          .containsExactly(prefix + "rm:orders:ix:status:PAID");
+    }
+  }
+
+  @Test
+  void laterChangesToTheSameDocumentInOneCommitWin() {
+    long token = store.claimWriter("p1");
+    store.commit(Commit.of(token, 0, at("p1", 3), List.of(
+        put(order("o1", "NEW", "c1", 1)), new DocumentChange.Delete("orders", "o1"),
+        put(order("o2", "NEW", "c1", 2)), put(order("o2", "PAID", "c2", 3)))));
+
+    assertThat(store.find("orders", "o1")).isEmpty();
+    assertThat(store.find("orders", "o2")).contains(order("o2", "PAID", "c2", 3));
+    assertThat(store.findByIndex("orders", "status", "NEW")).isEmpty();
+    assertThat(store.findByIndex("orders", "customer", "c2")).extracting(StoredDocument::id)
+        .containsExactly("o2");
+  }
+
+  @Test
+  void refusedCommitsWriteNothing() {
+    long old = store.claimWriter("p1");
+    long token = store.claimWriter("p1");
+    List<DocumentChange> changes = List.of(put(order("o1", "NEW", "c1", 1)));
+
+    assertThatThrownBy(() -> store.commit(Commit.of(old, 0, at("p1", 1), changes)))
+        .isInstanceOfSatisfying(WriterFencedException.class, e -> {
+          assertThat(e.writerToken()).isEqualTo(old);
+          assertThat(e.currentToken()).isEqualTo(token);
+        });
+    assertThatThrownBy(() -> store.commit(Commit.of(token, 7, at("p1", 8), changes)))
+        .isInstanceOfSatisfying(CheckpointConflictException.class, e -> {
+          assertThat(e.expectedPosition()).isEqualTo(7);
+          assertThat(e.actualPosition()).isZero();
+        });
+    assertThat(store.count("orders")).isZero();
+    assertThat(store.findByIndex("orders", "status", "NEW")).isEmpty();
+    assertThat(store.loadState("p1").orElseThrow().lastProcessedPosition()).isZero();
+  }
+
+  @Test
+  void pagesVisitEveryDocumentOnceInIdOrder() {
+    long token = store.claimWriter("p1");
+    List<DocumentChange> changes = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      changes.add(put(order(String.format("o%03d", (i * 7) % 25), "NEW", "c", i + 1)));
+    }
+    store.commit(Commit.of(token, 0, at("p1", 25), changes));
+
+    List<String> seen = new ArrayList<>();
+    String after = null;
+    List<StoredDocument> page;
+    do {
+      page = store.page("orders", after, 10);
+      page.forEach(document -> seen.add(document.id()));
+      after = page.isEmpty() ? after : page.get(page.size() - 1).id();
+    } while (page.size() == 10);
+    assertThat(seen).hasSize(25).isSorted().doesNotHaveDuplicates();
+    assertThat(store.page("orders", "o024", 10)).isEmpty();
+    assertThat(store.page("orders", null, 0)).isEmpty();
+  }
+
+  @Test
+  void idsAndIndexValuesNeedNoEscaping() {
+    long token = store.claimWriter("p1");
+    StoredDocument odd = new StoredDocument("a:b*c [x] \u00e9\uD83D\uDE00",
+        "{\"text\":\"quote \\\" and \u00fc\"}", Map.of("status", "x:y*", "customer", ""), 1);
+    store.commit(Commit.of(token, 0, at("p1", 1), List.of(put(odd))));
+
+    assertThat(store.find("orders", odd.id())).contains(odd);
+    assertThat(store.findByIndex("orders", "status", "x:y*")).containsExactly(odd);
+    assertThat(store.findByIndex("orders", "status", "x:y")).isEmpty();
+    assertThat(store.findByIndex("orders", "customer", "")).containsExactly(odd);
+  }
+
+  @Test
+  void deadLettersAreAddedReplacedRemovedAndListedByPosition() {
+    long token = store.claimWriter("p1");
+    store.commit(new Commit("p1", token, 0, at("p1", 12), false, Set.of(), List.of(),
+        List.of(deadLetter("p1", 12), deadLetter("p1", 3), deadLetter("p1", 7)), List.of()));
+    store.commit(new Commit("p1", token, 12, at("p1", 13), false, Set.of(), List.of(),
+        List.of(deadLetter("p1", 3)), List.of(7L)));
+
+    assertThat(store.deadLetters("p1")).containsExactly(deadLetter("p1", 3), deadLetter("p1", 12));
+    assertThat(store.deadLetters("other")).isEmpty();
+  }
+
+  @Test
+  void resetClearsReadModelsAndDeadLettersAndMayMoveTheCheckpointBack() {
+    long token = store.claimWriter("p1");
+    store.commit(new Commit("p1", token, 0, at("p1", 5), false, Set.of(),
+        List.of(put(order("o1", "NEW", "c1", 1)), put(order("o2", "PAID", "c2", 2))),
+        List.of(deadLetter("p1", 4)), List.of()));
+
+    store.commit(new Commit("p1", token, 5, at("p1", 1), true, Set.of("orders"),
+        List.of(put(order("o3", "NEW", "c3", 1))), List.of(), List.of()));
+
+    assertThat(store.loadState("p1").orElseThrow().lastProcessedPosition()).isEqualTo(1);
+    assertThat(store.count("orders")).isEqualTo(1);
+    assertThat(store.findByIndex("orders", "status", "NEW")).extracting(StoredDocument::id)
+        .containsExactly("o3");
+    assertThat(store.findByIndex("orders", "status", "PAID")).isEmpty();
+    assertThat(store.page("orders", null, 10)).extracting(StoredDocument::id).containsExactly("o3");
+    assertThat(store.deadLetters("p1")).isEmpty();
+  }
+
+  @Test
+  void saveStateOverwritesTheStateButKeepsTheWriterToken() {
+    long token = store.claimWriter("p1");
+    ProjectionState failed = at("p1", 9).failed(10, "boom", NOW);
+    store.saveState(failed);
+    assertThat(store.loadState("p1")).contains(failed);
+    store.saveState(ProjectionState.initial("p1", NOW));
+    assertThat(store.loadState("p1")).contains(ProjectionState.initial("p1", NOW));
+
+    store.commit(Commit.of(token, 0, at("p1", 1), List.of()));
+    assertThat(store.loadState("p1")).contains(at("p1", 1));
+  }
+
+  @Test
+  void aSuppliedClientIsUsedAndLeftOpen() {
+    try (RedisClient client = RedisTestServer.rawClient()) {
+      RedisProjectionStore supplied = RedisProjectionStore.create(client,
+          RedisStoreOptions.builder().keyPrefix(prefix).build());
+      long token = supplied.claimWriter("p2");
+      supplied.commit(Commit.of(token, 0, at("p2", 1), List.of(put(order("o1", "NEW", "c", 1)))));
+      supplied.close();
+      assertThat(client.ping()).isEqualTo("PONG");
+      assertThat(store.find("orders", "o1")).isPresent();
+      assertThat(supplied.description()).contains(prefix).doesNotContain("password");
+    }
+  }
+
+  @Test
+  void aBatchOfAThousandEventsCommitsInOneRoundTrip() {
+    long token = store.claimWriter("p1");
+    List<DocumentChange> changes = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      changes.add(put(order("o" + (i % 280), i % 3 == 0 ? "NEW" : "PAID", "c" + (i % 50), i + 1)));
+    }
+    try (RedisClient raw = RedisTestServer.rawClient()) {
+      store.commit(Commit.of(token, 0, at("p1", 1000), changes)); // warms the script cache
+      long before = commandCount(raw);
+      store.commit(Commit.of(token, 1000, at("p1", 2000), changes));
+      long after = commandCount(raw);
+      // the raw client's own INFO call counts once; other clients on a shared server may add some
+      assertThat(after - before).as("commands sent by one commit").isLessThanOrEqualTo(3);
+    }
+    assertThat(store.count("orders")).isEqualTo(280);
+  }
+
+  private static long commandCount(RedisClient raw) {
+    String info = raw.info("commandstats");
+    return info.lines().filter(line -> line.startsWith("cmdstat_evalsha:")).findFirst()
+        .map(line -> Long.parseLong(line.replaceAll(".*calls=(\\d+),.*", "$1"))).orElse(0L);
+  }
+}
