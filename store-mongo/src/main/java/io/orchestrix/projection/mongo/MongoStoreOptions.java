@@ -1,0 +1,237 @@
+package io.orchestrix.projection.mongo;
+
+import io.orchestrix.projection.StoreConfigurationException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Options of a {@link MongoProjectionStore}. Immutable and thread-safe; build with {@link #builder()}
+ * or read from store properties with {@link #fromProperties(Map)}.
+ *
+ * <table>
+ *   <caption>Properties</caption>
+ *   <tr><th>key</th><th>value</th><th>default</th></tr>
+ *   <tr><td>{@value #COLLECTION_PREFIX}</td><td>prefix of every collection name, 0 to 40 of
+ *       {@code A-Z a-z 0-9 _ - .}</td><td>{@value #DEFAULT_COLLECTION_PREFIX}</td></tr>
+ *   <tr><td>{@value #DATABASE}</td><td>the database when the URI names none; an error if the URI names
+ *       another</td><td>{@value #DEFAULT_DATABASE}</td></tr>
+ *   <tr><td>{@value #SERVER_SELECTION_TIMEOUT_MS}</td><td>how long to wait for a usable server, in
+ *       milliseconds, at least 1</td><td>the URI's {@code serverSelectionTimeoutMS}, else 10000</td></tr>
+ *   <tr><td>{@value #MODE}</td><td>{@code auto}, {@code transactional} or {@code standalone}, see
+ *       {@link MongoStoreMode}</td><td>{@code auto}</td></tr>
+ * </table>
+ */
+public final class MongoStoreOptions {
+
+  /** Property key of the collection prefix. */
+  public static final String COLLECTION_PREFIX = "collection-prefix";
+  /** Property key of the default database. */
+  public static final String DATABASE = "database";
+  /** Property key of the server-selection timeout in milliseconds. */
+  public static final String SERVER_SELECTION_TIMEOUT_MS = "server-selection-timeout-ms";
+  /** Property key of the commit mode. */
+  public static final String MODE = "mode";
+
+  /** Collection prefix used unless another is set. */
+  public static final String DEFAULT_COLLECTION_PREFIX = "orchestrix_";
+  /** Database used when neither the URI nor the options name one. */
+  public static final String DEFAULT_DATABASE = "orchestrix";
+  /** Server-selection timeout used when neither the URI nor the options set one. */
+  public static final Duration DEFAULT_SERVER_SELECTION_TIMEOUT = Duration.ofSeconds(10);
+
+  private static final Set<String> KEYS =
+      Set.of(COLLECTION_PREFIX, DATABASE, SERVER_SELECTION_TIMEOUT_MS, MODE);
+  private static final int MAX_PREFIX_LENGTH = 40;
+
+  private final String collectionPrefix;
+  private final @Nullable String database;
+  private final @Nullable Duration serverSelectionTimeout;
+  private final MongoStoreMode mode;
+  private final Clock clock;
+
+  private MongoStoreOptions(Builder builder) {
+    this.collectionPrefix = builder.collectionPrefix;
+    this.database = builder.database;
+    this.serverSelectionTimeout = builder.serverSelectionTimeout;
+    this.mode = builder.mode;
+    this.clock = builder.clock;
+  }
+
+  /** A builder with every default. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The options with every default. */
+  public static MongoStoreOptions defaults() {
+    return builder().build();
+  }
+
+  /**
+   * Options read from store properties (keys above).
+   *
+   * @throws StoreConfigurationException naming the key for an unknown key or a bad value
+   */
+  public static MongoStoreOptions fromProperties(Map<String, String> properties) {
+    Builder builder = builder();
+    for (Map.Entry<String, String> property : properties.entrySet()) {
+      String key = property.getKey();
+      String value = property.getValue();
+      try {
+        switch (key) {
+          case COLLECTION_PREFIX -> builder.collectionPrefix(value);
+          case DATABASE -> builder.database(value);
+          case SERVER_SELECTION_TIMEOUT_MS -> builder.serverSelectionTimeout(
+              Duration.ofMillis(parseMillis(value)));
+          case MODE -> builder.mode(parseMode(value));
+          default -> throw new StoreConfigurationException("unknown MongoDB store property '" + key
+              + "'; known properties: " + new java.util.TreeSet<>(KEYS), null);
+        }
+      } catch (IllegalArgumentException e) {
+        throw new StoreConfigurationException(
+            "MongoDB store property '" + key + "': " + e.getMessage(), e);
+      }
+    }
+    return builder.build();
+  }
+
+  private static long parseMillis(String value) {
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "expected a whole number of milliseconds but was '" + value + "'", e);
+    }
+  }
+
+  private static MongoStoreMode parseMode(String value) {
+    try {
+      return MongoStoreMode.valueOf(value.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "expected auto, transactional or standalone but was '" + value + "'", e);
+    }
+  }
+
+  /** The prefix of every collection name. */
+  public String collectionPrefix() {
+    return collectionPrefix;
+  }
+
+  /** The database set explicitly, if any. */
+  public Optional<String> database() {
+    return Optional.ofNullable(database);
+  }
+
+  /** The server-selection timeout set explicitly, if any. */
+  public Optional<Duration> serverSelectionTimeout() {
+    return Optional.ofNullable(serverSelectionTimeout);
+  }
+
+  /** The requested commit mode. */
+  public MongoStoreMode mode() {
+    return mode;
+  }
+
+  /** The clock that stamps states the store creates itself (on a first claim). */
+  public Clock clock() {
+    return clock;
+  }
+
+  @Override
+  public String toString() {
+    return "MongoStoreOptions[collectionPrefix=" + collectionPrefix + ", database=" + database
+        + ", serverSelectionTimeout=" + serverSelectionTimeout + ", mode=" + mode + "]";
+  }
+
+  /** Builds {@link MongoStoreOptions}; each setter checks its argument at once. Not thread-safe. */
+  public static final class Builder {
+
+    private String collectionPrefix = DEFAULT_COLLECTION_PREFIX;
+    private @Nullable String database;
+    private @Nullable Duration serverSelectionTimeout;
+    private MongoStoreMode mode = MongoStoreMode.AUTO;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /**
+     * The prefix of every collection name.
+     *
+     * @throws IllegalArgumentException if longer than 40 characters, holding a character other than
+     *     {@code A-Z a-z 0-9 _ - .}, or starting with {@code system.}
+     */
+    public Builder collectionPrefix(String prefix) {
+      Objects.requireNonNull(prefix, "collectionPrefix must not be null");
+      boolean ok = prefix.length() <= MAX_PREFIX_LENGTH && !prefix.startsWith("system.");
+      for (int i = 0; ok && i < prefix.length(); i++) {
+        char c = prefix.charAt(i);
+        ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+            || c == '_' || c == '-' || c == '.';
+      }
+      if (!ok) {
+        throw new IllegalArgumentException("collectionPrefix must be 0 to " + MAX_PREFIX_LENGTH
+            + " of A-Z a-z 0-9 _ - . and not start with 'system.', but was '" + prefix + "'");
+      }
+      this.collectionPrefix = prefix;
+      return this;
+    }
+
+    /**
+     * The database to use when the URI names none.
+     *
+     * @throws IllegalArgumentException if empty, longer than 63 characters, or holding a character
+     *     MongoDB refuses in database names ({@code /\. "$} or NUL)
+     */
+    public Builder database(String database) {
+      Objects.requireNonNull(database, "database must not be null");
+      if (database.isEmpty() || database.length() > 63
+          || database.chars().anyMatch(c -> "/\\. \"$\0".indexOf(c) >= 0)) {
+        throw new IllegalArgumentException("database must be 1 to 63 characters without"
+            + " / \\ . space \" $ or NUL, but was '" + database + "'");
+      }
+      this.database = database;
+      return this;
+    }
+
+    /**
+     * How long an operation waits for a usable server before failing with a transient
+     * {@link io.orchestrix.projection.StoreException}; overrides the URI's
+     * {@code serverSelectionTimeoutMS}.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder serverSelectionTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "serverSelectionTimeout must not be null");
+      if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() == 0) {
+        throw new IllegalArgumentException(
+            "serverSelectionTimeout must be at least 1 ms but was " + timeout);
+      }
+      this.serverSelectionTimeout = timeout;
+      return this;
+    }
+
+    /** The commit mode, {@link MongoStoreMode#AUTO} by default. */
+    public Builder mode(MongoStoreMode mode) {
+      this.mode = Objects.requireNonNull(mode, "mode must not be null");
+      return this;
+    }
+
+    /** The clock that stamps states the store creates itself. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock must not be null");
+      return this;
+    }
+
+    /** The options. */
+    public MongoStoreOptions build() {
+      return new MongoStoreOptions(this);
+    }
+  }
+}

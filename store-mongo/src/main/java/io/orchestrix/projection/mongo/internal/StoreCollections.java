@@ -1,0 +1,56 @@
+package io.orchestrix.projection.mongo.internal;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.bson.BsonDocument;
+import org.bson.RawBsonDocument;
+
+/**
+ * Names and handles of the store's collections in its database, all starting with the configured
+ * prefix: {@code <prefix>state} (one document per projection), {@code <prefix>dead_letters}, and
+ * {@code <prefix>rm_<read model>} per read model (the {@code rm_} keeps a read model named
+ * {@code state} apart from the state collection). Thread-safe.
+ */
+public final class StoreCollections {
+
+  private final MongoDatabase database;
+  private final String prefix;
+  private final MongoCollection<BsonDocument> state;
+  private final MongoCollection<BsonDocument> deadLetters;
+  private final Map<String, MongoCollection<RawBsonDocument>> readModels = new ConcurrentHashMap<>();
+
+  public StoreCollections(MongoDatabase database, String prefix) {
+    this.database = database;
+    this.prefix = prefix;
+    this.state = database.getCollection(prefix + "state", BsonDocument.class);
+    this.deadLetters = database.getCollection(prefix + "dead_letters", BsonDocument.class);
+  }
+
+  /** The database holding the collections. */
+  public MongoDatabase database() {
+    return database;
+  }
+
+  /** The collection of projection states. */
+  public MongoCollection<BsonDocument> state() {
+    return state;
+  }
+
+  /** The collection of dead letters. */
+  public MongoCollection<BsonDocument> deadLetters() {
+    return deadLetters;
+  }
+
+  /** The name of a read model's collection. */
+  public String readModelCollectionName(String readModel) {
+    return prefix + "rm_" + readModel;
+  }
+
+  /** The collection of a read model. */
+  public MongoCollection<RawBsonDocument> readModel(String readModel) {
+    return readModels.computeIfAbsent(readModel,
+        name -> database.getCollection(readModelCollectionName(name), RawBsonDocument.class));
+  }
+}

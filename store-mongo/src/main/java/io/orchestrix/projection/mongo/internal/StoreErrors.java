@@ -1,0 +1,113 @@
+package io.orchestrix.projection.mongo.internal;
+
+import com.mongodb.MongoCommandException;
+import com.mongodb.MongoException;
+import com.mongodb.MongoExecutionTimeoutException;
+import com.mongodb.MongoInterruptedException;
+import com.mongodb.MongoNodeIsRecoveringException;
+import com.mongodb.MongoNotPrimaryException;
+import com.mongodb.MongoSecurityException;
+import com.mongodb.MongoSocketException;
+import com.mongodb.MongoTimeoutException;
+import com.mongodb.MongoWriteConcernException;
+import io.orchestrix.projection.StoreException;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns driver exceptions into {@link StoreException}s whose messages name the servers and the
+ * operation, never the password, and say whether retrying may help. Immutable; thread-safe.
+ */
+public final class StoreErrors {
+
+  /** MongoDB's error code for "Unauthorized". */
+  private static final int UNAUTHORIZED = 13;
+  /** MongoDB's error code for "AuthenticationFailed". */
+  private static final int AUTHENTICATION_FAILED = 18;
+
+  private final String description;
+  private final String hosts;
+  private final @Nullable String password;
+
+  /**
+   * @param description the store's description (already without password)
+   * @param hosts the servers, for messages
+   * @param password the password to scrub from any driver message, null if none
+   */
+  public StoreErrors(String description, List<String> hosts, char @Nullable [] password) {
+    this.description = description;
+    this.hosts = String.join(",", hosts);
+    this.password = password == null || password.length == 0 ? null : new String(password);
+  }
+
+  /** The text with the password, if it appears, replaced by {@code ****}. */
+  public String scrub(@Nullable String text) {
+    if (text == null) {
+      return "";
+    }
+    return password == null ? text : text.replace(password, "****");
+  }
+
+  /**
+   * A store exception for a failed operation.
+   *
+   * @param operation what the store was doing, e.g. "committing projection 'p'"
+   * @param projectionId the projection concerned, or null
+   */
+  public StoreException translate(
+      RuntimeException failure, String operation, @Nullable String projectionId) {
+    if (failure instanceof StoreException storeException) {
+      return storeException;
+    }
+    String detail = scrub(failure.getMessage());
+    if (failure instanceof MongoTimeoutException) {
+      return new StoreException("MongoDB at " + hosts + " (" + description + ") could not be reached"
+          + " within the server-selection timeout while " + operation
+          + "; is the server running and reachable? Driver detail: " + detail,
+          projectionId, true, failure);
+    }
+    if (isAuthenticationFailure(failure)) {
+      return new StoreException("MongoDB at " + hosts + " (" + description
+          + ") refused the credentials while " + operation
+          + ": check the user name, password and authSource of the URI. Driver detail: " + detail,
+          projectionId, false, failure);
+    }
+    if (failure instanceof MongoCommandException command && command.getErrorCode() == UNAUTHORIZED) {
+      return new StoreException("MongoDB at " + hosts + " (" + description
+          + ") did not authorise the user while " + operation + ": " + detail,
+          projectionId, false, failure);
+    }
+    return new StoreException("MongoDB at " + hosts + " (" + description + ") failed while "
+        + operation + ": " + detail, projectionId, isTransient(failure), failure);
+  }
+
+  private static boolean isAuthenticationFailure(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof MongoSecurityException) {
+        return true;
+      }
+      if (t instanceof MongoCommandException command
+          && command.getErrorCode() == AUTHENTICATION_FAILED) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the same call may succeed later: an outage, a fail-over, a transient transaction error. */
+  public static boolean isTransient(Throwable failure) {
+    if (failure instanceof MongoException mongo
+        && (mongo.hasErrorLabel(MongoException.TRANSIENT_TRANSACTION_ERROR_LABEL)
+            || mongo.hasErrorLabel(MongoException.UNKNOWN_TRANSACTION_COMMIT_RESULT_LABEL)
+            || mongo.hasErrorLabel("RetryableWriteError"))) {
+      return true;
+    }
+    return failure instanceof MongoSocketException
+        || failure instanceof MongoTimeoutException
+        || failure instanceof MongoNotPrimaryException
+        || failure instanceof MongoNodeIsRecoveringException
+        || failure instanceof MongoExecutionTimeoutException
+        || failure instanceof MongoWriteConcernException
+        || failure instanceof MongoInterruptedException;
+  }
+}

@@ -1,0 +1,63 @@
+package io.orchestrix.projection.mongo;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.orchestrix.projection.tck.TestServers;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The MongoDB server a test class runs against: the one named by {@code PROJECTION_TEST_MONGO_URI}
+ * if set (a real server, replica set or not), else an in-process mongo-java-server on a random port,
+ * started for the class and stopped after it. Tests isolate their data by collection prefix.
+ */
+final class TestMongo implements AutoCloseable {
+
+  private final String uri;
+  private final @Nullable MongoServer embedded;
+
+  private TestMongo(String uri, @Nullable MongoServer embedded) {
+    this.uri = uri;
+    this.embedded = embedded;
+  }
+
+  /** Resolves the server as {@link TestServers} says, falling back to the in-process one. */
+  static TestMongo start() {
+    Optional<String> configured = TestServers.find(TestServers.Server.MONGO);
+    if (configured.isPresent()) {
+      return new TestMongo(configured.get(), null);
+    }
+    MongoServer server = new MongoServer(new MemoryBackend());
+    InetSocketAddress address = server.bind();
+    return new TestMongo("mongodb://127.0.0.1:" + address.getPort() + "/orchestrix_test", server);
+  }
+
+  /** The server's URI. */
+  String uri() {
+    return uri;
+  }
+
+  /** Whether this is the in-process stand-in, which has no transactions. */
+  boolean isEmbedded() {
+    return embedded != null;
+  }
+
+  /** A collection prefix no other test uses. */
+  static String freshPrefix() {
+    return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10) + "_";
+  }
+
+  /** Options for a test's own data. */
+  static MongoStoreOptions.Builder options(String prefix) {
+    return MongoStoreOptions.builder().collectionPrefix(prefix);
+  }
+
+  @Override
+  public void close() {
+    if (embedded != null) {
+      embedded.shutdownNow();
+    }
+  }
+}
