@@ -7,6 +7,7 @@ import io.orchestrix.projection.CheckpointConflictException;
 import io.orchestrix.projection.DeadLetter;
 import io.orchestrix.projection.ProjectionIds;
 import io.orchestrix.projection.ProjectionState;
+import io.orchestrix.projection.StoreConfigurationException;
 import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.WriterFencedException;
 import io.orchestrix.projection.redis.internal.CommitEncoding;
@@ -132,7 +133,7 @@ public final class RedisProjectionStore implements ProjectionStore {
     RedisProjectionStore store = new RedisProjectionStore(client, true, settings.options(), errors,
         settings.redactedUri() + " (key prefix '" + settings.options().keyPrefix() + "')");
     try {
-      store.call("connect", client::ping);
+      store.checkLayout();
     } catch (RuntimeException e) {
       client.close();
       throw e;
@@ -142,15 +143,42 @@ public final class RedisProjectionStore implements ProjectionStore {
 
   /**
    * A store over a client the application owns (a {@code RedisClient}, or a cluster client with a
-   * hash-tagged key prefix). The store never closes it.
+   * hash-tagged key prefix), checking the data under the prefix as {@link #open(String, Map)} does.
+   * The store never closes the client.
+   *
+   * @throws io.orchestrix.projection.StoreConfigurationException if the data under the prefix was
+   *     written by a newer version of this store
+   * @throws StoreException if the server cannot be reached
    */
   public static RedisProjectionStore create(UnifiedJedis client, RedisStoreOptions options) {
     Objects.requireNonNull(client, "client must not be null");
     Objects.requireNonNull(options, "options must not be null");
     RedisErrors errors = new RedisErrors("Redis (client supplied by the application)",
         options.keyPrefix(), null);
-    return new RedisProjectionStore(client, false, options, errors,
+    RedisProjectionStore store = new RedisProjectionStore(client, false, options, errors,
         "Redis client supplied by the application (key prefix '" + options.keyPrefix() + "')");
+    store.checkLayout();
+    return store;
+  }
+
+  /** Records this code's key layout under a fresh prefix, or refuses data of a newer layout. */
+  private void checkLayout() {
+    String operation = "open " + description;
+    List<?> reply = expectOk(operation, script(operation, LuaScript.CHECK_LAYOUT,
+        List.of(keys.meta()), List.of(bytes(Integer.toString(KeyLayout.VERSION)))));
+    String stored = text(reply.get(1));
+    int version;
+    try {
+      version = Integer.parseInt(stored);
+    } catch (NumberFormatException e) {
+      throw errors.unreadable("the layout version", keys.meta(), "'" + stored + "' is not a number");
+    }
+    if (version > KeyLayout.VERSION) {
+      throw new StoreConfigurationException("cannot " + operation + ": its keys were written by a"
+          + " newer version of the Redis store (layout " + version + "; this code knows layout "
+          + KeyLayout.VERSION + " and older); upgrade store-redis, or use another key prefix",
+          null);
+    }
   }
 
   /** The options this store runs with. */
@@ -305,13 +333,29 @@ public final class RedisProjectionStore implements ProjectionStore {
     return found;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException if the read model declares no such index
+   */
   @Override
   public List<StoredDocument> findByIndex(String readModel, String index, String value) {
     ProjectionIds.requireValidName(readModel, "read-model name");
     ProjectionIds.requireValidName(index, "index name");
     Objects.requireNonNull(value, "value must not be null");
-    return readDocuments("query read model '" + readModel + "' by index '" + index + "'",
-        readModel, keys.indexEntry(readModel, index, value), ALL_IDS, NO_LIMIT);
+    String operation = "query read model '" + readModel + "' by index '" + index + "'";
+    String documentsKey = keys.documents(readModel);
+    List<?> reply = (List<?>) script(operation, LuaScript.READ_DOCUMENTS,
+        List.of(documentsKey, keys.indexEntry(readModel, index, value), keys.indexNames(readModel)),
+        List.of(ALL_IDS, NO_LIMIT, bytes(index)));
+    if (text(reply.get(0)).equals("noindex")) {
+      List<String> declared = new ArrayList<>();
+      ((List<?>) reply.get(1)).forEach(name -> declared.add(text(name)));
+      declared.sort(null);
+      throw new IllegalArgumentException("read model '" + readModel + "' has no index '" + index
+          + "'; its declared indexes are " + declared);
+    }
+    return documents(operation, readModel, documentsKey, reply);
   }
 
   @Override
@@ -380,8 +424,13 @@ public final class RedisProjectionStore implements ProjectionStore {
   private List<StoredDocument> readDocuments(
       String operation, String readModel, String idsKey, byte[] from, byte[] limit) {
     String documentsKey = keys.documents(readModel);
-    List<?> reply = expectOk(operation, script(operation, LuaScript.READ_DOCUMENTS,
-        List.of(documentsKey, idsKey), List.of(from, limit)));
+    return documents(operation, readModel, documentsKey, script(operation,
+        LuaScript.READ_DOCUMENTS, List.of(documentsKey, idsKey), List.of(from, limit)));
+  }
+
+  private List<StoredDocument> documents(
+      String operation, String readModel, String documentsKey, Object scriptReply) {
+    List<?> reply = expectOk(operation, scriptReply);
     List<?> ids = (List<?>) reply.get(1);
     List<?> values = (List<?>) reply.get(2);
     List<StoredDocument> documents = new ArrayList<>(ids.size());

@@ -1,5 +1,6 @@
 package io.orchestrix.projection.redis;
 
+import io.orchestrix.projection.tck.TestServers;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,27 +11,29 @@ import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
- * The Redis server the store's own tests use: {@code PROJECTION_TEST_REDIS_URL}, else the local
- * {@code redis://127.0.0.1:6379}. Each test works under its own key prefix and deletes its keys
- * afterwards, because other test runs share the server (never FLUSHDB).
+ * The Redis server the store's tests use, found by the kit's {@link TestServers} (the variable
+ * {@code PROJECTION_TEST_REDIS_URL}; the test is skipped without it, and fails under {@code CI=true}).
+ * Each test works under its own key prefix and deletes its keys afterwards, because other test runs
+ * share the server (never FLUSHDB).
  */
 final class RedisTestServer {
 
-  static final String URL = System.getenv().getOrDefault("PROJECTION_TEST_REDIS_URL",
-      "redis://127.0.0.1:6379");
-
   private RedisTestServer() {}
+
+  static String url() {
+    return TestServers.require(TestServers.Server.REDIS);
+  }
 
   static String uniquePrefix() {
     return "orchestrix-test:" + UUID.randomUUID() + ":";
   }
 
   static RedisProjectionStore open(String prefix) {
-    return RedisProjectionStore.open(URL, Map.of(RedisStoreProperties.KEY_PREFIX, prefix));
+    return RedisProjectionStore.open(url(), Map.of(RedisStoreProperties.KEY_PREFIX, prefix));
   }
 
   static RedisClient rawClient() {
-    return RedisClient.create(URI.create(URL));
+    return RedisClient.create(URI.create(url()));
   }
 
   static List<String> keys(RedisClient client, String prefix) {

@@ -8,6 +8,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
  * produce the same key; document ids and index values come last and need no escaping.
  *
  * <pre>
+ * {prefix}meta                                hash  layout: the version of this layout
  * {prefix}state:{projection}                  hash  checkpoint, health, fencing token (tok)
  * {prefix}dl:{projection}                     zset  dead-letter positions
  * {prefix}dl:{projection}:{position}          hash  one dead letter
@@ -22,6 +23,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
  */
 public final class KeyLayout {
 
+  /** The version of this layout, recorded under the prefix; code refuses data of a newer one. */
+  public static final int VERSION = 1;
+
   private final String prefix;
 
   public KeyLayout(String prefix) {
@@ -30,6 +34,10 @@ public final class KeyLayout {
 
   public String prefix() {
     return prefix;
+  }
+
+  public String meta() {
+    return prefix + "meta";
   }
 
   public String state(String projectionId) {

@@ -25,6 +25,7 @@ public final class LuaScript {
   public static final LuaScript PREPARE_READ_MODEL = load("prepare_read_model.lua");
   public static final LuaScript READ_DOCUMENTS = load("read_documents.lua");
   public static final LuaScript DEAD_LETTERS = load("dead_letters.lua");
+  public static final LuaScript CHECK_LAYOUT = load("check_layout.lua");
 
   private final String name;
   private final byte[] body;

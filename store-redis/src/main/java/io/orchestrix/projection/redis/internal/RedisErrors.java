@@ -55,7 +55,7 @@ public final class RedisErrors {
           + ": " + scrub(rootMessage(failure))
           + "; check the user and password (URI or properties 'user'/'password')", false, failure);
     }
-    if (failure instanceof JedisConnectionException) {
+    if (find(failure, JedisConnectionException.class) != null) {
       Throwable tls = find(failure, SSLException.class);
       if (tls != null) {
         return new StoreException("cannot " + operation + ": the TLS handshake with " + server
@@ -99,7 +99,7 @@ public final class RedisErrors {
 
   /** Whether a failure is a dropped or refused connection, worth one more try. */
   public static boolean isConnectionFailure(RuntimeException failure) {
-    return failure instanceof JedisConnectionException && !isAuthenticationFailure(failure)
+    return find(failure, JedisConnectionException.class) != null && !isAuthenticationFailure(failure)
         && find(failure, SSLException.class) == null;
   }
 
@@ -128,10 +128,16 @@ public final class RedisErrors {
     return find(failure, java.util.NoSuchElementException.class) != null;
   }
 
+  /** The first exception of a type in the cause chain, or among suppressed ones (retrying clients). */
   private static <T extends Throwable> @Nullable T find(Throwable failure, Class<T> type) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (type.isInstance(t)) {
         return type.cast(t);
+      }
+      for (Throwable suppressed : t.getSuppressed()) {
+        if (type.isInstance(suppressed)) {
+          return type.cast(suppressed);
+        }
       }
       if (t.getCause() == t) {
         break;
