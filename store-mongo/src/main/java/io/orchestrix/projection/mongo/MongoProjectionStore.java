@@ -104,6 +104,11 @@ public final class MongoProjectionStore implements ProjectionStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(MongoProjectionStore.class);
   private static final int FIND_ALL_CHUNK = 1_000;
+  /**
+   * The version of the collection layout this code writes. A store refuses data whose stored version
+   * is newer, since it cannot know what a newer layout means.
+   */
+  public static final int SCHEMA_VERSION = 1;
 
   private final MongoClient client;
   private final boolean ownsClient;
@@ -269,11 +274,35 @@ public final class MongoProjectionStore implements ProjectionStore {
   }
 
   private void createStoreCollections() {
+    checkSchemaVersion();
     createCollectionIfMissing(collections.state().getNamespace().getCollectionName());
     collections.deadLetters().createIndex(
         new BsonDocument(DeadLetterDocuments.PROJECTION_ID, new BsonInt32(1))
             .append(DeadLetterDocuments.POSITION, new BsonInt32(1)),
         new IndexOptions().name("projection_position").unique(true));
+  }
+
+  private void checkSchemaVersion() {
+    BsonDocument byId = new BsonDocument("_id", new BsonString("schema"));
+    BsonDocument stored;
+    try {
+      stored = collections.meta().findOneAndUpdate(byId,
+          new BsonDocument("$setOnInsert", new BsonDocument("version", new BsonInt32(SCHEMA_VERSION))),
+          new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
+    } catch (com.mongodb.MongoCommandException e) {
+      if (e.getErrorCode() != 11000) {
+        throw e;
+      }
+      stored = collections.meta().find(byId).first(); // another store created it at the same time
+    }
+    int version = stored == null || !stored.isNumber("version")
+        ? SCHEMA_VERSION : stored.getNumber("version").intValue();
+    if (version > SCHEMA_VERSION) {
+      throw new StoreConfigurationException("MongoDB store " + description + ": the stored schema"
+          + " (collection " + collections.meta().getNamespace().getCollectionName() + ") has version "
+          + version + ", newer than this code's version " + SCHEMA_VERSION
+          + "; upgrade store-mongo before opening these collections", null);
+    }
   }
 
   private void createCollectionIfMissing(String name) {

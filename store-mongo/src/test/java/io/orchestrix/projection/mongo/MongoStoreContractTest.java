@@ -6,6 +6,7 @@ import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.spi.ProjectionStore;
 import io.orchestrix.projection.tck.ProjectionStoreContract;
 import java.util.Set;
+import org.bson.Document;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -68,6 +69,16 @@ class MongoStoreContractTest extends ProjectionStoreContract {
   @Override
   protected ProjectionStore openStore() {
     return MongoProjectionStore.open(server.uri(), TestMongo.options(prefix).build());
+  }
+
+  @Override
+  protected void makeStoredSchemaNewerThanCode() {
+    try (MongoClient client = MongoClients.create(server.uri())) {
+      client.getDatabase(new com.mongodb.ConnectionString(server.uri()).getDatabase())
+          .getCollection(prefix + "meta")
+          .updateOne(new Document("_id", "schema"),
+              new Document("$set", new Document("version", MongoProjectionStore.SCHEMA_VERSION + 1)));
+    }
   }
 
   @Override

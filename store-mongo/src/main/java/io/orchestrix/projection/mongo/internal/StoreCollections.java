@@ -9,7 +9,8 @@ import org.bson.RawBsonDocument;
 
 /**
  * Names and handles of the store's collections in its database, all starting with the configured
- * prefix: {@code <prefix>state} (one document per projection), {@code <prefix>dead_letters}, and
+ * prefix: {@code <prefix>meta} (the schema version), {@code <prefix>state} (one document per
+ * projection), {@code <prefix>dead_letters}, and
  * {@code <prefix>rm_<read model>} per read model (the {@code rm_} keeps a read model named
  * {@code state} apart from the state collection). Thread-safe.
  */
@@ -19,6 +20,7 @@ public final class StoreCollections {
   private final String prefix;
   private final MongoCollection<BsonDocument> state;
   private final MongoCollection<BsonDocument> deadLetters;
+  private final MongoCollection<BsonDocument> meta;
   private final Map<String, MongoCollection<RawBsonDocument>> readModels = new ConcurrentHashMap<>();
 
   public StoreCollections(MongoDatabase database, String prefix) {
@@ -26,6 +28,12 @@ public final class StoreCollections {
     this.prefix = prefix;
     this.state = database.getCollection(prefix + "state", BsonDocument.class);
     this.deadLetters = database.getCollection(prefix + "dead_letters", BsonDocument.class);
+    this.meta = database.getCollection(prefix + "meta", BsonDocument.class);
+  }
+
+  /** The collection of store metadata: the schema version. */
+  public MongoCollection<BsonDocument> meta() {
+    return meta;
   }
 
   /** The database holding the collections. */
