@@ -1,0 +1,155 @@
+package io.orchestrix.projection.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.orchestrix.projection.DeadLetter;
+import io.orchestrix.projection.ProjectionState;
+import io.orchestrix.projection.spi.Commit;
+import io.orchestrix.projection.spi.DocumentChange;
+import io.orchestrix.projection.spi.ProjectionStore;
+import io.orchestrix.projection.spi.StoredDocument;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Builders and comparisons the contract kit uses, public so that a store's own tests can use them
+ * too. Documents are compared by the meaning of their JSON, since a store may normalise the text
+ * (PostgreSQL {@code jsonb} reorders keys and adds spaces). Stateless and thread-safe.
+ */
+public final class StoreFixtures {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A fixed instant with nanoseconds, so that a store that truncates time is caught. */
+  public static final Instant T0 = Instant.parse("2026-03-01T10:15:30.123456789Z");
+
+  private StoreFixtures() {}
+
+  /** A document with the given JSON, index values and position. */
+  public static StoredDocument doc(String id, String json, Map<String, String> indexValues, long position) {
+    return new StoredDocument(id, json, indexValues, position);
+  }
+
+  /** A small order-like document: {@code {"id":..,"status":..,"customer":..,"total":..}}. */
+  public static StoredDocument order(String id, String status, String customer, long total, long position) {
+    String json = "{\"id\":" + quote(id) + ",\"status\":" + quote(status) + ",\"customer\":"
+        + quote(customer) + ",\"total\":" + total + "}";
+    return new StoredDocument(id, json, Map.of("status", status, "customer_id", customer), position);
+  }
+
+  /** A JSON string literal. */
+  public static String quote(String text) {
+    try {
+      return JSON.writeValueAsString(text);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  /** A put change. */
+  public static DocumentChange put(String readModel, StoredDocument document) {
+    return new DocumentChange.Put(readModel, document);
+  }
+
+  /** A delete change. */
+  public static DocumentChange delete(String readModel, String id) {
+    return new DocumentChange.Delete(readModel, id);
+  }
+
+  /** The state after processing up to a position. */
+  public static ProjectionState stateAt(String projectionId, long position) {
+    return ProjectionState.initial(projectionId, T0)
+        .processed("event-" + position, position, T0.plusSeconds(position));
+  }
+
+  /** A commit moving the checkpoint from {@code from} to {@code to} with these changes. */
+  public static Commit commit(String projectionId, long token, long from, long to, List<DocumentChange> changes) {
+    return Commit.of(token, from, stateAt(projectionId, to), changes);
+  }
+
+  /** A dead letter at a position. */
+  public static DeadLetter deadLetter(String projectionId, long position) {
+    return new DeadLetter(projectionId, position, "event-" + position, "stream-" + position % 3,
+        "com.example.OrderPlaced", "{\"position\":" + position + ",\"payload\":{\"n\":\"ünï\"}}",
+        "OrderHandler#on", "java.lang.IllegalStateException", "failed at " + position,
+        "java.lang.IllegalStateException: failed\n\tat com.example.OrderHandler.on(OrderHandler.java:"
+            + position + ")",
+        (int) (position % 4) + 1, T0.plusMillis(position), T0.plusSeconds(position));
+  }
+
+  /** The JSON tree of a text, for comparisons by meaning. */
+  public static JsonNode tree(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new AssertionError("the store returned text that is not JSON: " + abbreviate(json), e);
+    }
+  }
+
+  /** Asserts that a stored document has the expected id, JSON meaning, index values and position. */
+  public static void assertSameDocument(@Nullable StoredDocument actual, StoredDocument expected) {
+    assertThat(actual).as("document '%s'", abbreviate(expected.id())).isNotNull();
+    assertThat(actual.id()).isEqualTo(expected.id());
+    assertThat(tree(actual.json())).as("JSON of document '%s'", abbreviate(expected.id()))
+        .isEqualTo(tree(expected.json()));
+    assertThat(actual.indexValues()).as("index values of document '%s'", abbreviate(expected.id()))
+        .isEqualTo(expected.indexValues());
+    if (actual.position() != 0) {
+      assertThat(actual.position()).as("position of document '%s' (0 means not kept)",
+          abbreviate(expected.id())).isEqualTo(expected.position());
+    }
+  }
+
+  /** A comparable view of a document: id, JSON tree, index values. */
+  public static Map<String, Object> comparable(StoredDocument document) {
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("id", document.id());
+    view.put("json", tree(document.json()));
+    view.put("indexValues", new TreeMap<>(document.indexValues()));
+    return view;
+  }
+
+  /** Every document of a read model, read by paging, as comparable views by id. */
+  public static Map<String, Map<String, Object>> contents(ProjectionStore store, String readModel) {
+    Map<String, Map<String, Object>> all = new TreeMap<>();
+    String after = null;
+    while (true) {
+      List<StoredDocument> page = store.page(readModel, after, 100);
+      for (StoredDocument document : page) {
+        Object previous = all.put(document.id(), comparable(document));
+        assertThat(previous).as("paging returned document '%s' twice", document.id()).isNull();
+      }
+      if (page.size() < 100) {
+        return all;
+      }
+      after = page.get(page.size() - 1).id();
+    }
+  }
+
+  /** Everything a projection has in a store: its state, dead letters and the given read models. */
+  public static Map<String, Object> snapshot(ProjectionStore store, String projectionId, Set<String> readModels) {
+    Map<String, Object> snapshot = new TreeMap<>();
+    snapshot.put("state", store.loadState(projectionId)
+        .map(s -> s.lastProcessedPosition() + "/" + s.lastProcessedEventId() + "/" + s.healthy())
+        .orElse("none"));
+    snapshot.put("deadLetters", new ArrayList<>(store.deadLetters(projectionId)));
+    for (String readModel : readModels) {
+      snapshot.put("readModel:" + readModel, contents(store, readModel));
+    }
+    return snapshot;
+  }
+
+  /** At most 60 characters of a text, for messages. */
+  public static String abbreviate(String text) {
+    return text.length() <= 60 ? text : text.substring(0, 57) + "...";
+  }
+}

@@ -1,0 +1,142 @@
+package io.orchestrix.projection.tck;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Finds the database servers that store tests run against, the same way on a developer's machine and
+ * in CI.
+ *
+ * <p>Order of resolution for each {@link Server}:
+ *
+ * <ol>
+ *   <li>the environment variable named by {@link Server#environmentVariable()}, holding a URL;
+ *   <li>Testcontainers, which this class does not start itself: if a Docker daemon answers, the
+ *       message of a skipped test says so, and a store module that depends on Testcontainers may start
+ *       a container and export the variable;
+ *   <li>an embedded server, where one exists: only the store module knows it (H2 in store-jdbc, the
+ *       in-process server in store-mongo), so {@link #find} returns empty and the module falls back to
+ *       it.
+ * </ol>
+ *
+ * <p>When a test needs a server and none is found, {@link #require} aborts the test (JUnit reports it
+ * skipped) with a message naming the variable to set, except when the environment variable {@code CI}
+ * is {@code true}: then a missing server that has no embedded stand-in (PostgreSQL, MariaDB, Redis)
+ * fails the test loudly, because CI must never pass by skipping.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class TestServers {
+
+  /** The environment variable that CI sets to {@code true}. */
+  public static final String CI_VARIABLE = "CI";
+
+  private TestServers() {}
+
+  /** A server kind that store tests may need. */
+  public enum Server {
+    /** PostgreSQL, as a JDBC URL such as {@code jdbc:postgresql://127.0.0.1:5432/test?user=postgres}. */
+    POSTGRES("PostgreSQL", "PROJECTION_TEST_POSTGRES_URL", false),
+    /** MariaDB, as a JDBC URL such as {@code jdbc:mariadb://127.0.0.1:3306/test?user=root}. */
+    MARIADB("MariaDB", "PROJECTION_TEST_MARIADB_URL", false),
+    /** Redis, as a URI such as {@code redis://127.0.0.1:6379}. */
+    REDIS("Redis", "PROJECTION_TEST_REDIS_URL", false),
+    /** MongoDB, as a URI such as {@code mongodb://127.0.0.1:27017/test}; an in-process stand-in exists. */
+    MONGO("MongoDB", "PROJECTION_TEST_MONGO_URI", true);
+
+    private final String displayName;
+    private final String environmentVariable;
+    private final boolean hasEmbeddedStandIn;
+
+    Server(String displayName, String environmentVariable, boolean hasEmbeddedStandIn) {
+      this.displayName = displayName;
+      this.environmentVariable = environmentVariable;
+      this.hasEmbeddedStandIn = hasEmbeddedStandIn;
+    }
+
+    /** The server's product name, for messages. */
+    public String displayName() {
+      return displayName;
+    }
+
+    /** The environment variable that holds the server's URL. */
+    public String environmentVariable() {
+      return environmentVariable;
+    }
+
+    /** Whether a store module can run its tests on an in-process stand-in when no server is found. */
+    public boolean hasEmbeddedStandIn() {
+      return hasEmbeddedStandIn;
+    }
+  }
+
+  /**
+   * The URL of a server if one is configured, else empty (the caller may then use an embedded
+   * stand-in).
+   */
+  public static Optional<String> find(Server server) {
+    return find(server, System.getenv());
+  }
+
+  /**
+   * The URL of a server; aborts the calling test if none is configured, or fails it under CI.
+   *
+   * @throws org.opentest4j.TestAbortedException if no server is found outside CI
+   * @throws IllegalStateException if no server is found under CI and the server has no stand-in
+   */
+  public static String require(Server server) {
+    return require(server, System.getenv());
+  }
+
+  /** Whether the environment says this is a CI run ({@code CI=true}). */
+  public static boolean isCi() {
+    return isCi(System.getenv());
+  }
+
+  static Optional<String> find(Server server, Map<String, String> environment) {
+    String url = environment.get(server.environmentVariable());
+    if (url == null || url.isBlank()) {
+      return Optional.empty();
+    }
+    return Optional.of(url.trim());
+  }
+
+  static String require(Server server, Map<String, String> environment) {
+    Optional<String> url = find(server, environment);
+    if (url.isPresent()) {
+      return url.get();
+    }
+    String message = "no " + server.displayName() + " server for this test: set "
+        + server.environmentVariable() + " to its URL" + dockerHint(environment);
+    if (isCi(environment) && !server.hasEmbeddedStandIn()) {
+      throw new IllegalStateException(
+          "CI=true but " + message + "; CI must run every store test, so this is a failure");
+    }
+    Assumptions.abort(message);
+    throw new AssertionError("unreachable: Assumptions.abort returned");
+  }
+
+  static boolean isCi(Map<String, String> environment) {
+    return "true".equals(environment.getOrDefault(CI_VARIABLE, "").trim().toLowerCase(Locale.ROOT));
+  }
+
+  private static String dockerHint(Map<String, String> environment) {
+    return dockerAvailable(environment)
+        ? " (a Docker daemon answers: start the server with Testcontainers or docker run and export"
+            + " the variable)"
+        : " (no Docker daemon was found, so Testcontainers cannot start one either)";
+  }
+
+  /** Whether a Docker daemon seems reachable: {@code DOCKER_HOST} set or the default socket present. */
+  static boolean dockerAvailable(Map<String, String> environment) {
+    String dockerHost = environment.get("DOCKER_HOST");
+    if (dockerHost != null && !dockerHost.isBlank()) {
+      return true;
+    }
+    return Files.exists(Path.of("/var/run/docker.sock"));
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * The store contract test kit: {@link io.orchestrix.projection.tck.ProjectionStoreContract}, which
+ * every {@link io.orchestrix.projection.spi.ProjectionStore} runs by extending it, its fixtures, and
+ * {@link io.orchestrix.projection.tck.TestServers}, which finds the database servers store tests run
+ * against.
+ */
+@NullMarked
+package io.orchestrix.projection.tck;
+
+import org.jspecify.annotations.NullMarked;

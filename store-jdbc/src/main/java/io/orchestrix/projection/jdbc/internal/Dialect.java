@@ -1,0 +1,87 @@
+package io.orchestrix.projection.jdbc.internal;
+
+import java.sql.SQLException;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.SqlStatement;
+
+/**
+ * What differs between the databases the JDBC store supports: column types, upsert syntax, how to
+ * match a list of ids, how to serialise schema changes between processes, and how to read error codes.
+ * Implementations are stateless and thread-safe.
+ */
+public interface Dialect {
+
+  /** The database's name, for messages. */
+  String name();
+
+  /** Type of a document id and an index value: up to 512 characters compared byte by byte. */
+  String keyType();
+
+  /** Type of a document's JSON. */
+  String documentType();
+
+  /** Type of unbounded text (error messages, stack traces, envelopes). */
+  String textType();
+
+  /** What follows {@code CREATE TABLE (...)}: engine and character set where needed. */
+  String tableOptions();
+
+  /** The SQL expression that turns the named text parameter into a stored document. */
+  default String documentParameter(String parameter) {
+    return ":" + parameter;
+  }
+
+  /**
+   * An insert-or-replace statement with named parameters, one per column.
+   *
+   * @param table the qualified table name
+   * @param keyColumns the primary-key columns
+   * @param columns every column written, key columns first
+   * @param values the value expression of each column, in the same order
+   */
+  String upsert(String table, List<String> keyColumns, List<String> columns, List<String> values);
+
+  /** The condition "column is one of the ids bound with {@link #bindIds}". */
+  String idIsAnyOf(String column);
+
+  /** Binds the ids that {@link #idIsAnyOf} refers to. */
+  void bindIds(SqlStatement<?> statement, List<String> ids);
+
+  /** The statement creating a schema (a database on MariaDB) if it does not exist. */
+  String createSchema(String schema);
+
+  /**
+   * Runs schema changes while holding a lock that other processes opening the same tables also
+   * take, so that concurrent opens do not race. {@code lockName} is at most 64 characters.
+   */
+  void withSchemaLock(Handle handle, String lockName, Runnable changes);
+
+  /** Whether the error says a table does not exist. */
+  boolean isUndefinedTable(SQLException error);
+
+  /** Whether the error says a unique key was violated. */
+  boolean isDuplicateKey(SQLException error);
+
+  /**
+   * Whether the error is an outage that may pass: lost connection, server shutting down, deadlock or
+   * serialisation failure.
+   */
+  default boolean isTransient(SQLException error) {
+    String state = error.getSQLState();
+    return error instanceof java.sql.SQLTransientException
+        || error instanceof java.sql.SQLRecoverableException
+        || error instanceof java.sql.SQLNonTransientConnectionException
+        || (state != null && (state.startsWith("08") || state.equals("40001") || state.equals("40P01")
+            || state.startsWith("57P") || state.equals("53300")));
+  }
+
+  /**
+   * Why this database cannot hold a document, or null if it can; checked before any write.
+   *
+   * @param json the document's JSON text
+   */
+  default @org.jspecify.annotations.Nullable String refusalOf(String id, String json, Iterable<String> indexValues) {
+    return null;
+  }
+}

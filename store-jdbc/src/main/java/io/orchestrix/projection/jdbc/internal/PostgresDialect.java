@@ -1,0 +1,106 @@
+package io.orchestrix.projection.jdbc.internal;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.SqlStatement;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * PostgreSQL: documents in {@code jsonb}, ids and index values in {@code COLLATE "C"} columns (byte
+ * order, so paging and equality never depend on the server's locale), upserts with
+ * {@code ON CONFLICT}, id lists as one array parameter, schema changes under a transaction-scoped
+ * advisory lock.
+ */
+public final class PostgresDialect implements Dialect {
+
+  @Override
+  public String name() {
+    return "PostgreSQL";
+  }
+
+  @Override
+  public String keyType() {
+    return "VARCHAR(512) COLLATE \"C\"";
+  }
+
+  @Override
+  public String documentType() {
+    return "JSONB";
+  }
+
+  @Override
+  public String textType() {
+    return "TEXT";
+  }
+
+  @Override
+  public String tableOptions() {
+    return "";
+  }
+
+  @Override
+  public String documentParameter(String parameter) {
+    return "CAST(:" + parameter + " AS JSONB)";
+  }
+
+  @Override
+  public String upsert(String table, List<String> keyColumns, List<String> columns, List<String> values) {
+    String updates = columns.stream().filter(c -> !keyColumns.contains(c))
+        .map(c -> c + " = EXCLUDED." + c).collect(Collectors.joining(", "));
+    return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES ("
+        + String.join(", ", values) + ") ON CONFLICT (" + String.join(", ", keyColumns) + ") DO "
+        + (updates.isEmpty() ? "NOTHING" : "UPDATE SET " + updates);
+  }
+
+  @Override
+  public String idIsAnyOf(String column) {
+    return column + " = ANY(:ids)";
+  }
+
+  @Override
+  public void bindIds(SqlStatement<?> statement, List<String> ids) {
+    statement.bindArray("ids", String.class, ids);
+  }
+
+  @Override
+  public String createSchema(String schema) {
+    return "CREATE SCHEMA IF NOT EXISTS " + schema;
+  }
+
+  @Override
+  public void withSchemaLock(Handle handle, String lockName, Runnable changes) {
+    handle.useTransaction(transaction -> {
+      transaction.createQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(:key)) AS schema_lock")
+          .bind("key", (long) lockName.hashCode() << 16 ^ 0x4f52L).mapTo(Integer.class).one();
+      changes.run();
+    });
+  }
+
+  @Override
+  public boolean isUndefinedTable(SQLException error) {
+    return "42P01".equals(error.getSQLState());
+  }
+
+  @Override
+  public boolean isDuplicateKey(SQLException error) {
+    return "23505".equals(error.getSQLState());
+  }
+
+  @Override
+  public @Nullable String refusalOf(String id, String json, Iterable<String> indexValues) {
+    if (json.contains("\\u0000")) {
+      return "PostgreSQL jsonb cannot hold the character U+0000 (\\u0000) in a string";
+    }
+    if (json.indexOf('\0') >= 0 || id.indexOf('\0') >= 0) {
+      return "PostgreSQL text cannot hold the character U+0000";
+    }
+    for (String value : indexValues) {
+      if (value.indexOf('\0') >= 0) {
+        return "PostgreSQL text cannot hold the character U+0000 in an index value";
+      }
+    }
+    return null;
+  }
+}
