@@ -80,14 +80,22 @@ import org.slf4j.LoggerFactory;
  * See {@link MongoStoreMode}. In {@link MongoStoreMode#AUTO AUTO} mode the store commits in
  * transactions when the deployment is a replica set or sharded cluster with sessions <em>and</em> a
  * probe at open shows a real transaction hides and rolls back its writes; otherwise (a standalone
- * {@code mongod}, or a server that only pretends) it runs the standalone mode and logs why. In
- * standalone mode a commit is: check the state, one unordered bulk write per read-model collection
- * whose document writes never go backwards (a document is replaced only if its stored position is
- * older), dead letters, then the checkpoint by a compare-and-set on checkpoint and writer token. If a
- * standalone commit is cut short (crash, outage), readers may see documents ahead of the checkpoint
- * until the engine processes those events again, which skips every write a document already holds;
- * the end result is the same as without the crash. A document delete carries no position, so it is
- * applied unconditionally; deleting again is harmless.
+ * {@code mongod}, or a server that only pretends) it runs the standalone mode and logs why;
+ * {@link #mode()} and {@link #modeReason()} tell which runs and why. In standalone mode a commit is:
+ * check the state, one unordered bulk write of puts per read-model collection whose writes never go
+ * backwards (a document is replaced only if its stored position is older), dead letters, then the
+ * checkpoint by a compare-and-set on checkpoint and writer token that also records the commit's
+ * deletes, then those deletes.
+ *
+ * <p>What readers see in standalone mode: while a commit runs, or after one was cut short (crash,
+ * outage) before its checkpoint moved, documents it put may be visible <em>ahead</em> of the
+ * checkpoint, and a commit refused at the compare-and-set (a concurrent writer won) may have left its
+ * puts visible too. Processing the events again from the checkpoint, as the engine does after any
+ * failure, skips every write a document already holds by position and gives the same read model as
+ * an uninterrupted run. Documents a commit deletes stay visible briefly <em>behind</em> the checkpoint,
+ * until its deletes run; if those are cut short, the next claim or commit of the projection completes
+ * them before anything else. A reset cut short leaves its read models cleared until it is run again.
+ * In transactional mode readers never see part of a commit.
  *
  * <h2>Errors</h2>
  * Every failure is a {@link StoreException} (transient for an unreachable server, a fail-over or a
@@ -372,9 +380,12 @@ public final class MongoProjectionStore implements ProjectionStore {
     return call("claiming projection '" + projectionId + "'", projectionId, () -> {
       for (int attempt = 1; ; attempt++) {
         try {
-          BsonDocument claimed = collections.state()
-              .findOneAndUpdate(byId(projectionId), update, upsert);
-          return StateDocuments.writerToken(Objects.requireNonNull(claimed, "upserted state"));
+          BsonDocument claimed = Objects.requireNonNull(collections.state()
+              .findOneAndUpdate(byId(projectionId), update, upsert), "upserted state");
+          // A standalone commit cut short after its checkpoint left deletes to finish; the new
+          // writer must not read the documents they remove.
+          writer.completePendingDeletes(null, claimed);
+          return StateDocuments.writerToken(claimed);
         } catch (com.mongodb.MongoCommandException e) {
           // Two first claims raced on the upsert and one collided on _id: the other created the
           // state, so claiming again increments it.

@@ -21,10 +21,11 @@ public enum MongoStoreMode {
   TRANSACTIONAL,
 
   /**
-   * No transactions: documents are written with conditional writes that never go backwards, then the
-   * checkpoint moves last by a fenced compare-and-set. A commit cut short leaves documents ahead of
-   * the checkpoint, visible to readers, until the events are processed again; the final read model is
-   * the same as without the crash. Works on every deployment.
+   * No transactions: documents are put with conditional writes that never go backwards, then the
+   * checkpoint moves by a fenced compare-and-set that also records the commit's deletes, which run
+   * last. A commit cut short before its checkpoint moved leaves documents ahead of the checkpoint,
+   * visible to readers, until the events are processed again; the final read model is the same as
+   * without the crash. Works on every deployment.
    */
   STANDALONE
 }

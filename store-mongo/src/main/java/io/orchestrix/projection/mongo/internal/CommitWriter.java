@@ -1,45 +1,68 @@
 package io.orchestrix.projection.mongo.internal;
 
 import com.mongodb.MongoBulkWriteException;
+import com.mongodb.MongoWriteException;
 import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.ClientSession;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.BulkWriteOptions;
-import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.result.UpdateResult;
 import io.orchestrix.projection.CheckpointConflictException;
+import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.WriterFencedException;
 import io.orchestrix.projection.spi.Commit;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonInt64;
 import org.bson.BsonString;
+import org.bson.BsonValue;
 import org.bson.RawBsonDocument;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies prepared commits, in one of two ways.
  *
  * <p><b>Transactional</b> (replica set or sharded cluster whose transactions passed the start-up
- * probe): one multi-document transaction reads the state, checks checkpoint and writer token, moves
+ * probe): one multi-document transaction reads the state, checks writer token and checkpoint, moves
  * the checkpoint, and applies every bulk write; the driver's {@code withTransaction} retries it on
  * transient transaction errors. Readers see all of it or none of it.
  *
- * <p><b>Standalone</b>: the state is checked first, then each collection gets one unordered bulk
- * write whose document writes never go backwards (a document is replaced only if its stored position
- * is older), then dead letters, and last the checkpoint moves by a compare-and-set on checkpoint and
- * writer token. A crash in between leaves documents ahead of the checkpoint; the engine repairs that by
- * processing the events again, skipping writes to documents whose position shows the event already
- * applied.
+ * <p><b>Standalone</b>, in this order:
+ * <ol>
+ *   <li>read the state and check writer token and checkpoint (a refused commit writes nothing);</li>
+ *   <li>finish the deferred deletes an earlier commit recorded but did not complete;</li>
+ *   <li>a reset's clearing, then one unordered bulk write of puts per read-model collection, each put
+ *       conditional on the stored document being older than it (so writes never go backwards and a
+ *       repeated write is a no-op), then the dead letters;</li>
+ *   <li>move the checkpoint by a compare-and-set on checkpoint and writer token, recording in the same
+ *       single-document write the ids this commit deletes;</li>
+ *   <li>delete those documents (only those at or below the new checkpoint, so a later re-creation is
+ *       never undone) and clear the record.</li>
+ * </ol>
+ * A crash before step 4 leaves puts ahead of the checkpoint, which the engine's reprocessing skips by
+ * position; a crash after it leaves deletes pending, which the next claim or commit of the projection
+ * completes before anything reads on. Deletes wait for the checkpoint because a delete carries no
+ * position: applied early, reprocessing would find the document missing before the event that
+ * deletes it.
  *
  * <p>Thread-safe: every call works on its own arguments.
  */
 public final class CommitWriter {
 
+  /** The state field recording deletes deferred past the checkpoint (standalone mode). */
+  public static final String PENDING_DELETES = "pendingDeletes";
+  /** Most bytes of ids one standalone commit may defer, well below a document's 16 MiB. */
+  static final int MAX_PENDING_DELETE_BYTES = 8 * 1024 * 1024;
+
+  private static final Logger LOG = LoggerFactory.getLogger(CommitWriter.class);
   private static final BulkWriteOptions UNORDERED = new BulkWriteOptions().ordered(false);
   private static final BulkWriteOptions ORDERED = new BulkWriteOptions().ordered(true);
   private static final int DUPLICATE_KEY = 11000;
@@ -54,10 +77,13 @@ public final class CommitWriter {
     this.faults = faults;
   }
 
-  /** Applies the commit without a transaction, documents first, checkpoint last. */
+  /** Applies the commit without a transaction, as the class comment describes. */
   public void commitStandalone(PreparedCommit prepared) {
     Commit commit = prepared.commit();
-    requireCurrent(commit, collections.state().find(byId(commit.projectionId())).first());
+    BsonDocument deletes = deferredDeletes(prepared);
+    BsonDocument stored = collections.state().find(byId(commit.projectionId())).first();
+    requireCurrent(commit, stored);
+    completePendingDeletes(null, stored);
     if (commit.reset()) {
       for (String readModel : commit.clearedReadModels()) {
         faults.beforeWrite("clearing read model '" + readModel + "'");
@@ -67,15 +93,29 @@ public final class CommitWriter {
       collections.deadLetters().deleteMany(deadLettersOf(commit.projectionId()));
     }
     prepared.readModelWrites().forEach((readModel, writes) -> {
-      faults.beforeWrite("writing read model '" + readModel + "'");
-      bulkWriteSkippingNewer(collections.readModel(readModel), writes);
+      if (!writes.writes().isEmpty()) {
+        faults.beforeWrite("writing read model '" + readModel + "'");
+        bulkWriteSkippingNewer(collections.readModel(readModel), writes);
+      }
     });
     if (!prepared.deadLetterWrites().isEmpty()) {
       faults.beforeWrite("writing dead letters");
       collections.deadLetters().bulkWrite(prepared.deadLetterWrites(), ORDERED);
     }
     faults.beforeWrite("moving the checkpoint");
-    moveCheckpoint(null, commit);
+    moveCheckpoint(null, commit, deletes);
+    if (deletes != null) {
+      BsonDocument recorded = byId(commit.projectionId()).append(PENDING_DELETES, deletes);
+      try {
+        completePendingDeletes(null, recorded);
+      } catch (RuntimeException e) {
+        // The commit is durable: its checkpoint moved and its deletes are recorded with it. The next
+        // claim or commit of this projection completes them, so the commit must not report failure.
+        LOG.warn("projection '{}': committed up to position {}, but its deletes were not completed"
+                + " yet; the next claim or commit of the projection completes them",
+            commit.projectionId(), commit.state().lastProcessedPosition(), e);
+      }
+    }
   }
 
   /** Applies the commit in one multi-document transaction. */
@@ -83,9 +123,11 @@ public final class CommitWriter {
     Commit commit = prepared.commit();
     try (ClientSession session = client.startSession()) {
       session.withTransaction(() -> {
-        requireCurrent(commit, collections.state().find(session, byId(commit.projectionId())).first());
+        BsonDocument stored = collections.state().find(session, byId(commit.projectionId())).first();
+        requireCurrent(commit, stored);
+        completePendingDeletes(session, stored);
         faults.beforeWrite("moving the checkpoint");
-        moveCheckpoint(session, commit);
+        moveCheckpoint(session, commit, null);
         if (commit.reset()) {
           for (String readModel : commit.clearedReadModels()) {
             faults.beforeWrite("clearing read model '" + readModel + "'");
@@ -109,6 +151,71 @@ public final class CommitWriter {
     }
   }
 
+  /**
+   * Completes the deletes a standalone commit recorded in the state with its checkpoint, if the
+   * stored state has any: deletes the documents at or below that checkpoint, then clears the record.
+   * Idempotent; any writer may do it.
+   *
+   * @param session the transaction to do it in, or null
+   */
+  public void completePendingDeletes(@Nullable ClientSession session, @Nullable BsonDocument stored) {
+    if (stored == null || !stored.isDocument(PENDING_DELETES)) {
+      return;
+    }
+    BsonDocument pending = stored.getDocument(PENDING_DELETES);
+    BsonInt64 checkpoint = new BsonInt64(pending.getNumber(StateDocuments.CHECKPOINT).longValue());
+    for (Map.Entry<String, BsonValue> entry : pending.getDocument("readModels").entrySet()) {
+      BsonDocument filter = new BsonDocument(ReadModelDocuments.ID,
+          new BsonDocument("$in", entry.getValue().asArray()))
+          .append(ReadModelDocuments.POSITION, new BsonDocument("$lte", checkpoint));
+      faults.beforeWrite("deleting from read model '" + entry.getKey() + "'");
+      MongoCollection<RawBsonDocument> collection = collections.readModel(entry.getKey());
+      if (session == null) {
+        collection.deleteMany(filter);
+      } else {
+        collection.deleteMany(session, filter);
+      }
+    }
+    BsonDocument recorded = new BsonDocument("_id", stored.get("_id"))
+        .append(PENDING_DELETES + "." + StateDocuments.CHECKPOINT, checkpoint);
+    BsonDocument clear = new BsonDocument("$unset", new BsonDocument(PENDING_DELETES, new BsonString("")));
+    faults.beforeWrite("clearing the record of deletes");
+    if (session == null) {
+      collections.state().updateOne(recorded, clear);
+    } else {
+      collections.state().updateOne(session, recorded, clear);
+    }
+  }
+
+  private static @Nullable BsonDocument deferredDeletes(PreparedCommit prepared) {
+    BsonDocument readModels = new BsonDocument();
+    long bytes = 0;
+    for (Map.Entry<String, PreparedCommit.CollectionWrites> entry
+        : prepared.readModelWrites().entrySet()) {
+      List<String> ids = entry.getValue().deferredDeletes();
+      if (!ids.isEmpty()) {
+        BsonArray array = new BsonArray(new ArrayList<>(ids.size()));
+        for (String id : ids) {
+          array.add(new BsonString(id));
+          bytes += id.getBytes(StandardCharsets.UTF_8).length + 16;
+        }
+        readModels.append(entry.getKey(), array);
+      }
+    }
+    if (readModels.isEmpty()) {
+      return null;
+    }
+    if (bytes > MAX_PENDING_DELETE_BYTES) {
+      throw new StoreException("projection '" + prepared.commit().projectionId() + "': a standalone"
+          + " commit may delete documents whose ids take at most " + MAX_PENDING_DELETE_BYTES
+          + " bytes, but this one deletes ids of about " + bytes + " bytes; commit smaller batches",
+          prepared.commit().projectionId(), false, null);
+    }
+    return new BsonDocument(StateDocuments.CHECKPOINT,
+        new BsonInt64(prepared.commit().state().lastProcessedPosition()))
+        .append("readModels", readModels);
+  }
+
   private void bulkWriteSkippingNewer(
       MongoCollection<RawBsonDocument> collection, PreparedCommit.CollectionWrites writes) {
     try {
@@ -129,11 +236,16 @@ public final class CommitWriter {
     }
   }
 
-  private void moveCheckpoint(@Nullable ClientSession session, Commit commit) {
+  private void moveCheckpoint(
+      @Nullable ClientSession session, Commit commit, @Nullable BsonDocument deletes) {
     BsonDocument filter = byId(commit.projectionId())
         .append(StateDocuments.CHECKPOINT, new BsonInt64(commit.expectedPosition()))
         .append(StateDocuments.WRITER_TOKEN, new BsonInt64(commit.writerToken()));
-    BsonDocument update = new BsonDocument("$set", StateDocuments.fields(commit.state()));
+    BsonDocument fields = StateDocuments.fields(commit.state());
+    if (deletes != null) {
+      fields.append(PENDING_DELETES, deletes);
+    }
+    BsonDocument update = new BsonDocument("$set", fields);
     // Upsert only covers a projection never stored nor claimed (checkpoint 0, token 0); for any other
     // mismatch the filter finds nothing, the upsert collides on _id, and the state is read again.
     UpdateOptions options = new UpdateOptions()
@@ -143,7 +255,7 @@ public final class CommitWriter {
       result = session == null
           ? collections.state().updateOne(filter, update, options)
           : collections.state().updateOne(session, filter, update, options);
-    } catch (com.mongodb.MongoWriteException e) {
+    } catch (MongoWriteException e) {
       if (e.getError().getCode() != DUPLICATE_KEY) {
         throw e;
       }
@@ -176,6 +288,6 @@ public final class CommitWriter {
   }
 
   private static BsonDocument deadLettersOf(String projectionId) {
-    return Filters.eq(DeadLetterDocuments.PROJECTION_ID, projectionId).toBsonDocument();
+    return new BsonDocument(DeadLetterDocuments.PROJECTION_ID, new BsonString(projectionId));
   }
 }

@@ -33,8 +33,16 @@ public final class PreparedCommit {
   private final Map<String, CollectionWrites> readModelWrites;
   private final List<WriteModel<BsonDocument>> deadLetterWrites;
 
-  /** The writes of one read-model collection. */
-  public record CollectionWrites(List<WriteModel<RawBsonDocument>> writes, BitSet conditional) {}
+  /**
+   * The writes of one read-model collection.
+   *
+   * @param writes the bulk write: every put, then, in transactional mode, every delete
+   * @param conditional which writes are conditional puts (standalone mode)
+   * @param deferredDeletes in standalone mode, the ids to delete once the checkpoint has moved; empty
+   *     in transactional mode, where deletes are part of {@code writes}
+   */
+  public record CollectionWrites(
+      List<WriteModel<RawBsonDocument>> writes, BitSet conditional, List<String> deferredDeletes) {}
 
   private PreparedCommit(Commit commit, Map<String, CollectionWrites> readModelWrites,
       List<WriteModel<BsonDocument>> deadLetterWrites) {
@@ -46,41 +54,45 @@ public final class PreparedCommit {
   /**
    * Encodes and checks a commit.
    *
-   * @param conditional whether a document with a known position is written only if the stored one
-   *     is older (standalone mode); an upsert that finds a newer document then fails with a duplicate
-   *     key, which the writer treats as "already applied"
+   * @param standalone whether this is for the standalone mode: a document with a known position is
+   *     written only if the stored one is older (an upsert that finds a newer document then fails with
+   *     a duplicate key, which the writer treats as "already applied"), and deletes are deferred until
+   *     the checkpoint has moved
    * @throws io.orchestrix.projection.InvalidDocumentException if any document cannot be stored
    */
-  public static PreparedCommit of(Commit commit, boolean conditional) {
+  public static PreparedCommit of(Commit commit, boolean standalone) {
     Map<String, Map<String, DocumentChange>> lastChanges = new LinkedHashMap<>();
     for (DocumentChange change : commit.changes()) {
       lastChanges.computeIfAbsent(change.readModel(), name -> new LinkedHashMap<>())
           .put(change.id(), change);
     }
     Map<String, CollectionWrites> writes = new LinkedHashMap<>();
-    lastChanges.forEach((readModel, changes) -> writes.put(readModel, writes(changes, conditional)));
+    lastChanges.forEach((readModel, changes) -> writes.put(readModel, writes(changes, standalone)));
     return new PreparedCommit(commit, writes, deadLetterWrites(commit));
   }
 
-  private static CollectionWrites writes(Map<String, DocumentChange> changes, boolean conditional) {
+  private static CollectionWrites writes(Map<String, DocumentChange> changes, boolean standalone) {
     List<WriteModel<RawBsonDocument>> models = new ArrayList<>(changes.size());
+    List<String> deferredDeletes = new ArrayList<>();
     BitSet conditionalPuts = new BitSet();
     for (DocumentChange change : changes.values()) {
       BsonDocument filter = new BsonDocument(ReadModelDocuments.ID, new BsonString(change.id()));
       if (change instanceof DocumentChange.Put put) {
         long position = put.document().position();
-        if (conditional && position > 0) {
+        if (standalone && position > 0) {
           filter.append(ReadModelDocuments.POSITION,
               new BsonDocument("$lt", new BsonInt64(position)));
           conditionalPuts.set(models.size());
         }
         models.add(new ReplaceOneModel<>(filter,
             ReadModelDocuments.encode(put.readModel(), put.document()), UPSERT));
+      } else if (standalone) {
+        deferredDeletes.add(change.id());
       } else {
         models.add(new DeleteOneModel<>(filter));
       }
     }
-    return new CollectionWrites(List.copyOf(models), conditionalPuts);
+    return new CollectionWrites(List.copyOf(models), conditionalPuts, List.copyOf(deferredDeletes));
   }
 
   private static List<WriteModel<BsonDocument>> deadLetterWrites(Commit commit) {
