@@ -1,0 +1,96 @@
+package io.orchestrix.projection.examples;
+
+import io.orchestrix.projection.EventEnvelope;
+import io.orchestrix.projection.ProjectionEngine;
+import io.orchestrix.projection.ProjectionStores;
+import io.orchestrix.projection.examples.workload.Fingerprint;
+import io.orchestrix.projection.examples.workload.OrderSummaryDocument;
+import io.orchestrix.projection.examples.workload.ReadModelDigest;
+import io.orchestrix.projection.examples.workload.StandardWorkload;
+import io.orchestrix.projection.examples.workload.WorkloadEvent;
+import io.orchestrix.projection.examples.workload.WorkloadProjection;
+import io.orchestrix.projection.examples.workload.WorkloadRunner;
+import io.orchestrix.projection.spi.ProjectionStore;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench}: the standard workload of {@code WORKLOAD.md} through the engine on any store. The
+ * events are generated in memory (not timed); the projection then runs from its stored checkpoint, so
+ * a run killed halfway resumes where its last commit left it, and every complete run of the same
+ * {@code --events} ends with the same digest.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Runs the standard workload (WORKLOAD.md) through the engine on a store, from the projection's"
+            + " stored checkpoint, and prints the stream's fingerprint, events/s and the read model's"
+            + " digest.",
+        "Resume after a crash by running the same command again; --reset starts from scratch."})
+final class BenchCommand implements Callable<Integer> {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--store", defaultValue = "memory:", paramLabel = "URI",
+      description = "Store URI: memory:, jdbc:h2:file:./data/bench, jdbc:postgresql://host/db?user=u,"
+          + " redis://host:6379, mongodb://host/db. Default: ${DEFAULT-VALUE}")
+  String storeUri;
+
+  @Option(names = "--events", defaultValue = "100000", paramLabel = "N",
+      description = "Events in the stream, a positive multiple of 5. Default: ${DEFAULT-VALUE}")
+  int events;
+
+  @Option(names = "--batch-size", defaultValue = "1000", paramLabel = "B",
+      description = "Events per batch (one commit each), 1 to 100000. Default: ${DEFAULT-VALUE}")
+  int batchSize;
+
+  @Option(names = "--reset",
+      description = "Delete this projection's read model and checkpoint first (not timed), so the run"
+          + " starts from an empty checkpoint.")
+  boolean reset;
+
+  @Option(names = "--progress",
+      description = "Print 'committed <checkpoint>' to standard error after every batch.")
+  boolean progress;
+
+  @Override
+  public Integer call() {
+    if (events <= 0 || events % StandardWorkload.EVENTS_PER_ORDER != 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--events must be a positive multiple of 5 but was " + events);
+    }
+    if (batchSize < 1 || batchSize > 100_000) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--batch-size must be 1 to 100000 but was " + batchSize);
+    }
+    PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    StandardWorkload workload = StandardWorkload.of(events);
+    List<EventEnvelope<WorkloadEvent>> stream = workload.toList();
+    out.printf(Locale.ROOT, "workload     %,d events, %,d orders, fingerprint %s%n", events,
+        workload.orders(), Fingerprint.of(stream).hex());
+    try (ProjectionStore store = ProjectionStores.open(storeUri)) {
+      out.println("store        " + store.description());
+      ProjectionEngine engine = WorkloadProjection.engine(store, batchSize);
+      if (reset) {
+        engine.reset();
+      }
+      WorkloadRunner.Result result = WorkloadRunner.run(engine, stream, batchSize,
+          progress ? checkpoint -> System.err.println("committed " + checkpoint) : checkpoint -> { });
+      out.printf(Locale.ROOT, "resumed from checkpoint %,d%n", result.fromCheckpoint());
+      out.printf(Locale.ROOT, "processed    %,d events in %.3f s, batch size %,d: %,.0f events/s%n",
+          result.eventsApplied(), result.seconds(), batchSize, result.eventsPerSecond());
+      out.printf(Locale.ROOT, "checkpoint   %,d%n", result.toCheckpoint());
+      out.println("digest       "
+          + ReadModelDigest.of(engine.readModel(OrderSummaryDocument.READ_MODEL)));
+    }
+    return 0;
+  }
+}

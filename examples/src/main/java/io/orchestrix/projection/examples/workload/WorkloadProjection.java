@@ -1,0 +1,66 @@
+package io.orchestrix.projection.examples.workload;
+
+import io.orchestrix.projection.EventEnvelope;
+import io.orchestrix.projection.HandlerContext;
+import io.orchestrix.projection.ProjectionEngine;
+import io.orchestrix.projection.ReadModelRepository;
+import io.orchestrix.projection.core.Projections;
+import io.orchestrix.projection.examples.workload.WorkloadEvent.ItemAdded;
+import io.orchestrix.projection.examples.workload.WorkloadEvent.OrderCreated;
+import io.orchestrix.projection.examples.workload.WorkloadEvent.OrderShipped;
+import io.orchestrix.projection.spi.ProjectionStore;
+
+/**
+ * The standard workload's projection: three handlers that keep {@link OrderSummaryDocument}s, with a
+ * prefetch by stream id (the order id is the document id) so a batch loads every document it misses in
+ * one round trip. Each event changes exactly one document.
+ */
+public final class WorkloadProjection {
+
+  /** The projection id every workload run uses, so a run resumes from its stored checkpoint. */
+  public static final String PROJECTION_ID = "order-summary-bench";
+
+  private static final String MISSING = "no order_summary document for %s: its OrderCreated was not"
+      + " applied before event %s at position %d";
+
+  private WorkloadProjection() {}
+
+  /**
+   * An engine on the store with the read model declared, the prefetch set and the handlers
+   * registered; {@code batchSize} is also the batch of {@link ProjectionEngine#replay}.
+   *
+   * @throws IllegalArgumentException if the batch size is not 1 to 100,000
+   */
+  public static ProjectionEngine engine(ProjectionStore store, int batchSize) {
+    ProjectionEngine engine = Projections.engine(PROJECTION_ID)
+        .store(store)
+        .readModel(OrderSummaryDocument.READ_MODEL)
+        .prefetch(OrderSummaryDocument.READ_MODEL, EventEnvelope::streamId)
+        .batchSize(batchSize)
+        .build();
+    register(engine);
+    return engine;
+  }
+
+  /** Registers the workload's three handlers on an engine that declares the read model. */
+  public static void register(ProjectionEngine engine) {
+    engine.on(OrderCreated.class, (OrderCreated event, HandlerContext context) ->
+        context.readModel(OrderSummaryDocument.READ_MODEL).save(OrderSummaryDocument.created(event)));
+    engine.on(ItemAdded.class, (ItemAdded event, HandlerContext context) -> {
+      ReadModelRepository<OrderSummaryDocument> orders =
+          context.readModel(OrderSummaryDocument.READ_MODEL);
+      orders.save(existing(orders, event.orderId(), context).withItem(event));
+    });
+    engine.on(OrderShipped.class, (OrderShipped event, HandlerContext context) -> {
+      ReadModelRepository<OrderSummaryDocument> orders =
+          context.readModel(OrderSummaryDocument.READ_MODEL);
+      orders.save(existing(orders, event.orderId(), context).shipped(event));
+    });
+  }
+
+  private static OrderSummaryDocument existing(
+      ReadModelRepository<OrderSummaryDocument> orders, String orderId, HandlerContext context) {
+    return orders.findById(orderId).orElseThrow(() -> new IllegalStateException(String.format(
+        MISSING, orderId, context.envelope().eventId(), context.envelope().position())));
+  }
+}

@@ -1,0 +1,153 @@
+package io.orchestrix.projection.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.orchestrix.projection.ProjectionState;
+import io.orchestrix.projection.ProjectionStores;
+import io.orchestrix.projection.examples.workload.WorkloadProjection;
+import io.orchestrix.projection.spi.ProjectionStore;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchCommandTest {
+
+  /** Events of the runs on H2; their digest must equal the digest of a run on memory:. */
+  private static final int EVENTS = 20_000;
+
+  @TempDir
+  Path directory;
+
+  @Test
+  void benchPrintsTheFingerprintTheRateAndTheDigestOfTheWorkloadTable() {
+    Run run = cli("bench", "--store", "memory:", "--events", "50000", "--batch-size", "1000");
+
+    assertThat(run.exitCode).as(run.output).isZero();
+    assertThat(run.output)
+        .contains("workload     50,000 events, 10,000 orders, fingerprint 05e32c561e5f664e")
+        .contains("resumed from checkpoint 0")
+        .containsPattern("processed    50,000 events in \\d+\\.\\d{3} s, batch size 1,000: [\\d,]+ events/s")
+        .contains("checkpoint   50,000")
+        .containsPattern("digest       sha256:[0-9a-f]{64} \\(10000 documents, items 90000, total 4514098.00\\)");
+  }
+
+  @Test
+  void benchRunTwiceOnAnH2FilePrintsTheSameDigestAndTheSecondRunAppliesNothing() {
+    String store = h2("twice");
+    Run first = cli("bench", "--store", store, "--events", String.valueOf(EVENTS));
+    Run second = cli("bench", "--store", store, "--events", String.valueOf(EVENTS));
+    Run digest = cli("digest", "--store", store);
+
+    assertThat(first.exitCode).as(first.output).isZero();
+    assertThat(second.exitCode).as(second.output).isZero();
+    assertThat(second.output).contains("resumed from checkpoint 20,000")
+        .contains("processed    0 events");
+    assertThat(digestLine(second)).isEqualTo(digestLine(first)).isEqualTo(memoryDigest());
+    assertThat(digestLine(digest)).isEqualTo(digestLine(first));
+    assertThat(digest.output).contains("checkpoint   20,000");
+  }
+
+  @Test
+  void benchKilledWithSigkillHalfwayResumesFromTheStoredCheckpointToTheSameDigest()
+      throws Exception {
+    String store = h2("killed");
+    Process child = new ProcessBuilder(javaBinary(), "-cp", System.getProperty("java.class.path"),
+        ExamplesCli.class.getName(), "bench", "--store", store, "--events", String.valueOf(EVENTS),
+        "--batch-size", "100", "--progress")
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    long seen = 0;
+    try (BufferedReader progress = new BufferedReader(
+        new InputStreamReader(child.getErrorStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = progress.readLine()) != null) {
+        if (line.startsWith("committed ")) {
+          seen = Long.parseLong(line.substring("committed ".length()));
+          if (seen >= EVENTS / 2) {
+            child.destroyForcibly(); // SIGKILL on Linux and macOS
+            break;
+          }
+        }
+      }
+    } finally {
+      child.destroyForcibly();
+      assertThat(child.waitFor(30, TimeUnit.SECONDS)).as("child ended").isTrue();
+    }
+    assertThat(seen).as("the child reported a commit past half the stream")
+        .isGreaterThanOrEqualTo(EVENTS / 2);
+    long stored;
+    try (ProjectionStore opened = ProjectionStores.open(store)) {
+      stored = opened.loadState(WorkloadProjection.PROJECTION_ID)
+          .map(ProjectionState::lastProcessedPosition).orElse(0L);
+    }
+    // not necessarily 'seen': H2 in file mode writes its commits to the file up to its write delay
+    // (500 ms by default) after they return, so a SIGKILL may lose the last acknowledged batches,
+    // always together with their checkpoint
+    assertThat(stored).as("killed halfway: the stored checkpoint").isBetween(1L, EVENTS - 1L);
+
+    Run resumed = cli("bench", "--store", store, "--events", String.valueOf(EVENTS),
+        "--batch-size", "100");
+
+    assertThat(resumed.exitCode).as(resumed.output).isZero();
+    assertThat(resumed.output)
+        .contains(String.format("resumed from checkpoint %,d", stored))
+        .contains(String.format("processed    %,d events", EVENTS - stored))
+        .contains("checkpoint   20,000");
+    assertThat(digestLine(resumed)).isEqualTo(memoryDigest());
+  }
+
+  @Test
+  void benchRefusesAnEventCountThatIsNotAMultipleOfFive() {
+    Run run = cli("bench", "--events", "12");
+
+    assertThat(run.exitCode).isEqualTo(2);
+    assertThat(run.errors).contains("--events must be a positive multiple of 5 but was 12");
+  }
+
+  private String h2(String name) {
+    return "jdbc:h2:file:" + directory.resolve(name).toAbsolutePath();
+  }
+
+  private String memoryDigest() {
+    Run run = cli("bench", "--store", "memory:", "--events", String.valueOf(EVENTS));
+    assertThat(run.exitCode).as(run.output).isZero();
+    return digestLine(run);
+  }
+
+  private static String digestLine(Run run) {
+    List<String> lines = new ArrayList<>(run.output.lines().filter(l -> l.startsWith("digest")).toList());
+    assertThat(lines).as("one digest line in:%n%s", run.output).hasSize(1);
+    return lines.get(0);
+  }
+
+  private static String javaBinary() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private record Run(int exitCode, String output, String errors) {}
+
+  private static Run cli(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream output = new ByteArrayOutputStream();
+    ByteArrayOutputStream errors = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(output, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(errors, true, StandardCharsets.UTF_8));
+      int exitCode = ExamplesCli.run(args);
+      return new Run(exitCode, output.toString(StandardCharsets.UTF_8),
+          errors.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+}
