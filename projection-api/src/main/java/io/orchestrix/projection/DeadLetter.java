@@ -8,6 +8,12 @@ import java.util.Objects;
  * be inspected, retried or discarded. Immutable. A dead letter is identified by its projection id and
  * position.
  *
+ * <p>Dead letters are sequenced per stream: once an event of a stream is dead-lettered, the later
+ * events of that stream are <em>parked</em> behind it, in order, instead of being applied, so a read
+ * model never sees a stream's events out of order. A parked event is a dead letter whose
+ * {@link #errorType()} is {@link #PARKED}; it is applied when the events ahead of it are retried
+ * successfully or discarded.
+ *
  * @param projectionId the projection that failed
  * @param position the event's position
  * @param eventId the event's id
@@ -52,8 +58,24 @@ public record DeadLetter(
     if (position < 1) {
       throw new IllegalArgumentException("position must be at least 1 but was " + position);
     }
-    if (attempts < 1) {
-      throw new IllegalArgumentException("attempts must be at least 1 but was " + attempts);
+    if (attempts < 0) {
+      throw new IllegalArgumentException("attempts must not be negative but was " + attempts);
     }
+  }
+
+  /** The {@link #errorType()} of a parked event: one that waits behind an earlier dead letter. */
+  public static final String PARKED = "parked";
+
+  /** Whether this event waits behind an earlier dead letter of its stream rather than failed itself. */
+  public boolean isParked() {
+    return PARKED.equals(errorType);
+  }
+
+  /** This dead letter after one more failed attempt. */
+  public DeadLetter failedAgain(String handler, String errorType, String errorMessage,
+      String stackTrace, Instant at) {
+    return new DeadLetter(projectionId, position, eventId, streamId, eventType, envelopeJson,
+        handler, errorType, errorMessage, stackTrace, attempts + 1,
+        isParked() ? at : firstFailureAt, at);
   }
 }

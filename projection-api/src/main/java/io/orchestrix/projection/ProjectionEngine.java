@@ -87,6 +87,43 @@ public interface ProjectionEngine {
    */
   void reset();
 
+  /**
+   * Moves the checkpoint to a position without touching the read models, and makes the projection
+   * healthy: an operator's tool. Moving forward skips the events in between (their effect is never
+   * applied); moving back applies events again, which is safe only if every handler is idempotent.
+   * Use {@link #reset()} or {@link #replay} to rebuild instead.
+   *
+   * @throws IllegalArgumentException if the position is negative
+   */
+  void resetTo(long position);
+
+  /**
+   * Dead-letters the event the projection is stopped at, moving the checkpoint past it, so processing
+   * goes on; later events of its stream are parked behind it. Used by a runner whose retries are
+   * exhausted.
+   *
+   * @throws IllegalStateException if the projection is not stopped at this event's position
+   */
+  void deadLetterFailedEvent(EventEnvelope<?> failedEvent);
+
+  /**
+   * Retries the selected dead letters through the handlers, in position order per stream, with the
+   * same exactly-once commit as any batch; each one that succeeds is removed, and the events parked
+   * behind it are applied in order. One that fails again stays (its attempts grow), and so does
+   * everything behind it.
+   *
+   * @return how many were applied, and how many still fail
+   */
+  DeadLetterRetryResult retryDeadLetters(java.util.function.Predicate<? super DeadLetter> selection);
+
+  /**
+   * Deletes the selected dead letters without applying them; events parked behind them are then
+   * applied in order, as by {@link #retryDeadLetters}.
+   *
+   * @return how many were discarded
+   */
+  int discardDeadLetters(java.util.function.Predicate<? super DeadLetter> selection);
+
   /** Whether the projection is healthy (not stopped at a failed event). */
   boolean isHealthy();
 

@@ -46,6 +46,17 @@ public interface ProjectionStore extends ProjectionStateStore, AutoCloseable {
   void commit(Commit commit);
 
   /**
+   * Whether every commit is applied all or nothing. A store without multi-document transactions (for
+   * example MongoDB on a standalone server) returns false: a commit cut short may have written some
+   * documents without moving the checkpoint, so the engine then ignores writes to a document from
+   * events at or below the document's stored {@link StoredDocument#position()}, whose effect it
+   * already holds. Default true.
+   */
+  default boolean commitsAtomically() {
+    return true;
+  }
+
+  /**
    * Checks, before any write, that this store can hold the document; the engine calls it when a handler
    * saves, so the failure is that event's. The default accepts everything.
    *

@@ -15,7 +15,9 @@ import java.util.Objects;
  * <p>{@code position} lets a store without multi-document transactions keep invariant 1 (exactly-once
  * effect): if a commit was cut short after some documents were written, the engine, processing the
  * events again, ignores writes to a document from events at or below the document's stored position,
- * because their effect is already in it. A store that commits atomically may store it or return 0.
+ * because their effect is already in it (only for stores whose
+ * {@link ProjectionStore#commitsAtomically()} is false). A store that commits atomically may store it
+ * or return 0.
  *
  * @param id the document's id
  * @param json the document as a JSON object

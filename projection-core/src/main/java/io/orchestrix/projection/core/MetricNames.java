@@ -31,6 +31,17 @@ public final class MetricNames {
   /** Counter: commits refused because another writer moved the checkpoint or owns the projection. */
   public static final String CONFLICTS = "projection.conflicts";
 
+  /** Gauge (runner): positions between the checkpoint and the source's head. */
+  public static final String LAG_EVENTS = "projection.lag.events";
+  /** Gauge (runner): age in seconds of the last applied event while behind; 0 when caught up. */
+  public static final String LAG_SECONDS = "projection.lag.seconds";
+  /** Counter (runner): retries after a handler failure or a store outage. */
+  public static final String RETRIES = "projection.retries";
+  /** Gauge (runner): dead letters of the projection, failed and parked. */
+  public static final String DEAD_LETTERS = "projection.dead.letters";
+  /** Gauge (runner): age in seconds of the oldest dead letter, 0 if none. */
+  public static final String DEAD_LETTERS_OLDEST_SECONDS = "projection.dead.letters.oldest.seconds";
+
   /** Outcome tag value: the event's handlers ran and the effect was committed. */
   public static final String OUTCOME_APPLIED = "applied";
   /** Outcome tag value: the event was at or below the checkpoint. */

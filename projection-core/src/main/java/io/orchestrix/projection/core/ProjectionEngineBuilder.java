@@ -47,6 +47,7 @@ public final class ProjectionEngineBuilder {
   private final Map<ReadModel<?>, Function<EventEnvelope<?>, @Nullable String>> prefetch =
       new LinkedHashMap<>();
   private DocumentCodec codec = JacksonDocumentCodec.create();
+  private EventTypes eventTypes = EventTypes.byClassName();
   private Clock clock = Clock.systemUTC();
   private @Nullable MeterRegistry meterRegistry;
   private Duration handlerTimeout = DEFAULT_HANDLER_TIMEOUT;
@@ -93,6 +94,15 @@ public final class ProjectionEngineBuilder {
   /** How documents and dead-lettered events become JSON. Default: {@link JacksonDocumentCodec}. */
   public ProjectionEngineBuilder codec(DocumentCodec codec) {
     this.codec = Objects.requireNonNull(codec, "codec must not be null");
+    return this;
+  }
+
+  /**
+   * How dead-lettered events are named and read back (with upcasters) when they are retried.
+   * Default: {@link EventTypes#byClassName()}.
+   */
+  public ProjectionEngineBuilder eventTypes(EventTypes eventTypes) {
+    this.eventTypes = Objects.requireNonNull(eventTypes, "eventTypes must not be null");
     return this;
   }
 
@@ -169,7 +179,7 @@ public final class ProjectionEngineBuilder {
     }
     ProjectionStore chosen = store != null ? store : new InMemoryProjectionStateStore();
     return new DefaultProjectionEngine(new EngineConfig(projectionId, chosen, List.copyOf(readModels),
-        Map.copyOf(prefetch), codec, clock, meterRegistry, handlerTimeout, batchSize, cacheSize,
+        Map.copyOf(prefetch), codec, eventTypes, clock, meterRegistry, handlerTimeout, batchSize, cacheSize,
         errorPolicy, contiguousPositions));
   }
 }

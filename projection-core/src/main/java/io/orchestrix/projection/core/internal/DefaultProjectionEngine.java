@@ -3,6 +3,7 @@ package io.orchestrix.projection.core.internal;
 import io.orchestrix.projection.AsyncEventHandler;
 import io.orchestrix.projection.BatchResult;
 import io.orchestrix.projection.DeadLetter;
+import io.orchestrix.projection.DeadLetterRetryResult;
 import io.orchestrix.projection.ErrorPolicy;
 import io.orchestrix.projection.EventConsumer;
 import io.orchestrix.projection.EventEnvelope;
@@ -27,6 +28,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -43,6 +45,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +72,11 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
   private @Nullable ProjectionState state;
   private long writerToken;
   private volatile @Nullable ProjectionState published;
+  /** Streams with an outstanding dead letter: their later events are parked behind it. */
+  private final Set<String> blockedStreams = new HashSet<>();
+  /** The failure the projection is stopped at, while this writer remembers it. */
+  private @Nullable HandlerFailedException lastFailure;
+  private final EnvelopeJson envelopeJson;
 
   public DefaultProjectionEngine(EngineConfig config) {
     this.config = config;
@@ -77,6 +85,7 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
     this.readModels = new ReadModels(config.readModels(), config.codec());
     this.metrics = new EngineMetrics(config.meterRegistry(), projectionId);
     this.cache = new DocumentCache(config.cacheSize());
+    this.envelopeJson = new EnvelopeJson(config.eventTypes());
     for (ReadModel<?> readModel : readModels.all()) {
       store.prepareReadModel(readModel.schema());
     }
@@ -218,6 +227,8 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
     commitOrForget(commit);
     cache.clear();
     names.forEach(cache::markComplete);
+    blockedStreams.clear();
+    lastFailure = null;
     accept(fresh);
   }
 
@@ -303,6 +314,8 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
           cache.markComplete(readModel.name());
         }
       }
+      blockedStreams.clear();
+      store.deadLetters(projectionId).forEach(letter -> blockedStreams.add(letter.streamId()));
       accept(current);
     }
     return current;
@@ -340,7 +353,7 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
     }
 
     long started = System.nanoTime();
-    UnitOfWork unitOfWork = new UnitOfWork(store, cache);
+    UnitOfWork unitOfWork = new UnitOfWork(store, cache, !store.commitsAtomically());
     prefetch(unitOfWork, events, start, to);
     HandlerRegistry.Snapshot handlers = registry.snapshot();
     int applied = 0;
@@ -351,9 +364,17 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
     String lastError = before.lastError();
     HandlerFailedException failure = null;
     List<DeadLetter> deadLetters = new ArrayList<>(0);
+    Set<String> blocked = blockedStreams.isEmpty() ? Set.of() : new HashSet<>(blockedStreams);
     try {
       for (int i = start; i < to; i++) {
         EventEnvelope<?> event = events.get(i);
+        if (!blocked.isEmpty() && blocked.contains(event.streamId())) {
+          deadLetters.add(parked(event, now()));
+          deadLettered++;
+          lastEventId = event.eventId();
+          lastPosition = event.position();
+          continue;
+        }
         unitOfWork.beginEvent(event.position());
         HandlerFailedException failed = dispatch(handlers, event, unitOfWork);
         if (failed != null) {
@@ -366,6 +387,10 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
                 event.eventId(), event.position(), failed.getMessage(), failed.getCause());
             deadLetters.add(deadLetter(event, failed));
             deadLettered++;
+            if (blocked.isEmpty()) {
+              blocked = new HashSet<>();
+            }
+            blocked.add(event.streamId());
           } else {
             failure = failed;
             break;
@@ -393,6 +418,8 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
         unitOfWork.changes(), unitOfWork.deadLetters(), List.of());
     commitOrForget(commit);
     unitOfWork.publishToCache();
+    deadLetters.forEach(letter -> blockedStreams.add(letter.streamId()));
+    lastFailure = failure;
     accept(after);
     long finished = System.nanoTime();
     metrics.batch(applied, skipped, deadLettered, handlerNanos, finished - commitStarted,
@@ -504,30 +531,173 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
 
   private DeadLetter deadLetter(EventEnvelope<?> event, HandlerFailedException failed) {
     Throwable cause = failed.getCause() == null ? failed : failed.getCause();
-    StringWriter trace = new StringWriter();
-    cause.printStackTrace(new PrintWriter(trace));
-    Instant now = config.clock().instant();
-    Map<String, Object> envelope = new LinkedHashMap<>();
-    envelope.put("eventId", event.eventId());
-    envelope.put("streamId", event.streamId());
-    envelope.put("position", event.position());
-    envelope.put("occurredAt", event.occurredAt().toString());
-    envelope.put("metadata", event.metadata());
-    envelope.put("payloadType", event.payload().getClass().getName());
-    envelope.put("payload", event.payload());
-    String envelopeJson;
-    try {
-      envelopeJson = config.codec().encode(envelope);
-    } catch (SerializationException unserialisable) {
-      // keep the dead letter: the payload's text form is all that can be stored
-      envelope.put("payload", null);
-      envelope.put("payloadText", String.valueOf(event.payload()));
-      envelope.put("payloadError", unserialisable.getMessage());
-      envelopeJson = config.codec().encode(envelope);
-    }
+    Instant now = now();
     return new DeadLetter(projectionId, event.position(), event.eventId(), event.streamId(),
-        event.payload().getClass().getName(), envelopeJson, failed.handler(),
-        cause.getClass().getName(), String.valueOf(cause.getMessage()), trace.toString(), 1, now,
+        event.payload().getClass().getName(), envelopeJson.write(event), failed.handler(),
+        cause.getClass().getName(), String.valueOf(cause.getMessage()), stackTrace(cause), 1, now,
         now);
+  }
+
+  private DeadLetter parked(EventEnvelope<?> event, Instant now) {
+    return new DeadLetter(projectionId, event.position(), event.eventId(), event.streamId(),
+        event.payload().getClass().getName(), envelopeJson.write(event), "", DeadLetter.PARKED,
+        "waiting behind an earlier dead letter of stream " + event.streamId(), "", 0, now, now);
+  }
+
+  private static String stackTrace(Throwable error) {
+    StringWriter trace = new StringWriter();
+    error.printStackTrace(new PrintWriter(trace));
+    return trace.toString();
+  }
+
+  private Instant now() {
+    return config.clock().instant();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // operations: reset to a position, dead letters
+
+  @Override
+  public void resetTo(long position) {
+    if (position < 0) {
+      throw new IllegalArgumentException("position must not be negative but was " + position);
+    }
+    lock.lock();
+    try {
+      ProjectionState current = claimed();
+      ProjectionState moved = new ProjectionState(projectionId, null, position,
+          current.errorCount(), true, current.lastError(), 0, now());
+      List<DeadLetter> kept = store.deadLetters(projectionId);
+      commitOrForget(new Commit(projectionId, writerToken, current.lastProcessedPosition(), moved,
+          true, Set.of(), List.of(), kept, List.of()));
+      cache.clear();
+      lastFailure = null;
+      accept(moved);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void deadLetterFailedEvent(EventEnvelope<?> failedEvent) {
+    Objects.requireNonNull(failedEvent, "failedEvent must not be null");
+    lock.lock();
+    try {
+      ProjectionState current = claimed();
+      if (current.healthy() || current.failedPosition() != failedEvent.position()) {
+        throw new IllegalStateException("projection '" + projectionId + "' is not stopped at"
+            + " position " + failedEvent.position() + " (" + (current.healthy() ? "it is healthy"
+            : "it is stopped at " + current.failedPosition()) + "); nothing was dead-lettered");
+      }
+      HandlerFailedException failure = lastFailure != null
+          && lastFailure.position() == failedEvent.position()
+          ? lastFailure
+          : new HandlerFailedException(projectionId, failedEvent.eventId(),
+              failedEvent.position(), "unknown (failed before this writer started)",
+              new IllegalStateException(String.valueOf(current.lastError())));
+      DeadLetter letter = deadLetter(failedEvent, failure);
+      ProjectionState after = new ProjectionState(projectionId, failedEvent.eventId(),
+          failedEvent.position(), current.errorCount(), true, current.lastError(), 0, now());
+      commitOrForget(new Commit(projectionId, writerToken, current.lastProcessedPosition(), after,
+          false, Set.of(), List.of(), List.of(letter), List.of()));
+      blockedStreams.add(failedEvent.streamId());
+      lastFailure = null;
+      accept(after);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public DeadLetterRetryResult retryDeadLetters(Predicate<? super DeadLetter> selection) {
+    Objects.requireNonNull(selection, "selection must not be null");
+    lock.lock();
+    try {
+      claimed();
+      return retry(store.deadLetters(projectionId), selection, List.of());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public int discardDeadLetters(Predicate<? super DeadLetter> selection) {
+    Objects.requireNonNull(selection, "selection must not be null");
+    lock.lock();
+    try {
+      claimed();
+      List<DeadLetter> all = store.deadLetters(projectionId);
+      List<DeadLetter> discarded = all.stream().<DeadLetter>map(letter -> letter)
+          .filter(selection::test).toList();
+      if (discarded.isEmpty()) {
+        return 0;
+      }
+      List<DeadLetter> remaining = new ArrayList<>(all);
+      remaining.removeAll(discarded);
+      // what was parked behind a discarded letter may now go on; it is applied in the same commit
+      retry(remaining, letter -> false, discarded);
+      return discarded.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Applies dead letters stream by stream, in position order: a selected letter, or a parked one whose
+   * stream has nothing failing ahead of it, is run through the handlers; the first failure of a stream
+   * stops that stream. Everything, including the removal of {@code discarded}, commits at once.
+   */
+  private DeadLetterRetryResult retry(List<DeadLetter> letters,
+      Predicate<? super DeadLetter> selection, List<DeadLetter> discarded) {
+    ProjectionState current = claimed();
+    Map<String, List<DeadLetter>> byStream = new LinkedHashMap<>();
+    letters.stream().sorted(java.util.Comparator.comparingLong(DeadLetter::position))
+        .forEach(letter -> byStream.computeIfAbsent(letter.streamId(), s -> new ArrayList<>())
+            .add(letter));
+    UnitOfWork unitOfWork = new UnitOfWork(store, cache, false);
+    HandlerRegistry.Snapshot handlers = registry.snapshot();
+    List<Long> removed = new ArrayList<>();
+    discarded.forEach(letter -> removed.add(letter.position()));
+    List<DeadLetter> updated = new ArrayList<>();
+    int applied = 0;
+    int stillFailing = 0;
+    Instant now = now();
+    for (List<DeadLetter> stream : byStream.values()) {
+      for (DeadLetter letter : stream) {
+        boolean go = selection.test(letter) || letter.isParked();
+        if (!go) {
+          break;
+        }
+        EventEnvelope<Object> event = envelopeJson.read(letter.envelopeJson());
+        unitOfWork.beginEvent(current.lastProcessedPosition());
+        HandlerFailedException failed = dispatch(handlers, event, unitOfWork);
+        if (failed == null) {
+          removed.add(letter.position());
+          applied++;
+          continue;
+        }
+        unitOfWork.rollbackEvent();
+        metrics.error();
+        Throwable cause = failed.getCause() == null ? failed : failed.getCause();
+        updated.add(letter.failedAgain(failed.handler(), cause.getClass().getName(),
+            String.valueOf(cause.getMessage()), stackTrace(cause), now));
+        stillFailing++;
+        break;
+      }
+    }
+    if (removed.isEmpty() && updated.isEmpty()) {
+      return new DeadLetterRetryResult(0, 0);
+    }
+    ProjectionState after = new ProjectionState(projectionId, current.lastProcessedEventId(),
+        current.lastProcessedPosition(), current.errorCount() + stillFailing, current.healthy(),
+        stillFailing > 0 ? updated.get(updated.size() - 1).errorMessage() : current.lastError(),
+        current.failedPosition(), now);
+    commitOrForget(new Commit(projectionId, writerToken, current.lastProcessedPosition(), after,
+        false, Set.of(), unitOfWork.changes(), updated, removed));
+    unitOfWork.publishToCache();
+    blockedStreams.clear();
+    store.deadLetters(projectionId).forEach(letter -> blockedStreams.add(letter.streamId()));
+    accept(after);
+    return new DeadLetterRetryResult(applied, stillFailing);
   }
 }

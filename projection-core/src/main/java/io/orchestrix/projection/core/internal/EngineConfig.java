@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.orchestrix.projection.EventEnvelope;
 import io.orchestrix.projection.ErrorPolicy;
 import io.orchestrix.projection.ReadModel;
+import io.orchestrix.projection.core.EventTypes;
 import io.orchestrix.projection.spi.DocumentCodec;
 import io.orchestrix.projection.spi.ProjectionStore;
 import java.time.Clock;
@@ -20,6 +21,7 @@ public record EngineConfig(
     List<ReadModel<?>> readModels,
     Map<ReadModel<?>, Function<EventEnvelope<?>, @Nullable String>> prefetch,
     DocumentCodec codec,
+    EventTypes eventTypes,
     Clock clock,
     @Nullable MeterRegistry meterRegistry,
     Duration handlerTimeout,

@@ -33,9 +33,16 @@ final class UnitOfWork {
   private int eventUndoMark;
   private long eventPosition;
 
-  UnitOfWork(ProjectionStore store, DocumentCache cache) {
+  private final boolean honourStoredPositions;
+
+  /**
+   * @param honourStoredPositions whether writes from events at or below a document's stored position
+   *     are ignored (normal processing); false when dead letters are retried out of position order
+   */
+  UnitOfWork(ProjectionStore store, DocumentCache cache, boolean honourStoredPositions) {
     this.store = store;
     this.cache = cache;
+    this.honourStoredPositions = honourStoredPositions;
   }
 
   /** A pending write: the new document, or null for a delete. */
@@ -136,6 +143,9 @@ final class UnitOfWork {
    * have written it in a commit that was cut short before the checkpoint moved.
    */
   private boolean alreadyApplied(String readModel, String id) {
+    if (!honourStoredPositions) {
+      return false;
+    }
     Map<String, StoredDocument> known = loaded.get(readModel);
     StoredDocument base = known == null ? null : known.get(id);
     if (base == null) {

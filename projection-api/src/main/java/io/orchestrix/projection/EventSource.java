@@ -1,0 +1,38 @@
+package io.orchestrix.projection;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Where a tracking runner reads events from: an ordered log that can be read after any position, in
+ * bounded pages. Implementations are thread-safe.
+ *
+ * <p>Contract: {@link #read} returns events in strictly increasing position order, all greater than
+ * {@code afterPosition}; it never returns an event and later returns a new one at a lower position
+ * (an event store must make commits visible in position order, or only hand out positions below a
+ * point where no earlier transaction can still commit). Positions may have gaps.
+ */
+public interface EventSource {
+
+  /**
+   * Up to {@code limit} events with positions above {@code afterPosition}, in order.
+   *
+   * @throws StoreException if the source cannot be read (transient for outages)
+   */
+  List<EventEnvelope<?>> read(long afterPosition, int limit);
+
+  /** The highest position that {@link #read} could return now, 0 if the source is empty. */
+  long headPosition();
+
+  /**
+   * Waits until events after {@code afterPosition} may be available, or the timeout passes. Returns
+   * true if an append was seen. The default waits for nothing and returns false, so the runner falls
+   * back to polling with backoff; a source with notifications (an in-memory log, PostgreSQL
+   * LISTEN/NOTIFY) overrides it to cut the lag.
+   *
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
+  default boolean awaitAppend(long afterPosition, Duration timeout) throws InterruptedException {
+    return false;
+  }
+}

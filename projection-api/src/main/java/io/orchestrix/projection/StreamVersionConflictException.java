@@ -1,0 +1,37 @@
+package io.orchestrix.projection;
+
+/**
+ * An append to an event stream expected the stream at one version but found another: another writer
+ * appended in between. Nothing was appended.
+ */
+public final class StreamVersionConflictException extends ProjectionException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final String streamId;
+  private final long expectedVersion;
+  private final long actualVersion;
+
+  public StreamVersionConflictException(String streamId, long expectedVersion, long actualVersion) {
+    super("stream '" + streamId + "' was expected at version " + expectedVersion + " but is at "
+        + actualVersion + "; nothing was appended", null, null, 0, null);
+    this.streamId = streamId;
+    this.expectedVersion = expectedVersion;
+    this.actualVersion = actualVersion;
+  }
+
+  /** The stream appended to. */
+  public String streamId() {
+    return streamId;
+  }
+
+  /** The version the writer expected. */
+  public long expectedVersion() {
+    return expectedVersion;
+  }
+
+  /** The version found. */
+  public long actualVersion() {
+    return actualVersion;
+  }
+}

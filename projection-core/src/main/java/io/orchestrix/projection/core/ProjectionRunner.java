@@ -1,0 +1,235 @@
+package io.orchestrix.projection.core;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.orchestrix.projection.EventSource;
+import io.orchestrix.projection.ProjectionEngine;
+import io.orchestrix.projection.core.ProjectionStatus.RunState;
+import io.orchestrix.projection.core.internal.TrackingWorker;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Keeps projections up to date from an {@link EventSource}: for each projection it loads the
+ * checkpoint, reads a bounded page after it, processes the page as one batch, commits, and repeats;
+ * when caught up it waits for new events (the source's notification if it has one, else polling with
+ * backoff up to {@link Builder#maxIdleWait}). Each projection runs on its own thread, independently.
+ *
+ * <h2>Guarantees</h2>
+ * Exactly-once effect per projection, as {@link ProjectionEngine}. Memory is bounded by one page per
+ * projection whatever the source's size (backpressure: the runner reads only what it can process).
+ * A handler failure is retried as its {@link RetryPolicy} says, then the projection stops at the event
+ * or dead-letters it. A store outage is retried until the store returns, with nothing lost or applied
+ * twice. {@link #stop()} lets the batch in flight commit or fail as a whole; it never half-commits.
+ *
+ * <p>Thread-safe: every method may be called from any thread.
+ */
+public final class ProjectionRunner implements AutoCloseable {
+
+  private final Map<String, TrackingWorker> workers;
+
+  private ProjectionRunner(Map<String, TrackingWorker> workers) {
+    this.workers = workers;
+  }
+
+  /** Starts a runner reading from the given source. */
+  public static Builder builder(EventSource source) {
+    return new Builder(source);
+  }
+
+  /** Starts every projection's thread. Idempotent. */
+  public void start() {
+    workers.values().forEach(TrackingWorker::start);
+  }
+
+  /**
+   * Stops every projection, letting each batch in flight finish, and waits up to 30 seconds for them.
+   * Idempotent.
+   */
+  public void stop() {
+    stop(Duration.ofSeconds(30));
+  }
+
+  /** Stops every projection, waiting up to the timeout before interrupting what still runs. */
+  public void stop(Duration timeout) {
+    workers.values().forEach(TrackingWorker::requestStop);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (TrackingWorker worker : workers.values()) {
+      worker.join(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  /** Pauses a projection after its batch in flight; it keeps its place. */
+  public void pause(String projectionId) {
+    worker(projectionId).pause();
+  }
+
+  /** Resumes a paused or failed projection; a failed one retries its event with fresh attempts. */
+  public void resume(String projectionId) {
+    worker(projectionId).resume();
+  }
+
+  /**
+   * Rebuilds a projection from scratch: pauses it, clears its read models, dead letters and checkpoint
+   * ({@link ProjectionEngine#reset()}), and resumes it from the first event.
+   */
+  public void rebuild(String projectionId) {
+    worker(projectionId).whilePaused(engine -> engine.reset());
+  }
+
+  /** Moves a projection's checkpoint (see {@link ProjectionEngine#resetTo(long)}) while paused. */
+  public void resetTo(String projectionId, long position) {
+    worker(projectionId).whilePaused(engine -> engine.resetTo(position));
+  }
+
+  /**
+   * Waits until a projection has processed the given position, so that a command side can read its
+   * own write.
+   *
+   * @return true if the checkpoint reached the position within the timeout
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
+  public boolean awaitPosition(String projectionId, long position, Duration timeout)
+      throws InterruptedException {
+    return worker(projectionId).awaitPosition(position, timeout);
+  }
+
+  /** The status of one projection. */
+  public ProjectionStatus status(String projectionId) {
+    return worker(projectionId).status();
+  }
+
+  /** The status of every projection, in registration order. */
+  public List<ProjectionStatus> statuses() {
+    return workers.values().stream().map(TrackingWorker::status).toList();
+  }
+
+  /**
+   * A health report an application can expose (a Kubernetes probe, a Spring Boot health indicator):
+   * up while no projection is failed or unhealthy.
+   */
+  public HealthReport health() {
+    List<ProjectionStatus> statuses = statuses();
+    boolean up = statuses.stream()
+        .allMatch(status -> status.healthy() && status.state() != RunState.FAILED);
+    return new HealthReport(up, statuses);
+  }
+
+  /**
+   * The health of a runner's projections.
+   *
+   * @param up true while every projection is healthy and none is failed
+   * @param projections each projection's status
+   */
+  public record HealthReport(boolean up, List<ProjectionStatus> projections) {}
+
+  private TrackingWorker worker(String projectionId) {
+    TrackingWorker worker = workers.get(projectionId);
+    if (worker == null) {
+      throw new NoSuchElementException("no projection '" + projectionId + "' in this runner; it runs "
+          + workers.keySet());
+    }
+    return worker;
+  }
+
+  /**
+   * Builds a {@link ProjectionRunner}. Not thread-safe. Setters check their argument at once and throw
+   * {@link IllegalArgumentException} naming the setting and the value.
+   */
+  public static final class Builder {
+    /** Default events per page and batch. */
+    public static final int DEFAULT_BATCH_SIZE = 1_000;
+    /** Default longest wait between polls of a source without notifications. */
+    public static final Duration DEFAULT_MAX_IDLE_WAIT = Duration.ofMillis(200);
+
+    private final EventSource source;
+    private final Map<String, ProjectionEngine> engines = new LinkedHashMap<>();
+    private final Map<String, RetryPolicy> policies = new LinkedHashMap<>();
+    private int batchSize = DEFAULT_BATCH_SIZE;
+    private Duration maxIdleWait = DEFAULT_MAX_IDLE_WAIT;
+    private Clock clock = Clock.systemUTC();
+    private @Nullable MeterRegistry meterRegistry;
+
+    private Builder(EventSource source) {
+      this.source = Objects.requireNonNull(source, "source must not be null");
+    }
+
+    /** Adds a projection with {@link RetryPolicy#DEFAULT}. */
+    public Builder projection(ProjectionEngine engine) {
+      return projection(engine, RetryPolicy.DEFAULT);
+    }
+
+    /** Adds a projection with its own retry policy. */
+    public Builder projection(ProjectionEngine engine, RetryPolicy retryPolicy) {
+      Objects.requireNonNull(engine, "engine must not be null");
+      Objects.requireNonNull(retryPolicy, "retryPolicy must not be null");
+      if (engines.containsKey(engine.projectionId())) {
+        throw new IllegalArgumentException(
+            "projection: '" + engine.projectionId() + "' is added twice");
+      }
+      engines.put(engine.projectionId(), engine);
+      policies.put(engine.projectionId(), retryPolicy);
+      return this;
+    }
+
+    /** Events per page read from the source, each processed as one batch. Default 1,000. */
+    public Builder batchSize(int batchSize) {
+      if (batchSize < 1 || batchSize > 100_000) {
+        throw new IllegalArgumentException("batchSize must be 1 to 100000 but was " + batchSize);
+      }
+      this.batchSize = batchSize;
+      return this;
+    }
+
+    /**
+     * The longest a caught-up projection waits before it looks at the source again; with a source
+     * that notifies appends it wakes at once. This bounds the lag in steady state. Default 200 ms.
+     */
+    public Builder maxIdleWait(Duration maxIdleWait) {
+      Objects.requireNonNull(maxIdleWait, "maxIdleWait must not be null");
+      if (maxIdleWait.isNegative() || maxIdleWait.isZero() || maxIdleWait.toMinutes() > 10) {
+        throw new IllegalArgumentException(
+            "maxIdleWait must be positive and at most 10 minutes but was " + maxIdleWait);
+      }
+      this.maxIdleWait = maxIdleWait;
+      return this;
+    }
+
+    /** The clock for lag in time. Default: the UTC system clock. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock must not be null");
+      return this;
+    }
+
+    /** Where to record the runner's meters (lag, retries, dead letters). Default: none. */
+    public Builder meterRegistry(MeterRegistry meterRegistry) {
+      this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry must not be null");
+      return this;
+    }
+
+    /**
+     * The runner, not yet started.
+     *
+     * @throws IllegalArgumentException if no projection was added
+     */
+    public ProjectionRunner build() {
+      if (engines.isEmpty()) {
+        throw new IllegalArgumentException("a runner needs at least one projection");
+      }
+      Map<String, TrackingWorker> workers = new LinkedHashMap<>();
+      engines.forEach((id, engine) -> workers.put(id, new TrackingWorker(engine, source,
+          policies.get(id), batchSize, maxIdleWait, clock, meterRegistry)));
+      return new ProjectionRunner(workers);
+    }
+  }
+}
