@@ -124,7 +124,7 @@ public final class RedisProjectionStore implements ProjectionStore {
     Objects.requireNonNull(properties, "properties must not be null");
     ConnectionSettings settings = ConnectionSettings.parse(uri, properties);
     RedisErrors errors = new RedisErrors("Redis at " + settings.address(),
-        settings.options().keyPrefix(), settings.password());
+        settings.options().keyPrefix(), settings.password(), settings.tls());
     UnifiedJedis client = RedisClient.builder()
         .hostAndPort(settings.host(), settings.port())
         .clientConfig(clientConfig(settings))
@@ -154,7 +154,7 @@ public final class RedisProjectionStore implements ProjectionStore {
     Objects.requireNonNull(client, "client must not be null");
     Objects.requireNonNull(options, "options must not be null");
     RedisErrors errors = new RedisErrors("Redis (client supplied by the application)",
-        options.keyPrefix(), null);
+        options.keyPrefix(), null, false);
     RedisProjectionStore store = new RedisProjectionStore(client, false, options, errors,
         "Redis client supplied by the application (key prefix '" + options.keyPrefix() + "')");
     store.checkLayout();

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -38,7 +39,19 @@ final class RedisTestServer {
 
   static List<String> keys(RedisClient client, String prefix) {
     List<String> keys = new ArrayList<>();
-    ScanParams params = new ScanParams().match(prefix.replace("*", "\\*") + "*").count(1000);
+    ScanParams params = new ScanParams().match(prefix + "*").count(1000);
+    String cursor = ScanParams.SCAN_POINTER_START;
+    do {
+      ScanResult<String> page = client.scan(cursor, params);
+      keys.addAll(page.getResult());
+      cursor = page.getCursor();
+    } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+    return keys;
+  }
+
+  static List<String> keysIn(Jedis client, String prefix) {
+    List<String> keys = new ArrayList<>();
+    ScanParams params = new ScanParams().match(prefix + "*").count(1000);
     String cursor = ScanParams.SCAN_POINTER_START;
     do {
       ScanResult<String> page = client.scan(cursor, params);

@@ -65,7 +65,7 @@ public record ConnectionSettings(
    *     what is wrong with it
    */
   public static ConnectionSettings parse(String uri, Map<String, String> properties) {
-    String redacted = ProjectionStores.redact(uri);
+    String redacted = redact(uri);
     TreeSet<String> unknown = new TreeSet<>(properties.keySet());
     unknown.removeAll(RedisStoreProperties.ALL);
     if (!unknown.isEmpty()) {
@@ -142,6 +142,30 @@ public record ConnectionSettings(
         positive(redacted, properties, SOCKET_TIMEOUT_MS,
             RedisStoreProperties.DEFAULT_SOCKET_TIMEOUT_MS),
         clientName, options.build());
+  }
+
+  /**
+   * The URI with its password replaced by {@code ****}. Beyond {@link ProjectionStores#redact}, it
+   * also masks a password holding {@code /} or {@code @}, and one in a malformed URI
+   * ({@code redis:/:secret@host}): everything after the first {@code :} of the user info, taken up to
+   * the last {@code @}.
+   */
+  public static String redact(String uri) {
+    String redacted = ProjectionStores.redact(uri);
+    int at = redacted.lastIndexOf('@');
+    int scheme = redacted.indexOf(':');
+    if (at < 0 || scheme < 0 || scheme > at) {
+      return redacted;
+    }
+    int start = scheme + 1;
+    while (start < at && redacted.charAt(start) == '/') {
+      start++;
+    }
+    int colon = redacted.indexOf(':', start);
+    if (colon < 0 || colon > at || redacted.substring(colon + 1, at).equals("****")) {
+      return redacted;
+    }
+    return redacted.substring(0, colon + 1) + "****" + redacted.substring(at);
   }
 
   private static int database(String redacted, @Nullable String path) {

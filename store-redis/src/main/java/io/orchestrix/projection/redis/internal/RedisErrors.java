@@ -23,16 +23,19 @@ public final class RedisErrors {
   private final String server;
   private final String keyPrefix;
   private final @Nullable String password;
+  private final boolean tls;
 
   /**
    * @param server how messages name the server, for example {@code Redis at 10.0.0.5:6379}
    * @param keyPrefix the store's key prefix, named in wrong-type messages
    * @param password a password to scrub from server messages, if any
+   * @param tls whether the connection uses TLS, for hints in messages
    */
-  public RedisErrors(String server, String keyPrefix, @Nullable String password) {
+  public RedisErrors(String server, String keyPrefix, @Nullable String password, boolean tls) {
     this.server = server;
     this.keyPrefix = keyPrefix;
     this.password = password == null || password.isEmpty() ? null : password;
+    this.tls = tls;
   }
 
   /** How messages name the server. */
@@ -56,15 +59,17 @@ public final class RedisErrors {
           + "; check the user and password (URI or properties 'user'/'password')", false, failure);
     }
     if (find(failure, JedisConnectionException.class) != null) {
-      Throwable tls = find(failure, SSLException.class);
-      if (tls != null) {
+      Throwable handshake = find(failure, SSLException.class);
+      if (handshake != null) {
         return new StoreException("cannot " + operation + ": the TLS handshake with " + server
-            + " failed: " + scrub(tls.getMessage())
+            + " failed: " + scrub(handshake.getMessage())
             + " (is the server TLS-enabled, and its certificate trusted and issued for this host?)",
             false, failure);
       }
       return new StoreException("cannot " + operation + ": " + server + " is unreachable or dropped"
-          + " the connection: " + scrub(rootMessage(failure)), true, failure);
+          + " the connection: " + scrub(rootMessage(failure))
+          + (tls ? " (with TLS, rediss://: a server that does not speak TLS lets the handshake time"
+              + " out)" : ""), true, failure);
     }
     if (failure instanceof JedisDataException) {
       String message = String.valueOf(failure.getMessage());
