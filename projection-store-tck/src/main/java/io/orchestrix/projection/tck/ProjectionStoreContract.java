@@ -634,7 +634,7 @@ public abstract class ProjectionStoreContract {
     void retryAfterFailureAppliesOnce() {
       seedBefore(store());
       long token = store().claimWriter(PROJECTION);
-      ProjectionStore failing = track(openStoreFailingAfterWrites(1));
+      ProjectionStore failing = track(openStoreFailingAfterWrites(0));
       assertThatThrownBy(() -> failing.commit(richCommit(token))).isInstanceOf(StoreException.class);
 
       store().commit(richCommit(token));

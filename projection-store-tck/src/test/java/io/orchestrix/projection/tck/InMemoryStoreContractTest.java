@@ -24,4 +24,13 @@ class InMemoryStoreContractTest extends ProjectionStoreContract {
   protected ProjectionStore openStore() {
     return store;
   }
+
+  /**
+   * The in-memory store applies a commit in one step under its lock, so a commit is one write: a
+   * fault "after 0 writes" refuses it before anything is applied, and after 1 it has gone through.
+   */
+  @Override
+  protected ProjectionStore openStoreFailingAfterWrites(int writes) {
+    return writes > 0 ? store : new CommitFailingStore(store);
+  }
 }
