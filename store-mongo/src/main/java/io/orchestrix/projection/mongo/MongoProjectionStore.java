@@ -412,6 +412,22 @@ public final class MongoProjectionStore implements ProjectionStore {
         });
   }
 
+  /**
+   * True in transactional mode; false in standalone mode, where a commit cut short may leave documents
+   * ahead of the checkpoint, so the engine skips writes to a document from events at or below its
+   * stored position.
+   */
+  @Override
+  public boolean commitsAtomically() {
+    return mode == MongoStoreMode.TRANSACTIONAL;
+  }
+
+  /**
+   * Refuses, with an {@link io.orchestrix.projection.InvalidDocumentException} naming the read model,
+   * the id, and the field or reason, a document MongoDB cannot hold: a field name containing {@code .}
+   * or starting with {@code $}, a number no Decimal128 holds exactly, text that is not one JSON object,
+   * or more than 16 MiB as stored.
+   */
   @Override
   public void checkDocument(String readModel, StoredDocument document) {
     ReadModelDocuments.encode(readModel, document);
