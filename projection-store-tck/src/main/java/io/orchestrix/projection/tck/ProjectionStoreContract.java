@@ -60,6 +60,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -204,7 +205,18 @@ public abstract class ProjectionStoreContract {
       }
       List<T> results = new ArrayList<>();
       for (Future<T> future : futures) {
-        results.add(future.get(60, TimeUnit.SECONDS));
+        try {
+          results.add(future.get(60, TimeUnit.SECONDS));
+        } catch (ExecutionException e) {
+          // an aborted or failed task fails the test for its own reason, not as "ExecutionException"
+          if (e.getCause() instanceof RuntimeException runtime) {
+            throw runtime;
+          }
+          if (e.getCause() instanceof Error error) {
+            throw error;
+          }
+          throw e;
+        }
       }
       return results;
     } finally {

@@ -204,13 +204,24 @@ public final class JdbcProjectionStore implements ProjectionStore {
       String reason = sql.map(SQLException::getMessage).orElse(String.valueOf(e.getMessage()));
       boolean noDriver = reason.contains("suitable driver") || String.valueOf(e.getMessage())
           .contains("driver instance");
+      // the pool's own messages may quote the URL with its password: keep them out of the chain then
+      Throwable cause = mentions(e, url) ? null : e;
       if (noDriver) {
         throw new StoreConfigurationException("malformed JDBC URL '" + description + "': no driver accepts"
-            + " it (" + reason + ")", e);
+            + " it (" + reason.replace(url, description) + ")", cause);
       }
       throw new StoreException("cannot connect to '" + description + "': " + reason.replace(url, description),
-          true, e);
+          true, cause);
     }
+  }
+
+  private static boolean mentions(Throwable failure, String url) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (String.valueOf(t.getMessage()).contains(url) || t.getCause() == t) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void migrate() {
