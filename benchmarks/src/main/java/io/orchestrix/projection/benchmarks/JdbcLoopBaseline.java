@@ -1,0 +1,203 @@
+package io.orchestrix.projection.benchmarks;
+
+import io.orchestrix.projection.EventEnvelope;
+import io.orchestrix.projection.examples.workload.OrderSummaryDocument;
+import io.orchestrix.projection.examples.workload.OrderSummaryDocument.Status;
+import io.orchestrix.projection.examples.workload.ReadModelDigest;
+import io.orchestrix.projection.examples.workload.WorkloadEvent;
+import io.orchestrix.projection.examples.workload.WorkloadEvent.ItemAdded;
+import io.orchestrix.projection.examples.workload.WorkloadEvent.OrderCreated;
+import io.orchestrix.projection.examples.workload.WorkloadEvent.OrderShipped;
+import io.orchestrix.projection.examples.workload.WorkloadRunner;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The hand-written JDBC loop of {@code WORKLOAD.md} on PostgreSQL, with plain pgjdbc: the read model
+ * as a table with real columns and indexes on status and customer id, one statement per event grouped
+ * by type with {@code addBatch} (insert for {@code OrderCreated}, arithmetic updates for
+ * {@code ItemAdded} and {@code OrderShipped}), and 1,000 events plus a checkpoint update (guarded by the
+ * expected position) per transaction. The server's durability settings apply as they are. The URL
+ * gets {@code reWriteBatchedInserts=true}, as the engine's JDBC store adds it, so the driver does not
+ * favour either side.
+ */
+final class JdbcLoopBaseline implements Contender {
+
+  static final String TABLE = "bench_loop_order_summary";
+  static final String CHECKPOINTS = "bench_loop_checkpoint";
+  static final String PROJECTION_ID = "order-summary-loop";
+
+  private static final String INSERT_CREATED = "INSERT INTO " + TABLE
+      + " (order_id, customer_id, customer_name, status, item_count, total_amount)"
+      + " VALUES (?, ?, ?, 'CREATED', 0, 0)";
+  private static final String UPDATE_ITEM = "UPDATE " + TABLE
+      + " SET item_count = item_count + ?, total_amount = total_amount + ? WHERE order_id = ?";
+  private static final String UPDATE_SHIPPED = "UPDATE " + TABLE
+      + " SET status = 'SHIPPED', carrier = ?, tracking = ? WHERE order_id = ?";
+  private static final String MOVE_CHECKPOINT = "UPDATE " + CHECKPOINTS
+      + " SET position = ? WHERE projection_id = ? AND position = ?";
+
+  private final Connection connection;
+
+  JdbcLoopBaseline(String url) {
+    try {
+      connection = DriverManager.getConnection(withRewrittenInserts(url));
+      connection.setAutoCommit(false);
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (order_id text PRIMARY KEY,"
+            + " customer_id text NOT NULL, customer_name text NOT NULL, status text NOT NULL,"
+            + " item_count bigint NOT NULL, total_amount numeric(19, 2) NOT NULL, carrier text,"
+            + " tracking text)");
+        statement.execute("CREATE INDEX IF NOT EXISTS " + TABLE + "_status ON " + TABLE + " (status)");
+        statement.execute(
+            "CREATE INDEX IF NOT EXISTS " + TABLE + "_customer ON " + TABLE + " (customer_id)");
+        statement.execute("CREATE TABLE IF NOT EXISTS " + CHECKPOINTS
+            + " (projection_id text PRIMARY KEY, position bigint NOT NULL)");
+      }
+      connection.commit();
+    } catch (SQLException e) {
+      throw new IllegalStateException("JDBC loop: cannot prepare its tables: " + e, e);
+    }
+  }
+
+  static String withRewrittenInserts(String url) {
+    if (url.contains("reWriteBatchedInserts")) {
+      return url;
+    }
+    return url + (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
+  }
+
+  @Override
+  public String name() {
+    return "JDBC loop";
+  }
+
+  @Override
+  public void reset() {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("TRUNCATE " + TABLE + ", " + CHECKPOINTS);
+      statement.execute("INSERT INTO " + CHECKPOINTS + " VALUES ('" + PROJECTION_ID + "', 0)");
+      connection.commit();
+    } catch (SQLException e) {
+      throw new IllegalStateException("JDBC loop: reset failed: " + e, e);
+    }
+  }
+
+  @Override
+  public WorkloadRunner.Result run(List<EventEnvelope<WorkloadEvent>> events, int batchSize) {
+    try (PreparedStatement created = connection.prepareStatement(INSERT_CREATED);
+        PreparedStatement items = connection.prepareStatement(UPDATE_ITEM);
+        PreparedStatement shipped = connection.prepareStatement(UPDATE_SHIPPED);
+        PreparedStatement checkpoints = connection.prepareStatement(MOVE_CHECKPOINT)) {
+      long from = storedCheckpoint();
+      long checkpoint = from;
+      long applied = 0;
+      long started = System.nanoTime();
+      for (int start = (int) from; start < events.size(); start += batchSize) {
+        List<EventEnvelope<WorkloadEvent>> batch =
+            events.subList(start, Math.min(start + batchSize, events.size()));
+        for (EventEnvelope<WorkloadEvent> event : batch) {
+          add(event.payload(), created, items, shipped);
+        }
+        created.executeBatch();
+        requireOneRowEach(items.executeBatch(), "ItemAdded");
+        requireOneRowEach(shipped.executeBatch(), "OrderShipped");
+        long last = batch.get(batch.size() - 1).position();
+        checkpoints.setLong(1, last);
+        checkpoints.setString(2, PROJECTION_ID);
+        checkpoints.setLong(3, checkpoint);
+        if (checkpoints.executeUpdate() != 1) {
+          throw new IllegalStateException("JDBC loop: the checkpoint is no longer " + checkpoint);
+        }
+        connection.commit();
+        checkpoint = last;
+        applied += batch.size();
+      }
+      return new WorkloadRunner.Result(from, checkpoint, applied, System.nanoTime() - started);
+    } catch (SQLException e) {
+      rollbackQuietly(e);
+      throw new IllegalStateException("JDBC loop: run failed: " + e, e);
+    }
+  }
+
+  private static void add(WorkloadEvent event, PreparedStatement created, PreparedStatement items,
+      PreparedStatement shipped) throws SQLException {
+    if (event instanceof OrderCreated c) {
+      created.setString(1, c.orderId());
+      created.setString(2, c.customerId());
+      created.setString(3, c.customerName());
+      created.addBatch();
+    } else if (event instanceof ItemAdded i) {
+      items.setLong(1, i.qty());
+      items.setBigDecimal(2, i.lineTotal());
+      items.setString(3, i.orderId());
+      items.addBatch();
+    } else if (event instanceof OrderShipped s) {
+      shipped.setString(1, s.carrier());
+      shipped.setString(2, s.tracking());
+      shipped.setString(3, s.orderId());
+      shipped.addBatch();
+    }
+  }
+
+  private static void requireOneRowEach(int[] counts, String type) {
+    for (int count : counts) {
+      if (count != 1) {
+        throw new IllegalStateException("JDBC loop: an " + type + " update changed " + count + " rows");
+      }
+    }
+  }
+
+  private long storedCheckpoint() throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(
+        "SELECT position FROM " + CHECKPOINTS + " WHERE projection_id = ?")) {
+      select.setString(1, PROJECTION_ID);
+      try (ResultSet row = select.executeQuery()) {
+        long position = row.next() ? row.getLong(1) : 0;
+        connection.commit();
+        return position;
+      }
+    }
+  }
+
+  private void rollbackQuietly(SQLException cause) {
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  @Override
+  public ReadModelDigest digest() {
+    List<OrderSummaryDocument> documents = new ArrayList<>();
+    try (Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT order_id, customer_id, customer_name, status,"
+            + " item_count, total_amount, carrier, tracking FROM " + TABLE)) {
+      while (rows.next()) {
+        documents.add(new OrderSummaryDocument(rows.getString(1), rows.getString(2),
+            rows.getString(3), Status.valueOf(rows.getString(4)), rows.getLong(5),
+            rows.getBigDecimal(6), rows.getString(7), rows.getString(8)));
+      }
+      connection.commit();
+    } catch (SQLException e) {
+      throw new IllegalStateException("JDBC loop: cannot read its table: " + e, e);
+    }
+    return ReadModelDigest.of(documents.stream());
+  }
+
+  @Override
+  public void close() {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      throw new IllegalStateException("JDBC loop: close failed: " + e, e);
+    }
+  }
+}
