@@ -34,6 +34,7 @@ import io.orchestrix.projection.ReadModelView;
 import io.orchestrix.projection.SerializationException;
 import io.orchestrix.projection.core.Projections;
 import io.orchestrix.projection.tck.OrderSummaryFixture.Item;
+import io.orchestrix.projection.tck.OrderSummaryFixture.OrderConfirmed;
 import io.orchestrix.projection.tck.OrderSummaryFixture.OrderCreated;
 import io.orchestrix.projection.tck.OrderSummaryFixture.OrderSummary;
 import io.orchestrix.projection.tck.OrderSummaryFixture.Poison;
@@ -1160,6 +1161,31 @@ public abstract class ProjectionStoreContract {
       assertThat(observer.count("broken_model")).isZero();
       assertThat(observer.loadState(ENGINE_PROJECTION).orElseThrow().lastProcessedPosition()).isEqualTo(1);
       assertThat(engine(observer).readModel(ORDER_SUMMARY).findById("ORDER-X")).isPresent();
+    }
+
+    @Test
+    @DisplayName("a stored document that cannot be read as its type gives a clear error, and an event needing it changes nothing")
+    void undeserialisableDocument() {
+      ProjectionStore target = freshStore();
+      ProjectionEngine engine = engine(target);
+      long token = target.claimWriter("another-writer");
+      target.commit(commit("another-writer", token, 0, 1, List.of(put("order_summary",
+          doc("ORDER-BAD", "{\"orderId\":\"ORDER-BAD\",\"items\":{\"not\":\"a list\"},\"total\":[1]}",
+              Map.of("status", "DRAFT"), 1)))));
+
+      assertThatThrownBy(() -> engine.readModel(ORDER_SUMMARY).findById("ORDER-BAD"))
+          .isInstanceOf(SerializationException.class);
+      Throwable failure = catchThrowable(() -> engine.processEvents(envelopes(1, List.of(
+          new OrderCreated("ORDER-OK", "CUST-1", "Olga", BigDecimal.ONE),
+          new OrderConfirmed("ORDER-BAD")))));
+
+      assertThat(failure).isInstanceOf(HandlerFailedException.class);
+      assertThat(((HandlerFailedException) failure).position()).isEqualTo(2);
+      ProjectionStore observer = freshStore();
+      assertThat(observer.loadState(ENGINE_PROJECTION).orElseThrow().lastProcessedPosition()).isEqualTo(1);
+      assertThat(StoreFixtures.tree(observer.find("order_summary", "ORDER-BAD").orElseThrow().json()).get("items").isObject())
+          .as("the unreadable document is left as it was").isTrue();
+      assertThat(observer.find("order_summary", "ORDER-OK")).isPresent();
     }
 
     @Test
