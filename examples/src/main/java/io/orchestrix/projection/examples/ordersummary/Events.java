@@ -1,0 +1,28 @@
+package io.orchestrix.projection.examples.ordersummary;
+
+import java.math.BigDecimal;
+
+/** The domain events of the OrderSummary example, as the seed names them. */
+public final class Events {
+
+  private Events() {}
+
+  /** An order was opened for a customer with an initial amount. */
+  public record OrderCreated(String orderId, String customerId, String customerName, BigDecimal amount) {}
+
+  /** An item was added to an order. */
+  public record ItemAddedToOrder(
+      String orderId, String itemId, String itemName, int quantity, BigDecimal unitPrice) {}
+
+  /** The customer confirmed the order. */
+  public record OrderConfirmed(String orderId) {}
+
+  /** The order left the warehouse. */
+  public record OrderShipped(String orderId, String carrier, String trackingNumber) {}
+
+  /** The order reached the customer. */
+  public record OrderDelivered(String orderId) {}
+
+  /** The order was cancelled. */
+  public record OrderCancelled(String orderId, String reason) {}
+}
