@@ -1,5 +1,6 @@
 package io.orchestrix.projection.examples;
 
+import io.orchestrix.projection.ProjectionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,7 +26,20 @@ public final class ExamplesCli implements Runnable {
 
   /** Runs the command line and returns its exit code, for tests. */
   public static int run(String... args) {
-    return new CommandLine(new ExamplesCli()).execute(args);
+    return new CommandLine(new ExamplesCli())
+        .setExecutionExceptionHandler(ExamplesCli::reportFailure)
+        .execute(args);
+  }
+
+  /** A library failure is the user's to act on: print its message, not a stack trace. */
+  private static int reportFailure(
+      Exception failure, CommandLine commandLine, CommandLine.ParseResult parseResult)
+      throws Exception {
+    if (failure instanceof ProjectionException) {
+      commandLine.getErr().println("error: " + failure.getMessage());
+      return 2;
+    }
+    throw failure;
   }
 
   @Override
