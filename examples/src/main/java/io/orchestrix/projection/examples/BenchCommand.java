@@ -13,8 +13,10 @@ import io.orchestrix.projection.examples.workload.WorkloadRunner;
 import io.orchestrix.projection.spi.ProjectionStore;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -43,6 +45,11 @@ final class BenchCommand implements Callable<Integer> {
       description = "Store URI: memory:, jdbc:h2:file:./data/bench, jdbc:postgresql://host/db?user=u,"
           + " redis://host:6379, mongodb://host/db. Default: ${DEFAULT-VALUE}")
   String storeUri;
+
+  @Option(names = {"-P", "--store-property"}, paramLabel = "KEY=VALUE",
+      description = "A store option, repeatable, for example -P key-prefix=bench: for Redis or"
+          + " -P table-prefix=bench_ for JDBC.")
+  Map<String, String> storeProperties = new LinkedHashMap<>();
 
   @Option(names = "--events", defaultValue = "100000", paramLabel = "N",
       description = "Events in the stream, a positive multiple of 5. Default: ${DEFAULT-VALUE}")
@@ -76,7 +83,7 @@ final class BenchCommand implements Callable<Integer> {
     List<EventEnvelope<WorkloadEvent>> stream = workload.toList();
     out.printf(Locale.ROOT, "workload     %,d events, %,d orders, fingerprint %s%n", events,
         workload.orders(), Fingerprint.of(stream).hex());
-    try (ProjectionStore store = ProjectionStores.open(storeUri)) {
+    try (ProjectionStore store = ProjectionStores.open(storeUri, storeProperties)) {
       out.println("store        " + store.description());
       ProjectionEngine engine = WorkloadProjection.engine(store, batchSize);
       if (reset) {

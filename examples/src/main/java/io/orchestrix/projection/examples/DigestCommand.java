@@ -8,7 +8,9 @@ import io.orchestrix.projection.examples.workload.WorkloadProjection;
 import io.orchestrix.projection.spi.ProjectionStore;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,10 +31,15 @@ final class DigestCommand implements Callable<Integer> {
       description = "Store URI, as given to bench.")
   String storeUri;
 
+  @Option(names = {"-P", "--store-property"}, paramLabel = "KEY=VALUE",
+      description = "A store option, repeatable, for example -P key-prefix=bench: for Redis or"
+          + " -P table-prefix=bench_ for JDBC.")
+  Map<String, String> storeProperties = new LinkedHashMap<>();
+
   @Override
   public Integer call() {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-    try (ProjectionStore store = ProjectionStores.open(storeUri)) {
+    try (ProjectionStore store = ProjectionStores.open(storeUri, storeProperties)) {
       ProjectionEngine engine = WorkloadProjection.engine(store, 1);
       out.printf(Locale.ROOT, "checkpoint   %,d%n", engine.state().lastProcessedPosition());
       out.println("digest       "
