@@ -5,18 +5,21 @@
 # the digest of an uninterrupted run on memory:. Exits 0 when the digests are equal.
 #
 #   benchmarks/scripts/kill-resume.sh 'jdbc:postgresql://127.0.0.1:5432/test?user=postgres' 200000
+#   benchmarks/scripts/kill-resume.sh redis://127.0.0.1:6379 200000 1000 -P key-prefix=bench:
 #
+# Arguments after the batch size go to both `bench` runs on the store (store options).
 # Needs examples/target/examples.jar (mvn -q -B install -DskipTests).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 store=${1:?usage: kill-resume.sh STORE_URI [EVENTS] [BATCH_SIZE]}
 events=${2:-200000}
 batch=${3:-1000}
+options=("${@:4}")
 jar=examples/target/examples.jar
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-java -jar "$jar" bench --store "$store" --events "$events" --batch-size "$batch" --reset --progress \
+java -jar "$jar" bench --store "$store" --events "$events" --batch-size "$batch" "${options[@]}" --reset --progress \
   >"$work/first.out" 2>"$work/first.err" &
 pid=$!
 half=$((events / 2))
@@ -36,7 +39,8 @@ if grep -q '^digest' "$work/first.out"; then
 fi
 
 echo "--- second run, same command without --reset:"
-java -jar "$jar" bench --store "$store" --events "$events" --batch-size "$batch" | tee "$work/second.out"
+java -jar "$jar" bench --store "$store" --events "$events" --batch-size "$batch" "${options[@]}" \
+  | tee "$work/second.out"
 echo "--- uninterrupted run on memory:"
 java -jar "$jar" bench --store memory: --events "$events" --batch-size "$batch" | tee "$work/memory.out"
 
