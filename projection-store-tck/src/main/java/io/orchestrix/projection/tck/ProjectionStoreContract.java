@@ -1,5 +1,9 @@
 package io.orchestrix.projection.tck;
 
+import static io.orchestrix.projection.tck.OrderSummaryFixture.BROKEN;
+import static io.orchestrix.projection.tck.OrderSummaryFixture.ORDER_SUMMARY;
+import static io.orchestrix.projection.tck.OrderSummaryFixture.envelopes;
+import static io.orchestrix.projection.tck.OrderSummaryFixture.exampleEvents;
 import static io.orchestrix.projection.tck.StoreFixtures.T0;
 import static io.orchestrix.projection.tck.StoreFixtures.abbreviate;
 import static io.orchestrix.projection.tck.StoreFixtures.assertSameDocument;
@@ -17,22 +21,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import static io.orchestrix.projection.tck.OrderSummaryFixture.BROKEN;
-import static io.orchestrix.projection.tck.OrderSummaryFixture.ORDER_SUMMARY;
-import static io.orchestrix.projection.tck.OrderSummaryFixture.envelopes;
-import static io.orchestrix.projection.tck.OrderSummaryFixture.exampleEvents;
-
 import io.orchestrix.projection.BatchResult;
 import io.orchestrix.projection.CheckpointConflictException;
+import io.orchestrix.projection.DeadLetter;
 import io.orchestrix.projection.ErrorPolicy;
 import io.orchestrix.projection.EventEnvelope;
 import io.orchestrix.projection.HandlerFailedException;
 import io.orchestrix.projection.ProjectionConflictException;
 import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.ProjectionException;
+import io.orchestrix.projection.ProjectionState;
 import io.orchestrix.projection.ReadModelView;
 import io.orchestrix.projection.SerializationException;
+import io.orchestrix.projection.StoreConfigurationException;
+import io.orchestrix.projection.StoreException;
+import io.orchestrix.projection.WriterFencedException;
 import io.orchestrix.projection.core.Projections;
+import io.orchestrix.projection.spi.Commit;
+import io.orchestrix.projection.spi.ProjectionStore;
+import io.orchestrix.projection.spi.ReadModelSchema;
+import io.orchestrix.projection.spi.StoredDocument;
 import io.orchestrix.projection.tck.OrderSummaryFixture.Item;
 import io.orchestrix.projection.tck.OrderSummaryFixture.OrderConfirmed;
 import io.orchestrix.projection.tck.OrderSummaryFixture.OrderCreated;
@@ -40,20 +48,8 @@ import io.orchestrix.projection.tck.OrderSummaryFixture.OrderSummary;
 import io.orchestrix.projection.tck.OrderSummaryFixture.Poison;
 import io.orchestrix.projection.tck.OrderSummaryFixture.Unserialisable;
 import java.math.BigDecimal;
-import java.util.concurrent.atomic.AtomicBoolean;
-import io.orchestrix.projection.DeadLetter;
-import io.orchestrix.projection.ProjectionState;
-import io.orchestrix.projection.StoreConfigurationException;
-import io.orchestrix.projection.StoreException;
-import io.orchestrix.projection.WriterFencedException;
-import io.orchestrix.projection.spi.Commit;
-import io.orchestrix.projection.spi.DocumentChange;
-import io.orchestrix.projection.spi.ProjectionStore;
-import io.orchestrix.projection.spi.ReadModelSchema;
-import io.orchestrix.projection.spi.StoredDocument;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,16 +62,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The contract every {@link ProjectionStore} meets, as JUnit 5 tests. A store module runs it by
@@ -1238,20 +1235,5 @@ public abstract class ProjectionStoreContract {
       assertThat(refused).isInstanceOf(ProjectionConflictException.class);
       assertExampleReadModel(engine(freshStore()).readModel(ORDER_SUMMARY));
     }
-  }
-
-  /** Asserts the set of ids in a read model equals the given ids; for subclasses' own tests. */
-  protected final void assertIds(ProjectionStore target, String readModel, String... expected) {
-    assertThat(contents(target, readModel).keySet()).containsExactlyInAnyOrder(expected);
-  }
-
-  /** The document of an id, for subclasses' own tests. */
-  protected final Optional<StoredDocument> findIn(ProjectionStore target, String readModel, String id) {
-    return target.find(readModel, id);
-  }
-
-  /** All distinct ids of a list of changes, for subclasses' own tests. */
-  protected static Set<String> idsOf(List<DocumentChange> changes) {
-    return changes.stream().map(DocumentChange::id).collect(Collectors.toCollection(HashSet::new));
   }
 }
