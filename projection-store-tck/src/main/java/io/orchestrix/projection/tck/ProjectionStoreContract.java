@@ -892,9 +892,11 @@ public abstract class ProjectionStoreContract {
       DeadLetter retried = new DeadLetter(PROJECTION, 11, "event-11", "stream-2", "com.example.OrderPlaced",
           "{}", "OrderHandler#on", "java.lang.RuntimeException", "", "trace", 5, T0, T0.plusSeconds(60));
       store().commit(new Commit(PROJECTION, token, 20, stateAt(PROJECTION, 21), false, Set.of(), List.of(),
-          List.of(retried), List.of(3L, 99L)));
+          List.of(retried, deadLetter(PROJECTION, 19)), List.of(3L, 99L, 19L)));
 
-      assertThat(store().deadLetters(PROJECTION)).containsExactly(retried, deadLetter(PROJECTION, 17));
+      assertThat(store().deadLetters(PROJECTION))
+          .as("added before removed: position 19, added and removed in one commit, is gone")
+          .containsExactly(retried, deadLetter(PROJECTION, 17));
     }
 
     @Test

@@ -473,14 +473,7 @@ public final class JdbcProjectionStore implements ProjectionStore {
   }
 
   private void writeDeadLetters(Handle handle, Commit commit) {
-    if (!commit.deadLettersRemoved().isEmpty()) {
-      PreparedBatch removes = handle.prepareBatch("DELETE FROM " + names.deadLetter()
-          + " WHERE projection_id = :p AND event_position = :position");
-      for (long position : new LinkedHashSet<>(commit.deadLettersRemoved())) {
-        removes.bind("p", commit.projectionId()).bind("position", position).add();
-      }
-      removes.execute();
-    }
+    // added before removed, as Commit specifies: a position both added and removed ends up removed
     if (!commit.deadLettersAdded().isEmpty()) {
       Map<Long, DeadLetter> byPosition = new LinkedHashMap<>();
       commit.deadLettersAdded().forEach(d -> byPosition.put(d.position(), d));
@@ -500,6 +493,14 @@ public final class JdbcProjectionStore implements ProjectionStore {
             .bind("last_failure_at", d.lastFailureAt().toString()).add();
       }
       adds.execute();
+    }
+    if (!commit.deadLettersRemoved().isEmpty()) {
+      PreparedBatch removes = handle.prepareBatch("DELETE FROM " + names.deadLetter()
+          + " WHERE projection_id = :p AND event_position = :position");
+      for (long position : new LinkedHashSet<>(commit.deadLettersRemoved())) {
+        removes.bind("p", commit.projectionId()).bind("position", position).add();
+      }
+      removes.execute();
     }
   }
 
