@@ -68,10 +68,11 @@ import org.slf4j.LoggerFactory;
  * (default {@value MongoStoreOptions#DEFAULT_COLLECTION_PREFIX}):
  * <ul>
  *   <li>{@code <prefix>rm_<read model>}, one per read model:
- *       {@code {_id: id, position: <int64>, index: {<name>: "<value>", ...}, doc: {...}}}; the
- *       document itself is BSON under {@code doc} (integers as int32/int64, every other number as an
- *       exact Decimal128, so money round-trips digit for digit), and each declared index is a MongoDB
- *       index on {@code index.<name>} (with {@code _id}, so lookups come back in id order);</li>
+ *       {@code {_id: id, latest: {position: <int64>, index: {<name>: "<value>", ...}, doc: {...}}}};
+ *       the document itself is BSON under {@code latest.doc} (integers as int32/int64, every other
+ *       number as an exact Decimal128, so money round-trips digit for digit), and each declared index
+ *       is a MongoDB index on {@code latest.index.<name>} (with {@code _id}, so lookups come back in
+ *       id order);</li>
  *   <li>{@code <prefix>state}, one document per projection with its checkpoint and writer token;</li>
  *   <li>{@code <prefix>dead_letters}, one document per projection and position.</li>
  * </ul>
@@ -83,7 +84,7 @@ import org.slf4j.LoggerFactory;
  * {@code mongod}, or a server that only pretends) it runs the standalone mode and logs why;
  * {@link #mode()} and {@link #modeReason()} tell which runs and why. In standalone mode a commit is:
  * check the state, one unordered bulk write of puts per read-model collection whose writes never go
- * backwards (a document is replaced only if its stored position is older), dead letters, then the
+ * backwards (a {@code $max} on the position-first {@code latest} sub-document), dead letters, then the
  * checkpoint by a compare-and-set on checkpoint and writer token that also records the commit's
  * deletes, then those deletes.
  *
@@ -355,7 +356,7 @@ public final class MongoProjectionStore implements ProjectionStore {
     Objects.requireNonNull(schema, "schema must not be null");
     call("preparing read model '" + schema.name() + "'", null, () -> {
       createCollectionIfMissing(collections.readModelCollectionName(schema.name()));
-      MongoCollection<RawBsonDocument> collection = collections.readModel(schema.name());
+      MongoCollection<BsonDocument> collection = collections.readModel(schema.name());
       for (String index : schema.indexes()) {
         collection.createIndex(
             new BsonDocument(ReadModelDocuments.indexField(index), new BsonInt32(1))
@@ -430,14 +431,14 @@ public final class MongoProjectionStore implements ProjectionStore {
    */
   @Override
   public void checkDocument(String readModel, StoredDocument document) {
-    ReadModelDocuments.encode(readModel, document);
+    ReadModelDocuments.encodeLatest(readModel, document);
   }
 
   @Override
   public Optional<StoredDocument> find(String readModel, String id) {
     Objects.requireNonNull(id, "id must not be null");
     RawBsonDocument stored = call("reading '" + id + "' of read model '" + readModel + "'", null,
-        () -> collections.readModel(readModel)
+        () -> collections.readModelRaw(readModel)
             .find(new BsonDocument(ReadModelDocuments.ID, new BsonString(id))).first());
     return stored == null ? Optional.empty() : Optional.of(ReadModelDocuments.decode(stored));
   }
@@ -452,7 +453,7 @@ public final class MongoProjectionStore implements ProjectionStore {
           .forEach(id -> chunk.add(new BsonString(id)));
       BsonDocument filter = new BsonDocument(ReadModelDocuments.ID, new BsonDocument("$in", chunk));
       call("reading " + chunk.size() + " documents of read model '" + readModel + "'", null,
-          () -> collections.readModel(readModel).find(filter).forEach(stored -> {
+          () -> collections.readModelRaw(readModel).find(filter).forEach(stored -> {
             StoredDocument document = ReadModelDocuments.decode(stored);
             found.put(document.id(), document);
           }));
@@ -471,7 +472,7 @@ public final class MongoProjectionStore implements ProjectionStore {
     BsonDocument filter =
         new BsonDocument(ReadModelDocuments.indexField(index), new BsonString(value));
     return call("querying read model '" + readModel + "' by " + index, null,
-        () -> decodeAll(collections.readModel(readModel).find(filter)
+        () -> decodeAll(collections.readModelRaw(readModel).find(filter)
             .sort(new BsonDocument(ReadModelDocuments.ID, new BsonInt32(1)))));
   }
 
@@ -490,7 +491,7 @@ public final class MongoProjectionStore implements ProjectionStore {
         : new BsonDocument(ReadModelDocuments.ID,
             new BsonDocument("$gt", new BsonString(afterId)));
     return call("paging read model '" + readModel + "'", null,
-        () -> decodeAll(collections.readModel(readModel).find(filter)
+        () -> decodeAll(collections.readModelRaw(readModel).find(filter)
             .sort(new BsonDocument(ReadModelDocuments.ID, new BsonInt32(1))).limit(limit)));
   }
 

@@ -67,7 +67,7 @@ class DocumentRulesTest {
     String back = store.find("orders", "o-1").orElseThrow().json();
 
     assertThat(back).isEqualTo(json);
-    BsonDocument raw = rawDocument("o-1");
+    BsonDocument raw = rawDocument("o-1").getDocument("latest");
     assertThat(raw.getDocument("doc").get("total").getBsonType()).isEqualTo(BsonType.DECIMAL128);
     assertThat(raw.getDocument("doc").get("int").getBsonType()).isEqualTo(BsonType.INT32);
     assertThat(raw.getDocument("doc").get("long").getBsonType()).isEqualTo(BsonType.INT64);

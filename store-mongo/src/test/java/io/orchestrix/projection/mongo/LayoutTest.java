@@ -59,11 +59,14 @@ class LayoutTest {
       db.getCollection(prefix + "rm_orders").listIndexes()
           .forEach(index -> indexKeys.add(index.getString("name") + "=" + index.get("key", Document.class).toJson()));
       assertThat(indexKeys).contains(
-          "index_status={\"index.status\": 1, \"_id\": 1}",
-          "index_customer_id={\"index.customer_id\": 1, \"_id\": 1}");
+          "index_status={\"latest.index.status\": 1, \"_id\": 1}",
+          "index_customer_id={\"latest.index.customer_id\": 1, \"_id\": 1}");
       Document stored = db.getCollection(prefix + "rm_orders").find().first();
-      assertThat(stored.keySet()).containsExactly("_id", "position", "index", "doc");
-      assertThat(stored.get("doc", Document.class).getString("status")).isEqualTo("PAID");
+      assertThat(stored.keySet()).containsExactly("_id", "latest");
+      Document latest = stored.get("latest", Document.class);
+      assertThat(latest.keySet()).containsExactly("position", "index", "doc");
+      assertThat(latest.getLong("position")).isEqualTo(7);
+      assertThat(latest.get("doc", Document.class).getString("status")).isEqualTo("PAID");
       Document state = db.getCollection(prefix + "state").find(new Document("_id", "p")).first();
       assertThat(state.getLong("checkpoint")).isEqualTo(7);
       assertThat(state.getLong("writerToken")).isEqualTo(token);

@@ -1,8 +1,6 @@
 package io.orchestrix.projection.mongo.internal;
 
-import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoWriteException;
-import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.ClientSession;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
@@ -22,7 +20,6 @@ import org.bson.BsonDocument;
 import org.bson.BsonInt64;
 import org.bson.BsonString;
 import org.bson.BsonValue;
-import org.bson.RawBsonDocument;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,9 +36,10 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>read the state and check writer token and checkpoint (a refused commit writes nothing);</li>
  *   <li>finish the deferred deletes an earlier commit recorded but did not complete;</li>
- *   <li>a reset's clearing, then one unordered bulk write of puts per read-model collection, each put
- *       conditional on the stored document being older than it (so writes never go backwards and a
- *       repeated write is a no-op), then the dead letters;</li>
+ *   <li>a reset's clearing, then one unordered bulk write of puts per read-model collection, each a
+ *       {@code $max} of the document's position-first {@code latest} sub-document, so a write never
+ *       replaces a document from a later event and a repeated write is a no-op; then the dead
+ *       letters;</li>
  *   <li>move the checkpoint by a compare-and-set on checkpoint and writer token, recording in the same
  *       single-document write the ids this commit deletes;</li>
  *   <li>delete those documents (only those at or below the new checkpoint, so a later re-creation is
@@ -95,7 +93,7 @@ public final class CommitWriter {
     prepared.readModelWrites().forEach((readModel, writes) -> {
       if (!writes.writes().isEmpty()) {
         faults.beforeWrite("writing read model '" + readModel + "'");
-        bulkWriteSkippingNewer(collections.readModel(readModel), writes);
+        collections.readModel(readModel).bulkWrite(writes.writes(), UNORDERED);
       }
     });
     if (!prepared.deadLetterWrites().isEmpty()) {
@@ -138,9 +136,11 @@ public final class CommitWriter {
         }
         for (Map.Entry<String, PreparedCommit.CollectionWrites> entry
             : prepared.readModelWrites().entrySet()) {
-          faults.beforeWrite("writing read model '" + entry.getKey() + "'");
-          collections.readModel(entry.getKey())
-              .bulkWrite(session, entry.getValue().writes(), UNORDERED);
+          if (!entry.getValue().writes().isEmpty()) {
+            faults.beforeWrite("writing read model '" + entry.getKey() + "'");
+            collections.readModel(entry.getKey())
+                .bulkWrite(session, entry.getValue().writes(), UNORDERED);
+          }
         }
         if (!prepared.deadLetterWrites().isEmpty()) {
           faults.beforeWrite("writing dead letters");
@@ -169,7 +169,7 @@ public final class CommitWriter {
           new BsonDocument("$in", entry.getValue().asArray()))
           .append(ReadModelDocuments.POSITION, new BsonDocument("$lte", checkpoint));
       faults.beforeWrite("deleting from read model '" + entry.getKey() + "'");
-      MongoCollection<RawBsonDocument> collection = collections.readModel(entry.getKey());
+      MongoCollection<BsonDocument> collection = collections.readModel(entry.getKey());
       if (session == null) {
         collection.deleteMany(filter);
       } else {
@@ -214,26 +214,6 @@ public final class CommitWriter {
     return new BsonDocument(StateDocuments.CHECKPOINT,
         new BsonInt64(prepared.commit().state().lastProcessedPosition()))
         .append("readModels", readModels);
-  }
-
-  private void bulkWriteSkippingNewer(
-      MongoCollection<RawBsonDocument> collection, PreparedCommit.CollectionWrites writes) {
-    try {
-      collection.bulkWrite(writes.writes(), UNORDERED);
-    } catch (MongoBulkWriteException e) {
-      List<BulkWriteError> real = new ArrayList<>();
-      for (BulkWriteError error : e.getWriteErrors()) {
-        // A conditional upsert that met a document at or past its position fails on the duplicate
-        // _id: the document already holds this write's effect, so there is nothing to do.
-        if (!(error.getCode() == DUPLICATE_KEY && writes.conditional().get(error.getIndex()))) {
-          real.add(error);
-        }
-      }
-      if (!real.isEmpty() || e.getWriteConcernError() != null) {
-        throw new MongoBulkWriteException(e.getWriteResult(), real, e.getWriteConcernError(),
-            e.getServerAddress(), e.getErrorLabels());
-      }
-    }
   }
 
   private void moveCheckpoint(

@@ -3,19 +3,19 @@ package io.orchestrix.projection.mongo.internal;
 import com.mongodb.client.model.DeleteOneModel;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.WriteModel;
 import io.orchestrix.projection.DeadLetter;
 import io.orchestrix.projection.spi.Commit;
 import io.orchestrix.projection.spi.DocumentChange;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.bson.BsonDocument;
-import org.bson.BsonInt64;
 import org.bson.BsonString;
 import org.bson.RawBsonDocument;
 
@@ -23,11 +23,12 @@ import org.bson.RawBsonDocument;
  * A commit turned into bulk writes, one list per collection, with every document encoded and checked
  * before anything is written. Within a read model only the last change to each id is kept (the
  * commit's rule "a later change to the same id wins"), so the writes of one collection touch distinct
- * ids and may run unordered. Immutable once built.
+ * ids and may run unordered. Every write filters on {@code _id} alone. Immutable once built.
  */
 public final class PreparedCommit {
 
-  private static final ReplaceOptions UPSERT = new ReplaceOptions().upsert(true);
+  private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
+  private static final ReplaceOptions REPLACE_UPSERT = new ReplaceOptions().upsert(true);
 
   private final Commit commit;
   private final Map<String, CollectionWrites> readModelWrites;
@@ -36,13 +37,11 @@ public final class PreparedCommit {
   /**
    * The writes of one read-model collection.
    *
-   * @param writes the bulk write: every put, then, in transactional mode, every delete
-   * @param conditional which writes are conditional puts (standalone mode)
+   * @param writes the bulk write: every put, then, in transactional mode, every delete; may be empty
    * @param deferredDeletes in standalone mode, the ids to delete once the checkpoint has moved; empty
    *     in transactional mode, where deletes are part of {@code writes}
    */
-  public record CollectionWrites(
-      List<WriteModel<RawBsonDocument>> writes, BitSet conditional, List<String> deferredDeletes) {}
+  public record CollectionWrites(List<WriteModel<BsonDocument>> writes, List<String> deferredDeletes) {}
 
   private PreparedCommit(Commit commit, Map<String, CollectionWrites> readModelWrites,
       List<WriteModel<BsonDocument>> deadLetterWrites) {
@@ -54,10 +53,10 @@ public final class PreparedCommit {
   /**
    * Encodes and checks a commit.
    *
-   * @param standalone whether this is for the standalone mode: a document with a known position is
-   *     written only if the stored one is older (an upsert that finds a newer document then fails with
-   *     a duplicate key, which the writer treats as "already applied"), and deletes are deferred until
-   *     the checkpoint has moved
+   * @param standalone whether this is for the standalone mode: a put of a document with a known
+   *     position is a {@code $max} of its {@code latest} sub-document, so it never replaces a document
+   *     written by a later event (see {@link ReadModelDocuments}), and deletes are deferred until the
+   *     checkpoint has moved
    * @throws io.orchestrix.projection.InvalidDocumentException if any document cannot be stored
    */
   public static PreparedCommit of(Commit commit, boolean standalone) {
@@ -72,27 +71,26 @@ public final class PreparedCommit {
   }
 
   private static CollectionWrites writes(Map<String, DocumentChange> changes, boolean standalone) {
-    List<WriteModel<RawBsonDocument>> models = new ArrayList<>(changes.size());
+    List<WriteModel<BsonDocument>> models = new ArrayList<>(changes.size());
     List<String> deferredDeletes = new ArrayList<>();
-    BitSet conditionalPuts = new BitSet();
     for (DocumentChange change : changes.values()) {
-      BsonDocument filter = new BsonDocument(ReadModelDocuments.ID, new BsonString(change.id()));
+      BsonDocument byId = new BsonDocument(ReadModelDocuments.ID, new BsonString(change.id()));
       if (change instanceof DocumentChange.Put put) {
-        long position = put.document().position();
-        if (standalone && position > 0) {
-          filter.append(ReadModelDocuments.POSITION,
-              new BsonDocument("$lt", new BsonInt64(position)));
-          conditionalPuts.set(models.size());
+        RawBsonDocument latest = ReadModelDocuments.encodeLatest(put.readModel(), put.document());
+        if (standalone && put.document().position() > 0) {
+          models.add(new UpdateOneModel<>(byId,
+              new BsonDocument("$max", new BsonDocument(ReadModelDocuments.LATEST, latest)), UPSERT));
+        } else {
+          models.add(new ReplaceOneModel<>(byId,
+              ReadModelDocuments.document(change.id(), latest), REPLACE_UPSERT));
         }
-        models.add(new ReplaceOneModel<>(filter,
-            ReadModelDocuments.encode(put.readModel(), put.document()), UPSERT));
       } else if (standalone) {
         deferredDeletes.add(change.id());
       } else {
-        models.add(new DeleteOneModel<>(filter));
+        models.add(new DeleteOneModel<>(byId));
       }
     }
-    return new CollectionWrites(List.copyOf(models), conditionalPuts, List.copyOf(deferredDeletes));
+    return new CollectionWrites(List.copyOf(models), List.copyOf(deferredDeletes));
   }
 
   private static List<WriteModel<BsonDocument>> deadLetterWrites(Commit commit) {
@@ -104,7 +102,7 @@ public final class PreparedCommit {
       if (!removed.contains(letter.position())) {
         BsonDocument document = DeadLetterDocuments.document(letter);
         models.add(new ReplaceOneModel<>(
-            new BsonDocument("_id", document.get("_id")), document, UPSERT));
+            new BsonDocument("_id", document.get("_id")), document, REPLACE_UPSERT));
       }
     }
     for (long position : removed) {

@@ -2,10 +2,13 @@ package io.orchestrix.projection.mongo.internal;
 
 import io.orchestrix.projection.InvalidDocumentException;
 import io.orchestrix.projection.spi.StoredDocument;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import org.bson.BsonBinaryReader;
 import org.bson.BsonBinaryWriter;
+import org.bson.BsonDocument;
+import org.bson.BsonString;
 import org.bson.BsonType;
 import org.bson.RawBsonDocument;
 import org.bson.io.BasicOutputBuffer;
@@ -15,25 +18,26 @@ import org.bson.io.BasicOutputBuffer;
  *
  * <pre>
  * { _id: "&lt;document id&gt;",
- *   position: &lt;int64, position of the last event that changed it, 0 if unknown&gt;,
- *   index: { &lt;index name&gt;: "&lt;value&gt;", ... },   // only the indexes that have a value
- *   doc: { ...the document's JSON as BSON... } }
+ *   latest: { position: &lt;int64, position of the last event that changed it, 0 if unknown&gt;,
+ *             index: { &lt;index name&gt;: "&lt;value&gt;", ... },   // only indexes with a value
+ *             doc: { ...the document's JSON as BSON... } } }
  * </pre>
  *
- * The user's document lives under {@code doc} so that none of its field names can collide with the
- * store's own; index values live under {@code index} and each declared index is a MongoDB index on
- * {@code index.<name>}. Thread-safe; stateless.
+ * The user's document lives under {@code latest.doc} so that none of its field names can collide with
+ * the store's own; each declared index is a MongoDB index on {@code latest.index.<name>}. Everything
+ * but the id sits in one sub-document whose first field is the position, so that a standalone commit
+ * can replace it with {@code $max}: MongoDB compares embedded documents field by field, so the
+ * position decides, and a write never replaces a document with one from an older event, atomically,
+ * in an update whose filter is the {@code _id} alone. Thread-safe; stateless.
  */
 public final class ReadModelDocuments {
 
   /** The document id field. */
   public static final String ID = "_id";
-  /** The field holding the position of the last event that changed the document. */
-  public static final String POSITION = "position";
-  /** The sub-document holding index values. */
-  public static final String INDEX = "index";
-  /** The sub-document holding the document itself. */
-  public static final String DOC = "doc";
+  /** The sub-document holding position, index values and the document. */
+  public static final String LATEST = "latest";
+  /** The field path of the position of the last event that changed the document. */
+  public static final String POSITION = LATEST + ".position";
   /** MongoDB's limit on a stored document, 16 MiB. */
   public static final int MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
 
@@ -41,38 +45,49 @@ public final class ReadModelDocuments {
 
   /** The field path of an index. */
   public static String indexField(String index) {
-    return INDEX + "." + index;
+    return LATEST + ".index." + index;
   }
 
   /**
-   * Encodes a document as it is stored.
+   * The {@code latest} sub-document of a document, checked against MongoDB's rules.
    *
    * @throws InvalidDocumentException naming the read model, the id and the reason, if MongoDB cannot
-   *     hold it (a field name it refuses, a number Decimal128 cannot hold, over 16 MiB, not JSON)
+   *     hold it (a field name it refuses, a number Decimal128 cannot hold, over 16 MiB as stored, not
+   *     one JSON object)
    */
-  public static RawBsonDocument encode(String readModel, StoredDocument document) {
+  public static RawBsonDocument encodeLatest(String readModel, StoredDocument document) {
     BasicOutputBuffer buffer = new BasicOutputBuffer(document.json().length() + 64);
     try (BsonBinaryWriter writer = new BsonBinaryWriter(buffer)) {
       writer.writeStartDocument();
-      writer.writeString(ID, document.id());
-      writer.writeInt64(POSITION, document.position());
-      writer.writeStartDocument(INDEX);
+      writer.writeInt64("position", document.position());
+      writer.writeStartDocument("index");
       for (Map.Entry<String, String> entry : document.indexValues().entrySet()) {
         writer.writeString(entry.getKey(), entry.getValue());
       }
       writer.writeEndDocument();
-      writer.writeName(DOC);
+      writer.writeName("doc");
       JsonBson.writeObject(document.json(), writer);
       writer.writeEndDocument();
     } catch (JsonBson.InvalidJsonException e) {
       throw invalid(readModel, document.id(), e.getMessage());
     }
-    int size = buffer.getPosition();
+    int size = storedSize(document.id(), buffer.getPosition());
     if (size > MAX_DOCUMENT_BYTES) {
       throw invalid(readModel, document.id(), "it takes " + size
           + " bytes as BSON, over MongoDB's limit of " + MAX_DOCUMENT_BYTES + " bytes (16 MiB)");
     }
-    return new RawBsonDocument(buffer.getInternalBuffer(), 0, size);
+    return new RawBsonDocument(buffer.getInternalBuffer(), 0, buffer.getPosition());
+  }
+
+  /** The whole stored document: the id and its {@code latest} sub-document. */
+  public static BsonDocument document(String id, RawBsonDocument latest) {
+    return new BsonDocument(ID, new BsonString(id)).append(LATEST, latest);
+  }
+
+  /** The BSON size of {@code {_id: id, latest: <latestSize bytes>}}. */
+  private static int storedSize(String id, int latestSize) {
+    int idBytes = id.getBytes(StandardCharsets.UTF_8).length;
+    return 4 + (1 + 4 + 4 + idBytes + 1) + (1 + LATEST.length() + 1 + latestSize) + 1;
   }
 
   private static InvalidDocumentException invalid(String readModel, String id, String reason) {
@@ -94,19 +109,30 @@ public final class ReadModelDocuments {
     try (BsonBinaryReader reader = new BsonBinaryReader(stored.getByteBuffer().asNIO())) {
       reader.readStartDocument();
       while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
-        switch (reader.readName()) {
-          case ID -> id = reader.readString();
-          case POSITION -> position = reader.getCurrentBsonType() == BsonType.INT32
-              ? reader.readInt32() : reader.readInt64();
-          case INDEX -> indexValues = readIndexValues(reader);
-          case DOC -> json = JsonBson.readObject(reader);
-          default -> reader.skipValue();
+        String name = reader.readName();
+        if (name.equals(ID)) {
+          id = reader.readString();
+        } else if (name.equals(LATEST)) {
+          reader.readStartDocument();
+          while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
+            switch (reader.readName()) {
+              case "position" -> position = reader.getCurrentBsonType() == BsonType.INT32
+                  ? reader.readInt32() : reader.readInt64();
+              case "index" -> indexValues = readIndexValues(reader);
+              case "doc" -> json = JsonBson.readObject(reader);
+              default -> reader.skipValue();
+            }
+          }
+          reader.readEndDocument();
+        } else {
+          reader.skipValue();
         }
       }
       reader.readEndDocument();
     }
     if (id == null || json == null) {
-      throw new IllegalStateException("a stored document lacks its _id or doc field: " + stored);
+      throw new IllegalStateException(
+          "a stored document lacks its _id or latest.doc field (was it written outside the store?)");
     }
     return new StoredDocument(id, json, indexValues, position);
   }

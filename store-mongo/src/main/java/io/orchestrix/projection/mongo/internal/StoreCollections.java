@@ -21,7 +21,7 @@ public final class StoreCollections {
   private final MongoCollection<BsonDocument> state;
   private final MongoCollection<BsonDocument> deadLetters;
   private final MongoCollection<BsonDocument> meta;
-  private final Map<String, MongoCollection<RawBsonDocument>> readModels = new ConcurrentHashMap<>();
+  private final Map<String, MongoCollection<BsonDocument>> readModels = new ConcurrentHashMap<>();
 
   public StoreCollections(MongoDatabase database, String prefix) {
     this.database = database;
@@ -56,9 +56,14 @@ public final class StoreCollections {
     return prefix + "rm_" + readModel;
   }
 
-  /** The collection of a read model. */
-  public MongoCollection<RawBsonDocument> readModel(String readModel) {
+  /** The collection of a read model, for writes. */
+  public MongoCollection<BsonDocument> readModel(String readModel) {
     return readModels.computeIfAbsent(readModel,
-        name -> database.getCollection(readModelCollectionName(name), RawBsonDocument.class));
+        name -> database.getCollection(readModelCollectionName(name), BsonDocument.class));
+  }
+
+  /** The collection of a read model, for reads that decode the raw bytes themselves. */
+  public MongoCollection<RawBsonDocument> readModelRaw(String readModel) {
+    return readModel(readModel).withDocumentClass(RawBsonDocument.class);
   }
 }
