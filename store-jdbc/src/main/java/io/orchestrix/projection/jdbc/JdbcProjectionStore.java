@@ -188,9 +188,7 @@ public final class JdbcProjectionStore implements ProjectionStore {
   private static HikariDataSource openPool(String url, JdbcStoreOptions options, String description,
       Dialect dialect) {
     HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(dialect instanceof io.orchestrix.projection.jdbc.internal.PostgresDialect
-        && !url.contains("reWriteBatchedInserts") ? url + (url.contains("?") ? "&" : "?")
-            + "reWriteBatchedInserts=true" : url);
+    config.setJdbcUrl(dialect.poolUrl(url));
     config.setMaximumPoolSize(options.poolSize());
     config.setMinimumIdle(Math.min(1, options.poolSize()));
     config.setConnectionTimeout(options.connectionTimeout().toMillis());

@@ -27,6 +27,14 @@ public interface Dialect {
   /** What follows {@code CREATE TABLE (...)}: engine and character set where needed. */
   String tableOptions();
 
+  /**
+   * The URL the store's own pool connects with: the user's URL plus the settings the store needs, when
+   * the URL does not set them itself.
+   */
+  default String poolUrl(String url) {
+    return url;
+  }
+
   /** The SQL expression that turns the named text parameter into a stored document. */
   default String documentParameter(String parameter) {
     return ":" + parameter;

@@ -18,6 +18,12 @@ public final class H2Dialect implements Dialect {
     return "H2";
   }
 
+  /** Raises H2's lock timeout from 2 to 10 seconds, so that a writer queued behind a commit waits it out. */
+  @Override
+  public String poolUrl(String url) {
+    return url.toUpperCase(java.util.Locale.ROOT).contains(";LOCK_TIMEOUT=") ? url : url + ";LOCK_TIMEOUT=10000";
+  }
+
   @Override
   public String keyType() {
     return "VARCHAR(512)";

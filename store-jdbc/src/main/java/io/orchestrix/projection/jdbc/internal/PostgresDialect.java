@@ -20,6 +20,13 @@ public final class PostgresDialect implements Dialect {
     return "PostgreSQL";
   }
 
+  /** Adds {@code reWriteBatchedInserts=true}: each batch of upserts becomes multi-row inserts. */
+  @Override
+  public String poolUrl(String url) {
+    return url.contains("reWriteBatchedInserts") ? url
+        : url + (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
+  }
+
   @Override
   public String keyType() {
     return "VARCHAR(512) COLLATE \"C\"";
