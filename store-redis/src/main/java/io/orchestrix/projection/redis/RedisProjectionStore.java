@@ -83,8 +83,8 @@ import redis.clients.jedis.UnifiedJedis;
  */
 public final class RedisProjectionStore implements ProjectionStore {
 
-  private static final byte[] ALL_IDS = bytes("-");
-  private static final byte[] NO_LIMIT = bytes("-1");
+  private static final byte[] PAGE = bytes("page");
+  private static final byte[] INDEX = bytes("index");
 
   private final UnifiedJedis jedis;
   private final boolean ownsClient;
@@ -232,7 +232,8 @@ public final class RedisProjectionStore implements ProjectionStore {
     args.add(bytes(keys.readModelBase(name)));
     schema.indexes().forEach(index -> args.add(bytes(index)));
     expectOk(operation, script(operation, LuaScript.PREPARE_READ_MODEL,
-        List.of(keys.documents(name), keys.ids(name), keys.indexNames(name)), args));
+        List.of(keys.documents(name), keys.ids(name), keys.indexNames(name),
+            keys.indexSections(name)), args));
   }
 
   @Override
@@ -346,8 +347,8 @@ public final class RedisProjectionStore implements ProjectionStore {
     String operation = "query read model '" + readModel + "' by index '" + index + "'";
     String documentsKey = keys.documents(readModel);
     List<?> reply = (List<?>) script(operation, LuaScript.READ_DOCUMENTS,
-        List.of(documentsKey, keys.indexEntry(readModel, index, value), keys.indexNames(readModel)),
-        List.of(ALL_IDS, NO_LIMIT, bytes(index)));
+        List.of(documentsKey, keys.index(readModel, index), keys.indexNames(readModel)),
+        List.of(INDEX, DocumentEncoding.memberPrefix(value), bytes(index)));
     if (text(reply.get(0)).equals("noindex")) {
       List<String> declared = new ArrayList<>();
       ((List<?>) reply.get(1)).forEach(name -> declared.add(text(name)));
@@ -381,9 +382,12 @@ public final class RedisProjectionStore implements ProjectionStore {
     if (limit == 0) {
       return List.of();
     }
-    byte[] from = afterId == null ? ALL_IDS : bytes("(" + afterId);
-    return readDocuments("page through read model '" + readModel + "'", readModel,
-        keys.ids(readModel), from, bytes(Integer.toString(limit)));
+    String operation = "page through read model '" + readModel + "'";
+    String documentsKey = keys.documents(readModel);
+    byte[] from = bytes(afterId == null ? "-" : "(" + afterId);
+    return documents(operation, readModel, documentsKey, script(operation, LuaScript.READ_DOCUMENTS,
+        List.of(documentsKey, keys.ids(readModel)),
+        List.of(PAGE, from, bytes(Integer.toString(limit)))));
   }
 
   @Override
@@ -419,13 +423,6 @@ public final class RedisProjectionStore implements ProjectionStore {
     if (closed.compareAndSet(false, true) && ownsClient) {
       jedis.close();
     }
-  }
-
-  private List<StoredDocument> readDocuments(
-      String operation, String readModel, String idsKey, byte[] from, byte[] limit) {
-    String documentsKey = keys.documents(readModel);
-    return documents(operation, readModel, documentsKey, script(operation,
-        LuaScript.READ_DOCUMENTS, List.of(documentsKey, idsKey), List.of(from, limit)));
   }
 
   private List<StoredDocument> documents(

@@ -22,7 +22,7 @@ import java.util.Map;
  * prefix, projectionId, writerToken, expectedPosition, reset (1|0),
  * n, n state field/value pairs, m, m state fields to delete,
  * c, c cleared read-model names,
- * k, k changes: p readModel id value i (index value)*i  |  d readModel id,
+ * k, k changes: p readModel id documentValue indexSection  |  d readModel id,
  * a, a dead letters: position f (field value)*f,
  * r, r dead-letter positions to remove
  * </pre>
@@ -43,7 +43,7 @@ public final class CommitEncoding {
    */
   public static List<byte[]> arguments(String keyPrefix, Commit commit, int maxDocumentBytes) {
     Collection<DocumentChange> changes = lastChangePerDocument(commit.changes());
-    List<byte[]> args = new ArrayList<>(16 + commit.clearedReadModels().size() + changes.size() * 6
+    List<byte[]> args = new ArrayList<>(16 + commit.clearedReadModels().size() + changes.size() * 5
         + commit.deadLettersAdded().size() * 25 + commit.deadLettersRemoved().size());
     args.add(bytes(keyPrefix));
     args.add(bytes(commit.projectionId()));
@@ -72,15 +72,14 @@ public final class CommitEncoding {
         if (json.length > maxDocumentBytes) {
           throw tooLarge(put.readModel(), document.id(), json.length, maxDocumentBytes);
         }
+        document.indexValues().keySet()
+            .forEach(index -> ProjectionIds.requireValidName(index, "index name"));
+        byte[] section = DocumentEncoding.indexSection(document.indexValues());
         args.add(PUT);
         args.add(bytes(put.readModel()));
         args.add(bytes(document.id()));
-        args.add(DocumentEncoding.encode(document.position(), document.indexValues(), json));
-        args.add(count(document.indexValues().size()));
-        for (Map.Entry<String, String> index : document.indexValues().entrySet()) {
-          args.add(bytes(ProjectionIds.requireValidName(index.getKey(), "index name")));
-          args.add(bytes(index.getValue()));
-        }
+        args.add(DocumentEncoding.encode(document.position(), section, json));
+        args.add(section);
       } else {
         args.add(DELETE);
         args.add(bytes(change.readModel()));

@@ -9,39 +9,67 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A document's value in its read model's documents hash:
+ * How documents and their index values are kept. A document's value in its read model's documents
+ * hash is
  *
- * <pre>{position}:{k}:{index}:{bytes}:{value}...{json}</pre>
+ * <pre>{position}:{index section}{json}</pre>
  *
- * <p>the decimal position of the last event that changed it, the number {@code k} of index values,
- * then each index name with the byte length of its UTF-8 value and the value, and last the JSON text.
- * Index names hold no {@code ':'} and values are length-prefixed, so nothing needs escaping. The index
- * values travel with the document so that a read returns the whole {@link StoredDocument} from one
- * hash field; the Lua scripts never parse this value (they keep their own copy of each index value in
- * the {@code iv} hashes). Stateless and thread-safe.
+ * <p>the decimal position of the last event that changed it, its index section, then its JSON text.
+ * The index section is {@code {k}:} followed by {@code k} entries {@code {index}:{bytes}:{value}},
+ * sorted by index name: the name, the byte length of the value's UTF-8 and the value. Index names hold
+ * no {@code ':'} and values are length-prefixed, so nothing needs escaping, and equal index values
+ * give equal sections.
+ *
+ * <p>The same section is kept alone in the read model's {@code iv} hash, where {@code commit.lua}
+ * compares it with the new one (most updates leave index values alone, and then the script does no
+ * index work) and, when they differ, parses both. The {@code {bytes}:{value}} part of an entry is the
+ * prefix of the document's member in that index's sorted set ({@code {bytes}:{value}{id}}), so a
+ * query by value is one lexicographic range. Stateless and thread-safe.
  */
 public final class DocumentEncoding {
 
+  private static final byte[] NO_INDEX_VALUES = {'0', ':'};
+
   private DocumentEncoding() {}
 
-  /** The stored value of a document whose JSON is already encoded as UTF-8. */
-  public static byte[] encode(long position, Map<String, String> indexValues, byte[] json) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(json.length + 32 + indexValues.size() * 32);
-    writeAscii(out, Long.toString(position));
-    out.write(':');
+  /** The index section of a document's index values. */
+  public static byte[] indexSection(Map<String, String> indexValues) {
+    if (indexValues.isEmpty()) {
+      return NO_INDEX_VALUES;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(16 + indexValues.size() * 32);
     writeAscii(out, Integer.toString(indexValues.size()));
     out.write(':');
-    // sorted, so that equal documents have equal bytes whatever the map's order
+    // sorted, so that equal index values give equal bytes whatever the map's order
     for (Map.Entry<String, String> entry : new TreeMap<>(indexValues).entrySet()) {
-      byte[] value = entry.getValue().getBytes(UTF_8);
       writeAscii(out, entry.getKey());
       out.write(':');
-      writeAscii(out, Integer.toString(value.length));
-      out.write(':');
-      out.write(value, 0, value.length);
+      byte[] prefix = memberPrefix(entry.getValue());
+      out.write(prefix, 0, prefix.length);
     }
-    out.write(json, 0, json.length);
     return out.toByteArray();
+  }
+
+  /** The prefix of the members of an index's sorted set for one value: {@code {bytes}:{value}}. */
+  public static byte[] memberPrefix(String value) {
+    byte[] bytes = value.getBytes(UTF_8);
+    byte[] length = Integer.toString(bytes.length).getBytes(UTF_8);
+    byte[] prefix = new byte[length.length + 1 + bytes.length];
+    System.arraycopy(length, 0, prefix, 0, length.length);
+    prefix[length.length] = ':';
+    System.arraycopy(bytes, 0, prefix, length.length + 1, bytes.length);
+    return prefix;
+  }
+
+  /** The stored value of a document, given its index section and its JSON as UTF-8. */
+  public static byte[] encode(long position, byte[] indexSection, byte[] json) {
+    byte[] head = Long.toString(position).getBytes(UTF_8);
+    byte[] value = new byte[head.length + 1 + indexSection.length + json.length];
+    System.arraycopy(head, 0, value, 0, head.length);
+    value[head.length] = ':';
+    System.arraycopy(indexSection, 0, value, head.length + 1, indexSection.length);
+    System.arraycopy(json, 0, value, head.length + 1 + indexSection.length, json.length);
+    return value;
   }
 
   /**

@@ -12,12 +12,17 @@ import static java.nio.charset.StandardCharsets.UTF_8;
  * {prefix}state:{projection}                  hash  checkpoint, health, fencing token (tok)
  * {prefix}dl:{projection}                     zset  dead-letter positions
  * {prefix}dl:{projection}:{position}          hash  one dead letter
- * {prefix}rm:{readModel}:docs                 hash  id -> "{position}:{json}"
+ * {prefix}rm:{readModel}:docs                 hash  id -> "{position}:{index section}{json}"
  * {prefix}rm:{readModel}:ids                  zset  every id, score 0, for lexicographic paging
  * {prefix}rm:{readModel}:indexes              set   the read model's index names
- * {prefix}rm:{readModel}:iv:{index}           hash  id -> the document's value of that index
- * {prefix}rm:{readModel}:ix:{index}:{value}   zset  ids of the documents with that value, score 0
+ * {prefix}rm:{readModel}:iv                   hash  id -> the document's index section
+ * {prefix}rm:{readModel}:ix:{index}           zset  "{bytes}:{value}{id}" per document, score 0
  * </pre>
+ *
+ * <p>(see {@link DocumentEncoding} for the index section and the members of the index sets). One
+ * sorted set per index, rather than one set per value, keeps the number of keys a commit touches
+ * independent of the number of values, so the script checks their types once per commit, and a reset
+ * unlinks a fixed handful of keys.
  *
  * <p>Immutable and thread-safe. The Lua scripts build the same names; keep both in step.
  */
@@ -64,12 +69,12 @@ public final class KeyLayout {
     return readModelBase(readModel) + "indexes";
   }
 
-  public String indexValues(String readModel, String index) {
-    return readModelBase(readModel) + "iv:" + index;
+  public String indexSections(String readModel) {
+    return readModelBase(readModel) + "iv";
   }
 
-  public String indexEntry(String readModel, String index, String value) {
-    return readModelBase(readModel) + "ix:" + index + ":" + value;
+  public String index(String readModel, String index) {
+    return readModelBase(readModel) + "ix:" + index;
   }
 
   public static byte[] bytes(String text) {

@@ -1,17 +1,22 @@
--- Applies one fenced commit of a projection atomically (see CommitScript for the argument layout).
+-- Applies one fenced commit of a projection atomically (see CommitEncoding for the argument layout,
+-- KeyLayout and DocumentEncoding for the data).
 --
 -- Phase 1 only reads: it checks the writer token and the checkpoint, checks the Redis type of every
 -- key phase 2 writes, and works out each index change. Phase 2 only writes, with commands that cannot
 -- fail on keys of the right type. So a refused commit, or a key of the wrong type, writes nothing:
 -- Redis does not roll a script back, which is why no check may come after the first write.
 --
--- Changes reach the script with at most one change per (read model, id): the client keeps the last.
+-- Changes reach the script with at most one change per (read model, id): the client keeps the last,
+-- so the order of writes within a commit does not matter. The script runs on a single-threaded server,
+-- so it sends the server few, large commands: per read model one HMGET of the old index sections, and
+-- one variadic HSET, ZADD, ZREM or HDEL per key written, whatever the number of documents.
 local stateKey = KEYS[1]
 local P = ARGV[1]
 local projectionId = ARGV[2]
 local token = ARGV[3]
 local expected = ARGV[4]
 local reset = ARGV[5] == '1'
+local NONE = '0:'
 local n = 6
 local function nextArg()
   local v = ARGV[n]
@@ -32,6 +37,21 @@ local function need(key, kind)
 end
 
 local models = {}
+
+local function indexKey(m, index)
+  local key = m.ix[index]
+  if not key then
+    key = m.base .. 'ix:' .. index
+    need(key, 'zset')
+    m.ix[index] = key
+    m.names[#m.names + 1] = index
+    if not m.declared[index] then
+      m.added[#m.added + 1] = index
+    end
+  end
+  return key
+end
+
 local function model(name)
   local m = models[name]
   if m then
@@ -39,49 +59,64 @@ local function model(name)
   end
   local base = P .. 'rm:' .. name .. ':'
   m = {base = base, docs = base .. 'docs', ids = base .. 'ids', schema = base .. 'indexes',
-       known = {}, indexes = {}, added = {}, cleared = false}
+       iv = base .. 'iv', ix = {}, names = {}, declared = {}, added = {}, cleared = false,
+       puts = {}, deletes = {}, newSections = {}, removals = {}, additions = {}, sections = {},
+       unsectioned = {}}
   need(m.docs, 'hash')
   need(m.ids, 'zset')
   need(m.schema, 'set')
+  need(m.iv, 'hash')
   for _, index in ipairs(redis.call('SMEMBERS', m.schema)) do
-    m.known[index] = true
-    m.indexes[#m.indexes + 1] = index
-    need(base .. 'iv:' .. index, 'hash')
+    m.declared[index] = true
+    indexKey(m, index)
   end
   models[name] = m
   return m
 end
 
-local function declare(m, index)
-  if not m.known[index] then
-    m.known[index] = true
-    m.indexes[#m.indexes + 1] = index
-    m.added[#m.added + 1] = index
-    need(m.base .. 'iv:' .. index, 'hash')
+-- index section "{k}:{name}:{bytes}:{value}..." -> name -> member prefix "{bytes}:{value}"
+local function parseSection(section)
+  local entries = {}
+  local colon = string.find(section, ':', 1, true)
+  local at = colon + 1
+  for _ = 1, tonumber(string.sub(section, 1, colon - 1)) do
+    local nameEnd = string.find(section, ':', at, true)
+    local lengthEnd = string.find(section, ':', nameEnd + 1, true)
+    local valueEnd = lengthEnd + tonumber(string.sub(section, nameEnd + 1, lengthEnd - 1))
+    entries[string.sub(section, at, nameEnd - 1)] = string.sub(section, nameEnd + 1, valueEnd)
+    at = valueEnd + 1
+  end
+  return entries
+end
+
+-- Sends command key args... in as few calls as the Lua stack allows, keeping groups of `step` together.
+local function callChunked(command, key, args, step)
+  local size = 4000 - 4000 % step
+  for i = 1, #args, size do
+    redis.call(command, key, unpack(args, i, math.min(i + size - 1, #args)))
   end
 end
 
-local function unlinkAll(keys)
-  for i = 1, #keys, 500 do
-    redis.call('UNLINK', unpack(keys, i, math.min(i + 499, #keys)))
+local function append(list, a, b)
+  list[#list + 1] = a
+  if b ~= nil then
+    list[#list + 1] = b
   end
 end
 
--- Deletes every document of a read model with its index entries; O(documents), run only by a reset.
-local function clear(m)
-  for _, index in ipairs(m.indexes) do
-    local ivKey = m.base .. 'iv:' .. index
-    local seen, keys = {}, {}
-    for _, value in ipairs(redis.call('HVALS', ivKey)) do
-      if not seen[value] then
-        seen[value] = true
-        keys[#keys + 1] = m.base .. 'ix:' .. index .. ':' .. value
-      end
-    end
-    keys[#keys + 1] = ivKey
-    unlinkAll(keys)
+local function indexChange(m, index, member, added)
+  local lists = added and m.additions or m.removals
+  local key = indexKey(m, index)
+  local list = lists[key]
+  if not list then
+    list = {}
+    lists[key] = list
   end
-  redis.call('UNLINK', m.docs, m.ids)
+  if added then
+    append(list, 0, member)
+  else
+    append(list, member)
+  end
 end
 
 local function run()
@@ -113,43 +148,67 @@ local function run()
     cleared[i] = m
   end
 
-  local changes = {}
-  for c = 1, tonumber(nextArg()) do
+  local touched = {}
+  for _ = 1, tonumber(nextArg()) do
     local put = nextArg() == 'p'
     local m = model(nextArg())
+    if not m.touched then
+      m.touched = true
+      touched[#touched + 1] = m
+    end
     local id = nextArg()
-    local values = {}
-    local doc = nil
     if put then
-      doc = nextArg()
-      for _ = 1, tonumber(nextArg()) do
-        local index = nextArg()
-        values[index] = nextArg()
-        declare(m, index)
+      append(m.puts, id, nextArg())
+      m.newSections[#m.puts / 2] = nextArg()
+    else
+      append(m.deletes, id)
+    end
+  end
+
+  -- index changes: compare each document's old index section with its new one
+  for _, m in ipairs(touched) do
+    local ids, news = {}, {}
+    for i = 1, #m.puts, 2 do
+      local section = m.newSections[(i + 1) / 2]
+      if section ~= NONE or #m.names > 0 then
+        append(ids, m.puts[i])
+        append(news, section)
       end
     end
-    local ops = {}
-    for _, index in ipairs(m.indexes) do
-      local ivKey = m.base .. 'iv:' .. index
-      local old = false
+    for _, id in ipairs(m.deletes) do
+      if #m.names > 0 then
+        append(ids, id)
+        append(news, NONE)
+      end
+    end
+    for first = 1, #ids, 4000 do
+      local last = math.min(first + 3999, #ids)
+      local olds = {}
       if not m.cleared then
-        old = redis.call('HGET', ivKey, id)
+        olds = redis.call('HMGET', m.iv, unpack(ids, first, last))
       end
-      local new = values[index] or false
-      if old ~= new then
-        local oldKey, newKey = false, false
-        if old then
-          oldKey = m.base .. 'ix:' .. index .. ':' .. old
-          need(oldKey, 'zset')
+      for i = first, last do
+        local id, new, old = ids[i], news[i], olds[i - first + 1] or NONE
+        if old ~= new then
+          local before, after = parseSection(old), parseSection(new)
+          for index, prefix in pairs(before) do
+            if after[index] ~= prefix then
+              indexChange(m, index, prefix .. id, false)
+            end
+          end
+          for index, prefix in pairs(after) do
+            if before[index] ~= prefix then
+              indexChange(m, index, prefix .. id, true)
+            end
+          end
+          if new == NONE then
+            append(m.unsectioned, id)
+          else
+            append(m.sections, id, new)
+          end
         end
-        if new then
-          newKey = m.base .. 'ix:' .. index .. ':' .. new
-          need(newKey, 'zset')
-        end
-        ops[#ops + 1] = {ivKey, oldKey, newKey, new}
       end
     end
-    changes[c] = {put, m, id, doc, ops}
   end
 
   local deadLetters = P .. 'dl:' .. projectionId
@@ -172,35 +231,45 @@ local function run()
   -- phase 2: writes only
   if reset then
     for _, m in ipairs(cleared) do
-      clear(m)
+      redis.call('UNLINK', m.docs, m.ids, m.iv)
+      for _, key in pairs(m.ix) do
+        redis.call('UNLINK', key)
+      end
     end
-    local keys = {}
-    for _, position in ipairs(redis.call('ZRANGE', deadLetters, 0, -1)) do
-      keys[#keys + 1] = deadLetters .. ':' .. position
+    local positions = redis.call('ZRANGE', deadLetters, 0, -1)
+    for i = 1, #positions do
+      redis.call('UNLINK', deadLetters .. ':' .. positions[i])
     end
-    keys[#keys + 1] = deadLetters
-    unlinkAll(keys)
+    redis.call('UNLINK', deadLetters)
   end
 
-  for _, change in ipairs(changes) do
-    local m, id = change[2], change[3]
-    if change[1] then
-      if redis.call('HSET', m.docs, id, change[4]) == 1 then
-        redis.call('ZADD', m.ids, 0, id)
+  for _, m in ipairs(touched) do
+    -- HSET counts the new fields: the ids set changes only for chunks that hold new documents
+    for first = 1, #m.puts, 4000 do
+      local last = math.min(first + 3999, #m.puts)
+      if redis.call('HSET', m.docs, unpack(m.puts, first, last)) > 0 then
+        local members = {}
+        for i = first, last, 2 do
+          append(members, 0, m.puts[i])
+        end
+        redis.call('ZADD', m.ids, unpack(members))
       end
-    elseif redis.call('HDEL', m.docs, id) == 1 then
-      redis.call('ZREM', m.ids, id)
     end
-    for _, op in ipairs(change[5]) do
-      if op[2] then
-        redis.call('ZREM', op[2], id)
-      end
-      if op[3] then
-        redis.call('ZADD', op[3], 0, id)
-        redis.call('HSET', op[1], id, op[4])
-      else
-        redis.call('HDEL', op[1], id)
-      end
+    if #m.deletes > 0 then
+      callChunked('HDEL', m.docs, m.deletes, 1)
+      callChunked('ZREM', m.ids, m.deletes, 1)
+    end
+    for key, members in pairs(m.removals) do
+      callChunked('ZREM', key, members, 1)
+    end
+    for key, members in pairs(m.additions) do
+      callChunked('ZADD', key, members, 2)
+    end
+    if #m.sections > 0 then
+      callChunked('HSET', m.iv, m.sections, 2)
+    end
+    if #m.unsectioned > 0 then
+      callChunked('HDEL', m.iv, m.unsectioned, 1)
     end
   end
   for _, m in pairs(models) do
