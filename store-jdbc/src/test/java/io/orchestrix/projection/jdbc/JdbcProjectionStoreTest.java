@@ -12,6 +12,7 @@ import io.orchestrix.projection.InvalidDocumentException;
 import io.orchestrix.projection.ProjectionStores;
 import io.orchestrix.projection.StoreConfigurationException;
 import io.orchestrix.projection.StoreException;
+import io.orchestrix.projection.jdbc.internal.SchemaManager;
 import io.orchestrix.projection.spi.ProjectionStore;
 import io.orchestrix.projection.spi.ReadModelSchema;
 import java.nio.file.Path;
@@ -143,6 +144,31 @@ class JdbcProjectionStoreTest {
       assertThat(reopened.loadState("p").orElseThrow().lastProcessedPosition()).isEqualTo(7);
       assertThat(reopened.find("orders", "o-1")).isPresent();
       assertThat(reopened.findByIndex("orders", "status", "PLACED")).hasSize(1);
+    }
+  }
+
+  @Test
+  @DisplayName("opening records the schema version, and migrates tables of an older version keeping their data")
+  void schemaVersionRecordedAndMigrated() throws SQLException {
+    try (JdbcProjectionStore store = JdbcProjectionStore.open(url, Map.of())) {
+      store.saveState(io.orchestrix.projection.tck.StoreFixtures.stateAt("p", 4));
+    }
+    assertThat(storedSchemaVersion()).isEqualTo(SchemaManager.CURRENT_VERSION);
+    try (Connection connection = DriverManager.getConnection(url)) {
+      connection.createStatement().executeUpdate("UPDATE orx_schema_version SET schema_version = 0");
+    }
+
+    try (JdbcProjectionStore reopened = JdbcProjectionStore.open(url, Map.of())) {
+      assertThat(storedSchemaVersion()).isEqualTo(SchemaManager.CURRENT_VERSION);
+      assertThat(reopened.loadState("p").orElseThrow().lastProcessedPosition()).isEqualTo(4);
+    }
+  }
+
+  private int storedSchemaVersion() throws SQLException {
+    try (Connection connection = DriverManager.getConnection(url);
+         java.sql.ResultSet rs = connection.createStatement().executeQuery("SELECT schema_version FROM orx_schema_version")) {
+      assertThat(rs.next()).as("a schema version row").isTrue();
+      return rs.getInt(1);
     }
   }
 
