@@ -228,6 +228,7 @@ public final class MongoProjectionStore implements ProjectionStore {
    * Opens a store over a client the application owns; {@link #close()} leaves the client open. The
    * options' database and server-selection timeout do not apply (the client's settings do).
    *
+   * @throws IllegalArgumentException if MongoDB would refuse the database name
    * @throws StoreConfigurationException if transactional mode was requested on a deployment without
    *     transactions
    * @throws StoreException if the server cannot be reached or refuses the client's credentials
@@ -235,9 +236,8 @@ public final class MongoProjectionStore implements ProjectionStore {
   public static MongoProjectionStore open(
       MongoClient client, String database, MongoStoreOptions options) {
     Objects.requireNonNull(client, "client must not be null");
-    Objects.requireNonNull(database, "database must not be null");
     Objects.requireNonNull(options, "options must not be null");
-    MongoStoreOptions.builder().database(database);
+    MongoStoreOptions.requireValidDatabase(database);
     List<String> hosts = new ArrayList<>();
     client.getClusterDescription().getClusterSettings().getHosts()
         .forEach(address -> hosts.add(address.toString()));
@@ -257,7 +257,7 @@ public final class MongoProjectionStore implements ProjectionStore {
     }
     if (fromUri != null) {
       try {
-        MongoStoreOptions.builder().database(fromUri);
+        MongoStoreOptions.requireValidDatabase(fromUri);
       } catch (IllegalArgumentException e) {
         throw new StoreConfigurationException(
             "MongoDB URI '" + redacted + "': " + e.getMessage(), null);

@@ -119,6 +119,22 @@ public final class MongoStoreOptions {
     }
   }
 
+  /**
+   * Returns the name if MongoDB accepts it as a database name.
+   *
+   * @throws IllegalArgumentException if empty, longer than 63 characters, or holding a character
+   *     MongoDB refuses in database names ({@code /\. "$} or NUL)
+   */
+  static String requireValidDatabase(String database) {
+    Objects.requireNonNull(database, "database must not be null");
+    if (database.isEmpty() || database.length() > 63
+        || database.chars().anyMatch(c -> "/\\. \"$\0".indexOf(c) >= 0)) {
+      throw new IllegalArgumentException("database must be 1 to 63 characters without"
+          + " / \\ . space \" $ or NUL, but was '" + database + "'");
+    }
+    return database;
+  }
+
   /** The prefix of every collection name. */
   public String collectionPrefix() {
     return collectionPrefix;
@@ -190,13 +206,7 @@ public final class MongoStoreOptions {
      *     MongoDB refuses in database names ({@code /\. "$} or NUL)
      */
     public Builder database(String database) {
-      Objects.requireNonNull(database, "database must not be null");
-      if (database.isEmpty() || database.length() > 63
-          || database.chars().anyMatch(c -> "/\\. \"$\0".indexOf(c) >= 0)) {
-        throw new IllegalArgumentException("database must be 1 to 63 characters without"
-            + " / \\ . space \" $ or NUL, but was '" + database + "'");
-      }
-      this.database = database;
+      this.database = requireValidDatabase(database);
       return this;
     }
 

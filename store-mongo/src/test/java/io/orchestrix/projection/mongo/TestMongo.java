@@ -4,14 +4,21 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.orchestrix.projection.tck.TestServers;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.mongodb.MongoDBContainer;
+import org.testcontainers.utility.DockerImageName;
 
 /**
- * The MongoDB server a test class runs against: the one named by {@code PROJECTION_TEST_MONGO_URI}
- * if set (a real server, replica set or not), else an in-process mongo-java-server on a random port,
- * started for the class and stopped after it. Tests isolate their data by collection prefix.
+ * The MongoDB server a test class runs against, resolved as {@link TestServers} says: the one named by
+ * {@code PROJECTION_TEST_MONGO_URI} if set (a real server, replica set or not); else, if a Docker
+ * daemon answers, a single-node replica set started once per test run with Testcontainers (so the
+ * transactional mode runs); else an in-process mongo-java-server on a random port, started for the
+ * class and stopped after it. Tests isolate their data by collection prefix.
  */
 final class TestMongo implements AutoCloseable {
 
@@ -29,9 +36,34 @@ final class TestMongo implements AutoCloseable {
     if (configured.isPresent()) {
       return new TestMongo(configured.get(), null);
     }
+    if (dockerAnswers()) {
+      return new TestMongo(ReplicaSetContainer.uri(), null);
+    }
     MongoServer server = new MongoServer(new MemoryBackend());
     InetSocketAddress address = server.bind();
     return new TestMongo("mongodb://127.0.0.1:" + address.getPort() + "/orchestrix_test", server);
+  }
+
+  private static boolean dockerAnswers() {
+    String dockerHost = System.getenv("DOCKER_HOST");
+    boolean configured = (dockerHost != null && !dockerHost.isBlank())
+        || Files.exists(Path.of("/var/run/docker.sock"));
+    return configured && DockerClientFactory.instance().isDockerAvailable();
+  }
+
+  /** One MongoDB replica set container for the whole test run, stopped by Testcontainers at exit. */
+  private static final class ReplicaSetContainer {
+    private static final MongoDBContainer CONTAINER = start();
+
+    private static MongoDBContainer start() {
+      MongoDBContainer container = new MongoDBContainer(DockerImageName.parse("mongo:7.0")).withReplicaSet();
+      container.start();
+      return container;
+    }
+
+    static String uri() {
+      return CONTAINER.getReplicaSetUrl("orchestrix_test");
+    }
   }
 
   /** The server's URI. */
