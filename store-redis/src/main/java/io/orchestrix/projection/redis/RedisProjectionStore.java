@@ -50,27 +50,28 @@ import redis.clients.jedis.UnifiedJedis;
  *
  * <h2>Data</h2>
  *
- * <p>Every key starts with the key prefix (the layout is in the class comment of the internal
- * {@code KeyLayout}). Each read model keeps its documents in one hash, id to JSON (with the document's
- * position and index values in front), rather than one key or one hash per document: a batch loads
- * all the documents it needs with one {@code HMGET}, {@link #count} is {@code HLEN}, a reset removes a
- * handful of keys, and a document costs a hash field instead of a whole key. The JSON is kept as text,
- * not spread over hash fields, because the engine reads and writes whole documents and queries go
- * through the indexes, never through document fields. Each indexed field has, per value, a sorted set
- * of document ids (all scores 0, so members come back in id order), plus a hash of each document's
- * current value so that an update or delete moves the id out of the old value's set: queries by index
- * never scan the keyspace. A sorted set of all ids gives {@link #page} a stable lexicographic order.
+ * <p>Every key starts with the key prefix (the full layout is in the module's README). Each read model
+ * keeps its documents in one hash, id to JSON (with the document's position and index values in
+ * front), rather than one key or one hash per document: a batch loads all the documents it needs with
+ * one {@code HMGET}, {@link #count} is {@code HLEN}, a reset removes a handful of keys, and a document
+ * costs a hash field instead of a whole key. The JSON is kept as text, not spread over hash fields,
+ * because the engine reads and writes whole documents and queries go through the indexes, never
+ * through document fields. Each index is one sorted set whose members are the value (length-prefixed)
+ * followed by the document id, all with score 0: a query by value is one {@code ZRANGEBYLEX} range and
+ * comes back in id order, and an update or delete moves the document's member, so queries never scan
+ * the keyspace. A sorted set of all ids gives {@link #page} a stable lexicographic order.
  *
  * <h2>Commits</h2>
  *
  * <p>{@link #commit} is one {@code EVALSHA} of a Lua script (sent whole only when the server does not
  * have it yet): one round trip, atomic, isolated from every other client. The script first checks the
  * fencing token and the checkpoint and the Redis type of every key it will write, and only then
- * writes, so a refused commit or a foreign key of the wrong type writes nothing. If the connection
- * drops, the commit is sent once more on a fresh connection; the checkpoint and the writer's token tell
- * whether the first attempt was applied, so the commit is applied once or not at all. After a crash,
- * Redis holds exactly the commits it acknowledged, as far as its persistence settings
- * ({@code appendfsync}) keep them.
+ * writes, with one variadic command per key, so a refused commit or a foreign key of the wrong type
+ * writes nothing. If the connection drops, the commit is sent once more on a fresh connection; the
+ * checkpoint and the writer's token tell whether the first attempt was applied, so the commit is applied
+ * once or not at all. After a crash of the server, Redis holds the commits it acknowledged as far as
+ * its persistence settings ({@code appendonly}, {@code appendfsync}) keep them, each whole or not at
+ * all.
  *
  * <p>Runs on a single Redis server (or a primary with replicas). On a Redis Cluster, give the key prefix
  * a hash tag ({@code {orders}:}) so that all the store's keys share one slot.
