@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.mongodb.ConnectionString;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import io.orchestrix.projection.ProjectionStores;
@@ -58,7 +59,9 @@ class ConnectionTest {
   @Test
   @DisplayName("refused credentials are a StoreException that is not transient and hides the password")
   void refusedCredentials() {
-    String uri = server.uri().replace("mongodb://", "mongodb://mallory:" + PASSWORD + "@");
+    ConnectionString real = new ConnectionString(server.uri());
+    String uri = "mongodb://mallory:" + PASSWORD + "@" + String.join(",", real.getHosts()) + "/"
+        + server.database() + "?authSource=admin";
 
     Throwable failure = catchThrowable(() -> MongoProjectionStore.open(uri,
         MongoStoreOptions.builder().collectionPrefix(TestMongo.freshPrefix()).build()));
@@ -121,7 +124,7 @@ class ConnectionTest {
   @Test
   @DisplayName("the database comes from the URI, else the property, else the default; two different names are refused")
   void databaseChoice() {
-    String withoutDatabase = server.uri().substring(0, server.uri().lastIndexOf('/'));
+    String withoutDatabase = server.uri().replaceFirst("^(mongodb(?:\\+srv)?://[^/?]+)/[^?]*", "$1/");
     assertThatThrownBy(() -> ProjectionStores.open(server.uri(), Map.of(MongoStoreOptions.DATABASE, "other")))
         .isInstanceOf(StoreConfigurationException.class).hasMessageContaining("other");
 

@@ -155,7 +155,7 @@ class DocumentRulesTest {
 
   private BsonDocument rawDocument(String id) {
     try (MongoClient client = MongoClients.create(server.uri())) {
-      return client.getDatabase(new ConnectionString(server.uri()).getDatabase())
+      return client.getDatabase(server.database())
           .getCollection(prefix + "rm_orders", BsonDocument.class)
           .find(new BsonDocument("_id", new org.bson.BsonString(id))).first();
     }

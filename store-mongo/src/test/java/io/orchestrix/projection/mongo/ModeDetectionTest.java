@@ -70,7 +70,7 @@ class ModeDetectionTest {
     assumeTrue(server.isEmbedded(), "the in-process server is in use only without PROJECTION_TEST_MONGO_URI");
     try (MongoClient client = MongoClients.create(server.uri())) {
       MongoCollection<BsonDocument> collection = client
-          .getDatabase(new ConnectionString(server.uri()).getDatabase())
+          .getDatabase(server.database())
           .getCollection(TestMongo.freshPrefix() + "probe", BsonDocument.class);
       collection.insertOne(new BsonDocument());
 

@@ -57,7 +57,7 @@ class MongoStoreContractTest extends ProjectionStoreContract {
   @AfterEach
   void dropData() {
     try (MongoClient client = MongoClients.create(server.uri())) {
-      var database = client.getDatabase(new com.mongodb.ConnectionString(server.uri()).getDatabase());
+      var database = client.getDatabase(server.database());
       for (String name : database.listCollectionNames()) {
         if (name.startsWith(prefix)) {
           database.getCollection(name).drop();
@@ -74,7 +74,7 @@ class MongoStoreContractTest extends ProjectionStoreContract {
   @Override
   protected void makeStoredSchemaNewerThanCode() {
     try (MongoClient client = MongoClients.create(server.uri())) {
-      client.getDatabase(new com.mongodb.ConnectionString(server.uri()).getDatabase())
+      client.getDatabase(server.database())
           .getCollection(prefix + "meta")
           .updateOne(new Document("_id", "schema"),
               new Document("$set", new Document("version", MongoProjectionStore.SCHEMA_VERSION + 1)));

@@ -1,5 +1,6 @@
 package io.orchestrix.projection.mongo;
 
+import com.mongodb.ConnectionString;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.orchestrix.projection.tck.TestServers;
@@ -69,6 +70,12 @@ final class TestMongo implements AutoCloseable {
   /** The server's URI. */
   String uri() {
     return uri;
+  }
+
+  /** The database the store uses on this server: the URI's, else the store's default. */
+  String database() {
+    String named = new ConnectionString(uri).getDatabase();
+    return named != null ? named : MongoStoreOptions.DEFAULT_DATABASE;
   }
 
   /** Whether this is the in-process stand-in, which has no transactions. */
