@@ -22,6 +22,7 @@ import io.orchestrix.projection.spi.Commit;
 import io.orchestrix.projection.spi.ProjectionStore;
 import io.orchestrix.projection.spi.ReadModelSchema;
 import io.orchestrix.projection.spi.StoredDocument;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -30,16 +31,18 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLParameters;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.SslOptions;
+import redis.clients.jedis.SslVerifyMode;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -505,8 +508,7 @@ public final class RedisProjectionStore implements ProjectionStore {
     DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
         .connectionTimeoutMillis(settings.connectTimeoutMillis())
         .socketTimeoutMillis(settings.socketTimeoutMillis())
-        .database(settings.database())
-        .ssl(settings.tls());
+        .database(settings.database());
     if (settings.user() != null) {
       config.user(settings.user());
     }
@@ -516,10 +518,18 @@ public final class RedisProjectionStore implements ProjectionStore {
     if (settings.clientName() != null) {
       config.clientName(settings.clientName());
     }
-    if (settings.tls() && settings.verifyHostname()) {
-      SSLParameters parameters = new SSLParameters();
-      parameters.setEndpointIdentificationAlgorithm("HTTPS");
-      config.sslParameters(parameters);
+    if (settings.tls()) {
+      // FULL also checks that the certificate names the host
+      SslOptions.Builder tls = SslOptions.builder()
+          .sslVerifyMode(settings.verifyHostname() ? SslVerifyMode.FULL : SslVerifyMode.CA);
+      Path trustStore = settings.trustStore();
+      if (trustStore != null) {
+        String password = settings.trustStorePassword();
+        tls.truststore(trustStore.toFile(), password == null ? null : password.toCharArray())
+            .trustStoreType(trustStore.toString().toLowerCase(Locale.ROOT).endsWith(".jks")
+                ? "JKS" : "PKCS12");
+      }
+      config.sslOptions(tls.build());
     }
     return config.build();
   }

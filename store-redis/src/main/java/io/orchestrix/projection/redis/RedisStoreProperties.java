@@ -8,7 +8,8 @@ import java.util.Set;
  * {@link io.orchestrix.projection.StoreConfigurationException} naming it. Values are strings.
  *
  * <p>The URI is {@code redis://[user[:password]@]host[:port][/database]}, or {@code rediss://} for
- * TLS (the JVM's trust store, host name verified); port 6379 and database 0 by default. User and
+ * TLS (the JVM's trust store or {@link #TLS_TRUSTSTORE}, host name verified); port 6379 and database 0
+ * by default. User and
  * password are percent-decoded and may be given in the URI or as properties, not both.
  */
 public final class RedisStoreProperties {
@@ -35,9 +36,18 @@ public final class RedisStoreProperties {
   /** With {@code rediss://}: whether the server certificate must name the host, default true. */
   public static final String TLS_VERIFY_HOSTNAME = "tls-verify-hostname";
 
+  /**
+   * With {@code rediss://}: a trust store file (PKCS12, or JKS if its name ends with {@code .jks})
+   * holding the certificates that may sign the server's, instead of the JVM's trust store.
+   */
+  public static final String TLS_TRUSTSTORE = "tls-truststore";
+  /** The password of {@link #TLS_TRUSTSTORE}, if it has one; never shown in messages. */
+  public static final String TLS_TRUSTSTORE_PASSWORD = "tls-truststore-password";
+
   /** Every key accepted. */
   public static final Set<String> ALL = Set.of(KEY_PREFIX, USER, PASSWORD, MAX_DOCUMENT_BYTES,
-      POOL_MAX_TOTAL, CONNECT_TIMEOUT_MS, SOCKET_TIMEOUT_MS, CLIENT_NAME, TLS_VERIFY_HOSTNAME);
+      POOL_MAX_TOTAL, CONNECT_TIMEOUT_MS, SOCKET_TIMEOUT_MS, CLIENT_NAME, TLS_VERIFY_HOSTNAME,
+      TLS_TRUSTSTORE, TLS_TRUSTSTORE_PASSWORD);
 
   /** Pooled connections when {@link #POOL_MAX_TOTAL} is not set. */
   public static final int DEFAULT_POOL_MAX_TOTAL = 16;

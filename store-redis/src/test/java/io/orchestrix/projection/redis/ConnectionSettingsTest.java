@@ -98,6 +98,10 @@ class ConnectionSettingsTest {
         Map.of(RedisStoreProperties.KEY_PREFIX, "has space")))
         .isInstanceOf(StoreConfigurationException.class)
         .hasMessageContaining("key-prefix").hasMessageContaining("'has space'");
+    assertThatThrownBy(() -> ConnectionSettings.parse("rediss://h",
+        Map.of(RedisStoreProperties.TLS_TRUSTSTORE, "/no/such/trust.p12")))
+        .isInstanceOf(StoreConfigurationException.class)
+        .hasMessageContaining("tls-truststore").hasMessageContaining("/no/such/trust.p12");
     assertThatThrownBy(() -> ConnectionSettings.parse("redis://h",
         Map.of(RedisStoreProperties.TLS_VERIFY_HOSTNAME, "yes")))
         .isInstanceOf(StoreConfigurationException.class)

@@ -7,6 +7,8 @@ import static io.orchestrix.projection.redis.RedisStoreProperties.MAX_DOCUMENT_B
 import static io.orchestrix.projection.redis.RedisStoreProperties.PASSWORD;
 import static io.orchestrix.projection.redis.RedisStoreProperties.POOL_MAX_TOTAL;
 import static io.orchestrix.projection.redis.RedisStoreProperties.SOCKET_TIMEOUT_MS;
+import static io.orchestrix.projection.redis.RedisStoreProperties.TLS_TRUSTSTORE;
+import static io.orchestrix.projection.redis.RedisStoreProperties.TLS_TRUSTSTORE_PASSWORD;
 import static io.orchestrix.projection.redis.RedisStoreProperties.TLS_VERIFY_HOSTNAME;
 import static io.orchestrix.projection.redis.RedisStoreProperties.USER;
 
@@ -18,6 +20,9 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
@@ -42,6 +47,8 @@ public record ConnectionSettings(
     int connectTimeoutMillis,
     int socketTimeoutMillis,
     @Nullable String clientName,
+    @Nullable Path trustStore,
+    @Nullable String trustStorePassword,
     RedisStoreOptions options) {
 
   /** The default Redis port. */
@@ -50,7 +57,8 @@ public record ConnectionSettings(
   @Override
   public String toString() {
     return "ConnectionSettings[" + redactedUri + ", database=" + database + ", tls=" + tls
-        + ", user=" + user + ", password=" + (password == null ? "none" : "****") + "]";
+        + ", user=" + user + ", password=" + (password == null ? "none" : "****")
+        + ", trustStore=" + trustStore + "]";
   }
 
   /** {@code host:port}, as messages name the server. */
@@ -141,7 +149,24 @@ public record ConnectionSettings(
             RedisStoreProperties.DEFAULT_CONNECT_TIMEOUT_MS),
         positive(redacted, properties, SOCKET_TIMEOUT_MS,
             RedisStoreProperties.DEFAULT_SOCKET_TIMEOUT_MS),
-        clientName, options.build());
+        clientName, trustStore(redacted, properties.get(TLS_TRUSTSTORE)),
+        properties.get(TLS_TRUSTSTORE_PASSWORD), options.build());
+  }
+
+  private static @Nullable Path trustStore(String redacted, @Nullable String file) {
+    if (file == null) {
+      return null;
+    }
+    Path path;
+    try {
+      path = Path.of(file);
+    } catch (InvalidPathException e) {
+      throw property(redacted, TLS_TRUSTSTORE, file, "must be a file path");
+    }
+    if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+      throw property(redacted, TLS_TRUSTSTORE, file, "must name a readable trust store file");
+    }
+    return path;
   }
 
   /**

@@ -2,6 +2,7 @@ package io.orchestrix.projection.redis.internal;
 
 import io.orchestrix.projection.ProjectionException;
 import io.orchestrix.projection.StoreException;
+import java.security.GeneralSecurityException;
 import java.util.List;
 import java.util.Locale;
 import javax.net.ssl.SSLException;
@@ -59,6 +60,14 @@ public final class RedisErrors {
           + "; check the user and password (URI or properties 'user'/'password')", false, failure);
     }
     if (find(failure, JedisConnectionException.class) != null) {
+      Throwable setup = find(failure, GeneralSecurityException.class);
+      if (setup != null) {
+        return new StoreException("cannot " + operation + ": TLS to " + server + " cannot be set"
+            + " up: " + scrub(setup.getMessage()) + (setup.getCause() == null ? ""
+                : " (" + scrub(setup.getCause().getMessage()) + ")")
+            + "; check the trust store (property 'tls-truststore') and its password", false,
+            failure);
+      }
       Throwable handshake = find(failure, SSLException.class);
       if (handshake != null) {
         return new StoreException("cannot " + operation + ": the TLS handshake with " + server
@@ -105,7 +114,8 @@ public final class RedisErrors {
   /** Whether a failure is a dropped or refused connection, worth one more try. */
   public static boolean isConnectionFailure(RuntimeException failure) {
     return find(failure, JedisConnectionException.class) != null && !isAuthenticationFailure(failure)
-        && find(failure, SSLException.class) == null;
+        && find(failure, SSLException.class) == null
+        && find(failure, GeneralSecurityException.class) == null;
   }
 
   private static boolean isAuthenticationFailure(Throwable failure) {

@@ -1,0 +1,177 @@
+package io.orchestrix.projection.redis;
+
+import static io.orchestrix.projection.redis.RedisProjectionStoreTest.at;
+import static io.orchestrix.projection.redis.RedisProjectionStoreTest.order;
+import static io.orchestrix.projection.redis.RedisProjectionStoreTest.put;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.orchestrix.projection.StoreException;
+import io.orchestrix.projection.spi.Commit;
+import io.orchestrix.projection.spi.StoredDocument;
+import io.orchestrix.projection.tck.TestServers;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code rediss://} against a real TLS server: a redis-server this test starts on a free port with a
+ * self-signed certificate for {@code localhost} made with openssl. Without the two programs the test is
+ * skipped, except under {@code CI=true}, where it fails.
+ */
+class TlsTest {
+
+  @TempDir
+  static Path directory;
+
+  private static Process server;
+  private static int port;
+  private static Path trustStore;
+
+  @BeforeAll
+  static void startTlsServer() throws Exception {
+    requireProgram("openssl");
+    requireProgram("redis-server");
+    Path key = directory.resolve("server.key");
+    Path certificate = directory.resolve("server.crt");
+    run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+        "-keyout", key.toString(), "-out", certificate.toString());
+    trustStore = directory.resolve("trust.p12");
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    try (InputStream in = Files.newInputStream(certificate)) {
+      store.setCertificateEntry("redis", CertificateFactory.getInstance("X.509")
+          .generateCertificate(in));
+    }
+    try (OutputStream out = Files.newOutputStream(trustStore)) {
+      store.store(out, "changeit".toCharArray());
+    }
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    server = new ProcessBuilder("redis-server", "--port", "0", "--tls-port", Integer.toString(port),
+        "--bind", "127.0.0.1", "--tls-cert-file", certificate.toString(),
+        "--tls-key-file", key.toString(), "--tls-ca-cert-file", certificate.toString(),
+        "--tls-auth-clients", "no", "--save", "", "--appendonly", "no",
+        "--dir", directory.toString())
+        .redirectErrorStream(true).redirectOutput(directory.resolve("redis.log").toFile()).start();
+    Awaitility.await("the TLS redis-server to listen on port " + port)
+        .atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+        .until(() -> {
+          try (Socket probe = new Socket("127.0.0.1", port)) {
+            return true;
+          } catch (IOException notYet) {
+            assertThat(server.isAlive()).as("redis-server is running; see its log in %s", directory)
+                .isTrue();
+            return false;
+          }
+        });
+  }
+
+  @AfterAll
+  static void stopTlsServer() throws InterruptedException {
+    if (server != null) {
+      server.destroy();
+      if (!server.waitFor(10, TimeUnit.SECONDS)) {
+        server.destroyForcibly();
+      }
+    }
+  }
+
+  private static void requireProgram(String program) {
+    boolean found = System.getenv().getOrDefault("PATH", "").isEmpty() ? false
+        : java.util.Arrays.stream(System.getenv("PATH").split(java.io.File.pathSeparator))
+            .anyMatch(dir -> Files.isExecutable(Path.of(dir, program)));
+    if (!found && TestServers.isCi()) {
+      throw new IllegalStateException("CI=true but '" + program + "' is not installed; the TLS test"
+          + " needs it");
+    }
+    Assumptions.assumeTrue(found, "'" + program + "' is not installed, so TLS is not tested");
+  }
+
+  private static void run(String... command) throws Exception {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(directory.resolve("openssl.log").toFile()).start();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("%s finished", command[0]).isTrue();
+    assertThat(process.exitValue()).as("exit code of %s; see %s", List.of(command), directory)
+        .isZero();
+  }
+
+  private static Map<String, String> properties(String... extra) {
+    Map<String, String> properties = new HashMap<>(Map.of(
+        RedisStoreProperties.TLS_TRUSTSTORE, trustStore.toString(),
+        RedisStoreProperties.TLS_TRUSTSTORE_PASSWORD, "changeit",
+        RedisStoreProperties.CONNECT_TIMEOUT_MS, "2000",
+        RedisStoreProperties.SOCKET_TIMEOUT_MS, "2000"));
+    for (int i = 0; i < extra.length; i += 2) {
+      properties.put(extra[i], extra[i + 1]);
+    }
+    return properties;
+  }
+
+  @Test
+  void aStoreOverTlsCommitsAndReads() {
+    try (RedisProjectionStore store =
+        RedisProjectionStore.open("rediss://localhost:" + port + "/0", properties())) {
+      store.prepareReadModel(RedisProjectionStoreTest.ORDERS);
+      long token = store.claimWriter("p1");
+      store.commit(Commit.of(token, 0, at("p1", 1), List.of(put(order("o1", "NEW", "c1", 1)))));
+
+      assertThat(store.findByIndex("orders", "status", "NEW")).extracting(StoredDocument::id)
+          .containsExactly("o1");
+      assertThat(store.description()).startsWith("rediss://localhost:" + port);
+    }
+  }
+
+  @Test
+  void aCertificateForAnotherHostIsRefusedUnlessHostNameVerificationIsOff() {
+    String byAddress = "rediss://127.0.0.1:" + port;
+    Throwable refused = catchThrowable(() -> RedisProjectionStore.open(byAddress, properties()));
+
+    assertThat(refused).isInstanceOf(StoreException.class)
+        .hasMessageContaining("TLS").hasMessageContaining("127.0.0.1:" + port);
+    assertThat(((StoreException) refused).isTransient()).isFalse();
+    try (RedisProjectionStore store = RedisProjectionStore.open(byAddress,
+        properties(RedisStoreProperties.TLS_VERIFY_HOSTNAME, "false"))) {
+      assertThat(store.count("orders")).isNotNegative();
+    }
+  }
+
+  @Test
+  void aWrongTrustStorePasswordIsAPermanentFailure() {
+    Throwable refused = catchThrowable(() -> RedisProjectionStore.open(
+        "rediss://localhost:" + port,
+        properties(RedisStoreProperties.TLS_TRUSTSTORE_PASSWORD, "wrong-secret")));
+
+    assertThat(refused).isInstanceOf(StoreException.class).hasMessageContaining("TLS")
+        .hasMessageNotContaining("wrong-secret");
+    assertThat(((StoreException) refused).isTransient()).isFalse();
+  }
+
+  @Test
+  void anUntrustedCertificateIsRefusedPermanently() {
+    Throwable refused = catchThrowable(() -> RedisProjectionStore.open(
+        "rediss://localhost:" + port, Map.of(RedisStoreProperties.CONNECT_TIMEOUT_MS, "2000")));
+
+    assertThat(refused).isInstanceOf(StoreException.class).hasMessageContaining("TLS");
+    assertThat(((StoreException) refused).isTransient()).isFalse();
+  }
+}
