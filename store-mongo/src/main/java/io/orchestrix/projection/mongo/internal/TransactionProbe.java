@@ -10,6 +10,8 @@ import java.util.Optional;
 import java.util.UUID;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds out whether multi-document transactions really work on the connected deployment, by topology
@@ -18,6 +20,8 @@ import org.bson.BsonString;
  * stateless.
  */
 public final class TransactionProbe {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TransactionProbe.class);
 
   private TransactionProbe() {}
 
@@ -78,6 +82,7 @@ public final class TransactionProbe {
       collection.deleteOne(Filters.eq("_id", id));
     } catch (RuntimeException cleanupFailure) {
       // The probe's verdict stands either way; a leftover sentinel has an id no projection can have.
+      LOG.debug("could not delete the transaction probe's sentinel {}", id.getValue(), cleanupFailure);
     }
   }
 }
