@@ -1,6 +1,9 @@
 package io.orchestrix.projection.mongo;
 
 import com.mongodb.ConnectionString;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.orchestrix.projection.tck.TestServers;
@@ -76,6 +79,18 @@ final class TestMongo implements AutoCloseable {
   String database() {
     String named = new ConnectionString(uri).getDatabase();
     return named != null ? named : MongoStoreOptions.DEFAULT_DATABASE;
+  }
+
+  /** Drops every collection of the store's database whose name starts with the prefix. */
+  void drop(String prefix) {
+    try (MongoClient client = MongoClients.create(uri)) {
+      MongoDatabase database = client.getDatabase(database());
+      for (String name : database.listCollectionNames()) {
+        if (name.startsWith(prefix)) {
+          database.getCollection(name).drop();
+        }
+      }
+    }
   }
 
   /** Whether this is the in-process stand-in, which has no transactions. */
