@@ -1,5 +1,8 @@
 package io.orchestrix.projection.tck;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -15,12 +18,14 @@ import org.junit.jupiter.api.Assumptions;
  *
  * <ol>
  *   <li>the environment variable named by {@link Server#environmentVariable()}, holding a URL;
- *   <li>Testcontainers, which this class does not start itself: if a Docker daemon answers, the
- *       message of a skipped test says so, and a store module that depends on Testcontainers may start
- *       a container and export the variable;
+ *   <li>Testcontainers, if a Docker daemon answers: one container per server kind for the whole JVM
+ *       (PostgreSQL, MariaDB, Redis, and MongoDB as a single-node replica set, so its transactions
+ *       run), removed when the JVM ends;
  *   <li>an embedded server, where one exists: only the store module knows it (H2 in store-jdbc, the
- *       in-process server in store-mongo), so {@link #find} returns empty and the module falls back to
- *       it.
+ *       in-process server in store-mongo), so {@link #find} returns empty for MongoDB and the module
+ *       falls back to it;
+ *   <li>for PostgreSQL, MariaDB and Redis, which have no embedded stand-in: the server on its default
+ *       local port, if one answers there ({@link Server#localUrl()}).
  * </ol>
  *
  * <p>When a test needs a server and none is found, {@link #require} aborts the test (JUnit reports it
@@ -40,22 +45,34 @@ public final class TestServers {
   /** A server kind that store tests may need. */
   public enum Server {
     /** PostgreSQL, as a JDBC URL such as {@code jdbc:postgresql://127.0.0.1:5432/test?user=postgres}. */
-    POSTGRES("PostgreSQL", "PROJECTION_TEST_POSTGRES_URL", false),
+    POSTGRES("PostgreSQL", "PROJECTION_TEST_POSTGRES_URL", false, 5432,
+        "jdbc:postgresql://127.0.0.1:5432/test?user=postgres"),
     /** MariaDB, as a JDBC URL such as {@code jdbc:mariadb://127.0.0.1:3306/test?user=root}. */
-    MARIADB("MariaDB", "PROJECTION_TEST_MARIADB_URL", false),
+    MARIADB("MariaDB", "PROJECTION_TEST_MARIADB_URL", false, 3306,
+        "jdbc:mariadb://127.0.0.1:3306/test?user=root"),
     /** Redis, as a URI such as {@code redis://127.0.0.1:6379}. */
-    REDIS("Redis", "PROJECTION_TEST_REDIS_URL", false),
+    REDIS("Redis", "PROJECTION_TEST_REDIS_URL", false, 6379, "redis://127.0.0.1:6379"),
     /** MongoDB, as a URI such as {@code mongodb://127.0.0.1:27017/test}; an in-process stand-in exists. */
-    MONGO("MongoDB", "PROJECTION_TEST_MONGO_URI", true);
+    MONGO("MongoDB", "PROJECTION_TEST_MONGO_URI", true, 0, "");
 
     private final String displayName;
     private final String environmentVariable;
     private final boolean hasEmbeddedStandIn;
+    private final int localPort;
+    private final String localUrl;
 
-    Server(String displayName, String environmentVariable, boolean hasEmbeddedStandIn) {
+    Server(String displayName, String environmentVariable, boolean hasEmbeddedStandIn,
+        int localPort, String localUrl) {
       this.displayName = displayName;
       this.environmentVariable = environmentVariable;
       this.hasEmbeddedStandIn = hasEmbeddedStandIn;
+      this.localPort = localPort;
+      this.localUrl = localUrl;
+    }
+
+    /** The URL of the server on its default local port, empty for MongoDB (its stand-in comes first). */
+    public String localUrl() {
+      return localUrl;
     }
 
     /** The server's product name, for messages. */
@@ -79,7 +96,7 @@ public final class TestServers {
    * stand-in).
    */
   public static Optional<String> find(Server server) {
-    return find(server, System.getenv());
+    return find(server, System.getenv(), Lookups.REAL);
   }
 
   /**
@@ -89,7 +106,7 @@ public final class TestServers {
    * @throws IllegalStateException if no server is found under CI and the server has no stand-in
    */
   public static String require(Server server) {
-    return require(server, System.getenv());
+    return require(server, System.getenv(), Lookups.REAL);
   }
 
   /** Whether the environment says this is a CI run ({@code CI=true}). */
@@ -97,21 +114,66 @@ public final class TestServers {
     return isCi(System.getenv());
   }
 
+  /** Where a server may be found besides the environment; replaced in tests of this class. */
+  interface Lookups {
+    Lookups REAL = new Lookups() {
+      @Override
+      public Optional<String> container(Server server, Map<String, String> environment) {
+        return dockerAvailable(environment) ? ContainerServers.url(server) : Optional.empty();
+      }
+
+      @Override
+      public Optional<String> local(Server server) {
+        return server.localPort == 0 || !answers("127.0.0.1", server.localPort)
+            ? Optional.empty() : Optional.of(server.localUrl);
+      }
+    };
+    Lookups NONE = new Lookups() {
+      @Override
+      public Optional<String> container(Server server, Map<String, String> environment) {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<String> local(Server server) {
+        return Optional.empty();
+      }
+    };
+
+    Optional<String> container(Server server, Map<String, String> environment);
+
+    Optional<String> local(Server server);
+  }
+
   static Optional<String> find(Server server, Map<String, String> environment) {
+    return find(server, environment, Lookups.NONE);
+  }
+
+  static Optional<String> find(Server server, Map<String, String> environment, Lookups lookups) {
     String url = environment.get(server.environmentVariable());
-    if (url == null || url.isBlank()) {
-      return Optional.empty();
+    if (url != null && !url.isBlank()) {
+      return Optional.of(url.trim());
     }
-    return Optional.of(url.trim());
+    Optional<String> container = lookups.container(server, environment);
+    if (container.isPresent()) {
+      return container;
+    }
+    return server.hasEmbeddedStandIn() ? Optional.empty() : lookups.local(server);
   }
 
   static String require(Server server, Map<String, String> environment) {
-    Optional<String> url = find(server, environment);
+    return require(server, environment, Lookups.NONE);
+  }
+
+  static String require(Server server, Map<String, String> environment, Lookups lookups) {
+    Optional<String> url = find(server, environment, lookups);
     if (url.isPresent()) {
       return url.get();
     }
     String message = "no " + server.displayName() + " server for this test: set "
-        + server.environmentVariable() + " to its URL" + dockerHint(environment);
+        + server.environmentVariable() + " to its URL"
+        + (server.localPort == 0 ? "" : " or run one on 127.0.0.1:" + server.localPort)
+        + dockerHint(environment);
     if (isCi(environment) && !server.hasEmbeddedStandIn()) {
       throw new IllegalStateException(
           "CI=true but " + message + "; CI must run every store test, so this is a failure");
@@ -129,6 +191,16 @@ public final class TestServers {
         ? " (a Docker daemon answers: start the server with Testcontainers or docker run and export"
             + " the variable)"
         : " (no Docker daemon was found, so Testcontainers cannot start one either)";
+  }
+
+  /** Whether something accepts TCP connections on the address within half a second. */
+  static boolean answers(String host, int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(host, port), 500);
+      return true;
+    } catch (IOException refused) {
+      return false;
+    }
   }
 
   /** Whether a Docker daemon seems reachable: {@code DOCKER_HOST} set or the default socket present. */

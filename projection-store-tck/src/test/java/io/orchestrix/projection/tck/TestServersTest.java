@@ -63,4 +63,52 @@ class TestServersTest {
   void dockerFromEnvironment() {
     assertThat(TestServers.dockerAvailable(Map.of("DOCKER_HOST", "tcp://localhost:2375"))).isTrue();
   }
+
+  private static TestServers.Lookups lookups(String container, String local) {
+    return new TestServers.Lookups() {
+      @Override
+      public java.util.Optional<String> container(Server server, Map<String, String> environment) {
+        return java.util.Optional.ofNullable(container);
+      }
+
+      @Override
+      public java.util.Optional<String> local(Server server) {
+        return java.util.Optional.ofNullable(local);
+      }
+    };
+  }
+
+  @Test
+  @DisplayName("resolution order: environment, then a container, then the local default port")
+  void resolutionOrder() {
+    Map<String, String> env = Map.of("PROJECTION_TEST_REDIS_URL", "redis://from-env");
+
+    assertThat(TestServers.find(Server.REDIS, env, lookups("redis://container", "redis://local")))
+        .contains("redis://from-env");
+    assertThat(TestServers.find(Server.REDIS, Map.of(), lookups("redis://container", "redis://local")))
+        .contains("redis://container");
+    assertThat(TestServers.find(Server.REDIS, Map.of(), lookups(null, "redis://local")))
+        .contains("redis://local");
+    assertThat(TestServers.require(Server.POSTGRES, Map.of("CI", "true"), lookups(null, "jdbc:local")))
+        .isEqualTo("jdbc:local");
+  }
+
+  @Test
+  @DisplayName("MongoDB never falls back to a local port: its in-process stand-in comes first")
+  void mongoSkipsLocalPort() {
+    assertThat(TestServers.find(Server.MONGO, Map.of(), lookups(null, "mongodb://local"))).isEmpty();
+    assertThat(TestServers.find(Server.MONGO, Map.of(), lookups("mongodb://container/?replicaSet=rs0", null)))
+        .contains("mongodb://container/?replicaSet=rs0");
+  }
+
+  @Test
+  @DisplayName("a closed local port does not answer")
+  void closedPortDoesNotAnswer() throws Exception {
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+      assertThat(TestServers.answers("127.0.0.1", port)).isTrue();
+    }
+    assertThat(TestServers.answers("127.0.0.1", port)).isFalse();
+  }
 }
