@@ -209,6 +209,7 @@ public final class MongoProjectionStore implements ProjectionStore {
     }
     MongoCredential credential = connection.getCredential();
     StoreErrors errors = new StoreErrors(redacted, connection.getHosts(),
+        credential == null ? null : credential.getUserName(),
         credential == null ? null : credential.getPassword());
     MongoClient client;
     try {
@@ -243,7 +244,7 @@ public final class MongoProjectionStore implements ProjectionStore {
         .forEach(address -> hosts.add(address.toString()));
     String description = "mongodb (application client) " + String.join(",", hosts) + "/" + database;
     return new MongoProjectionStore(client, false, database, description,
-        new StoreErrors(description, hosts, null), options, WriteFaults.NONE);
+        new StoreErrors(description, hosts, null, null), options, WriteFaults.NONE);
   }
 
   private static String databaseOf(

@@ -66,7 +66,7 @@ class ConnectionTest {
     Throwable failure = catchThrowable(() -> MongoProjectionStore.open(uri,
         MongoStoreOptions.builder().collectionPrefix(TestMongo.freshPrefix()).build()));
 
-    assertThat(failure).isInstanceOf(StoreException.class).hasMessageContaining("credentials");
+    assertThat(failure).isInstanceOf(StoreException.class).hasMessageContaining("credentials of user 'mallory'");
     assertThat(((StoreException) failure).isTransient()).isFalse();
     assertThat(stackTraceOf(failure)).doesNotContain(PASSWORD);
   }

@@ -28,15 +28,19 @@ public final class StoreErrors {
   private final String description;
   private final String hosts;
   private final @Nullable String password;
+  private final @Nullable String user;
 
   /**
    * @param description the store's description (already without password)
    * @param hosts the servers, for messages
+   * @param user the user the client authenticates as, null if none or unknown
    * @param password the password to scrub from any driver message, null if none
    */
-  public StoreErrors(String description, List<String> hosts, char @Nullable [] password) {
+  public StoreErrors(String description, List<String> hosts, @Nullable String user,
+      char @Nullable [] password) {
     this.description = description;
     this.hosts = String.join(",", hosts);
+    this.user = user;
     this.password = password == null || password.length == 0 ? null : new String(password);
   }
 
@@ -68,7 +72,8 @@ public final class StoreErrors {
     }
     if (isAuthenticationFailure(failure)) {
       return new StoreException("MongoDB at " + hosts + " (" + description
-          + ") refused the credentials while " + operation
+          + ") refused the credentials" + (user == null ? "" : " of user '" + user + "'")
+          + " while " + operation
           + ": check the user name, password and authSource of the URI. Driver detail: " + detail,
           projectionId, false, failure);
     }
