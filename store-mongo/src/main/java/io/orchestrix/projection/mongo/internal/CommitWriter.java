@@ -1,6 +1,8 @@
 package io.orchestrix.projection.mongo.internal;
 
 import com.mongodb.MongoWriteException;
+import com.mongodb.ReadPreference;
+import com.mongodb.TransactionOptions;
 import com.mongodb.client.ClientSession;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
@@ -64,6 +66,9 @@ public final class CommitWriter {
   private static final BulkWriteOptions UNORDERED = new BulkWriteOptions().ordered(false);
   private static final BulkWriteOptions ORDERED = new BulkWriteOptions().ordered(true);
   private static final int DUPLICATE_KEY = 11000;
+  /** Transactions read from the primary, as MongoDB requires, whatever the URI's read preference. */
+  private static final TransactionOptions TRANSACTION =
+      TransactionOptions.builder().readPreference(ReadPreference.primary()).build();
 
   private final MongoClient client;
   private final StoreCollections collections;
@@ -147,7 +152,7 @@ public final class CommitWriter {
           collections.deadLetters().bulkWrite(session, prepared.deadLetterWrites(), ORDERED);
         }
         return null;
-      });
+      }, TRANSACTION);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.orchestrix.projection.mongo.internal;
 
+import com.mongodb.ReadPreference;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import java.util.Map;
@@ -23,7 +24,13 @@ public final class StoreCollections {
   private final MongoCollection<BsonDocument> meta;
   private final Map<String, MongoCollection<BsonDocument>> readModels = new ConcurrentHashMap<>();
 
+  /**
+   * @param database the store's database; the store reads it from the primary whatever the
+   *     connection's read preference, because the engine computes new documents and checks its
+   *     checkpoint from what it reads, and a lagging secondary would give it stale ones
+   */
   public StoreCollections(MongoDatabase database, String prefix) {
+    database = database.withReadPreference(ReadPreference.primary());
     this.database = database;
     this.prefix = prefix;
     this.state = database.getCollection(prefix + "state", BsonDocument.class);
