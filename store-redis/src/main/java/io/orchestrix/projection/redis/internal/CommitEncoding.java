@@ -22,7 +22,8 @@ import java.util.Map;
  * prefix, projectionId, writerToken, expectedPosition, reset (1|0),
  * n, n state field/value pairs, m, m state fields to delete,
  * c, c cleared read-model names,
- * k, k changes: p readModel id documentValue indexSection  |  d readModel id,
+ * k, k changes: p readModel id documentValue indexSection i (index memberPrefix)*i
+ *              | d readModel id,
  * a, a dead letters: position f (field value)*f,
  * r, r dead-letter positions to remove
  * </pre>
@@ -43,7 +44,7 @@ public final class CommitEncoding {
    */
   public static List<byte[]> arguments(String keyPrefix, Commit commit, int maxDocumentBytes) {
     Collection<DocumentChange> changes = lastChangePerDocument(commit.changes());
-    List<byte[]> args = new ArrayList<>(16 + commit.clearedReadModels().size() + changes.size() * 5
+    List<byte[]> args = new ArrayList<>(16 + commit.clearedReadModels().size() + changes.size() * 10
         + commit.deadLettersAdded().size() * 25 + commit.deadLettersRemoved().size());
     args.add(bytes(keyPrefix));
     args.add(bytes(commit.projectionId()));
@@ -80,6 +81,12 @@ public final class CommitEncoding {
         args.add(bytes(document.id()));
         args.add(DocumentEncoding.encode(document.position(), section, json));
         args.add(section);
+        // the section's entries again, parsed, so that the script need not parse new sections
+        args.add(count(document.indexValues().size()));
+        for (Map.Entry<String, String> index : document.indexValues().entrySet()) {
+          args.add(bytes(index.getKey()));
+          args.add(DocumentEncoding.memberPrefix(index.getValue()));
+        }
       } else {
         args.add(DELETE);
         args.add(bytes(change.readModel()));

@@ -10,6 +10,7 @@
 -- so the order of writes within a commit does not matter. The script runs on a single-threaded server,
 -- so it sends the server few, large commands: per read model one HMGET of the old index sections, and
 -- one variadic HSET, ZADD, ZREM or HDEL per key written, whatever the number of documents.
+local call, find, sub, unpack, tonumber = redis.call, string.find, string.sub, unpack, tonumber
 local stateKey = KEYS[1]
 local P = ARGV[1]
 local projectionId = ARGV[2]
@@ -28,7 +29,7 @@ local types = {}
 local function need(key, kind)
   local found = types[key]
   if found == nil then
-    found = redis.call('TYPE', key)['ok']
+    found = call('TYPE', key)['ok']
     types[key] = found
   end
   if found ~= 'none' and found ~= kind then
@@ -60,13 +61,13 @@ local function model(name)
   local base = P .. 'rm:' .. name .. ':'
   m = {base = base, docs = base .. 'docs', ids = base .. 'ids', schema = base .. 'indexes',
        iv = base .. 'iv', ix = {}, names = {}, declared = {}, added = {}, cleared = false,
-       puts = {}, deletes = {}, newSections = {}, removals = {}, additions = {}, sections = {},
-       unsectioned = {}}
+       puts = {}, deletes = {}, newSections = {}, newEntries = {}, removals = {}, additions = {},
+       sections = {}, unsectioned = {}}
   need(m.docs, 'hash')
   need(m.ids, 'zset')
   need(m.schema, 'set')
   need(m.iv, 'hash')
-  for _, index in ipairs(redis.call('SMEMBERS', m.schema)) do
+  for _, index in ipairs(call('SMEMBERS', m.schema)) do
     m.declared[index] = true
     indexKey(m, index)
   end
@@ -75,15 +76,19 @@ local function model(name)
 end
 
 -- index section "{k}:{name}:{bytes}:{value}..." -> name -> member prefix "{bytes}:{value}"
+local EMPTY = {}
 local function parseSection(section)
+  if section == NONE then
+    return EMPTY
+  end
   local entries = {}
-  local colon = string.find(section, ':', 1, true)
+  local colon = find(section, ':', 1, true)
   local at = colon + 1
-  for _ = 1, tonumber(string.sub(section, 1, colon - 1)) do
-    local nameEnd = string.find(section, ':', at, true)
-    local lengthEnd = string.find(section, ':', nameEnd + 1, true)
-    local valueEnd = lengthEnd + tonumber(string.sub(section, nameEnd + 1, lengthEnd - 1))
-    entries[string.sub(section, at, nameEnd - 1)] = string.sub(section, nameEnd + 1, valueEnd)
+  for _ = 1, tonumber(sub(section, 1, colon - 1)) do
+    local nameEnd = find(section, ':', at, true)
+    local lengthEnd = find(section, ':', nameEnd + 1, true)
+    local valueEnd = lengthEnd + tonumber(sub(section, nameEnd + 1, lengthEnd - 1))
+    entries[sub(section, at, nameEnd - 1)] = sub(section, nameEnd + 1, valueEnd)
     at = valueEnd + 1
   end
   return entries
@@ -93,7 +98,7 @@ end
 local function callChunked(command, key, args, step)
   local size = 4000 - 4000 % step
   for i = 1, #args, size do
-    redis.call(command, key, unpack(args, i, math.min(i + size - 1, #args)))
+    call(command, key, unpack(args, i, math.min(i + size - 1, #args)))
   end
 end
 
@@ -122,7 +127,7 @@ end
 local function run()
   -- phase 1: checks and reads
   need(stateKey, 'hash')
-  local stored = redis.call('HMGET', stateKey, 'pos', 'tok')
+  local stored = call('HMGET', stateKey, 'pos', 'tok')
   local currentToken = stored[2] or '0'
   if currentToken ~= token then
     return {'fenced', currentToken}
@@ -149,48 +154,68 @@ local function run()
   end
 
   local touched = {}
+  local args = ARGV
   for _ = 1, tonumber(nextArg()) do
-    local put = nextArg() == 'p'
-    local m = model(nextArg())
+    local put = args[n] == 'p'
+    local m = model(args[n + 1])
     if not m.touched then
       m.touched = true
       touched[#touched + 1] = m
     end
-    local id = nextArg()
+    local id = args[n + 2]
     if put then
-      append(m.puts, id, nextArg())
-      m.newSections[#m.puts / 2] = nextArg()
+      local puts = m.puts
+      puts[#puts + 1] = id
+      puts[#puts + 1] = args[n + 3]
+      local k = #puts / 2
+      m.newSections[k] = args[n + 4]
+      local count = tonumber(args[n + 5])
+      n = n + 6
+      if count > 0 then
+        local entries = {}
+        for _ = 1, count do
+          entries[args[n]] = args[n + 1]
+          n = n + 2
+        end
+        m.newEntries[k] = entries
+      else
+        m.newEntries[k] = EMPTY
+      end
     else
-      append(m.deletes, id)
+      m.deletes[#m.deletes + 1] = id
+      n = n + 3
     end
   end
 
   -- index changes: compare each document's old index section with its new one
   for _, m in ipairs(touched) do
-    local ids, news = {}, {}
+    local ids, news, newEntries = {}, {}, {}
     for i = 1, #m.puts, 2 do
-      local section = m.newSections[(i + 1) / 2]
+      local k = (i + 1) / 2
+      local section = m.newSections[k]
       if section ~= NONE or #m.names > 0 then
-        append(ids, m.puts[i])
-        append(news, section)
+        ids[#ids + 1] = m.puts[i]
+        news[#ids] = section
+        newEntries[#ids] = m.newEntries[k]
       end
     end
-    for _, id in ipairs(m.deletes) do
-      if #m.names > 0 then
-        append(ids, id)
-        append(news, NONE)
+    if #m.names > 0 then
+      for _, id in ipairs(m.deletes) do
+        ids[#ids + 1] = id
+        news[#ids] = NONE
+        newEntries[#ids] = EMPTY
       end
     end
     for first = 1, #ids, 4000 do
       local last = math.min(first + 3999, #ids)
       local olds = {}
       if not m.cleared then
-        olds = redis.call('HMGET', m.iv, unpack(ids, first, last))
+        olds = call('HMGET', m.iv, unpack(ids, first, last))
       end
       for i = first, last do
         local id, new, old = ids[i], news[i], olds[i - first + 1] or NONE
         if old ~= new then
-          local before, after = parseSection(old), parseSection(new)
+          local before, after = parseSection(old), newEntries[i]
           for index, prefix in pairs(before) do
             if after[index] ~= prefix then
               indexChange(m, index, prefix .. id, false)
@@ -231,28 +256,28 @@ local function run()
   -- phase 2: writes only
   if reset then
     for _, m in ipairs(cleared) do
-      redis.call('UNLINK', m.docs, m.ids, m.iv)
+      call('UNLINK', m.docs, m.ids, m.iv)
       for _, key in pairs(m.ix) do
-        redis.call('UNLINK', key)
+        call('UNLINK', key)
       end
     end
-    local positions = redis.call('ZRANGE', deadLetters, 0, -1)
+    local positions = call('ZRANGE', deadLetters, 0, -1)
     for i = 1, #positions do
-      redis.call('UNLINK', deadLetters .. ':' .. positions[i])
+      call('UNLINK', deadLetters .. ':' .. positions[i])
     end
-    redis.call('UNLINK', deadLetters)
+    call('UNLINK', deadLetters)
   end
 
   for _, m in ipairs(touched) do
     -- HSET counts the new fields: the ids set changes only for chunks that hold new documents
     for first = 1, #m.puts, 4000 do
       local last = math.min(first + 3999, #m.puts)
-      if redis.call('HSET', m.docs, unpack(m.puts, first, last)) > 0 then
+      if call('HSET', m.docs, unpack(m.puts, first, last)) > 0 then
         local members = {}
         for i = first, last, 2 do
           append(members, 0, m.puts[i])
         end
-        redis.call('ZADD', m.ids, unpack(members))
+        call('ZADD', m.ids, unpack(members))
       end
     end
     if #m.deletes > 0 then
@@ -274,24 +299,24 @@ local function run()
   end
   for _, m in pairs(models) do
     if #m.added > 0 then
-      redis.call('SADD', m.schema, unpack(m.added))
+      call('SADD', m.schema, unpack(m.added))
     end
   end
 
   for _, letter in ipairs(added) do
     local key = deadLetters .. ':' .. letter[1]
-    redis.call('UNLINK', key)
-    redis.call('HSET', key, unpack(letter[2]))
-    redis.call('ZADD', deadLetters, letter[1], letter[1])
+    call('UNLINK', key)
+    call('HSET', key, unpack(letter[2]))
+    call('ZADD', deadLetters, letter[1], letter[1])
   end
   for _, position in ipairs(removed) do
-    redis.call('UNLINK', deadLetters .. ':' .. position)
-    redis.call('ZREM', deadLetters, position)
+    call('UNLINK', deadLetters .. ':' .. position)
+    call('ZREM', deadLetters, position)
   end
 
-  redis.call('HSET', stateKey, unpack(stateSet))
+  call('HSET', stateKey, unpack(stateSet))
   if #stateDel > 0 then
-    redis.call('HDEL', stateKey, unpack(stateDel))
+    call('HDEL', stateKey, unpack(stateDel))
   end
   return {'ok'}
 end
