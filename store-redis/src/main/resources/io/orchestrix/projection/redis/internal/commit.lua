@@ -2,14 +2,15 @@
 -- KeyLayout and DocumentEncoding for the data).
 --
 -- Phase 1 only reads: it checks the writer token and the checkpoint, checks the Redis type of every
--- key phase 2 writes, and works out each index change. Phase 2 only writes, with commands that cannot
--- fail on keys of the right type. So a refused commit, or a key of the wrong type, writes nothing:
--- Redis does not roll a script back, which is why no check may come after the first write.
+-- key phase 2 writes, and works out each index change. Phase 2 only writes, with commands that
+-- cannot fail on keys of the right type. So a refused commit, or a key of the wrong type, writes
+-- nothing: Redis does not roll a script back, which is why no check may come after the first write.
 --
 -- Changes reach the script with at most one change per (read model, id): the client keeps the last,
--- so the order of writes within a commit does not matter. The script runs on a single-threaded server,
--- so it sends the server few, large commands: per read model one HMGET of the old index sections, and
--- one variadic HSET, ZADD, ZREM or HDEL per key written, whatever the number of documents.
+-- so the order of writes within a commit does not matter. The script runs on a single-threaded
+-- server, so it sends the server few, large commands: per read model one HMGET of the old index
+-- sections, and one variadic HSET, ZADD, ZREM or HDEL per key written, whatever the number of
+-- documents.
 local call, find, sub, unpack, tonumber = redis.call, string.find, string.sub, unpack, tonumber
 local stateKey = KEYS[1]
 local P = ARGV[1]
@@ -94,7 +95,8 @@ local function parseSection(section)
   return entries
 end
 
--- Sends command key args... in as few calls as the Lua stack allows, keeping groups of `step` together.
+-- Sends command key args... in as few calls as the Lua stack allows, keeping groups of `step`
+-- together.
 local function callChunked(command, key, args, step)
   local size = 4000 - 4000 % step
   for i = 1, #args, size do

@@ -2,9 +2,9 @@
 -- mixes two commits. KEYS[1] the documents hash; KEYS[2] a sorted set, all scores 0.
 --   ARGV[1] 'page': KEYS[2] holds ids; ARGV[2] the lexicographic lower bound ('-' or '(' .. id);
 --     ARGV[3] the largest number of ids.
---   ARGV[1] 'index': KEYS[2] is an index, whose members are "{bytes}:{value}{id}"; ARGV[2] the member
---     prefix of the value; KEYS[3] the read model's index names and ARGV[3] the index, answered with
---     {'noindex', declared names} if it is not declared.
+--   ARGV[1] 'index': KEYS[2] is an index, whose members are "{bytes}:{value}{id}"; ARGV[2] the
+--     member prefix of the value; KEYS[3] the read model's index names and ARGV[3] the index,
+--     answered with {'noindex', declared names} if it is not declared.
 -- Returns {'ok', ids, documents}.
 local function check(key, kind)
   local found = redis.call('TYPE', key)['ok']
@@ -28,7 +28,8 @@ else
   if redis.call('SISMEMBER', KEYS[3], ARGV[3]) == 0 then
     return {'noindex', redis.call('SMEMBERS', KEYS[3])}
   end
-  -- ids are UTF-8, which never holds the byte 255: the range holds exactly the members with the prefix
+  -- ids are UTF-8, which never holds the byte 255: the range holds exactly the members with the
+  -- prefix
   local prefix = ARGV[2]
   ids = redis.call('ZRANGEBYLEX', KEYS[2], '[' .. prefix, '(' .. prefix .. '\255')
   local skip = #prefix + 1

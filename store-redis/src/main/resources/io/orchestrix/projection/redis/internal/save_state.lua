@@ -1,5 +1,6 @@
 -- Overwrites a projection's state, keeping its fencing token. KEYS[1] the state hash; ARGV[1] the
--- number of field, value pairs that follow; then those pairs; then the fields to delete (null values).
+-- number of field, value pairs that follow; then those pairs; then the fields to delete (null
+-- values).
 local found = redis.call('TYPE', KEYS[1])['ok']
 if found ~= 'none' and found ~= 'hash' then
   return {'wrongtype', KEYS[1], found, 'hash'}
