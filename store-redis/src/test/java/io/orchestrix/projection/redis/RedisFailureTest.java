@@ -266,20 +266,26 @@ class RedisFailureTest {
   @Test
   void theProviderOpensRedisUrisAndTheDatabaseInThePathIsUsed() throws Exception {
     String url = withUserInfo(RedisTestServer.url(), null, "/5");
-    try (ProjectionStore store = ProjectionStores.open(url,
-        Map.of(RedisStoreProperties.KEY_PREFIX, prefix))) {
-      assertThat(store).isInstanceOf(RedisProjectionStore.class);
-      store.prepareReadModel(RedisProjectionStoreTest.ORDERS);
-      store.commit(Commit.of(store.claimWriter("p1"), 0, at("p1", 1),
-          List.of(put(order("o1", "NEW", "c1", 1)))));
-    }
-    try (Jedis raw = new Jedis(URI.create(RedisTestServer.url()))) {
-      raw.select(5);
-      assertThat(raw.hexists(prefix + "rm:orders:docs", "o1")).isTrue();
-      raw.unlink(RedisTestServer.keysIn(raw, prefix).toArray(String[]::new));
-    }
-    try (RedisClient db0 = RedisTestServer.rawClient()) {
-      assertThat(RedisTestServer.keys(db0, prefix)).isEmpty();
+    try (Jedis database5 = new Jedis(URI.create(RedisTestServer.url()))) {
+      database5.select(5);
+      try {
+        try (ProjectionStore store = ProjectionStores.open(url,
+            Map.of(RedisStoreProperties.KEY_PREFIX, prefix))) {
+          assertThat(store).isInstanceOf(RedisProjectionStore.class);
+          store.prepareReadModel(RedisProjectionStoreTest.ORDERS);
+          store.commit(Commit.of(store.claimWriter("p1"), 0, at("p1", 1),
+              List.of(put(order("o1", "NEW", "c1", 1)))));
+        }
+        assertThat(database5.hexists(prefix + "rm:orders:docs", "o1")).isTrue();
+        try (RedisClient database0 = RedisTestServer.rawClient()) {
+          assertThat(RedisTestServer.keys(database0, prefix)).isEmpty();
+        }
+      } finally {
+        List<String> keys = RedisTestServer.keysIn(database5, prefix);
+        if (!keys.isEmpty()) {
+          database5.unlink(keys.toArray(String[]::new));
+        }
+      }
     }
   }
 
