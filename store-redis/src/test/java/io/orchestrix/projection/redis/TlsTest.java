@@ -9,24 +9,17 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.spi.Commit;
 import io.orchestrix.projection.spi.StoredDocument;
-import io.orchestrix.projection.tck.TestServers;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,14 +34,13 @@ class TlsTest {
   @TempDir
   static Path directory;
 
-  private static Process server;
+  private static PrivateRedisServer server;
   private static int port;
   private static Path trustStore;
 
   @BeforeAll
   static void startTlsServer() throws Exception {
-    requireProgram("openssl");
-    requireProgram("redis-server");
+    PrivateRedisServer.requireProgram("openssl");
     Path key = directory.resolve("server.key");
     Path certificate = directory.resolve("server.crt");
     run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
@@ -64,47 +56,17 @@ class TlsTest {
     try (OutputStream out = Files.newOutputStream(trustStore)) {
       store.store(out, "changeit".toCharArray());
     }
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
-    server = new ProcessBuilder("redis-server", "--port", "0", "--tls-port", Integer.toString(port),
-        "--bind", "127.0.0.1", "--tls-cert-file", certificate.toString(),
-        "--tls-key-file", key.toString(), "--tls-ca-cert-file", certificate.toString(),
-        "--tls-auth-clients", "no", "--save", "", "--appendonly", "no",
-        "--dir", directory.toString())
-        .redirectErrorStream(true).redirectOutput(directory.resolve("redis.log").toFile()).start();
-    Awaitility.await("the TLS redis-server to listen on port " + port)
-        .atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
-        .until(() -> {
-          try (Socket probe = new Socket("127.0.0.1", port)) {
-            return true;
-          } catch (IOException notYet) {
-            assertThat(server.isAlive()).as("redis-server is running; see its log in %s", directory)
-                .isTrue();
-            return false;
-          }
-        });
+    server = PrivateRedisServer.start(directory, "--tls-port", "--port", "0",
+        "--tls-cert-file", certificate.toString(), "--tls-key-file", key.toString(),
+        "--tls-ca-cert-file", certificate.toString(), "--tls-auth-clients", "no");
+    port = server.port;
   }
 
   @AfterAll
   static void stopTlsServer() throws InterruptedException {
     if (server != null) {
-      server.destroy();
-      if (!server.waitFor(10, TimeUnit.SECONDS)) {
-        server.destroyForcibly();
-      }
+      server.close();
     }
-  }
-
-  private static void requireProgram(String program) {
-    boolean found = System.getenv().getOrDefault("PATH", "").isEmpty() ? false
-        : java.util.Arrays.stream(System.getenv("PATH").split(java.io.File.pathSeparator))
-            .anyMatch(dir -> Files.isExecutable(Path.of(dir, program)));
-    if (!found && TestServers.isCi()) {
-      throw new IllegalStateException("CI=true but '" + program + "' is not installed; the TLS test"
-          + " needs it");
-    }
-    Assumptions.assumeTrue(found, "'" + program + "' is not installed, so TLS is not tested");
   }
 
   private static void run(String... command) throws Exception {

@@ -330,4 +330,8 @@ end
 if type(result) == 'table' and result.wrongtype then
   return {'wrongtype', result.wrongtype, result.found, result.expected}
 end
-error(result)
+-- a server error (OOM before the first write, for one) goes back as the server's own reply
+if type(result) == 'table' and result.err then
+  return redis.error_reply(result.err)
+end
+return redis.error_reply(tostring(result))
