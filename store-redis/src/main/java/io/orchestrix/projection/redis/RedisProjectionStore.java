@@ -76,8 +76,9 @@ import redis.clients.jedis.UnifiedJedis;
  * its persistence settings ({@code appendonly}, {@code appendfsync}) keep them, each whole or not at
  * all.
  *
- * <p>Runs on a single Redis server (or a primary with replicas). On a Redis Cluster, give the key prefix
- * a hash tag ({@code {orders}:}) so that all the store's keys share one slot.
+ * <p>Runs on a single Redis server (or a primary with replicas). The scripts build key names from the
+ * prefix, so a Redis Cluster would need a prefix with a hash tag ({@code {orders}:}) to keep all keys
+ * in one slot; that is not tested.
  *
  * <p>Thread-safe: share one instance. Arguments are non-null unless marked. Failures raise
  * {@link StoreException}: transient when the server is unreachable or the connection dropped (the

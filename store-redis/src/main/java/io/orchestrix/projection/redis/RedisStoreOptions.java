@@ -75,8 +75,8 @@ public final class RedisStoreOptions {
 
     /**
      * The prefix of every key, so that several projections or applications share one server; end it
-     * with {@code :} by convention. To run on a Redis Cluster, put a hash tag in it
-     * ({@code {orders}:}) so that all of the store's keys live in one slot.
+     * with {@code :} by convention. A hash tag in it ({@code {orders}:}) keeps all of the store's
+     * keys in one Redis Cluster slot.
      *
      * @throws IllegalArgumentException if it is empty, longer than {@value #MAX_KEY_PREFIX_LENGTH}
      *     characters, or holds whitespace or control characters

@@ -11,6 +11,8 @@ import java.util.Set;
  * TLS (the JVM's trust store or {@link #TLS_TRUSTSTORE}, host name verified); port 6379 and database 0
  * by default. User and
  * password are percent-decoded and may be given in the URI or as properties, not both.
+ *
+ * <p>Constants only; thread-safe.
  */
 public final class RedisStoreProperties {
 
