@@ -41,6 +41,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
@@ -68,7 +69,7 @@ import org.slf4j.LoggerFactory;
  * (default {@value MongoStoreOptions#DEFAULT_COLLECTION_PREFIX}):
  * <ul>
  *   <li>{@code <prefix>rm_<read model>}, one per read model:
- *       {@code {_id: id, latest: {position: <int64>, index: {<name>: "<value>", ...}, doc: {...}}}};
+ *       {@code {_id: id, latest: {position, writer, sequence, index: {<name>: "<value>"}, doc: {...}}}};
  *       the document itself is BSON under {@code latest.doc} (integers as int32/int64, every other
  *       number as an exact Decimal128, so money round-trips digit for digit), and each declared index
  *       is a MongoDB index on {@code latest.index.<name>} (with {@code _id}, so lookups come back in
@@ -84,7 +85,8 @@ import org.slf4j.LoggerFactory;
  * {@code mongod}, or a server that only pretends) it runs the standalone mode and logs why;
  * {@link #mode()} and {@link #modeReason()} tell which runs and why. In standalone mode a commit is:
  * check the state, one unordered bulk write of puts per read-model collection whose writes never go
- * backwards (a {@code $max} on the position-first {@code latest} sub-document), dead letters, then the
+ * backwards (a {@code $max} on the {@code latest} sub-document, which starts with position, writer token
+ * and commit sequence), dead letters, then the
  * checkpoint by a compare-and-set on checkpoint and writer token that also records the commit's
  * deletes, then those deletes.
  *
@@ -130,6 +132,8 @@ public final class MongoProjectionStore implements ProjectionStore {
   private final CommitWriter writer;
   private final Map<String, ReadModelSchema> schemas = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Orders this store's commits: increasing, and close to the clock's microseconds across restarts. */
+  private final AtomicLong commitSequence = new AtomicLong();
 
   private MongoProjectionStore(MongoClient client, boolean ownsClient, String databaseName,
       String description, StoreErrors errors, MongoStoreOptions options, WriteFaults faults) {
@@ -402,7 +406,10 @@ public final class MongoProjectionStore implements ProjectionStore {
   @Override
   public void commit(Commit commit) {
     Objects.requireNonNull(commit, "commit must not be null");
-    PreparedCommit prepared = PreparedCommit.of(commit, mode == MongoStoreMode.STANDALONE);
+    long sequence = commitSequence.updateAndGet(
+        previous -> Math.max(previous + 1, options.clock().millis() * 1_000));
+    PreparedCommit prepared =
+        PreparedCommit.of(commit, mode == MongoStoreMode.STANDALONE, sequence);
     call("committing projection '" + commit.projectionId() + "' up to position "
         + commit.state().lastProcessedPosition(), commit.projectionId(), () -> {
           if (mode == MongoStoreMode.TRANSACTIONAL) {
@@ -432,7 +439,7 @@ public final class MongoProjectionStore implements ProjectionStore {
    */
   @Override
   public void checkDocument(String readModel, StoredDocument document) {
-    ReadModelDocuments.encodeLatest(readModel, document);
+    ReadModelDocuments.encodeLatest(readModel, document, Long.MAX_VALUE, Long.MAX_VALUE);
   }
 
   @Override

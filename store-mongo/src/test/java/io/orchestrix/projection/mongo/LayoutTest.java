@@ -64,7 +64,8 @@ class LayoutTest {
       Document stored = db.getCollection(prefix + "rm_orders").find().first();
       assertThat(stored.keySet()).containsExactly("_id", "latest");
       Document latest = stored.get("latest", Document.class);
-      assertThat(latest.keySet()).containsExactly("position", "index", "doc");
+      assertThat(latest.keySet()).containsExactly("position", "writer", "sequence", "index", "doc");
+      assertThat(latest.getLong("writer")).isEqualTo(token);
       assertThat(latest.getLong("position")).isEqualTo(7);
       assertThat(latest.get("doc", Document.class).getString("status")).isEqualTo("PAID");
       Document state = db.getCollection(prefix + "state").find(new Document("_id", "p")).first();

@@ -76,6 +76,17 @@ class StandaloneWritesTest {
   }
 
   @Test
+  @DisplayName("at the same position a later commit wins, whatever the documents' contents (dead-letter retries write at the checkpoint)")
+  void samePositionLaterCommitWins() {
+    MongoProjectionStore store = open(WriteFaults.NONE);
+    long token = store.claimWriter(PROJECTION);
+    store.commit(commit(PROJECTION, token, 0, 10, List.of(put("orders", order("o-1", "ZZZ", "z", 999, 10)))));
+    store.commit(commit(PROJECTION, token, 10, 10, List.of(put("orders", order("o-1", "AAA", "a", 1, 10)))));
+
+    assertThat(store.find("orders", "o-1").orElseThrow().indexValues()).containsEntry("status", "AAA");
+  }
+
+  @Test
   @DisplayName("a fenced writer that passed its check before a new claim cannot regress the new owner's documents")
   void zombieWriterCannotRegress() {
     MongoProjectionStore newOwner = open(WriteFaults.NONE);

@@ -57,26 +57,31 @@ public final class PreparedCommit {
    *     position is a {@code $max} of its {@code latest} sub-document, so it never replaces a document
    *     written by a later event (see {@link ReadModelDocuments}), and deletes are deferred until the
    *     checkpoint has moved
+   * @param sequence this commit's sequence number, greater than the one of any earlier commit of this
+   *     store, which decides between writes of one writer at the same position
    * @throws io.orchestrix.projection.InvalidDocumentException if any document cannot be stored
    */
-  public static PreparedCommit of(Commit commit, boolean standalone) {
+  public static PreparedCommit of(Commit commit, boolean standalone, long sequence) {
     Map<String, Map<String, DocumentChange>> lastChanges = new LinkedHashMap<>();
     for (DocumentChange change : commit.changes()) {
       lastChanges.computeIfAbsent(change.readModel(), name -> new LinkedHashMap<>())
           .put(change.id(), change);
     }
     Map<String, CollectionWrites> writes = new LinkedHashMap<>();
-    lastChanges.forEach((readModel, changes) -> writes.put(readModel, writes(changes, standalone)));
+    lastChanges.forEach((readModel, changes) ->
+        writes.put(readModel, writes(changes, standalone, commit.writerToken(), sequence)));
     return new PreparedCommit(commit, writes, deadLetterWrites(commit));
   }
 
-  private static CollectionWrites writes(Map<String, DocumentChange> changes, boolean standalone) {
+  private static CollectionWrites writes(
+      Map<String, DocumentChange> changes, boolean standalone, long writerToken, long sequence) {
     List<WriteModel<BsonDocument>> models = new ArrayList<>(changes.size());
     List<String> deferredDeletes = new ArrayList<>();
     for (DocumentChange change : changes.values()) {
       BsonDocument byId = new BsonDocument(ReadModelDocuments.ID, new BsonString(change.id()));
       if (change instanceof DocumentChange.Put put) {
-        RawBsonDocument latest = ReadModelDocuments.encodeLatest(put.readModel(), put.document());
+        RawBsonDocument latest = ReadModelDocuments.encodeLatest(
+            put.readModel(), put.document(), writerToken, sequence);
         if (standalone && put.document().position() > 0) {
           models.add(new UpdateOneModel<>(byId,
               new BsonDocument("$max", new BsonDocument(ReadModelDocuments.LATEST, latest)), UPSERT));

@@ -19,16 +19,19 @@ import org.bson.io.BasicOutputBuffer;
  * <pre>
  * { _id: "&lt;document id&gt;",
  *   latest: { position: &lt;int64, position of the last event that changed it, 0 if unknown&gt;,
+ *             writer: &lt;int64, fencing token of the commit that wrote it&gt;,
+ *             sequence: &lt;int64, increasing per commit of a store instance&gt;,
  *             index: { &lt;index name&gt;: "&lt;value&gt;", ... },   // only indexes with a value
  *             doc: { ...the document's JSON as BSON... } } }
  * </pre>
  *
  * The user's document lives under {@code latest.doc} so that none of its field names can collide with
  * the store's own; each declared index is a MongoDB index on {@code latest.index.<name>}. Everything
- * but the id sits in one sub-document whose first field is the position, so that a standalone commit
- * can replace it with {@code $max}: MongoDB compares embedded documents field by field, so the
- * position decides, and a write never replaces a document with one from an older event, atomically,
- * in an update whose filter is the {@code _id} alone. Thread-safe; stateless.
+ * but the id sits in one sub-document that starts with (position, writer, sequence), so that a
+ * standalone commit can replace it with {@code $max}: MongoDB compares embedded documents field by
+ * field, so a write never replaces a document from a later event, and at the same position (a
+ * dead-letter retry writes at the checkpoint) the newer writer, then the later commit, wins;
+ * atomically, in an update whose filter is the {@code _id} alone. Thread-safe; stateless.
  */
 public final class ReadModelDocuments {
 
@@ -51,15 +54,21 @@ public final class ReadModelDocuments {
   /**
    * The {@code latest} sub-document of a document, checked against MongoDB's rules.
    *
+   * @param writerToken the fencing token of the commit that writes it
+   * @param sequence the commit's sequence number, greater than any earlier one of the same store
+   *
    * @throws InvalidDocumentException naming the read model, the id and the reason, if MongoDB cannot
    *     hold it (a field name it refuses, a number Decimal128 cannot hold, over 16 MiB as stored, not
    *     one JSON object)
    */
-  public static RawBsonDocument encodeLatest(String readModel, StoredDocument document) {
-    BasicOutputBuffer buffer = new BasicOutputBuffer(document.json().length() + 64);
+  public static RawBsonDocument encodeLatest(
+      String readModel, StoredDocument document, long writerToken, long sequence) {
+    BasicOutputBuffer buffer = new BasicOutputBuffer(document.json().length() + 96);
     try (BsonBinaryWriter writer = new BsonBinaryWriter(buffer)) {
       writer.writeStartDocument();
       writer.writeInt64("position", document.position());
+      writer.writeInt64("writer", writerToken);
+      writer.writeInt64("sequence", sequence);
       writer.writeStartDocument("index");
       for (Map.Entry<String, String> entry : document.indexValues().entrySet()) {
         writer.writeString(entry.getKey(), entry.getValue());
