@@ -13,7 +13,8 @@ import redis.clients.jedis.resps.ScanResult;
 
 /**
  * The Redis server the store's tests use, found by the kit's {@link TestServers} (the variable
- * {@code PROJECTION_TEST_REDIS_URL}; the test is skipped without it, and fails under {@code CI=true}).
+ * {@code PROJECTION_TEST_REDIS_URL}, else what the kit finds; the test is skipped without a server, and
+ * fails under {@code CI=true}).
  * Each test works under its own key prefix and deletes its keys afterwards, because other test runs
  * share the server (never FLUSHDB).
  */
