@@ -102,6 +102,32 @@ class DocumentRulesTest {
   }
 
   @Test
+  @DisplayName("the message points at the refused field inside arrays and objects")
+  void refusedFieldIsLocated() {
+    assertThatThrownBy(() -> store.checkDocument("orders",
+        doc("o-1", "{\"list\":[1,{\"ok\":{\"dot.ted\":2}}]}", Map.of(), 1)))
+        .isInstanceOf(InvalidDocumentException.class)
+        .hasMessageContaining("'/list/1/ok/dot.ted'");
+  }
+
+  @Test
+  @DisplayName("nesting deeper than MongoDB's 100 levels (3 taken by the layout) is refused; 97 is stored")
+  void nestingLimit() {
+    StoredDocument deepest = doc("deep", nested(97), Map.of(), 1);
+    store.checkDocument("orders", deepest);
+    commitOne(deepest);
+    assertThat(store.find("orders", "deep").orElseThrow().json()).isEqualTo(deepest.json());
+
+    StoredDocument tooDeep = doc("too-deep", nested(98), Map.of(), 1);
+    assertThatThrownBy(() -> store.checkDocument("orders", tooDeep))
+        .isInstanceOf(InvalidDocumentException.class).hasMessageContaining("100 levels");
+  }
+
+  private static String nested(int levels) {
+    return "{\"a\":".repeat(levels - 1) + "{}" + "}".repeat(levels - 1);
+  }
+
+  @Test
   @DisplayName("dollars and dots inside names where MongoDB allows them are kept")
   void harmlessNamesKept() {
     StoredDocument fine = doc("o-1", "{\"price$\":1,\"a-b_c\":{\"x y\":2}}", Map.of(), 1);

@@ -31,6 +31,8 @@ public final class JsonBson {
       .build();
   private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
   private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
+  /** Deepest nesting of a document's objects and arrays, its root being 1. */
+  static final int MAX_NESTING = 97;
 
   private JsonBson() {}
 
@@ -55,7 +57,7 @@ public final class JsonBson {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw new InvalidJsonException("the JSON is not an object");
       }
-      writeDocument(parser, writer, "");
+      writeDocument(parser, writer);
       if (parser.nextToken() != null) {
         throw new InvalidJsonException("the JSON has text after its object");
       }
@@ -66,54 +68,54 @@ public final class JsonBson {
     }
   }
 
-  private static void writeDocument(JsonParser parser, BsonWriter writer, String path)
+  private static void writeDocument(JsonParser parser, BsonWriter writer)
       throws IOException, InvalidJsonException {
+    checkDepth(parser);
     writer.writeStartDocument();
     JsonToken token;
     while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
       String name = parser.currentName();
-      String fieldPath = path.isEmpty() ? name : path + "." + name;
-      checkFieldName(name, fieldPath);
+      checkFieldName(name, parser);
       writer.writeName(name);
-      writeValue(parser, parser.nextToken(), writer, fieldPath);
+      writeValue(parser, parser.nextToken(), writer);
     }
     if (token != JsonToken.END_OBJECT) {
-      throw new InvalidJsonException("the JSON object at '" + path + "' is not closed");
+      throw new InvalidJsonException("the JSON object at '" + path(parser) + "' is not closed");
     }
     writer.writeEndDocument();
   }
 
-  private static void writeArray(JsonParser parser, BsonWriter writer, String path)
+  private static void writeArray(JsonParser parser, BsonWriter writer)
       throws IOException, InvalidJsonException {
+    checkDepth(parser);
     writer.writeStartArray();
     JsonToken token;
-    int index = 0;
     while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
       if (token == null) {
-        throw new InvalidJsonException("the JSON array at '" + path + "' is not closed");
+        throw new InvalidJsonException("the JSON array at '" + path(parser) + "' is not closed");
       }
-      writeValue(parser, token, writer, path + "[" + index++ + "]");
+      writeValue(parser, token, writer);
     }
     writer.writeEndArray();
   }
 
-  private static void writeValue(JsonParser parser, JsonToken token, BsonWriter writer, String path)
+  private static void writeValue(JsonParser parser, JsonToken token, BsonWriter writer)
       throws IOException, InvalidJsonException {
     switch (token) {
-      case START_OBJECT -> writeDocument(parser, writer, path);
-      case START_ARRAY -> writeArray(parser, writer, path);
+      case START_OBJECT -> writeDocument(parser, writer);
+      case START_ARRAY -> writeArray(parser, writer);
       case VALUE_STRING -> writer.writeString(parser.getText());
       case VALUE_TRUE -> writer.writeBoolean(true);
       case VALUE_FALSE -> writer.writeBoolean(false);
       case VALUE_NULL -> writer.writeNull();
-      case VALUE_NUMBER_INT -> writeInteger(parser, writer, path);
-      case VALUE_NUMBER_FLOAT -> writer.writeDecimal128(decimal(parser.getDecimalValue(), path));
+      case VALUE_NUMBER_INT -> writeInteger(parser, writer);
+      case VALUE_NUMBER_FLOAT -> writer.writeDecimal128(decimal(parser.getDecimalValue(), parser));
       default -> throw new InvalidJsonException(
-          "the JSON holds an unexpected token " + token + " at '" + path + "'");
+          "the JSON holds an unexpected token " + token + " at '" + path(parser) + "'");
     }
   }
 
-  private static void writeInteger(JsonParser parser, BsonWriter writer, String path)
+  private static void writeInteger(JsonParser parser, BsonWriter writer)
       throws IOException, InvalidJsonException {
     switch (parser.getNumberType()) {
       case INT -> writer.writeInt32(parser.getIntValue());
@@ -123,18 +125,27 @@ public final class JsonBson {
         if (value.compareTo(LONG_MIN) >= 0 && value.compareTo(LONG_MAX) <= 0) {
           writer.writeInt64(value.longValue());
         } else {
-          writer.writeDecimal128(decimal(new BigDecimal(value), path));
+          writer.writeDecimal128(decimal(new BigDecimal(value), parser));
         }
       }
     }
   }
 
-  private static Decimal128 decimal(BigDecimal value, String path) throws InvalidJsonException {
+  private static Decimal128 decimal(BigDecimal value, JsonParser parser)
+      throws InvalidJsonException {
     try {
       return new Decimal128(value);
     } catch (NumberFormatException e) {
-      throw new InvalidJsonException("the number " + value + " at '" + path
+      throw new InvalidJsonException("the number " + value + " at '" + path(parser)
           + "' cannot be held exactly by MongoDB's Decimal128 (34 significant digits)");
+    }
+  }
+
+  private static void checkDepth(JsonParser parser) throws InvalidJsonException {
+    if (parser.getParsingContext().getNestingDepth() > MAX_NESTING) {
+      throw new InvalidJsonException("the JSON nests objects and arrays deeper than " + MAX_NESTING
+          + " levels at '" + path(parser) + "'; MongoDB stores at most 100 levels, of which the"
+          + " store's layout takes 3");
     }
   }
 
@@ -143,19 +154,24 @@ public final class JsonBson {
    *
    * @throws InvalidJsonException naming the field
    */
-  static void checkFieldName(String name, String path) throws InvalidJsonException {
+  private static void checkFieldName(String name, JsonParser parser) throws InvalidJsonException {
     if (name.startsWith("$")) {
-      throw new InvalidJsonException(
-          "the field name '" + path + "' starts with '$', which MongoDB does not store safely");
+      throw new InvalidJsonException("the field name '" + path(parser)
+          + "' starts with '$', which MongoDB does not store safely");
     }
     if (name.indexOf('.') >= 0) {
-      throw new InvalidJsonException(
-          "the field name '" + path + "' contains '.', which MongoDB does not store safely");
+      throw new InvalidJsonException("the field name '" + path(parser)
+          + "' contains '.', which MongoDB does not store safely");
     }
     if (name.indexOf('\0') >= 0) {
-      throw new InvalidJsonException("the field name '" + path.replace("\0", "\\u0000")
+      throw new InvalidJsonException("the field name '" + path(parser).replace("\0", "\\u0000")
           + "' contains a NUL character, which BSON cannot hold");
     }
+  }
+
+  /** Where the parser is, as a JSON Pointer ({@code /lines/0/price}), for messages only. */
+  private static String path(JsonParser parser) {
+    return parser.getParsingContext().pathAsPointer().toString();
   }
 
   /**
