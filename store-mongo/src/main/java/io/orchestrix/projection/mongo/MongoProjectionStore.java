@@ -435,7 +435,7 @@ public final class MongoProjectionStore implements ProjectionStore {
    * Refuses, with an {@link io.orchestrix.projection.InvalidDocumentException} naming the read model,
    * the id, and the field or reason, a document MongoDB cannot hold: a field name containing {@code .}
    * or starting with {@code $}, a number no Decimal128 holds exactly, text that is not one JSON object,
-   * or more than 16 MiB as stored.
+   * nesting deeper than 97 levels, or more than 16 MiB as stored.
    */
   @Override
   public void checkDocument(String readModel, StoredDocument document) {
