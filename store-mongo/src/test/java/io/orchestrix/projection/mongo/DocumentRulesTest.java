@@ -6,7 +6,6 @@ import static io.orchestrix.projection.tck.StoreFixtures.put;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.mongodb.ConnectionString;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import io.orchestrix.projection.InvalidDocumentException;
