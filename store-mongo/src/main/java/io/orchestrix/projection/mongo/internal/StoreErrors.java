@@ -60,9 +60,6 @@ public final class StoreErrors {
    */
   public StoreException translate(
       RuntimeException failure, String operation, @Nullable String projectionId) {
-    if (failure instanceof StoreException storeException) {
-      return storeException;
-    }
     String detail = scrub(failure.getMessage());
     if (failure instanceof MongoTimeoutException) {
       return new StoreException("MongoDB at " + hosts + " (" + description + ") could not be reached"
