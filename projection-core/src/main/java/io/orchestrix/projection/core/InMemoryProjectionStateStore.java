@@ -187,7 +187,7 @@ public final class InMemoryProjectionStateStore implements ProjectionStore {
       TreeMap<String, StoredDocument> documents = data(readModel).documents;
       Collection<StoredDocument> tail =
           afterId == null ? documents.values() : documents.tailMap(afterId, false).values();
-      List<StoredDocument> page = new ArrayList<>(Math.min(limit, tail.size()));
+      List<StoredDocument> page = new ArrayList<>(Math.min(limit, 1024));
       for (StoredDocument document : tail) {
         if (page.size() == limit) {
           break;
@@ -256,12 +256,15 @@ public final class InMemoryProjectionStateStore implements ProjectionStore {
     }
 
     void put(StoredDocument document) {
-      delete(document.id());
-      documents.put(document.id(), document);
+      StoredDocument old = documents.put(document.id(), document);
       indexes.forEach((index, byValue) -> {
-        String value = document.indexValues().get(index);
-        if (value != null) {
-          byValue.computeIfAbsent(value, v -> new TreeSet<>()).add(document.id());
+        String oldValue = old == null ? null : old.indexValues().get(index);
+        String newValue = document.indexValues().get(index);
+        if (!Objects.equals(oldValue, newValue)) {
+          unindex(byValue, oldValue, document.id());
+          if (newValue != null) {
+            byValue.computeIfAbsent(newValue, v -> new TreeSet<>()).add(document.id());
+          }
         }
       });
     }
@@ -269,16 +272,18 @@ public final class InMemoryProjectionStateStore implements ProjectionStore {
     void delete(String id) {
       StoredDocument old = documents.remove(id);
       if (old != null) {
-        indexes.forEach((index, byValue) -> {
-          String value = old.indexValues().get(index);
-          if (value != null) {
-            TreeSet<String> ids = byValue.get(value);
-            ids.remove(id);
-            if (ids.isEmpty()) {
-              byValue.remove(value);
-            }
-          }
-        });
+        indexes.forEach((index, byValue) -> unindex(byValue, old.indexValues().get(index), id));
+      }
+    }
+
+    private static void unindex(Map<String, TreeSet<String>> byValue, @Nullable String value,
+        String id) {
+      if (value != null) {
+        TreeSet<String> ids = byValue.get(value);
+        ids.remove(id);
+        if (ids.isEmpty()) {
+          byValue.remove(value);
+        }
       }
     }
 
