@@ -96,8 +96,9 @@ import org.slf4j.LoggerFactory;
  * puts visible too. Processing the events again from the checkpoint, as the engine does after any
  * failure, skips every write a document already holds by position and gives the same read model as
  * an uninterrupted run. Documents a commit deletes stay visible briefly <em>behind</em> the checkpoint,
- * until its deletes run; if those are cut short, the next claim or commit of the projection completes
- * them before anything else. A reset cut short leaves its read models cleared until it is run again.
+ * until its deletes run; if those fail, the commit reports a transient {@link StoreException} although
+ * its checkpoint moved, and the next claim or commit of the projection (the engine claims again after
+ * any failure) completes them before anything else. A reset cut short leaves its read models cleared until it is run again.
  * In transactional mode readers never see part of a commit.
  *
  * <h2>Errors</h2>

@@ -112,7 +112,7 @@ class StandaloneWritesTest {
   }
 
   @Test
-  @DisplayName("deletes run after the checkpoint moved; if cut short, the next claim completes them")
+  @DisplayName("deletes run after the checkpoint moved; if they fail, the commit says so and the next claim completes them")
   void deletesWaitForTheCheckpoint() {
     MongoProjectionStore store = open(WriteFaults.NONE);
     long token = store.claimWriter(PROJECTION);
@@ -124,7 +124,9 @@ class StandaloneWritesTest {
       }
     });
 
-    crashing.commit(commit(PROJECTION, token, 1, 2, List.of(delete("orders", "o-1"))));
+    assertThatThrownBy(() -> crashing.commit(commit(PROJECTION, token, 1, 2, List.of(delete("orders", "o-1")))))
+        .isInstanceOf(StoreException.class).hasMessageContaining("committed up to position 2")
+        .satisfies(failure -> assertThat(((StoreException) failure).isTransient()).isTrue());
 
     assertThat(store.loadState(PROJECTION).orElseThrow().lastProcessedPosition())
         .as("the commit is durable once its checkpoint moved").isEqualTo(2);

@@ -23,8 +23,6 @@ import org.bson.BsonInt64;
 import org.bson.BsonString;
 import org.bson.BsonValue;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Applies prepared commits, in one of two ways.
@@ -49,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * A crash before step 4 leaves puts ahead of the checkpoint, which the engine's reprocessing skips by
  * position; a crash after it leaves deletes pending, which the next claim or commit of the projection
- * completes before anything reads on. Deletes wait for the checkpoint because a delete carries no
+ * completes before anything reads on. A failure in step 5 is reported as a transient
+ * {@link StoreException} although the checkpoint moved, so that the engine claims again at once. Deletes wait for the checkpoint because a delete carries no
  * position: applied early, reprocessing would find the document missing before the event that
  * deletes it.
  *
@@ -62,7 +61,6 @@ public final class CommitWriter {
   /** Most bytes of ids one standalone commit may defer, well below a document's 16 MiB. */
   static final int MAX_PENDING_DELETE_BYTES = 8 * 1024 * 1024;
 
-  private static final Logger LOG = LoggerFactory.getLogger(CommitWriter.class);
   private static final BulkWriteOptions UNORDERED = new BulkWriteOptions().ordered(false);
   private static final BulkWriteOptions ORDERED = new BulkWriteOptions().ordered(true);
   private static final int DUPLICATE_KEY = 11000;
@@ -112,11 +110,12 @@ public final class CommitWriter {
       try {
         completePendingDeletes(null, recorded);
       } catch (RuntimeException e) {
-        // The commit is durable: its checkpoint moved and its deletes are recorded with it. The next
-        // claim or commit of this projection completes them, so the commit must not report failure.
-        LOG.warn("projection '{}': committed up to position {}, but its deletes were not completed"
-                + " yet; the next claim or commit of the projection completes them",
-            commit.projectionId(), commit.state().lastProcessedPosition(), e);
+        // Reported rather than left for later: the engine then claims again, which completes the
+        // deletes at once, and finds the checkpoint moved, so it skips the committed events.
+        throw new StoreException("projection '" + commit.projectionId() + "': committed up to"
+            + " position " + commit.state().lastProcessedPosition() + ", but its deletes failed;"
+            + " they are recorded with the checkpoint and the next claim or commit of the projection"
+            + " completes them: " + e.getMessage(), commit.projectionId(), true, e);
       }
     }
   }
