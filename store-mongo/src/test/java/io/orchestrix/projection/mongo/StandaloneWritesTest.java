@@ -1,20 +1,30 @@
 package io.orchestrix.projection.mongo;
 
+import static io.orchestrix.projection.tck.StoreFixtures.T0;
 import static io.orchestrix.projection.tck.StoreFixtures.commit;
+import static io.orchestrix.projection.tck.StoreFixtures.deadLetter;
+import static io.orchestrix.projection.tck.StoreFixtures.doc;
 import static io.orchestrix.projection.tck.StoreFixtures.delete;
 import static io.orchestrix.projection.tck.StoreFixtures.order;
 import static io.orchestrix.projection.tck.StoreFixtures.put;
+import static io.orchestrix.projection.tck.StoreFixtures.stateAt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.orchestrix.projection.ProjectionState;
 import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.WriterFencedException;
 import io.orchestrix.projection.mongo.internal.WriteFaults;
+import io.orchestrix.projection.spi.Commit;
 import io.orchestrix.projection.spi.ReadModelSchema;
 import io.orchestrix.projection.spi.StoredDocument;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -156,5 +166,56 @@ class StandaloneWritesTest {
     assertThat(interleaved).isTrue();
     assertThat(store.find("orders", "o-1").orElseThrow().indexValues()).containsEntry("status", "AGAIN");
     assertThat(store.loadState(PROJECTION).orElseThrow().lastProcessedPosition()).isEqualTo(3);
+  }
+
+  @Test
+  @DisplayName("a reset commit cut short after any write and committed again by a new claim gives the reset's result")
+  void resetCutShortThenCommittedAgain() {
+    int injected = 0;
+    for (int writes = 0; ; writes++) {
+      assertThat(writes).as("the reset should get through within 20 writes").isLessThan(20);
+      prefix = TestMongo.freshPrefix();
+      MongoProjectionStore store = open(WriteFaults.NONE);
+      store.prepareReadModel(new ReadModelSchema("notes", List.of()));
+      long token = store.claimWriter(PROJECTION);
+      store.commit(new Commit(PROJECTION, token, 0, stateAt(PROJECTION, 9), false, Set.of(), List.of(
+          put("orders", order("o-1", "PLACED", "c", 1, 5)), put("orders", order("o-2", "PLACED", "c", 2, 9)),
+          put("notes", doc("n-1", "{}", Map.of(), 9))), List.of(deadLetter(PROJECTION, 3)), List.of()));
+      int cut = writes;
+      MongoProjectionStore failing = open(failAfter(cut));
+      long resetToken = store.claimWriter(PROJECTION);
+      Throwable failure = catchThrowable(() -> failing.commit(reset(resetToken)));
+      if (failure == null) {
+        break;
+      }
+      injected++;
+      assertThat(failure).as("failure after %d writes", cut).isInstanceOf(StoreException.class);
+      long again = store.claimWriter(PROJECTION);
+      if (store.loadState(PROJECTION).orElseThrow().lastProcessedPosition() == 9) {
+        store.commit(reset(again));
+      }
+
+      assertThat(store.loadState(PROJECTION)).as("after a failure after %d writes", cut)
+          .contains(ProjectionState.initial(PROJECTION, T0));
+      assertThat(store.page("orders", null, 10)).extracting(StoredDocument::id).containsExactly("o-new");
+      assertThat(store.count("notes")).isZero();
+      assertThat(store.deadLetters(PROJECTION)).containsExactly(deadLetter(PROJECTION, 1));
+    }
+    assertThat(injected).isPositive();
+  }
+
+  private static Commit reset(long token) {
+    return new Commit(PROJECTION, token, 9, ProjectionState.initial(PROJECTION, T0), true,
+        Set.of("orders", "notes"), List.of(put("orders", order("o-new", "REBUILT", "c", 1, 1))),
+        List.of(deadLetter(PROJECTION, 1)), List.of());
+  }
+
+  private static WriteFaults failAfter(int writes) {
+    AtomicInteger sent = new AtomicInteger();
+    return write -> {
+      if (sent.getAndIncrement() >= writes) {
+        throw new StoreException("injected failure before " + write, true, null);
+      }
+    };
   }
 }

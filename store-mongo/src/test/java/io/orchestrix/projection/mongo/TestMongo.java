@@ -11,7 +11,9 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.mongodb.MongoDBContainer;
@@ -25,6 +27,8 @@ import org.testcontainers.utility.DockerImageName;
  * class and stopped after it. Tests isolate their data by collection prefix.
  */
 final class TestMongo implements AutoCloseable {
+
+  private static final Set<String> ISSUED = ConcurrentHashMap.newKeySet();
 
   private final String uri;
   private final @Nullable MongoServer embedded;
@@ -98,9 +102,11 @@ final class TestMongo implements AutoCloseable {
     return embedded != null;
   }
 
-  /** A collection prefix no other test uses. */
+  /** A collection prefix no other test uses; its collections are dropped when the server closes. */
   static String freshPrefix() {
-    return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10) + "_";
+    String prefix = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10) + "_";
+    ISSUED.add(prefix);
+    return prefix;
   }
 
   /** Options for a test's own data. */
@@ -108,10 +114,20 @@ final class TestMongo implements AutoCloseable {
     return MongoStoreOptions.builder().collectionPrefix(prefix);
   }
 
+  /** Stops the in-process server, or drops what the tests wrote on a real one. */
   @Override
   public void close() {
     if (embedded != null) {
       embedded.shutdownNow();
+      return;
+    }
+    try (MongoClient client = MongoClients.create(uri)) {
+      MongoDatabase database = client.getDatabase(database());
+      for (String name : database.listCollectionNames()) {
+        if (name.length() > 12 && ISSUED.contains(name.substring(0, 12))) {
+          database.getCollection(name).drop();
+        }
+      }
     }
   }
 }
