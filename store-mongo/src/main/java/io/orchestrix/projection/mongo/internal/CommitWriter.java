@@ -37,9 +37,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>read the state and check writer token and checkpoint (a refused commit writes nothing);</li>
  *   <li>finish the deferred deletes an earlier commit recorded but did not complete;</li>
  *   <li>a reset's clearing, then one unordered bulk write of puts per read-model collection, each a
- *       {@code $max} of the document's position-first {@code latest} sub-document, so a write never
- *       replaces a document from a later event and a repeated write is a no-op; then the dead
- *       letters;</li>
+ *       {@code $max} of the document's {@code latest} sub-document, which starts with position,
+ *       writer token and commit sequence (see {@link ReadModelDocuments}), so a write never replaces
+ *       a document from a later event or a newer writer; then the dead letters;</li>
  *   <li>move the checkpoint by a compare-and-set on checkpoint and writer token, recording in the same
  *       single-document write the ids this commit deletes;</li>
  *   <li>delete those documents (only those at or below the new checkpoint, so a later re-creation is
@@ -48,9 +48,9 @@ import org.jspecify.annotations.Nullable;
  * A crash before step 4 leaves puts ahead of the checkpoint, which the engine's reprocessing skips by
  * position; a crash after it leaves deletes pending, which the next claim or commit of the projection
  * completes before anything reads on. A failure in step 5 is reported as a transient
- * {@link StoreException} although the checkpoint moved, so that the engine claims again at once. Deletes wait for the checkpoint because a delete carries no
- * position: applied early, reprocessing would find the document missing before the event that
- * deletes it.
+ * {@link StoreException} although the checkpoint moved, so that the engine claims again at once.
+ * Deletes wait for the checkpoint because a delete carries no position: applied early, reprocessing
+ * would find the document missing before the event that deletes it.
  *
  * <p>Thread-safe: every call works on its own arguments.
  */
