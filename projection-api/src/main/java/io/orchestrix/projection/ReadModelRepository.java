@@ -4,9 +4,13 @@ package io.orchestrix.projection;
  * A read model as a handler sees it: queries plus writes that commit with the batch.
  *
  * <p>Obtained from {@link HandlerContext#readModel}. Writes are buffered in the batch's unit of work
- * and committed atomically with the checkpoint; if the event fails, its writes are rolled back. Each
- * document is serialised when it is saved, so changing the object afterwards changes nothing stored.
- * Not thread-safe.
+ * and committed atomically with the checkpoint; if the event fails, its writes are rolled back. A
+ * document is serialised when it is saved, so changing a mutable object afterwards changes nothing
+ * stored. Documents of deeply immutable types (records of strings, numbers, enums, {@code java.time}
+ * values and such records) cannot change, so the engine keeps the object itself and serialises it
+ * once, when the batch commits, however many events changed it; a failure to serialise or store it
+ * is still reported at the event that saved it (the batch is then run again, serialising at each
+ * save). Not thread-safe.
  *
  * @param <T> the document type
  */

@@ -81,8 +81,7 @@ final class BatchContext implements HandlerContext {
     public Optional<T> findById(String id) {
       checkOpen();
       StoredDocument.requireValidId(id);
-      return unitOfWork.read(readModel.name(), id)
-          .map(document -> readModels.decode(readModel, document));
+      return unitOfWork.find(readModel, id);
     }
 
     @Override
@@ -102,9 +101,10 @@ final class BatchContext implements HandlerContext {
     public long count() {
       checkOpen();
       long count = store.count(readModel.name());
-      for (Map.Entry<String, UnitOfWork.Pending> write : unitOfWork.pending(readModel.name()).entrySet()) {
+      for (Map.Entry<String, @Nullable StoredDocument> write
+          : unitOfWork.pendingDocuments(readModel.name()).entrySet()) {
         boolean existed = unitOfWork.base(readModel.name(), write.getKey()) != DocumentCache.ABSENT;
-        boolean exists = write.getValue().document() != null;
+        boolean exists = write.getValue() != null;
         count += (exists ? 1 : 0) - (existed ? 1 : 0);
       }
       return count;
@@ -122,9 +122,7 @@ final class BatchContext implements HandlerContext {
     @Override
     public void save(T document) {
       checkOpen();
-      StoredDocument stored = readModels.encode(readModel, document, unitOfWork.eventPosition());
-      store.checkDocument(readModel.name(), stored);
-      unitOfWork.put(readModel.name(), stored);
+      unitOfWork.save(readModel, document);
     }
 
     @Override
@@ -136,8 +134,7 @@ final class BatchContext implements HandlerContext {
 
     private void overlay(
         TreeMap<String, StoredDocument> documents, @Nullable String index, @Nullable String value) {
-      unitOfWork.pending(readModel.name()).forEach((id, write) -> {
-        StoredDocument document = write.document();
+      unitOfWork.pendingDocuments(readModel.name()).forEach((id, document) -> {
         boolean matches = document != null
             && (index == null || document.indexValues().get(index) != null
                 && document.indexValues().get(index).equals(value));

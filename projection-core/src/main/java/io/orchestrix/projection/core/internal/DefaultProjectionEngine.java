@@ -332,6 +332,17 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
   }
 
   private BatchResult runBatch(List<? extends EventEnvelope<?>> events, int from, int to) {
+    try {
+      return runBatch(events, from, to, true);
+    } catch (UnitOfWork.DeferredEncodingFailed deferred) {
+      // a document saved without being serialised at once cannot be stored: run the batch again,
+      // serialising at each save, so the failure is the event's that caused it
+      return runBatch(events, from, to, false);
+    }
+  }
+
+  private BatchResult runBatch(
+      List<? extends EventEnvelope<?>> events, int from, int to, boolean deferEncoding) {
     ProjectionState before = claimed();
     long checkpoint = before.lastProcessedPosition();
     int start = from;
@@ -353,7 +364,8 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
     }
 
     long started = System.nanoTime();
-    UnitOfWork unitOfWork = new UnitOfWork(store, cache, !store.commitsAtomically());
+    UnitOfWork unitOfWork = new UnitOfWork(store, cache, readModels, !store.commitsAtomically(),
+        deferEncoding);
     prefetch(unitOfWork, events, start, to);
     HandlerRegistry.Snapshot handlers = registry.snapshot();
     int applied = 0;
@@ -497,7 +509,7 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
     CompletionStage<?> stage;
     try {
       stage = handler.invoker().invoke(payload, context);
-    } catch (Error e) {
+    } catch (Error | UnitOfWork.DeferredEncodingFailed e) {
       throw e;
     } catch (Throwable e) {
       return failed(handler, event, e);
@@ -513,6 +525,9 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
       stage.toCompletableFuture().get(config.handlerTimeout().toNanos(), TimeUnit.NANOSECONDS);
       return null;
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnitOfWork.DeferredEncodingFailed deferred) {
+        throw deferred;
+      }
       return failed(handler, event, e.getCause() == null ? e : e.getCause());
     } catch (TimeoutException e) {
       return new HandlerTimeoutException(projectionId, event.eventId(), event.position(),
@@ -654,7 +669,7 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
     letters.stream().sorted(java.util.Comparator.comparingLong(DeadLetter::position))
         .forEach(letter -> byStream.computeIfAbsent(letter.streamId(), s -> new ArrayList<>())
             .add(letter));
-    UnitOfWork unitOfWork = new UnitOfWork(store, cache, false);
+    UnitOfWork unitOfWork = new UnitOfWork(store, cache, readModels, false, false);
     HandlerRegistry.Snapshot handlers = registry.snapshot();
     List<Long> removed = new ArrayList<>();
     discarded.forEach(letter -> removed.add(letter.position()));

@@ -12,6 +12,7 @@ import java.util.Map;
 final class ReadModels {
 
   private final Map<String, ReadModel<?>> byName = new LinkedHashMap<>();
+  private final Map<String, Boolean> immutable = new java.util.HashMap<>();
   private final DocumentCodec codec;
 
   ReadModels(List<ReadModel<?>> declared, DocumentCodec codec) {
@@ -22,7 +23,13 @@ final class ReadModels {
         throw new IllegalArgumentException("two read models are named '" + readModel.name() + "': "
             + previous + " and " + readModel);
       }
+      immutable.put(readModel.name(), DeepImmutability.of(readModel.type()));
     }
+  }
+
+  /** Whether documents of this read model are deeply immutable, so they may be shared in a batch. */
+  boolean isImmutable(ReadModel<?> readModel) {
+    return immutable.getOrDefault(readModel.name(), false);
   }
 
   Collection<ReadModel<?>> all() {

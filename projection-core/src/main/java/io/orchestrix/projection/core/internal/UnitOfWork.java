@@ -1,6 +1,7 @@
 package io.orchestrix.projection.core.internal;
 
 import io.orchestrix.projection.DeadLetter;
+import io.orchestrix.projection.ReadModel;
 import io.orchestrix.projection.spi.DocumentChange;
 import io.orchestrix.projection.spi.ProjectionStore;
 import io.orchestrix.projection.spi.StoredDocument;
@@ -17,8 +18,13 @@ import org.jspecify.annotations.Nullable;
  * The changes of one batch, applied in memory and committed once at its end: each touched document is
  * written once, however many events changed it. Reads see the batch's own earlier writes, then the
  * cache, then the store. Each event's writes can be rolled back alone (an undo log), so a failing
- * event leaves the good prefix of the batch intact. Not thread-safe; used under the engine's lock
- * (async handlers hand it over through their completed stage).
+ * event leaves the good prefix of the batch intact.
+ *
+ * <p>Documents of deeply immutable types are kept as objects and serialised once, when the commit is
+ * built ({@link #changes()}); if that fails, the engine runs the batch again with
+ * {@code deferEncoding} off, so that the failure is found at the event that caused it. Not
+ * thread-safe; used under the engine's lock (async handlers hand it over through their completed
+ * stage).
  */
 final class UnitOfWork {
 
@@ -26,27 +32,62 @@ final class UnitOfWork {
 
   private final ProjectionStore store;
   private final DocumentCache cache;
+  private final ReadModels readModels;
+  private final boolean honourStoredPositions;
+  private final boolean deferEncoding;
   private final Map<String, LinkedHashMap<String, Pending>> pending = new LinkedHashMap<>();
   private final Map<String, Map<String, StoredDocument>> loaded = new HashMap<>();
+  private final Map<String, Map<String, Object>> decoded = new HashMap<>();
   private final List<Undo> undo = new ArrayList<>();
   private final List<DeadLetter> deadLetters = new ArrayList<>();
   private int eventUndoMark;
   private long eventPosition;
 
-  private final boolean honourStoredPositions;
-
   /**
    * @param honourStoredPositions whether writes from events at or below a document's stored position
-   *     are ignored (normal processing); false when dead letters are retried out of position order
+   *     are ignored (stores whose commits are not atomic)
+   * @param deferEncoding whether documents of deeply immutable types are serialised at commit
    */
-  UnitOfWork(ProjectionStore store, DocumentCache cache, boolean honourStoredPositions) {
+  UnitOfWork(ProjectionStore store, DocumentCache cache, ReadModels readModels,
+      boolean honourStoredPositions, boolean deferEncoding) {
     this.store = store;
     this.cache = cache;
+    this.readModels = readModels;
     this.honourStoredPositions = honourStoredPositions;
+    this.deferEncoding = deferEncoding;
   }
 
-  /** A pending write: the new document, or null for a delete. */
-  record Pending(@Nullable StoredDocument document) {}
+  /**
+   * A pending write: a serialised document, or (deferred) the immutable object and the position of the
+   * event that wrote it; both null for a delete.
+   */
+  static final class Pending {
+    private @Nullable StoredDocument document;
+    private final @Nullable Object value;
+    private final @Nullable ReadModel<?> readModel;
+    private final long position;
+
+    Pending(@Nullable StoredDocument document, @Nullable Object value,
+        @Nullable ReadModel<?> readModel, long position) {
+      this.document = document;
+      this.value = value;
+      this.readModel = readModel;
+      this.position = position;
+    }
+
+    boolean deleted() {
+      return document == null && value == null;
+    }
+  }
+
+  /** Raised by {@link #changes()} when a deferred document cannot be serialised or stored. */
+  static final class DeferredEncodingFailed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    DeferredEncodingFailed(RuntimeException cause) {
+      super(cause.getMessage(), cause, false, false);
+    }
+  }
 
   private record Undo(String readModel, String id, Object previous) {}
 
@@ -93,16 +134,32 @@ final class UnitOfWork {
   }
 
   /** The document as this batch sees it. */
-  Optional<StoredDocument> read(String readModel, String id) {
-    LinkedHashMap<String, Pending> documents = pending.get(readModel);
-    if (documents != null) {
-      Pending write = documents.get(id);
-      if (write != null) {
-        return Optional.ofNullable(write.document);
+  <T> Optional<T> find(ReadModel<T> readModel, String id) {
+    LinkedHashMap<String, Pending> documents = pending.get(readModel.name());
+    Pending write = documents == null ? null : documents.get(id);
+    if (write != null) {
+      if (write.deleted()) {
+        return Optional.empty();
       }
+      if (write.value != null) {
+        return Optional.of(readModel.type().cast(write.value));
+      }
+      return Optional.of(readModels.decode(readModel, write.document));
     }
-    StoredDocument base = base(readModel, id);
-    return base == DocumentCache.ABSENT ? Optional.empty() : Optional.of(base);
+    StoredDocument base = base(readModel.name(), id);
+    if (base == DocumentCache.ABSENT) {
+      return Optional.empty();
+    }
+    if (!readModels.isImmutable(readModel)) {
+      return Optional.of(readModels.decode(readModel, base));
+    }
+    Map<String, Object> values = decoded.computeIfAbsent(readModel.name(), name -> new HashMap<>());
+    Object value = values.get(id);
+    if (value == null) {
+      value = readModels.decode(readModel, base);
+      values.put(id, value);
+    }
+    return Optional.of(readModel.type().cast(value));
   }
 
   /** The committed document (or {@link DocumentCache#ABSENT}), loaded once per batch. */
@@ -120,22 +177,46 @@ final class UnitOfWork {
     return document;
   }
 
-  void put(String readModel, StoredDocument document) {
-    write(readModel, document.id(), document);
+  <T> void save(ReadModel<T> readModel, T document) {
+    String id = readModel.idOf(document);
+    if (alreadyApplied(readModel.name(), id)) {
+      return;
+    }
+    if (deferEncoding && readModels.isImmutable(readModel)) {
+      write(readModel.name(), id, new Pending(null, document, readModel, eventPosition));
+    } else {
+      write(readModel.name(), id, new Pending(encode(readModel, document, eventPosition), null,
+          null, eventPosition));
+    }
   }
 
   void delete(String readModel, String id) {
-    write(readModel, id, null);
-  }
-
-  private void write(String readModel, String id, @Nullable StoredDocument document) {
     if (alreadyApplied(readModel, id)) {
       return;
     }
+    write(readModel, id, new Pending(null, null, null, eventPosition));
+  }
+
+  private void write(String readModel, String id, Pending write) {
     LinkedHashMap<String, Pending> documents =
         pending.computeIfAbsent(readModel, name -> new LinkedHashMap<>());
-    Pending previous = documents.put(id, new Pending(document));
+    Pending previous = documents.put(id, write);
     undo.add(new Undo(readModel, id, previous == null ? NOTHING : previous));
+  }
+
+  private <T> StoredDocument encode(ReadModel<T> readModel, T document, long position) {
+    StoredDocument stored = readModels.encode(readModel, document, position);
+    store.checkDocument(readModel.name(), stored);
+    return stored;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> StoredDocument encodeDeferred(ReadModels readModels, ProjectionStore store,
+      Pending write) {
+    ReadModel<T> readModel = (ReadModel<T>) write.readModel;
+    StoredDocument stored = readModels.encode(readModel, (T) write.value, write.position);
+    store.checkDocument(readModel.name(), stored);
+    return stored;
   }
 
   /**
@@ -154,10 +235,29 @@ final class UnitOfWork {
     return base != null && base != DocumentCache.ABSENT && base.position() >= eventPosition;
   }
 
-  /** Pending writes of a read model, by id (null document = delete). */
-  Map<String, Pending> pending(String readModel) {
+  /**
+   * Pending writes of a read model as documents, by id (null = deleted); deferred documents are
+   * serialised here.
+   */
+  Map<String, @Nullable StoredDocument> pendingDocuments(String readModel) {
     LinkedHashMap<String, Pending> documents = pending.get(readModel);
-    return documents == null ? Map.of() : documents;
+    if (documents == null) {
+      return Map.of();
+    }
+    Map<String, @Nullable StoredDocument> result = new LinkedHashMap<>();
+    try {
+      documents.forEach((id, write) -> result.put(id, document(write)));
+    } catch (RuntimeException e) {
+      throw new DeferredEncodingFailed(e);
+    }
+    return result;
+  }
+
+  private @Nullable StoredDocument document(Pending write) {
+    if (write.document == null && write.value != null) {
+      write.document = encodeDeferred(readModels, store, write);
+    }
+    return write.document;
   }
 
   void addDeadLetter(DeadLetter deadLetter) {
@@ -168,16 +268,25 @@ final class UnitOfWork {
     return deadLetters;
   }
 
-  boolean isEmpty() {
-    return pending.values().stream().allMatch(Map::isEmpty) && deadLetters.isEmpty();
-  }
-
+  /**
+   * The commit's changes, one per touched document.
+   *
+   * @throws DeferredEncodingFailed if a deferred document cannot be serialised or stored
+   */
   List<DocumentChange> changes() {
     List<DocumentChange> changes = new ArrayList<>();
-    pending.forEach((readModel, documents) -> documents.forEach((id, write) -> changes.add(
-        write.document == null
+    try {
+      pending.forEach((readModel, documents) -> documents.forEach((id, write) -> {
+        StoredDocument document = document(write);
+        changes.add(document == null
             ? new DocumentChange.Delete(readModel, id)
-            : new DocumentChange.Put(readModel, write.document))));
+            : new DocumentChange.Put(readModel, document));
+      }));
+    } catch (DeferredEncodingFailed e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new DeferredEncodingFailed(e);
+    }
     return changes;
   }
 
