@@ -182,12 +182,23 @@ final class UnitOfWork {
     if (alreadyApplied(readModel.name(), id)) {
       return;
     }
+    long position = Math.max(eventPosition, knownPosition(readModel.name(), id));
     if (deferEncoding && readModels.isImmutable(readModel)) {
-      write(readModel.name(), id, new Pending(null, document, readModel, eventPosition));
+      write(readModel.name(), id, new Pending(null, document, readModel, position));
     } else {
-      write(readModel.name(), id, new Pending(encode(readModel, document, eventPosition), null,
-          null, eventPosition));
+      write(readModel.name(), id, new Pending(encode(readModel, document, position), null,
+          null, position));
     }
+  }
+
+  /**
+   * The stored position of a document this batch has seen, 0 if unknown. A dead letter retried at the
+   * checkpoint must not stamp a document with a position older than the one it holds.
+   */
+  private long knownPosition(String readModel, String id) {
+    Map<String, StoredDocument> known = loaded.get(readModel);
+    StoredDocument base = known == null ? null : known.get(id);
+    return base == null || base == DocumentCache.ABSENT ? 0 : base.position();
   }
 
   void delete(String readModel, String id) {
