@@ -1,6 +1,5 @@
 package io.orchestrix.projection.jdbc;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.orchestrix.projection.CheckpointConflictException;
 import io.orchestrix.projection.DeadLetter;
@@ -14,6 +13,7 @@ import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.WriterFencedException;
 import io.orchestrix.projection.jdbc.internal.Dialect;
 import io.orchestrix.projection.jdbc.internal.Dialects;
+import io.orchestrix.projection.jdbc.internal.Pools;
 import io.orchestrix.projection.jdbc.internal.ReadModelTable;
 import io.orchestrix.projection.jdbc.internal.SchemaManager;
 import io.orchestrix.projection.jdbc.internal.SqlErrors;
@@ -187,39 +187,7 @@ public final class JdbcProjectionStore implements ProjectionStore {
 
   private static HikariDataSource openPool(String url, JdbcStoreOptions options, String description,
       Dialect dialect) {
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(dialect.poolUrl(url));
-    config.setMaximumPoolSize(options.poolSize());
-    config.setMinimumIdle(Math.min(1, options.poolSize()));
-    config.setConnectionTimeout(options.connectionTimeout().toMillis());
-    config.setInitializationFailTimeout(1);
-    config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
-    config.setPoolName("orchestrix-projections-" + Integer.toHexString(System.identityHashCode(config)));
-    try {
-      return new HikariDataSource(config);
-    } catch (RuntimeException e) {
-      Optional<SQLException> sql = SqlErrors.sqlCause(e);
-      String reason = sql.map(SQLException::getMessage).orElse(String.valueOf(e.getMessage()));
-      boolean noDriver = reason.contains("suitable driver") || String.valueOf(e.getMessage())
-          .contains("driver instance");
-      // the pool's own messages may quote the URL with its password: keep them out of the chain then
-      Throwable cause = mentions(e, url) ? null : e;
-      if (noDriver) {
-        throw new StoreConfigurationException("malformed JDBC URL '" + description + "': no driver accepts"
-            + " it (" + reason.replace(url, description) + ")", cause);
-      }
-      throw new StoreException("cannot connect to '" + description + "': " + reason.replace(url, description),
-          true, cause);
-    }
-  }
-
-  private static boolean mentions(Throwable failure, String url) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (String.valueOf(t.getMessage()).contains(url) || t.getCause() == t) {
-        return true;
-      }
-    }
-    return false;
+    return Pools.open(url, description, dialect, options.poolSize(), options.connectionTimeout().toMillis());
   }
 
   private void migrate() {

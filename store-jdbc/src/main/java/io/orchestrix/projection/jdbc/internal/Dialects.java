@@ -26,6 +26,19 @@ public final class Dialects {
   }
 
   /**
+   * The dialect of a JDBC URL.
+   *
+   * @param description the URL without its password, for messages
+   * @throws StoreConfigurationException if the URL is not a supported JDBC URL
+   */
+  public static Dialect forUrl(String url, String description) {
+    String scheme = io.orchestrix.projection.ProjectionStores.schemeOf(url);
+    return forScheme(scheme).orElseThrow(() -> new StoreConfigurationException(
+        "the JDBC store opens " + new java.util.TreeSet<>(schemes()) + " URLs, not '"
+            + description + "'", null));
+  }
+
+  /**
    * The dialect of a database, from {@link java.sql.DatabaseMetaData#getDatabaseProductName()}.
    *
    * @throws StoreConfigurationException if the database is not supported
