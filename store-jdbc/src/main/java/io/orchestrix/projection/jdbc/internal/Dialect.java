@@ -65,6 +65,35 @@ public interface Dialect {
    */
   void withSchemaLock(Handle handle, String lockName, Runnable changes);
 
+  /**
+   * Takes the next {@code count} positions of the event store: increments the one row of the head
+   * table and returns its new value, the last position taken. The increment locks the row until the
+   * transaction ends, which is what serialises appends (see the event store section of the README).
+   * The default is an {@code UPDATE} and a {@code SELECT} of the row just locked.
+   */
+  default long allocatePositions(Handle handle, String headTable, int count) {
+    int updated = handle.createUpdate("UPDATE " + headTable + " SET position = position + :n WHERE id = 1")
+        .bind("n", count).execute();
+    if (updated != 1) {
+      throw new IllegalStateException("the event head table " + headTable + " has no row 1");
+    }
+    return handle.createQuery("SELECT position FROM " + headTable + " WHERE id = 1")
+        .mapTo(Long.class).one();
+  }
+
+  /** Whether appends notify listeners when they commit (PostgreSQL LISTEN/NOTIFY). */
+  default boolean notifiesAppends() {
+    return false;
+  }
+
+  /**
+   * Queues a notification of an append, delivered by the database when (and only if) the
+   * transaction commits. The default does nothing.
+   */
+  default void notifyAppend(Handle handle, String channel, long lastPosition) {
+    // no notifications: readers poll
+  }
+
   /** Whether the error says a table does not exist. */
   boolean isUndefinedTable(SQLException error);
 

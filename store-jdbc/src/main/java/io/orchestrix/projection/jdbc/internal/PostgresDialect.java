@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * PostgreSQL: documents in {@code jsonb}, ids and index values in {@code COLLATE "C"} columns (byte
  * order, so paging and equality never depend on the server's locale), upserts with
  * {@code ON CONFLICT}, id lists as one array parameter, schema changes under a transaction-scoped
- * advisory lock.
+ * advisory lock; the event store takes positions with {@code UPDATE ... RETURNING} and notifies
+ * appends with {@code pg_notify}.
  */
 public final class PostgresDialect implements Dialect {
 
@@ -83,6 +84,28 @@ public final class PostgresDialect implements Dialect {
           .bind("key", (long) lockName.hashCode() << 16 ^ 0x4f52L).mapTo(Integer.class).one();
       changes.run();
     });
+  }
+
+  /** One round trip: {@code UPDATE ... RETURNING}. */
+  @Override
+  public long allocatePositions(Handle handle, String headTable, int count) {
+    return handle.createQuery("UPDATE " + headTable + " SET position = position + :n WHERE id = 1"
+            + " RETURNING position")
+        .bind("n", count).mapTo(Long.class).findOne()
+        .orElseThrow(() -> new IllegalStateException("the event head table " + headTable + " has no row 1"));
+  }
+
+  @Override
+  public boolean notifiesAppends() {
+    return true;
+  }
+
+  /** {@code pg_notify}: PostgreSQL delivers it at commit, and drops it on rollback. */
+  @Override
+  public void notifyAppend(Handle handle, String channel, long lastPosition) {
+    handle.createQuery("SELECT 1 FROM (SELECT pg_notify(:channel, :payload)) AS notified")
+        .bind("channel", channel).bind("payload", Long.toString(lastPosition))
+        .mapTo(Integer.class).one();
   }
 
   @Override

@@ -14,15 +14,22 @@ import org.jdbi.v3.core.JdbiException;
 
 /**
  * Creates and migrates the store's tables. The schema is versioned: {@code <prefix>schema_version}
- * holds the version the tables are at; opening creates them (version 1) or runs the migrations up to
- * {@link #CURRENT_VERSION}, and refuses tables of a newer version. Changes run under the dialect's
- * schema lock, and a change that loses a race with another process is retried, so concurrent opens
- * are harmless. Thread-safe.
+ * holds one row per component, with the version its tables are at: row 1 for the projection store's
+ * tables ({@link #CURRENT_VERSION}), row 2 for the event store's ({@link #EVENT_STORE_VERSION}), so
+ * the two evolve independently and either may exist without the other. Opening creates the tables
+ * (version 1) or runs the migrations up to the current version, and refuses tables of a newer version.
+ * Changes run under the dialect's schema lock, and a change that loses a race with another process is
+ * retried, so concurrent opens are harmless. Thread-safe.
  */
 public final class SchemaManager {
 
-  /** The schema version this code writes and reads. */
+  /** The schema version of the projection store's tables this code writes and reads. */
   public static final int CURRENT_VERSION = 1;
+  /** The schema version of the event store's tables this code writes and reads. */
+  public static final int EVENT_STORE_VERSION = 1;
+
+  private static final int PROJECTION_STORE_ROW = 1;
+  private static final int EVENT_STORE_ROW = 2;
 
   private static final int ATTEMPTS = 5;
 
@@ -70,43 +77,59 @@ public final class SchemaManager {
   }
 
   /**
-   * Brings the tables to {@link #CURRENT_VERSION}.
+   * Brings the projection store's tables to {@link #CURRENT_VERSION}.
    *
    * @throws StoreConfigurationException if the stored version is newer than this code
    */
   public void migrate(Jdbi jdbi) {
+    migrate(jdbi, PROJECTION_STORE_ROW, "", CURRENT_VERSION, migrations());
+  }
+
+  /**
+   * Brings the event store's tables to {@link #EVENT_STORE_VERSION}.
+   *
+   * @throws StoreConfigurationException if the stored version is newer than this code
+   */
+  public void migrateEventStore(Jdbi jdbi) {
+    migrate(jdbi, EVENT_STORE_ROW, "event store ", EVENT_STORE_VERSION,
+        EventTables.migrations(dialect, names));
+  }
+
+  private void migrate(Jdbi jdbi, int row, String component, int current,
+      List<List<String>> migrations) {
     retrying(() -> jdbi.useHandle(handle -> {
       String schema = names.schema();
       if (schema != null) {
         handle.execute(dialect.createSchema(schema));
       }
-      dialect.withSchemaLock(handle, names.lockName(), () -> migrateLocked(handle));
+      dialect.withSchemaLock(handle, names.lockName(),
+          () -> migrateLocked(handle, row, component, current, migrations));
     }));
   }
 
-  private void migrateLocked(Handle handle) {
+  private void migrateLocked(Handle handle, int row, String component, int current,
+      List<List<String>> migrations) {
     handle.execute("CREATE TABLE IF NOT EXISTS " + names.schemaVersion()
         + " (id INT NOT NULL PRIMARY KEY, schema_version INT NOT NULL)" + dialect.tableOptions());
     Optional<Integer> stored = handle.createQuery(
-            "SELECT schema_version FROM " + names.schemaVersion() + " WHERE id = 1")
-        .mapTo(Integer.class).findOne();
+            "SELECT schema_version FROM " + names.schemaVersion() + " WHERE id = :id")
+        .bind("id", row).mapTo(Integer.class).findOne();
     int version = stored.orElse(0);
-    if (version > CURRENT_VERSION) {
-      throw new StoreConfigurationException("the tables with prefix '" + names.prefix() + "' in "
-          + description + " are at schema version " + version + ", newer than this version of"
-          + " store-jdbc supports (" + CURRENT_VERSION + "): upgrade store-jdbc, or use another"
-          + " table prefix", null);
+    if (version > current) {
+      throw new StoreConfigurationException("the " + component + "tables with prefix '"
+          + names.prefix() + "' in " + description + " are at schema version " + version
+          + ", newer than this version of store-jdbc supports (" + current + "): upgrade"
+          + " store-jdbc, or use another table prefix", null);
     }
-    List<List<String>> migrations = migrations();
-    for (int from = version; from < CURRENT_VERSION; from++) {
+    for (int from = version; from < current; from++) {
       migrations.get(from).forEach(handle::execute);
     }
     if (stored.isEmpty()) {
-      handle.createUpdate("INSERT INTO " + names.schemaVersion() + " (id, schema_version) VALUES (1, :v)")
-          .bind("v", CURRENT_VERSION).execute();
-    } else if (version < CURRENT_VERSION) {
-      handle.createUpdate("UPDATE " + names.schemaVersion() + " SET schema_version = :v WHERE id = 1")
-          .bind("v", CURRENT_VERSION).execute();
+      handle.createUpdate("INSERT INTO " + names.schemaVersion() + " (id, schema_version) VALUES (:id, :v)")
+          .bind("id", row).bind("v", current).execute();
+    } else if (version < current) {
+      handle.createUpdate("UPDATE " + names.schemaVersion() + " SET schema_version = :v WHERE id = :id")
+          .bind("id", row).bind("v", current).execute();
     }
   }
 

@@ -49,6 +49,34 @@ public final class TableNames {
     return qualify(prefix + "dead_letter");
   }
 
+  /** The event store's table of events. */
+  public String events() {
+    return qualify(prefix + "events");
+  }
+
+  /** The event store's one-row table holding the last allocated position. */
+  public String eventHead() {
+    return qualify(prefix + "event_head");
+  }
+
+  /** The name of the unique constraint on (stream id, stream version) of the events table. */
+  public String eventsStreamVersionKey() {
+    return shorten(prefix + "events_stream_version");
+  }
+
+  /** The name of the unique constraint on the event id of the events table. */
+  public String eventsEventIdKey() {
+    return shorten(prefix + "events_event_id");
+  }
+
+  /**
+   * The PostgreSQL notification channel of the event store: a lower-case identifier of at most 63
+   * characters, distinct per schema and prefix.
+   */
+  public String eventChannel() {
+    return shorten("orx_events_" + (schema == null ? "" : schema + "_") + prefix);
+  }
+
   /** The unqualified table name of a read model. */
   public String readModelTableName(String readModel) {
     return prefix + "rm_" + readModel;
