@@ -71,6 +71,21 @@ public interface ProjectionEngine {
    */
   BatchResult processEvents(List<? extends EventEnvelope<?>> events);
 
+  /**
+   * Processes a batch as {@link #processEvents} does, but returns once its handlers have run and its
+   * commit is queued, so that the next batch's handlers run while this one commits (pipelining: the
+   * handlers' CPU work overlaps the store's round trip). Commits apply in submission order, one at a
+   * time; at most one commit is in flight while the next batch is prepared, so memory stays bounded.
+   * The stage completes when the batch is committed, or exceptionally with what
+   * {@link #processEvents} would throw after applying anything. Invalid input and a stopped
+   * projection are refused at once, as by {@link #processEvents}.
+   *
+   * <p>If a queued commit fails, every batch queued after it fails too (nothing of them is
+   * committed), and the next call to this engine throws a transient {@link StoreException} naming the
+   * checkpoint to resume from: a caller cannot go on past the lost batches without knowing.
+   */
+  CompletionStage<BatchResult> submit(List<? extends EventEnvelope<?>> events);
+
   /** {@link #processEvents} on the given executor. */
   CompletionStage<BatchResult> processEventsAsync(
       List<? extends EventEnvelope<?>> events, Executor executor);

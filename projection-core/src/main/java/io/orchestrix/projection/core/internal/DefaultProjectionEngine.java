@@ -77,6 +77,15 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
   /** The failure the projection is stopped at, while this writer remembers it. */
   private @Nullable HandlerFailedException lastFailure;
   private final EnvelopeJson envelopeJson;
+  /** Commits queued by submit run here, one at a time, in order; created on first use. */
+  private java.util.concurrent.@Nullable ExecutorService committer;
+  /** The last queued commit and the one before it; never completed exceptionally. */
+  private CompletableFuture<Void> lastCommit = CompletableFuture.completedFuture(null);
+  private CompletableFuture<Void> previousCommit = lastCommit;
+  /** The batch whose commit may still be in flight: the next batch reads its writes. */
+  private @Nullable UnitOfWork inFlight;
+  /** Set by the committer when a queued commit fails; read and cleared under the lock. */
+  private volatile boolean commitFailed;
 
   public DefaultProjectionEngine(EngineConfig config) {
     this.config = config;
@@ -175,6 +184,7 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
     try {
       resetLocked();
       BatchResult total = new BatchResult(0, 0, 0, 0);
+      List<CompletionStage<BatchResult>> stages = new ArrayList<>();
       List<EventEnvelope<?>> chunk = new ArrayList<>(config.batchSize());
       long lastPosition = 0;
       String lastEventId = null;
@@ -193,17 +203,36 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
         lastEventId = event.eventId();
         chunk.add(event);
         if (chunk.size() == config.batchSize()) {
-          total = total.plus(runBatch(chunk, 0, chunk.size()));
-          chunk.clear();
+          stages.add(submit(chunk));
+          chunk = new ArrayList<>(config.batchSize());
         }
       }
       if (!chunk.isEmpty()) {
-        total = total.plus(runBatch(chunk, 0, chunk.size()));
+        stages.add(submit(chunk));
       }
+      for (CompletionStage<BatchResult> stage : stages) {
+        total = total.plus(join(stage));
+      }
+      drain();
       return new BatchResult(total.applied(), total.skipped(), total.deadLettered(),
           currentState().lastProcessedPosition());
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** The result of a queued batch, rethrowing its failure as processEvents would. */
+  private static BatchResult join(CompletionStage<BatchResult> stage) {
+    try {
+      return stage.toCompletableFuture().join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      if (e.getCause() instanceof Error cause) {
+        throw cause;
+      }
+      throw e;
     }
   }
 
@@ -218,6 +247,7 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
   }
 
   private void resetLocked() {
+    drain();
     ProjectionState current = claimed();
     ProjectionState fresh = ProjectionState.initial(projectionId, config.clock().instant());
     Set<String> names = new LinkedHashSet<>();
@@ -305,6 +335,8 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
   private ProjectionState claimed() {
     ProjectionState current = state;
     if (current == null) {
+      drainQuietly();
+      commitFailed = false;
       writerToken = store.claimWriter(projectionId);
       current = store.loadState(projectionId)
           .orElseGet(() -> ProjectionState.initial(projectionId, config.clock().instant()));
@@ -331,17 +363,47 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
     metrics.state(newState.lastProcessedPosition(), newState.healthy());
   }
 
+  /** A batch whose handlers have run, ready to commit; {@code commit} is null if nothing is new. */
+  private record Prepared(
+      @Nullable Commit commit,
+      @Nullable UnitOfWork unitOfWork,
+      ProjectionState after,
+      BatchResult result,
+      @Nullable HandlerFailedException failure,
+      List<DeadLetter> deadLetters,
+      long handlerNanos,
+      long started) {}
+
+  /** Runs a batch and commits it on the calling thread. */
   private BatchResult runBatch(List<? extends EventEnvelope<?>> events, int from, int to) {
+    drain();
+    Prepared prepared = prepare(events, from, to);
+    if (prepared.commit() == null) {
+      metrics.batch(0, prepared.result().skipped(), 0, 0, 0, 0);
+      return prepared.result();
+    }
+    long commitStarted = System.nanoTime();
+    commitOrForget(prepared.commit());
+    advance(prepared);
+    published = prepared.after();
+    recordCommitted(prepared, commitStarted);
+    if (prepared.failure() != null) {
+      throw prepared.failure();
+    }
+    return prepared.result();
+  }
+
+  private Prepared prepare(List<? extends EventEnvelope<?>> events, int from, int to) {
     try {
-      return runBatch(events, from, to, true);
+      return prepare(events, from, to, true);
     } catch (UnitOfWork.DeferredEncodingFailed deferred) {
       // a document saved without being serialised at once cannot be stored: run the batch again,
       // serialising at each save, so the failure is the event's that caused it
-      return runBatch(events, from, to, false);
+      return prepare(events, from, to, false);
     }
   }
 
-  private BatchResult runBatch(
+  private Prepared prepare(
       List<? extends EventEnvelope<?>> events, int from, int to, boolean deferEncoding) {
     ProjectionState before = claimed();
     long checkpoint = before.lastProcessedPosition();
@@ -351,8 +413,8 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
     }
     int skipped = start - from;
     if (start == to) {
-      metrics.batch(0, skipped, 0, 0, 0, 0);
-      return new BatchResult(0, skipped, 0, checkpoint);
+      return new Prepared(null, null, before, new BatchResult(0, skipped, 0, checkpoint), null,
+          List.of(), 0, 0);
     }
     EventEnvelope<?> first = events.get(start);
     if (config.contiguousPositions() && first.position() != checkpoint + 1) {
@@ -365,8 +427,7 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
 
     long started = System.nanoTime();
     UnitOfWork unitOfWork = new UnitOfWork(store, cache, readModels, !store.commitsAtomically(),
-        deferEncoding);
-    prefetch(unitOfWork, events, start, to);
+        deferEncoding, inFlight);
     HandlerRegistry.Snapshot handlers = registry.snapshot();
     int applied = 0;
     int deadLettered = 0;
@@ -378,6 +439,7 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
     List<DeadLetter> deadLetters = new ArrayList<>(0);
     Set<String> blocked = blockedStreams.isEmpty() ? Set.of() : new HashSet<>(blockedStreams);
     try {
+      prefetch(unitOfWork, events, start, to);
       for (int i = start; i < to; i++) {
         EventEnvelope<?> event = events.get(i);
         if (!blocked.isEmpty() && blocked.contains(event.streamId())) {
@@ -413,33 +475,142 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
         lastEventId = event.eventId();
         lastPosition = event.position();
       }
+      deadLetters.forEach(unitOfWork::addDeadLetter);
+      Instant now = config.clock().instant();
+      ProjectionState after = failure == null
+          ? new ProjectionState(projectionId, lastEventId, lastPosition, errors, true, lastError, 0,
+              now)
+          : new ProjectionState(projectionId, lastEventId, lastPosition, errors, false, lastError,
+              failure.position(), now);
+      Commit commit = new Commit(projectionId, writerToken, checkpoint, after, false, Set.of(),
+          unitOfWork.changes(), unitOfWork.deadLetters(), List.of());
+      return new Prepared(commit, unitOfWork, after,
+          new BatchResult(applied, skipped, deadLettered, lastPosition), failure, deadLetters,
+          System.nanoTime() - started, started);
+    } catch (UnitOfWork.DeferredEncodingFailed deferred) {
+      throw deferred;
     } catch (RuntimeException | Error e) {
+      drainQuietly();
       forget();
       throw e;
     }
-    deadLetters.forEach(unitOfWork::addDeadLetter);
-    long handlerNanos = System.nanoTime() - started;
+  }
 
-    Instant now = config.clock().instant();
-    ProjectionState after = failure == null
-        ? new ProjectionState(projectionId, lastEventId, lastPosition, errors, true, lastError, 0, now)
-        : new ProjectionState(projectionId, lastEventId, lastPosition, errors, false, lastError,
-            failure.position(), now);
-    long commitStarted = System.nanoTime();
-    Commit commit = new Commit(projectionId, writerToken, checkpoint, after, false, Set.of(),
-        unitOfWork.changes(), unitOfWork.deadLetters(), List.of());
-    commitOrForget(commit);
-    unitOfWork.publishToCache();
-    deadLetters.forEach(letter -> blockedStreams.add(letter.streamId()));
-    lastFailure = failure;
-    accept(after);
+  /** The writer's view moves past a prepared batch (committed, or queued to commit). */
+  private void advance(Prepared prepared) {
+    Objects.requireNonNull(prepared.unitOfWork()).publishToCache();
+    prepared.deadLetters().forEach(letter -> blockedStreams.add(letter.streamId()));
+    lastFailure = prepared.failure();
+    state = prepared.after();
+  }
+
+  private void recordCommitted(Prepared prepared, long commitStarted) {
     long finished = System.nanoTime();
-    metrics.batch(applied, skipped, deadLettered, handlerNanos, finished - commitStarted,
-        finished - started);
-    if (failure != null) {
-      throw failure;
+    BatchResult result = prepared.result();
+    metrics.state(prepared.after().lastProcessedPosition(), prepared.after().healthy());
+    metrics.batch(result.applied(), result.skipped(), result.deadLettered(),
+        prepared.handlerNanos(), finished - commitStarted, finished - prepared.started());
+  }
+
+  @Override
+  public CompletionStage<BatchResult> submit(List<? extends EventEnvelope<?>> events) {
+    validate(events);
+    lock.lock();
+    try {
+      awaitCommitBeforeLast();
+      Prepared prepared = prepare(events, 0, events.size());
+      if (prepared.commit() == null) {
+        metrics.batch(0, prepared.result().skipped(), 0, 0, 0, 0);
+        return CompletableFuture.completedFuture(prepared.result());
+      }
+      advance(prepared);
+      inFlight = prepared.unitOfWork();
+      CompletableFuture<BatchResult> stage = new CompletableFuture<>();
+      previousCommit = lastCommit;
+      lastCommit = lastCommit.thenRunAsync(() -> commitQueued(prepared, stage), committer());
+      return stage;
+    } finally {
+      lock.unlock();
     }
-    return new BatchResult(applied, skipped, deadLettered, lastPosition);
+  }
+
+  /** On the committer thread: commits a queued batch unless an earlier one failed. */
+  private void commitQueued(Prepared prepared, CompletableFuture<BatchResult> stage) {
+    if (commitFailed) {
+      stage.completeExceptionally(new StoreException("projection '" + projectionId
+          + "': the batch up to position " + prepared.after().lastProcessedPosition()
+          + " was not committed because an earlier batch's commit failed", projectionId, true,
+          null));
+      return;
+    }
+    long commitStarted = System.nanoTime();
+    try {
+      store.commit(Objects.requireNonNull(prepared.commit()));
+    } catch (RuntimeException e) {
+      commitFailed = true;
+      if (e instanceof ProjectionConflictException) {
+        metrics.conflict();
+      }
+      stage.completeExceptionally(e instanceof ProjectionException ? e : new StoreException(
+          "projection '" + projectionId + "': the commit to " + store.description()
+              + " failed; nothing of the batch was committed: " + e, projectionId, true, e));
+      return;
+    }
+    published = prepared.after();
+    recordCommitted(prepared, commitStarted);
+    if (prepared.failure() != null) {
+      stage.completeExceptionally(prepared.failure());
+    } else {
+      stage.complete(prepared.result());
+    }
+  }
+
+  private synchronized java.util.concurrent.ExecutorService committer() {
+    if (committer == null) {
+      // one thread at most, gone after a few idle seconds: commits are chained, so order holds
+      committer = new java.util.concurrent.ThreadPoolExecutor(0, 1, 5, TimeUnit.SECONDS,
+          new java.util.concurrent.LinkedBlockingQueue<>(), runnable -> {
+            Thread thread = new Thread(runnable, "projection-commit-" + projectionId);
+            thread.setDaemon(true);
+            return thread;
+          });
+    }
+    return committer;
+  }
+
+  /**
+   * Bounds the pipeline to one commit in flight while a batch is prepared; if a queued commit failed,
+   * waits for the queue to empty and forgets the writer's view, so that it is reloaded.
+   */
+  private void awaitCommitBeforeLast() {
+    previousCommit.join();
+    if (commitFailed) {
+      drain();
+    }
+  }
+
+  /**
+   * Waits until no commit is queued. If one of them failed, the batches queued after it were not
+   * committed either: the writer's view is forgotten and this call fails once, naming the checkpoint
+   * to resume from, so that a caller cannot go on past the lost batches without knowing.
+   */
+  private void drain() {
+    drainQuietly();
+    if (commitFailed) {
+      commitFailed = false;
+      forget();
+      long checkpoint = store.loadState(projectionId)
+          .map(ProjectionState::lastProcessedPosition).orElse(0L);
+      throw new StoreException("projection '" + projectionId + "': a queued commit failed, so the"
+          + " batches submitted after it were not committed; resume with the events after position "
+          + checkpoint, projectionId, true, null);
+    }
+  }
+
+  private void drainQuietly() {
+    lastCommit.join();
+    previousCommit = lastCommit;
+    inFlight = null;
   }
 
   private void prefetch(UnitOfWork unitOfWork, List<? extends EventEnvelope<?>> events, int from,
@@ -479,6 +650,7 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
   private void forget() {
     state = null;
     published = null;
+    inFlight = null;
     cache.clear();
   }
 
@@ -579,6 +751,7 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
     }
     lock.lock();
     try {
+      drain();
       ProjectionState current = claimed();
       ProjectionState moved = new ProjectionState(projectionId, null, position,
           current.errorCount(), true, current.lastError(), 0, now());
@@ -598,6 +771,7 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
     Objects.requireNonNull(failedEvent, "failedEvent must not be null");
     lock.lock();
     try {
+      drain();
       ProjectionState current = claimed();
       if (current.healthy() || current.failedPosition() != failedEvent.position()) {
         throw new IllegalStateException("projection '" + projectionId + "' is not stopped at"
@@ -628,6 +802,7 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
     Objects.requireNonNull(selection, "selection must not be null");
     lock.lock();
     try {
+      drain();
       claimed();
       return retry(store.deadLetters(projectionId), selection, List.of());
     } finally {
@@ -640,6 +815,7 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
     Objects.requireNonNull(selection, "selection must not be null");
     lock.lock();
     try {
+      drain();
       claimed();
       List<DeadLetter> all = store.deadLetters(projectionId);
       List<DeadLetter> discarded = all.stream().<DeadLetter>map(letter -> letter)
@@ -669,7 +845,7 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
     letters.stream().sorted(java.util.Comparator.comparingLong(DeadLetter::position))
         .forEach(letter -> byStream.computeIfAbsent(letter.streamId(), s -> new ArrayList<>())
             .add(letter));
-    UnitOfWork unitOfWork = new UnitOfWork(store, cache, readModels, false, false);
+    UnitOfWork unitOfWork = new UnitOfWork(store, cache, readModels, false, false, null);
     HandlerRegistry.Snapshot handlers = registry.snapshot();
     List<Long> removed = new ArrayList<>();
     discarded.forEach(letter -> removed.add(letter.position()));

@@ -49,12 +49,27 @@ final class UnitOfWork {
    * @param deferEncoding whether documents of deeply immutable types are serialised at commit
    */
   UnitOfWork(ProjectionStore store, DocumentCache cache, ReadModels readModels,
-      boolean honourStoredPositions, boolean deferEncoding) {
+      boolean honourStoredPositions, boolean deferEncoding, @Nullable UnitOfWork previous) {
     this.store = store;
     this.cache = cache;
     this.readModels = readModels;
     this.honourStoredPositions = honourStoredPositions;
     this.deferEncoding = deferEncoding;
+    this.previous = previous;
+  }
+
+  /** The batch before this one, whose commit may still be in flight; its writes come first. */
+  private final @Nullable UnitOfWork previous;
+
+  /** What this batch wrote to a document: the document, ABSENT if deleted, null if untouched. */
+  private @Nullable StoredDocument written(String readModel, String id) {
+    LinkedHashMap<String, Pending> documents = pending.get(readModel);
+    Pending write = documents == null ? null : documents.get(id);
+    if (write == null) {
+      return null;
+    }
+    StoredDocument document = document(write);
+    return document == null ? DocumentCache.ABSENT : document;
   }
 
   /**
@@ -118,7 +133,8 @@ final class UnitOfWork {
     List<String> missing = new ArrayList<>();
     Map<String, StoredDocument> known = loaded.computeIfAbsent(readModel, name -> new HashMap<>());
     for (String id : ids) {
-      if (!known.containsKey(id) && cache.lookup(readModel, id) == null) {
+      if (!known.containsKey(id) && cache.lookup(readModel, id) == null
+          && (previous == null || previous.written(readModel, id) == null)) {
         missing.add(id);
       }
     }
@@ -166,6 +182,9 @@ final class UnitOfWork {
   StoredDocument base(String readModel, String id) {
     Map<String, StoredDocument> known = loaded.computeIfAbsent(readModel, name -> new HashMap<>());
     StoredDocument document = known.get(id);
+    if (document == null && previous != null) {
+      document = previous.written(readModel, id);
+    }
     if (document == null) {
       document = cache.lookup(readModel, id);
       if (document == null) {
