@@ -23,6 +23,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -219,6 +221,15 @@ public final class TrackingWorker {
       while (true) {
         lock.lock();
         try {
+          if ((stopRequested || pauseRequested) && inFlight != null) {
+            lock.unlock();
+            try {
+              settleInFlight();
+            } finally {
+              lock.lock();
+            }
+            continue;
+          }
           if (stopRequested) {
             return;
           }
@@ -240,59 +251,138 @@ public final class TrackingWorker {
       LOG.error("projection '{}' runner thread ended unexpectedly", projectionId, unexpected);
       throw unexpected;
     } finally {
+      settleQuietly(inFlight);
       state = RunState.STOPPED;
       signal(() -> pausedAcknowledged = true);
     }
   }
 
-  /** One round: read a page and process it, or wait; returns the next idle wait. */
+  /** A page submitted to the engine whose commit may still be in flight. */
+  private record Submitted(CompletionStage<BatchResult> stage, List<EventEnvelope<?>> page,
+      long started) {}
+
+  private @Nullable Submitted inFlight;
+
+  /**
+   * One round: read a page and submit it, or wait; returns the next idle wait. Pages are pipelined:
+   * the next page is read and its handlers run while the previous page commits. Every outcome is
+   * settled in order, and a failure settles what was submitted after it before it is handled, so the
+   * retry starts from the committed checkpoint.
+   */
   private Duration step(Duration idle) {
-    long checkpoint = engine.state().lastProcessedPosition();
+    long after = inFlight != null
+        ? inFlight.page().get(inFlight.page().size() - 1).position()
+        : engine.state().lastProcessedPosition();
     List<EventEnvelope<?>> page;
     try {
-      page = source.read(checkpoint, batchSize);
+      page = source.read(after, batchSize);
       headPosition = Math.max(source.headPosition(),
-          page.isEmpty() ? checkpoint : page.get(page.size() - 1).position());
+          page.isEmpty() ? after : page.get(page.size() - 1).position());
     } catch (StoreException e) {
-      storeFailure(e, null);
+      if (!settleInFlight()) {
+        storeFailure(e, null);
+      }
       return idle;
     }
     countDeadLettersNowAndThen();
     if (page.isEmpty()) {
+      if (inFlight != null) {
+        settleInFlight();
+        return MIN_IDLE_WAIT;
+      }
       state = RunState.RUNNING;
       lagTime = Duration.ZERO;
-      return waitForEvents(checkpoint, idle);
+      return waitForEvents(after, idle);
     }
     state = page.get(page.size() - 1).position() < headPosition
         ? RunState.CATCHING_UP : RunState.RUNNING;
-    long started = System.nanoTime();
+    Submitted submitted;
     try {
-      BatchResult result = engine.processEvents(page);
-      long nanos = Math.max(1, System.nanoTime() - started);
+      submitted = new Submitted(engine.submit(page), page, System.nanoTime());
+    } catch (ProjectionException e) {
+      // a failure of the batch in flight explains this one (a stopped projection, a failed commit)
+      if (!settleInFlight()) {
+        handle(e, page);
+      }
+      return MIN_IDLE_WAIT;
+    }
+    Submitted previous = inFlight;
+    inFlight = submitted;
+    if (previous != null && settle(previous)) {
+      settleQuietly(submitted);
+    }
+    return MIN_IDLE_WAIT;
+  }
+
+  /** Settles the batch in flight, if any; returns true if it failed (and the failure was handled). */
+  private boolean settleInFlight() {
+    Submitted submitted = inFlight;
+    return submitted != null && settle(submitted);
+  }
+
+  /** Waits for a submitted batch's commit and handles its outcome; returns true if it failed. */
+  private boolean settle(Submitted submitted) {
+    if (inFlight == submitted) {
+      inFlight = null;
+    }
+    try {
+      BatchResult result = submitted.stage().toCompletableFuture().join();
+      long nanos = Math.max(1, System.nanoTime() - submitted.started());
       int events = result.applied() + result.skipped() + result.deadLettered();
       eventsPerSecond = events * 1e9 / nanos;
-      EventEnvelope<?> last = page.get(page.size() - 1);
+      EventEnvelope<?> last = submitted.page().get(submitted.page().size() - 1);
       lagTime = Duration.between(last.occurredAt(), clock.instant());
       handlerAttempts = 0;
       outageAttempts = 0;
       if (result.deadLettered() > 0) {
         deadLettersCountedAt = Instant.EPOCH;
       }
-    } catch (HandlerFailedException e) {
-      handlerFailure(e, page);
-    } catch (ProcessingInterruptedException e) {
-      if (!isStopRequested()) {
-        storeFailure(new StoreException(e.getMessage(), projectionId, true, e), null);
+      return false;
+    } catch (CompletionException e) {
+      settleQuietly(inFlight);
+      Throwable cause = e.getCause();
+      if (cause instanceof ProjectionException failure) {
+        handle(failure, submitted.page());
+      } else {
+        fail(String.valueOf(cause), cause instanceof Exception ex ? ex : e);
       }
-    } catch (StoreException | ProjectionConflictException e) {
-      storeFailure(e, e instanceof StoreException se ? se : null);
-    } catch (ProjectionException e) {
-      fail(e.getMessage(), e);
+      return true;
     } finally {
       position = engine.state().lastProcessedPosition();
       signal(() -> { });
     }
-    return MIN_IDLE_WAIT;
+  }
+
+  /** Waits for a batch whose outcome follows from an earlier failure, which is handled already. */
+  private void settleQuietly(@Nullable Submitted submitted) {
+    if (submitted == null) {
+      return;
+    }
+    if (inFlight == submitted) {
+      inFlight = null;
+    }
+    try {
+      submitted.stage().toCompletableFuture().join();
+    } catch (CompletionException consequence) {
+      LOG.debug("projection '{}': a batch queued after a failed one was not committed: {}",
+          projectionId, consequence.getCause() == null ? consequence : consequence.getCause());
+    }
+  }
+
+  private void handle(ProjectionException e, List<EventEnvelope<?>> page) {
+    if (e instanceof HandlerFailedException failed) {
+      handlerFailure(failed, page);
+    } else if (e instanceof ProcessingInterruptedException) {
+      if (!isStopRequested()) {
+        storeFailure(new StoreException(e.getMessage(), projectionId, true, e), null);
+      }
+    } else if (e instanceof StoreException storeException) {
+      storeFailure(e, storeException);
+    } else if (e instanceof ProjectionConflictException) {
+      storeFailure(e, null);
+    } else {
+      fail(e.getMessage(), e);
+    }
   }
 
   private void handlerFailure(HandlerFailedException e, List<EventEnvelope<?>> page) {
