@@ -63,11 +63,13 @@ import org.slf4j.LoggerFactory;
  * Appends therefore take positions one after the other in commit order: an append gets its positions
  * only after every earlier append has committed (and is visible) or rolled back (and returned its
  * positions to the head). The committed events are always exactly the positions {@code 1 ..
- * headPosition()}, with no gap, so a reader that has read up to {@code p} can never later find a
- * committed event below {@code p}, and a rolled-back append leaves nothing to wait for. The price is
- * that appends are serialised: throughput is one locked section (a few statements) at a time, and an
- * append whose transaction is slow holds up the others. The README's "Event store" section has the
- * proof.
+ * headPosition()}, with no gap. {@link #read} returns only the run of positions that continues from
+ * its argument, stopping before a hole; by the invariant a hole is an event already committed but not
+ * yet visible to this read's snapshot (MariaDB can show a later commit before an earlier one), so it
+ * is returned by a later read, never skipped, and a rolled-back append leaves no hole to wait for.
+ * The price is that appends are serialised: one locked section (a few statements and the commit) at
+ * a time, and an append whose transaction is slow holds up the others. The README's "Event store"
+ * section has the proof and measurements.
  *
  * <h2>Notifications</h2>
  * On PostgreSQL an append queues {@code pg_notify} in its transaction, delivered at commit;
