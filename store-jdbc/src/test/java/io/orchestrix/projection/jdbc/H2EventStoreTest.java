@@ -1,11 +1,16 @@
 package io.orchestrix.projection.jdbc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.orchestrix.projection.jdbc.EventFixtures.Opened;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 /** The event store on embedded H2, in memory: runs everywhere, with nothing to set up. */
 @DisplayName("JDBC event store on H2")
@@ -28,5 +33,16 @@ class H2EventStoreTest extends JdbcEventStoreContract {
     try (Connection connection = DriverManager.getConnection(url)) {
       connection.createStatement().execute("SHUTDOWN");
     }
+  }
+
+  @Test
+  @DisplayName("without notifications awaitAppend returns false at once, and the runner polls")
+  void awaitAppendDoesNotWait() throws InterruptedException {
+    JdbcEventStore store = open(EventFixtures.accountTypes());
+    store.append("acc", new Opened("acc", "ann"));
+
+    long started = System.nanoTime();
+    assertThat(store.awaitAppend(0, Duration.ofSeconds(5))).isFalse();
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
   }
 }

@@ -338,6 +338,38 @@ abstract class JdbcEventStoreContract {
   }
 
   @Test
+  @DisplayName("on the caller's data source, appends run in READ COMMITTED and close() leaves the data source usable")
+  void onCallersDataSource() throws Exception {
+    FaultInjectingDataSource source = FaultInjectingDataSource.counting(adminUrl());
+    AtomicInteger isolation = new AtomicInteger(-1);
+    try (JdbcEventStore store = JdbcEventStore.create(source, EventFixtures.accountTypes(), options())) {
+      store.append("acc", 0, List.of(new Opened("acc", "ann")), Map.of(),
+          (handle, appended) -> isolation.set(transactionIsolation(handle)));
+      assertThat(store.read(0, 10)).extracting(EventEnvelope::position).containsExactly(1L);
+      assertThat(store.awaitAppend(0, Duration.ofSeconds(2))).as("awaitAppend on " + store.databaseName())
+          .isEqualTo(store.databaseName().equals("PostgreSQL"));
+    }
+    assertThat(isolation.get()).as("isolation of the append's transaction")
+        .isEqualTo(Connection.TRANSACTION_READ_COMMITTED);
+    try (Connection connection = source.getConnection()) {
+      assertThat(connection.isValid(2)).isTrue();
+    }
+    JdbcEventStore owned = open(EventFixtures.accountTypes());
+    owned.append("acc", 1, List.of(new Deposited("acc", 1)), Map.of(),
+        (handle, appended) -> isolation.set(transactionIsolation(handle)));
+    assertThat(isolation.get()).as("isolation on the store's own pool").isEqualTo(Connection.TRANSACTION_READ_COMMITTED);
+    assertThat(owned.headPosition()).isEqualTo(2);
+  }
+
+  private static int transactionIsolation(org.jdbi.v3.core.Handle handle) {
+    try {
+      return handle.getConnection().getTransactionIsolation();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
   @DisplayName("a page ends before a hole in the positions (an event committed but not yet visible), and the next read resumes at it")
   void pageEndsAtAHole() throws SQLException {
     JdbcEventStore store = open(EventFixtures.accountTypes());
