@@ -179,10 +179,7 @@ public final class JdbcProjectionStore implements ProjectionStore {
   }
 
   private static Dialect dialectOfUrl(String url, String description) {
-    String scheme = ProjectionStores.schemeOf(url);
-    return Dialects.forScheme(scheme).orElseThrow(() -> new StoreConfigurationException(
-        "the JDBC store opens " + new java.util.TreeSet<>(Dialects.schemes()) + " URLs, not '"
-            + description + "'", null));
+    return Dialects.forUrl(url, description);
   }
 
   private static HikariDataSource openPool(String url, JdbcStoreOptions options, String description,
