@@ -13,6 +13,7 @@ import io.orchestrix.projection.examples.workload.WorkloadRunner;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -67,6 +68,10 @@ public final class EndToEnd implements Callable<Integer> {
   @Option(names = "--no-baselines", description = "Measure the engine only.")
   boolean noBaselines;
 
+  @Option(names = "--no-pipelined",
+      description = "Skip the engine fed through submit() (pipelined commits); measure processEvents() only.")
+  boolean noPipelined;
+
   private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 
   /** Runs the harness; exits with 0 if every digest matched. */
@@ -74,8 +79,9 @@ public final class EndToEnd implements Callable<Integer> {
     System.exit(new CommandLine(new EndToEnd()).execute(args));
   }
 
-  /** One store's figures. */
-  record Row(String store, String baseline, double engine, double loop, boolean digestsMatch) {}
+  /** One store's figures; NaN where a side was not measured. */
+  record Row(String store, String baseline, double engine, double pipelined, double loop,
+      boolean digestsMatch) {}
 
   @Override
   public Integer call() {
@@ -110,21 +116,24 @@ public final class EndToEnd implements Callable<Integer> {
       out.println();
       out.println("== " + label);
       List<Contender> sides = new ArrayList<>();
-      sides.add(new EngineContender(uri, propertiesFor(uri), batchSize));
+      sides.add(new EngineContender(uri, propertiesFor(uri), batchSize, false));
+      if (!noPipelined) {
+        sides.add(new EngineContender(uri, propertiesFor(uri), batchSize, true));
+      }
       Contender baseline = noBaselines ? null : baselineFor(uri);
       if (baseline != null) {
         sides.add(baseline);
       }
       try {
-        return measure(label, sides, stream, reference);
+        return measure(label, sides, baseline, stream, reference);
       } finally {
         sides.forEach(Contender::close);
       }
     }
   }
 
-  private Row measure(String label, List<Contender> sides, List<EventEnvelope<WorkloadEvent>> stream,
-      ReadModelDigest reference) {
+  private Row measure(String label, List<Contender> sides, @Nullable Contender baseline,
+      List<EventEnvelope<WorkloadEvent>> stream, ReadModelDigest reference) {
     for (Contender side : sides) {
       WorkloadRunner.Result warmUp = runOnce(side, stream);
       out.printf(Locale.ROOT, "  warm-up   %-22s %,12.0f events/s%n", side.name(),
@@ -134,7 +143,7 @@ public final class EndToEnd implements Callable<Integer> {
     for (int round = 1; round <= runs; round++) {
       List<Contender> order = new ArrayList<>(sides);
       if (round % 2 == 0) {
-        java.util.Collections.reverse(order);
+        Collections.reverse(order);
       }
       for (Contender side : order) {
         WorkloadRunner.Result result = runOnce(side, stream);
@@ -151,8 +160,9 @@ public final class EndToEnd implements Callable<Integer> {
       out.printf("  digest    %-22s %s%s%n", side.name(), digest, same ? "" : "  <-- DIFFERS");
     }
     double engine = median(rates.get(sides.get(0)));
-    double loop = sides.size() > 1 ? median(rates.get(sides.get(1))) : Double.NaN;
-    return new Row(label, sides.size() > 1 ? sides.get(1).name() : "-", engine, loop, match);
+    double pipelined = noPipelined ? Double.NaN : median(rates.get(sides.get(1)));
+    double loop = baseline == null ? Double.NaN : median(rates.get(baseline));
+    return new Row(label, baseline == null ? "-" : baseline.name(), engine, pipelined, loop, match);
   }
 
   private WorkloadRunner.Result runOnce(Contender side, List<EventEnvelope<WorkloadEvent>> stream) {
@@ -192,15 +202,24 @@ public final class EndToEnd implements Callable<Integer> {
 
   private void printTable(List<Row> rows) {
     out.println();
-    out.printf(Locale.ROOT, "| store | N | batch | engine events/s | baseline | baseline events/s"
-        + " | engine / baseline | digests |%n|---|---|---|---|---|---|---|---|%n");
+    out.printf(Locale.ROOT, "| store | N | batch | engine | engine, pipelined | baseline"
+        + " | baseline events/s | engine / baseline | pipelined / baseline | digests |%n"
+        + "|---|---|---|---|---|---|---|---|---|---|%n");
     for (Row row : rows) {
-      out.printf(Locale.ROOT, "| %s | %,d | %,d | %,.0f | %s | %s | %s | %s |%n", row.store(),
-          events, batchSize, row.engine(), row.baseline(),
-          Double.isNaN(row.loop()) ? "-" : String.format(Locale.ROOT, "%,.0f", row.loop()),
-          Double.isNaN(row.loop()) ? "-" : String.format(Locale.ROOT, "%.2fx", row.engine() / row.loop()),
+      out.printf(Locale.ROOT, "| %s | %,d | %,d | %s | %s | %s | %s | %s | %s | %s |%n", row.store(),
+          events, batchSize, rate(row.engine()), rate(row.pipelined()), row.baseline(),
+          rate(row.loop()), ratio(row.engine(), row.loop()), ratio(row.pipelined(), row.loop()),
           row.digestsMatch() ? "equal" : "DIFFER");
     }
-    out.printf(Locale.ROOT, "(medians of %d runs each, runs alternating)%n", runs);
+    out.printf(Locale.ROOT, "(events/s, medians of %d runs each, runs alternating)%n", runs);
+  }
+
+  private static String rate(double eventsPerSecond) {
+    return Double.isNaN(eventsPerSecond) ? "-" : String.format(Locale.ROOT, "%,.0f", eventsPerSecond);
+  }
+
+  private static String ratio(double engine, double loop) {
+    return Double.isNaN(engine) || Double.isNaN(loop) ? "-"
+        : String.format(Locale.ROOT, "%.2fx", engine / loop);
   }
 }

@@ -21,17 +21,23 @@ final class EngineContender implements Contender {
 
   private final ProjectionStore store;
   private final int batchSize;
+  private final boolean pipelined;
   private ProjectionEngine engine;
 
-  EngineContender(String uri, Map<String, String> properties, int batchSize) {
+  /**
+   * @param pipelined whether to feed the engine through {@code submit()} (the next batch's handlers
+   *     run while the previous batch commits) instead of {@code processEvents()}
+   */
+  EngineContender(String uri, Map<String, String> properties, int batchSize, boolean pipelined) {
     this.store = ProjectionStores.open(uri, properties);
     this.batchSize = batchSize;
+    this.pipelined = pipelined;
     this.engine = WorkloadProjection.engine(store, batchSize);
   }
 
   @Override
   public String name() {
-    return "engine";
+    return pipelined ? "engine, pipelined" : "engine";
   }
 
   /** The store as it describes itself (its URI without password). */
@@ -47,7 +53,9 @@ final class EngineContender implements Contender {
 
   @Override
   public WorkloadRunner.Result run(List<EventEnvelope<WorkloadEvent>> events, int batchSize) {
-    return WorkloadRunner.run(engine, events, batchSize, checkpoint -> { });
+    return pipelined
+        ? WorkloadRunner.runPipelined(engine, events, batchSize, checkpoint -> { })
+        : WorkloadRunner.run(engine, events, batchSize, checkpoint -> { });
   }
 
   @Override

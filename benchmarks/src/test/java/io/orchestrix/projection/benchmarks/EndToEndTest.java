@@ -42,7 +42,9 @@ class EndToEndTest {
     String url = TestServers.require(TestServers.Server.POSTGRES);
     assertBuildsTheReferenceReadModel(new JdbcLoopBaseline(url));
     assertBuildsTheReferenceReadModel(
-        new EngineContender(url, Map.of("table-prefix", "bench_test_"), BATCH));
+        new EngineContender(url, Map.of("table-prefix", "bench_test_"), BATCH, false));
+    assertBuildsTheReferenceReadModel(
+        new EngineContender(url, Map.of("table-prefix", "bench_test_"), BATCH, true));
   }
 
   @Test
@@ -50,14 +52,16 @@ class EndToEndTest {
     String uri = TestServers.require(TestServers.Server.REDIS);
     assertBuildsTheReferenceReadModel(new JedisLoopBaseline(uri, "bench-loop-test:"));
     assertBuildsTheReferenceReadModel(
-        new EngineContender(uri, Map.of("key-prefix", "bench-test:"), BATCH));
+        new EngineContender(uri, Map.of("key-prefix", "bench-test:"), BATCH, false));
+    assertBuildsTheReferenceReadModel(
+        new EngineContender(uri, Map.of("key-prefix", "bench-test:"), BATCH, true));
   }
 
   @Test
   void theMongoBulkWriteLoopBuildsTheEnginesReadModelOnTheInProcessServer() {
     try (EmbeddedMongo mongo = new EmbeddedMongo()) {
       assertBuildsTheReferenceReadModel(new MongoBulkBaseline(mongo.uri()));
-      assertBuildsTheReferenceReadModel(new EngineContender(mongo.uri(), Map.of(), BATCH));
+      assertBuildsTheReferenceReadModel(new EngineContender(mongo.uri(), Map.of(), BATCH, true));
     }
   }
 

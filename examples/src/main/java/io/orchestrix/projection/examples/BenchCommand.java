@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.LongConsumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -64,6 +65,11 @@ final class BenchCommand implements Callable<Integer> {
           + " starts from an empty checkpoint.")
   boolean reset;
 
+  @Option(names = "--pipelined",
+      description = "Feed the engine through submit(), so each batch's handlers run while the batch"
+          + " before it commits, instead of processEvents() batch after batch.")
+  boolean pipelined;
+
   @Option(names = "--progress",
       description = "Print 'committed <checkpoint>' to standard error after every batch.")
   boolean progress;
@@ -89,11 +95,15 @@ final class BenchCommand implements Callable<Integer> {
       if (reset) {
         engine.reset();
       }
-      WorkloadRunner.Result result = WorkloadRunner.run(engine, stream, batchSize,
-          progress ? checkpoint -> System.err.println("committed " + checkpoint) : checkpoint -> { });
+      LongConsumer afterCommit =
+          progress ? checkpoint -> System.err.println("committed " + checkpoint) : checkpoint -> { };
+      WorkloadRunner.Result result = pipelined
+          ? WorkloadRunner.runPipelined(engine, stream, batchSize, afterCommit)
+          : WorkloadRunner.run(engine, stream, batchSize, afterCommit);
       out.printf(Locale.ROOT, "resumed from checkpoint %,d%n", result.fromCheckpoint());
-      out.printf(Locale.ROOT, "processed    %,d events in %.3f s, batch size %,d: %,.0f events/s%n",
-          result.eventsApplied(), result.seconds(), batchSize, result.eventsPerSecond());
+      out.printf(Locale.ROOT, "processed    %,d events in %.3f s, batch size %,d%s: %,.0f events/s%n",
+          result.eventsApplied(), result.seconds(), batchSize, pipelined ? ", pipelined" : "",
+          result.eventsPerSecond());
       out.printf(Locale.ROOT, "checkpoint   %,d%n", result.toCheckpoint());
       out.println("digest       "
           + ReadModelDigest.of(engine.readModel(OrderSummaryDocument.READ_MODEL)));

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -69,6 +70,28 @@ class WorkloadProjectionTest {
     assertThat(ReadModelDigest.of(WorkloadProjection.engine(store, 1)
             .readModel(OrderSummaryDocument.READ_MODEL)))
         .isEqualTo(ReadModelDigest.of(inOneGo.readModel(OrderSummaryDocument.READ_MODEL)));
+  }
+
+  @Test
+  void aPipelinedRunBuildsTheSameReadModelAndReportsEveryCommit() {
+    var events = StandardWorkload.of(20_000).toList();
+    ProjectionEngine batchByBatch = WorkloadProjection.engine(new InMemoryProjectionStateStore(), 1_000);
+    WorkloadRunner.run(batchByBatch, events, 1_000, checkpoint -> { });
+    InMemoryProjectionStateStore store = new InMemoryProjectionStateStore();
+    WorkloadRunner.run(WorkloadProjection.engine(store, 1_000), events.subList(0, 3_000), 1_000,
+        checkpoint -> { });
+    List<Long> committed = new CopyOnWriteArrayList<>();
+
+    ProjectionEngine pipelined = WorkloadProjection.engine(store, 1_000);
+    WorkloadRunner.Result result =
+        WorkloadRunner.runPipelined(pipelined, events, 1_000, committed::add);
+
+    assertThat(result.fromCheckpoint()).isEqualTo(3_000);
+    assertThat(result.eventsApplied()).isEqualTo(17_000);
+    assertThat(result.toCheckpoint()).isEqualTo(20_000);
+    assertThat(committed).hasSize(17).endsWith(20_000L);
+    assertThat(ReadModelDigest.of(pipelined.readModel(OrderSummaryDocument.READ_MODEL)))
+        .isEqualTo(ReadModelDigest.of(batchByBatch.readModel(OrderSummaryDocument.READ_MODEL)));
   }
 
   @Test
