@@ -297,4 +297,19 @@ class ProjectionRunnerTest {
         .containsExactly("one", "two");
     assertThat(runner.health().up()).isFalse();
   }
+
+  @Test
+  void stopDoesNotWaitOutTheIdleWaitOfASourceThatBlocks() {
+    ProjectionEngine engine = engine("idle");
+    ProjectionRunner runner = ProjectionRunner.builder(log).maxIdleWait(Duration.ofMinutes(5))
+        .projection(engine, FAST).build();
+    runner.start();
+    await().atMost(Duration.ofSeconds(5)).until(() -> runner.status("idle").state() == RunState.RUNNING);
+
+    long started = System.nanoTime();
+    runner.stop();
+
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    assertThat(runner.status("idle").state()).isEqualTo(RunState.STOPPED);
+  }
 }

@@ -60,6 +60,8 @@ public final class TrackingWorker {
   private boolean pauseRequested;
   private boolean failedWaiting;
   private boolean pausedAcknowledged;
+  /** True while the worker waits in the source for an append: only then may it be interrupted. */
+  private boolean waitingForAppend;
 
   private volatile RunState state = RunState.STOPPED;
   private volatile @Nullable String lastError;
@@ -440,14 +442,10 @@ public final class TrackingWorker {
 
   private Duration waitForEvents(long checkpoint, Duration idle) {
     try {
-      if (source.awaitAppend(checkpoint, maxIdleWait)) {
+      if (awaitAppendInterruptibly(checkpoint)) {
         return MIN_IDLE_WAIT;
       }
     } catch (InterruptedException e) {
-      if (isStopRequested()) {
-        return idle;
-      }
-      Thread.currentThread().interrupt();
       return idle;
     } catch (StoreException e) {
       storeFailure(e, e);
@@ -456,6 +454,33 @@ public final class TrackingWorker {
     sleep(idle);
     Duration next = idle.multipliedBy(2);
     return next.compareTo(maxIdleWait) > 0 ? maxIdleWait : next;
+  }
+
+  /**
+   * Waits in the source for an append; {@link #requestStop}, {@link #pause} and {@link #resume}
+   * interrupt this wait (and only this wait) so that they take effect at once.
+   */
+  private boolean awaitAppendInterruptibly(long checkpoint) throws InterruptedException {
+    lock.lock();
+    try {
+      if (stopRequested || pauseRequested) {
+        return false;
+      }
+      waitingForAppend = true;
+    } finally {
+      lock.unlock();
+    }
+    try {
+      return source.awaitAppend(checkpoint, maxIdleWait);
+    } finally {
+      lock.lock();
+      try {
+        waitingForAppend = false;
+        Thread.interrupted();
+      } finally {
+        lock.unlock();
+      }
+    }
   }
 
   private void countDeadLettersNowAndThen() {
@@ -503,6 +528,10 @@ public final class TrackingWorker {
     try {
       change.run();
       changed.signalAll();
+      Thread running = thread;
+      if (waitingForAppend && running != null && (stopRequested || pauseRequested)) {
+        running.interrupt();
+      }
     } finally {
       lock.unlock();
     }
