@@ -19,7 +19,6 @@ import java.util.regex.Pattern;
  */
 public final class ProjectionStores {
 
-  private static final Pattern PASSWORD_IN_USERINFO = Pattern.compile("(//[^/:@]*:)([^@/]*)(@)");
   private static final Pattern PASSWORD_PARAMETER =
       Pattern.compile("((?:password|pwd|pass)=)([^&;]*)", Pattern.CASE_INSENSITIVE);
 
@@ -60,8 +59,29 @@ public final class ProjectionStores {
    * ({@code //user:secret@host}) and {@code password=}/{@code pwd=} parameters.
    */
   public static String redact(String uri) {
-    String redacted = PASSWORD_IN_USERINFO.matcher(uri).replaceAll("$1****$3");
-    return PASSWORD_PARAMETER.matcher(redacted).replaceAll("$1****");
+    return PASSWORD_PARAMETER.matcher(redactUserInfo(uri)).replaceAll("$1****");
+  }
+
+  /**
+   * Masks what follows the first ':' of the user info: everything between {@code //} and the last
+   * {@code @} before the query, so that a password holding '/', '@' or ':' is masked whole.
+   */
+  private static String redactUserInfo(String uri) {
+    int start = uri.indexOf("//");
+    if (start < 0) {
+      return uri;
+    }
+    start += 2;
+    int query = uri.indexOf('?', start);
+    int end = uri.lastIndexOf('@', query < 0 ? uri.length() - 1 : query - 1);
+    if (end < start) {
+      return uri;
+    }
+    int colon = uri.indexOf(':', start);
+    if (colon < 0 || colon > end) {
+      return uri;
+    }
+    return uri.substring(0, colon + 1) + "****" + uri.substring(end);
   }
 
   /**

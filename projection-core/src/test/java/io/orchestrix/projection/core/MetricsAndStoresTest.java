@@ -82,6 +82,10 @@ class MetricsAndStoresTest {
     assertThat(ProjectionStores.redact("jdbc:postgresql://h/db?user=u&password=s3cret&ssl=true"))
         .isEqualTo("jdbc:postgresql://h/db?user=u&password=****&ssl=true");
     assertThat(ProjectionStores.redact("mongodb://u:p%40ss@h1,h2/db")).doesNotContain("p%40ss");
+    assertThat(ProjectionStores.redact("redis://u:pa/ss@wo:rd@host:6379/0"))
+        .isEqualTo("redis://u:****@host:6379/0");
+    assertThat(ProjectionStores.redact("mongodb://h/db?authSource=a@b")).isEqualTo("mongodb://h/db?authSource=a@b");
+    assertThat(ProjectionStores.redact("redis://host:6379")).isEqualTo("redis://host:6379");
   }
 
   @Test
