@@ -158,19 +158,9 @@ public final class JdbcProjectionStore implements ProjectionStore {
   public static JdbcProjectionStore create(Jdbi jdbi, JdbcStoreOptions options) {
     Objects.requireNonNull(jdbi, "jdbi must not be null");
     Objects.requireNonNull(options, "options must not be null");
-    String product;
-    String url;
-    try {
-      String[] found = jdbi.withHandle(handle -> new String[] {
-          handle.getConnection().getMetaData().getDatabaseProductName(),
-          String.valueOf(handle.getConnection().getMetaData().getURL())});
-      product = found[0];
-      url = ProjectionStores.redact(found[1]);
-    } catch (JdbiException | SQLException e) {
-      throw new StoreException("cannot reach the database of the given data source: " + e.getMessage(),
-          true, e);
-    }
-    Dialect dialect = Dialects.forProductName(product, "the given data source (" + url + ")");
+    Dialects.Connected connected = Dialects.of(jdbi);
+    Dialect dialect = connected.dialect();
+    String url = connected.redactedUrl();
     JdbcProjectionStore store = new JdbcProjectionStore(jdbi, dialect, options,
         url + " (tables " + options.schema().map(s -> s + ".").orElse("") + options.tablePrefix() + "*)",
         null);

@@ -1,9 +1,14 @@
 package io.orchestrix.projection.jdbc.internal;
 
+import io.orchestrix.projection.ProjectionStores;
 import io.orchestrix.projection.StoreConfigurationException;
+import io.orchestrix.projection.StoreException;
+import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
 
 /** Finds the dialect of a JDBC URL or of a database product name. Stateless and thread-safe. */
 public final class Dialects {
@@ -43,6 +48,31 @@ public final class Dialects {
    *
    * @throws StoreConfigurationException if the database is not supported
    */
+  /** The dialect of a caller's database, and its URL without password, for messages. */
+  public record Connected(Dialect dialect, String redactedUrl) {}
+
+  /**
+   * Asks a caller's Jdbi which database it reaches.
+   *
+   * @throws StoreException (transient) if the database cannot be reached
+   * @throws StoreConfigurationException if the database is not supported
+   */
+  public static Connected of(Jdbi jdbi) {
+    String product;
+    String url;
+    try {
+      String[] found = jdbi.withHandle(handle -> new String[] {
+          handle.getConnection().getMetaData().getDatabaseProductName(),
+          String.valueOf(handle.getConnection().getMetaData().getURL())});
+      product = found[0];
+      url = ProjectionStores.redact(found[1]);
+    } catch (JdbiException | SQLException e) {
+      throw new StoreException("cannot reach the database of the given data source: " + e.getMessage(),
+          true, e);
+    }
+    return new Connected(forProductName(product, "the given data source (" + url + ")"), url);
+  }
+
   public static Dialect forProductName(String productName, String description) {
     String name = productName.toLowerCase(Locale.ROOT);
     if (name.contains("postgres")) {
