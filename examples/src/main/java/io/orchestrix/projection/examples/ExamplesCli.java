@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = "Orchestrix Projections examples.",
     subcommands = {OrderSummaryCommand.class, BenchCommand.class, DigestCommand.class,
-        CommandLine.HelpCommand.class})
+        AppendCommand.class, FollowCommand.class, StatusCommand.class, DeadLettersCommand.class,
+        ResetCommand.class, RebuildCommand.class, CommandLine.HelpCommand.class})
 public final class ExamplesCli implements Runnable {
 
   @CommandLine.Spec

@@ -1,0 +1,184 @@
+package io.orchestrix.projection.examples;
+
+import io.orchestrix.projection.HandlerContext;
+import io.orchestrix.projection.ProjectionEngine;
+import io.orchestrix.projection.core.ProjectionRunner;
+import io.orchestrix.projection.core.ProjectionStatus;
+import io.orchestrix.projection.core.RetryPolicy;
+import io.orchestrix.projection.examples.workload.OrderSummaryDocument;
+import io.orchestrix.projection.examples.workload.ReadModelDigest;
+import io.orchestrix.projection.examples.workload.WorkloadEvent;
+import io.orchestrix.projection.examples.workload.WorkloadProjection;
+import io.orchestrix.projection.jdbc.JdbcEventStore;
+import io.orchestrix.projection.spi.ProjectionStore;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code follow}: keeps the standard workload's projection up to date from a JDBC event store with a
+ * {@link ProjectionRunner}, printing its status every second, until a position or a signal.
+ */
+@Command(
+    name = "follow",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Runs the standard workload's projection in a ProjectionRunner that follows a JDBC event store"
+            + " (LISTEN/NOTIFY on PostgreSQL, polling elsewhere), from the stored checkpoint, and"
+            + " prints a status line every second: position, head, lag in events and time, state,"
+            + " events/s and dead letters.",
+        "Stops when the checkpoint reaches --until, or on Ctrl-C / SIGTERM (gracefully: the batch in"
+            + " flight commits or is abandoned whole), then prints the read model's digest. Exit code"
+            + " 1 if the projection fails and stops at an event (see status and dead-letters)."})
+final class FollowCommand implements Callable<Integer> {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Mixin
+  StoreOptions store;
+
+  @Mixin
+  SourceOptions source;
+
+  @Option(names = "--until", paramLabel = "POSITION",
+      description = "Stop once the checkpoint reaches this position. Default: run until stopped.")
+  long until;
+
+  @Option(names = "--batch-size", defaultValue = "1000", paramLabel = "B",
+      description = "Events per page and batch (one commit each), 1 to 100000."
+          + " Default: ${DEFAULT-VALUE}")
+  int batchSize;
+
+  @Option(names = "--dead-letter-after", paramLabel = "N",
+      description = "Dead-letter an event after N failed attempts (with backoff) and go on; later"
+          + " events of its stream are parked behind it. Default: stop at the event after 3 attempts.")
+  @Nullable Integer deadLetterAfter;
+
+  @Option(names = "--fail-stream", paramLabel = "STREAM", hidden = true,
+      description = "Fault injection for demonstrations and tests: the handlers throw for every event"
+          + " of this stream (an order id such as order-7).")
+  @Nullable String failStream;
+
+  private enum Outcome { REACHED, SIGNALLED, FAILED }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    store.requireWorkloadProjection(spec.commandLine());
+    if (batchSize < 1 || batchSize > 100_000) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--batch-size must be 1 to 100000 but was " + batchSize);
+    }
+    if (until < 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--until must not be negative but was " + until);
+    }
+    if (deadLetterAfter != null && deadLetterAfter < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--dead-letter-after must be at least 1 but was " + deadLetterAfter);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    CountDownLatch stopRequested = new CountDownLatch(1);
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stopRequested.countDown();
+      try {
+        finished.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "follow-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try (ProjectionStore projectionStore = store.open(); JdbcEventStore events = source.open()) {
+      ProjectionEngine engine = WorkloadProjection.engine(projectionStore, batchSize);
+      if (failStream != null) {
+        String failing = failStream;
+        engine.on(WorkloadEvent.class, (WorkloadEvent event, HandlerContext context) -> {
+          if (failing.equals(event.orderId())) {
+            throw new IllegalStateException("injected fault (--fail-stream) for stream " + failing);
+          }
+        });
+      }
+      RetryPolicy policy = deadLetterAfter == null ? RetryPolicy.DEFAULT
+          : RetryPolicy.DEFAULT.withMaxAttempts(deadLetterAfter)
+              .then(RetryPolicy.AfterRetries.DEAD_LETTER);
+      out.println("source       " + events.description());
+      out.println("store        " + projectionStore.description());
+      out.printf(Locale.ROOT, "following    %s from checkpoint %,d%s%n", engine.projectionId(),
+          engine.state().lastProcessedPosition(),
+          until > 0 ? String.format(Locale.ROOT, " until %,d", until) : " until stopped");
+      out.flush();
+      Outcome outcome;
+      ProjectionStatus last;
+      try (ProjectionRunner runner = ProjectionRunner.builder(events).projection(engine, policy)
+          .batchSize(batchSize).build()) {
+        runner.start();
+        outcome = follow(runner, engine.projectionId(), stopRequested, out);
+        runner.stop();
+        last = runner.status(engine.projectionId());
+      }
+      out.println(statusLine(last));
+      out.printf(Locale.ROOT, "stopped      at checkpoint %,d: %s%n",
+          engine.state().lastProcessedPosition(), switch (outcome) {
+            case REACHED -> "reached --until " + until;
+            case SIGNALLED -> "stop requested";
+            case FAILED -> "the projection failed";
+          });
+      out.println("digest       "
+          + ReadModelDigest.of(engine.readModel(OrderSummaryDocument.READ_MODEL)));
+      out.flush();
+      if (outcome == Outcome.FAILED) {
+        spec.commandLine().getErr().println("error: projection " + engine.projectionId()
+            + " stopped at failed position " + engine.state().failedPosition() + ": "
+            + last.lastError() + "; inspect it with status and dead-letters, or follow with"
+            + " --dead-letter-after");
+        return 1;
+      }
+      return 0;
+    } finally {
+      finished.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running: it waited for this block and lets the JVM exit now
+      }
+    }
+  }
+
+  private Outcome follow(ProjectionRunner runner, String projectionId,
+      CountDownLatch stopRequested, PrintWriter out) throws InterruptedException {
+    long nextLine = System.nanoTime();
+    while (true) {
+      ProjectionStatus status = runner.status(projectionId);
+      boolean reached = until > 0 && status.position() >= until;
+      if (!reached && System.nanoTime() - nextLine >= 0) {
+        out.println(statusLine(status));
+        out.flush();
+        nextLine += TimeUnit.SECONDS.toNanos(1);
+      }
+      if (reached) {
+        return Outcome.REACHED;
+      }
+      if (status.state() == ProjectionStatus.RunState.FAILED) {
+        return Outcome.FAILED;
+      }
+      if (stopRequested.await(50, TimeUnit.MILLISECONDS)) {
+        return Outcome.SIGNALLED;
+      }
+    }
+  }
+
+  static String statusLine(ProjectionStatus status) {
+    return String.format(Locale.ROOT, "status       position %,d  head %,d  lag %,d events %.3f s"
+            + "  %s  %,.0f events/s  dead letters %,d", status.position(), status.headPosition(),
+        status.lagEvents(), status.lagTime().toNanos() / 1e9, status.state(),
+        status.eventsPerSecond(), status.deadLetters());
+  }
+}
