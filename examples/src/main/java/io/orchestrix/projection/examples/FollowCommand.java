@@ -154,7 +154,7 @@ final class FollowCommand implements Callable<Integer> {
 
   private Outcome follow(ProjectionRunner runner, String projectionId,
       CountDownLatch stopRequested, PrintWriter out) throws InterruptedException {
-    long nextLine = System.nanoTime();
+    long nextLine = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
     while (true) {
       ProjectionStatus status = runner.status(projectionId);
       boolean reached = until > 0 && status.position() >= until;
