@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every figure of docs/benchmarks.md, in one go, into a results folder: the machine, the JMH
-# benchmarks, and the end-to-end harness at N = 100,000 (all stores) and N = 1,000,000 (the stores
-# whose cost stays linear). Takes about 8 minutes on a 2-core machine; run it when the machine is
+# benchmarks, and the end-to-end harness at N = 100,000 (all stores) and N = 1,000,000 (memory, H2,
+# PostgreSQL, Redis). Takes about 8 minutes on a 2-core machine; run it when the machine is
 # otherwise quiet. Needs `mvn -B -q install -DskipTests` first, and the servers of docs/benchmarks.md.
 #
 #   benchmarks/scripts/run-all.sh [RESULTS_DIR]
