@@ -36,7 +36,9 @@ import picocli.CommandLine.Option;
         "Runs the standard workload (WORKLOAD.md) through the engine on a store, from the projection's"
             + " stored checkpoint, and prints the stream's fingerprint, events/s and the read model's"
             + " digest.",
-        "Resume after a crash by running the same command again; --reset starts from scratch."})
+        "Resume after a crash by running the same command again; --reset starts from scratch.",
+        "With --source, the events go to a JDBC event store first (not timed; skipped if it holds"
+            + " them) and a ProjectionRunner following it is timed to position N."})
 final class BenchCommand implements Callable<Integer> {
 
   @CommandLine.Spec
@@ -70,6 +72,15 @@ final class BenchCommand implements Callable<Integer> {
           + " before it commits, instead of processEvents() batch after batch.")
   boolean pipelined;
 
+  @Option(names = "--source", paramLabel = "JDBC_URL",
+      description = "Run through a ProjectionRunner on this JDBC event store (see append) instead of"
+          + " feeding the engine from memory.")
+  String source;
+
+  @Option(names = {"-S", "--source-property"}, paramLabel = "KEY=VALUE",
+      description = "An event store option for --source, repeatable, for example -S table-prefix=ev_.")
+  Map<String, String> sourceProperties = new LinkedHashMap<>();
+
   @Option(names = "--progress",
       description = "Print 'committed <checkpoint>' to standard error after every batch.")
   boolean progress;
@@ -83,6 +94,14 @@ final class BenchCommand implements Callable<Integer> {
     if (batchSize < 1 || batchSize > 100_000) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--batch-size must be 1 to 100000 but was " + batchSize);
+    }
+    if (source != null) {
+      if (pipelined || progress) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--pipelined and --progress feed the engine from memory; they do not apply to --source");
+      }
+      return RunnerBench.run(spec.commandLine().getOut(), spec.commandLine().getErr(), storeUri,
+          storeProperties, source, sourceProperties, events, batchSize, reset);
     }
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     StandardWorkload workload = StandardWorkload.of(events);
