@@ -119,7 +119,16 @@ public interface ProjectionEngine {
    *
    * @throws IllegalStateException if the projection is not stopped at this event's position
    */
-  void deadLetterFailedEvent(EventEnvelope<?> failedEvent);
+  default void deadLetterFailedEvent(EventEnvelope<?> failedEvent) {
+    deadLetterFailedEvent(failedEvent, 1);
+  }
+
+  /**
+   * As {@link #deadLetterFailedEvent(EventEnvelope)}, recording how many attempts were made.
+   *
+   * @throws IllegalArgumentException if attempts is below 1
+   */
+  void deadLetterFailedEvent(EventEnvelope<?> failedEvent, int attempts);
 
   /**
    * Retries the selected dead letters through the handlers, in position order per stream, with the

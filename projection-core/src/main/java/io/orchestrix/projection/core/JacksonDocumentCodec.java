@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.orchestrix.projection.SerializationException;
 import io.orchestrix.projection.spi.DocumentCodec;
@@ -12,7 +13,8 @@ import java.util.Objects;
 
 /**
  * The default {@link DocumentCodec}: Jackson, with Java time support, records, decimals written in
- * plain notation and read exactly, and unknown properties ignored so read models can evolve.
+ * plain notation and read exactly (scale included, also through JSON trees), and unknown properties
+ * ignored so read models can evolve.
  * Thread-safe.
  */
 public final class JacksonDocumentCodec implements DocumentCodec {
@@ -40,7 +42,9 @@ public final class JacksonDocumentCodec implements DocumentCodec {
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-        .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+        .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
+        // JSON trees (upcasting, dead-lettered envelopes) keep a decimal's scale: 22.70 stays 22.70
+        .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
   }
 
   /** The mapper this codec uses. */

@@ -46,4 +46,19 @@ class EventTypesTest {
     assertThat(types.fromJson(name, types.toJson(new PriceSet("k", "1", "USD"))))
         .isEqualTo(new PriceSet("k", "1", "USD"));
   }
+
+  record Priced(java.math.BigDecimal amount) {}
+
+  @Test
+  void decimalsKeepTheirScaleThroughTheJsonTreeAndUpcasting() {
+    EventTypes types = EventTypes.builder().register("Priced", Priced.class)
+        .upcaster("Priced.v0", "Priced", json -> json)
+        .build();
+
+    Object direct = types.fromJson("Priced", "{\"amount\":22.70}");
+    Object upcast = types.fromJson("Priced.v0", "{\"amount\":22.70}");
+
+    assertThat(((Priced) direct).amount()).hasToString("22.70");
+    assertThat(((Priced) upcast).amount()).hasToString("22.70");
+  }
 }

@@ -161,7 +161,7 @@ class ProjectionRunnerTest {
     List<DeadLetter> letters = engine.deadLetters();
     assertThat(letters).extracting(DeadLetter::position).containsExactly(4L, 5L, 7L);
     assertThat(letters.get(0).isParked()).isFalse();
-    assertThat(letters.get(0).attempts()).isEqualTo(1);
+    assertThat(letters.get(0).attempts()).isEqualTo(3);
     assertThat(letters.get(0).errorMessage()).isEqualTo("poison amount 13");
     assertThat(letters.subList(1, 3)).allMatch(DeadLetter::isParked);
     assertThat(engine.isHealthy()).isTrue();

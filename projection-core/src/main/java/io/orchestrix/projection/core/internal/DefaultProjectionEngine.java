@@ -767,8 +767,11 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
   }
 
   @Override
-  public void deadLetterFailedEvent(EventEnvelope<?> failedEvent) {
+  public void deadLetterFailedEvent(EventEnvelope<?> failedEvent, int attempts) {
     Objects.requireNonNull(failedEvent, "failedEvent must not be null");
+    if (attempts < 1) {
+      throw new IllegalArgumentException("attempts must be at least 1 but was " + attempts);
+    }
     lock.lock();
     try {
       drain();
@@ -784,7 +787,11 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
           : new HandlerFailedException(projectionId, failedEvent.eventId(),
               failedEvent.position(), "unknown (failed before this writer started)",
               new IllegalStateException(String.valueOf(current.lastError())));
-      DeadLetter letter = deadLetter(failedEvent, failure);
+      DeadLetter first = deadLetter(failedEvent, failure);
+      DeadLetter letter = new DeadLetter(first.projectionId(), first.position(), first.eventId(),
+          first.streamId(), first.eventType(), first.envelopeJson(), first.handler(),
+          first.errorType(), first.errorMessage(), first.stackTrace(), attempts,
+          first.firstFailureAt(), first.lastFailureAt());
       ProjectionState after = new ProjectionState(projectionId, failedEvent.eventId(),
           failedEvent.position(), current.errorCount(), true, current.lastError(), 0, now());
       commitOrForget(new Commit(projectionId, writerToken, current.lastProcessedPosition(), after,

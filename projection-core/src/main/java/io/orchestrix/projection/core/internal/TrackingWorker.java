@@ -407,7 +407,7 @@ public final class TrackingWorker {
       LOG.warn("projection '{}' dead-letters event {} at position {} after {} attempts: {}",
           projectionId, failed.eventId(), failed.position(), handlerAttempts, e.getMessage());
       try {
-        engine.deadLetterFailedEvent(failed);
+        engine.deadLetterFailedEvent(failed, handlerAttempts);
         handlerAttempts = 0;
         deadLettersCountedAt = Instant.EPOCH;
       } catch (StoreException | ProjectionConflictException outage) {
