@@ -75,6 +75,7 @@ final class MongoBulkBaseline implements Contender {
     long applied = 0;
     BulkWriteOptions ordered = new BulkWriteOptions().ordered(true);
     long started = System.nanoTime();
+    // the workload's positions are 1..N, so the event after checkpoint c sits at index c
     for (int start = (int) from; start < events.size(); start += batchSize) {
       List<EventEnvelope<WorkloadEvent>> batch =
           events.subList(start, Math.min(start + batchSize, events.size()));
