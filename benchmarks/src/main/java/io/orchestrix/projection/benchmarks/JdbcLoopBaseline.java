@@ -100,7 +100,7 @@ final class JdbcLoopBaseline implements Contender {
       long applied = 0;
       long started = System.nanoTime();
       // the workload's positions are 1..N, so the event after checkpoint c sits at index c
-    for (int start = (int) from; start < events.size(); start += batchSize) {
+      for (int start = (int) from; start < events.size(); start += batchSize) {
         List<EventEnvelope<WorkloadEvent>> batch =
             events.subList(start, Math.min(start + batchSize, events.size()));
         for (EventEnvelope<WorkloadEvent> event : batch) {
