@@ -18,10 +18,16 @@ public final class H2Dialect implements Dialect {
     return "H2";
   }
 
-  /** Raises H2's lock timeout from 2 to 10 seconds, so that a writer queued behind a commit waits it out. */
+  /**
+   * Raises H2's lock timeout from 2 to 10 seconds, so that a writer queued behind a commit waits it
+   * out, and sets {@code WRITE_DELAY=0}, so that a commit is in the file when it returns (H2's default
+   * writes it up to 500 ms later, and a killed process loses it). A setting given in the URL wins.
+   */
   @Override
   public String poolUrl(String url) {
-    return url.toUpperCase(java.util.Locale.ROOT).contains(";LOCK_TIMEOUT=") ? url : url + ";LOCK_TIMEOUT=10000";
+    String upper = url.toUpperCase(java.util.Locale.ROOT);
+    String withLockTimeout = upper.contains(";LOCK_TIMEOUT=") ? url : url + ";LOCK_TIMEOUT=10000";
+    return upper.contains(";WRITE_DELAY=") ? withLockTimeout : withLockTimeout + ";WRITE_DELAY=0";
   }
 
   @Override
