@@ -28,12 +28,22 @@ final class HandlerRegistry {
     return snapshot;
   }
 
-  /** An immutable list of handlers and a lazily filled table from payload class to its handlers. */
+  /**
+   * An immutable list of handlers and a lazily filled table from payload class to its handlers, with
+   * a few recently used classes compared by identity in front of it (most streams have a handful of
+   * event types). The table is thread-safe; the recent entries are written racily but each slot is
+   * one immutable pair, so a reader sees a whole pair or an older one.
+   */
   static final class Snapshot {
     private static final RegisteredHandler[] NONE = new RegisteredHandler[0];
+    private static final int RECENT = 8;
+
+    private record Entry(Class<?> payloadClass, RegisteredHandler[] handlers) {}
 
     private final List<RegisteredHandler> handlers;
     private final Map<Class<?>, RegisteredHandler[]> byClass = new ConcurrentHashMap<>();
+    private final Entry[] recent = new Entry[RECENT];
+    private int nextRecent;
 
     Snapshot(List<RegisteredHandler> handlers) {
       this.handlers = handlers;
@@ -41,6 +51,18 @@ final class HandlerRegistry {
 
     /** The handlers for a payload class: every handler whose type the class is assignable to. */
     RegisteredHandler[] handlersFor(Class<?> payloadClass) {
+      for (Entry entry : recent) {
+        if (entry != null && entry.payloadClass == payloadClass) {
+          return entry.handlers;
+        }
+      }
+      RegisteredHandler[] found = lookup(payloadClass);
+      recent[nextRecent] = new Entry(payloadClass, found);
+      nextRecent = (nextRecent + 1) % RECENT;
+      return found;
+    }
+
+    private RegisteredHandler[] lookup(Class<?> payloadClass) {
       RegisteredHandler[] found = byClass.get(payloadClass);
       if (found == null) {
         found = handlers.stream()
