@@ -45,10 +45,9 @@ final class AppendCommand implements Callable<Integer> {
           + " Default: ${DEFAULT-VALUE}")
   int events;
 
-  @Option(names = "--batch-size", defaultValue = "100", paramLabel = "B",
-      description = "Most events per append (one transaction): consecutive events of one order go"
-          + " together. The workload interleaves 100 orders, so nearly every append holds one"
-          + " event. Default: ${DEFAULT-VALUE}")
+  @Option(names = "--batch-size", defaultValue = "1000", paramLabel = "B",
+      description = "About this many events per transaction, across the interleaved orders"
+          + " (a multi-stream append). Default: ${DEFAULT-VALUE}")
   int batchSize;
 
   @Override

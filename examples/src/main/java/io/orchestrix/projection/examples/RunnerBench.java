@@ -24,7 +24,7 @@ import java.util.Map;
  */
 final class RunnerBench {
 
-  private static final int EVENTS_PER_APPEND = 100;
+  private static final int EVENTS_PER_APPEND = 1_000;
 
   private RunnerBench() {}
 

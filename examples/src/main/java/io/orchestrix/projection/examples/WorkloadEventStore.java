@@ -68,9 +68,9 @@ final class WorkloadEventStore {
 
   /**
    * Makes the store hold exactly the workload's events: checks that the stored events are the
-   * workload's first ones (payload by payload), then appends the rest in stream order, each run of
-   * consecutive events of one order (at most {@code maxPerAppend}) in one append with the order's
-   * expected version.
+   * workload's first ones (payload by payload), then appends the rest in stream order, about
+   * {@code maxPerAppend} events per transaction ({@link JdbcEventStore#appendAll}), each order's
+   * events with the order's expected version.
    *
    * @throws WorkloadMismatchException if the store holds other events, more events than the workload,
    *     or another process appends at the same time
@@ -107,24 +107,30 @@ final class WorkloadEventStore {
     long started = System.nanoTime();
     long appends = 0;
     long position = head;
+    List<JdbcEventStore.StreamAppend> parts = new ArrayList<>();
+    int pending = 0;
     ArrayDeque<WorkloadEvent> run = new ArrayDeque<>();
     while (generated.hasNext() || !run.isEmpty()) {
       WorkloadEvent next = generated.hasNext() ? generated.next().payload() : null;
-      if (!run.isEmpty() && (next == null || !next.orderId().equals(run.peek().orderId())
-          || run.size() == maxPerAppend)) {
+      if (!run.isEmpty() && (next == null || !next.orderId().equals(run.peek().orderId()))) {
         String stream = run.peek().orderId();
-        long expectedVersion = versions.getOrDefault(stream, 0);
-        List<WorkloadEvent> payloads = new ArrayList<>(run);
-        long last = store.append(stream, expectedVersion, payloads);
-        appends++;
-        position += payloads.size();
-        if (last != position) {
-          throw new WorkloadMismatchException(String.format("another process appended to the event"
-              + " store at the same time: the append of %s took up to position %,d, expected %,d",
-              stream, last, position));
-        }
-        payloads.forEach(event -> count(versions, event.orderId()));
+        parts.add(new JdbcEventStore.StreamAppend(stream, versions.getOrDefault(stream, 0),
+            new ArrayList<>(run)));
+        pending += run.size();
+        run.forEach(event -> count(versions, event.orderId()));
         run.clear();
+        if (pending >= maxPerAppend || next == null) {
+          long last = store.appendAll(parts);
+          appends++;
+          position += pending;
+          if (last != position) {
+            throw new WorkloadMismatchException(String.format("another process appended to the"
+                + " event store at the same time: an append took up to position %,d, expected %,d",
+                last, position));
+          }
+          parts.clear();
+          pending = 0;
+        }
       }
       if (next != null) {
         run.add(next);

@@ -24,6 +24,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -308,6 +309,108 @@ public final class JdbcEventStore implements EventSource, AutoCloseable {
       throw e;
     }
   }
+
+  /**
+   * One stream's part of a multi-stream append.
+   *
+   * @param streamId the stream
+   * @param expectedVersion its version before this part (counting earlier parts of the same call for
+   *     the same stream), or {@link #ANY_VERSION}
+   * @param payloads the events, at least one
+   */
+  public record StreamAppend(String streamId, long expectedVersion, List<?> payloads) {
+    public StreamAppend {
+      Objects.requireNonNull(streamId, "streamId must not be null");
+      Objects.requireNonNull(payloads, "payloads must not be null (stream " + streamId + ")");
+      payloads = List.copyOf(payloads);
+    }
+  }
+
+  /**
+   * Appends to several streams in one transaction, all or nothing, in the order given: positions follow
+   * that order, and each part's expected version is checked against its stream as the earlier parts of
+   * this call left it. Appends are serialised, so one transaction of many events costs about what one
+   * event costs; use this to load or import a stream of interleaved aggregates.
+   *
+   * @return the position of the last event appended
+   * @throws StreamVersionConflictException if a part's stream is not at its expected version; nothing
+   *     was appended
+   * @throws IllegalArgumentException if the list is empty, or as {@link #append(String, long, List)}
+   * @throws SerializationException as {@link #append(String, long, List)}; nothing was appended
+   * @throws StoreException as {@link #append(String, long, List)}
+   */
+  public long appendAll(List<StreamAppend> appends) {
+    Objects.requireNonNull(appends, "appends must not be null");
+    if (appends.isEmpty()) {
+      throw new IllegalArgumentException("appends must not be empty");
+    }
+    List<List<PreparedEvent>> prepared = new ArrayList<>(appends.size());
+    int total = 0;
+    for (StreamAppend append : appends) {
+      List<PreparedEvent> events =
+          prepare(append.streamId(), append.expectedVersion(), append.payloads(), Map.of());
+      prepared.add(events);
+      total += events.size();
+    }
+    String what = "append of " + total + " event(s) in " + appends.size() + " stream part(s)";
+    int count = total;
+    try {
+      return call(what, () -> inReadCommittedTransaction(
+          handle -> appendAllLocked(handle, appends, prepared, count)));
+    } catch (StoreException e) {
+      if (isStreamVersionDuplicate(e)) {
+        throw new StoreException("a multi-stream append met a concurrent append to one of its streams"
+            + " (duplicate stream version); nothing was appended", true, e);
+      }
+      throw e;
+    }
+  }
+
+  /** The locked section of {@link #appendAll}: one position allocation, one version read, one batch. */
+  private long appendAllLocked(Handle handle, List<StreamAppend> appends,
+      List<List<PreparedEvent>> prepared, int count) {
+    long last;
+    try {
+      last = dialect.allocatePositions(handle, names.eventHead(), count);
+    } catch (IllegalStateException e) {
+      throw new StoreException(e.getMessage() + " in " + description + ": the event store's tables"
+          + " were changed by hand", false, e);
+    }
+    Map<String, Long> versions = new HashMap<>();
+    List<String> streams = appends.stream().map(StreamAppend::streamId).distinct().toList();
+    for (int from = 0; from < streams.size(); from += 500) {
+      handle.createQuery(tables.streamVersionsSql())
+          .bindList("streams", streams.subList(from, Math.min(streams.size(), from + 500)))
+          .map((rs, ctx) -> Map.entry(rs.getString("stream_id"), rs.getLong("version")))
+          .forEach(entry -> versions.put(entry.getKey(), entry.getValue()));
+    }
+    long position = last - count + 1;
+    PreparedBatch batch = handle.prepareBatch(tables.insertSql());
+    for (int i = 0; i < appends.size(); i++) {
+      StreamAppend append = appends.get(i);
+      long version = versions.getOrDefault(append.streamId(), 0L);
+      if (append.expectedVersion() != ANY_VERSION && append.expectedVersion() != version) {
+        throw new StreamVersionConflictException(append.streamId(), append.expectedVersion(), version);
+      }
+      for (PreparedEvent event : prepared.get(i)) {
+        version++;
+        batch.bind("position", position++)
+            .bind("event_id", event.eventId())
+            .bind("stream_id", append.streamId())
+            .bind("stream_version", version)
+            .bind("type_name", event.typeName())
+            .bind("payload", event.payload())
+            .bind("metadata", event.metadata())
+            .bind("occurred_at", event.occurredAt())
+            .add();
+      }
+      versions.put(append.streamId(), version);
+    }
+    batch.execute();
+    dialect.notifyAppend(handle, names.eventChannel(), last);
+    return last;
+  }
+
 
   private record PreparedEvent(String eventId, String typeName, String payload, String metadata,
       String occurredAt) {}

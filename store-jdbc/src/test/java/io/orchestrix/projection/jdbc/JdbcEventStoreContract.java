@@ -186,6 +186,49 @@ abstract class JdbcEventStoreContract {
   }
 
   @Test
+  @DisplayName("a multi-stream append takes positions in the order given and versions per stream, in one transaction")
+  void appendAllInterleavesStreams() {
+    JdbcEventStore store = open(EventFixtures.accountTypes());
+    store.append("acc-1", 0, List.of(new Opened("acc-1", "ann")));
+
+    long last = store.appendAll(List.of(
+        new JdbcEventStore.StreamAppend("acc-2", 0, List.of(new Opened("acc-2", "bob"))),
+        new JdbcEventStore.StreamAppend("acc-1", 1, List.of(new Deposited("acc-1", 5))),
+        new JdbcEventStore.StreamAppend("acc-2", 1, List.of(new Deposited("acc-2", 6),
+            new Deposited("acc-2", 7))),
+        new JdbcEventStore.StreamAppend("acc-1", JdbcEventStore.ANY_VERSION,
+            List.of(new Deposited("acc-1", 8)))));
+
+    assertThat(last).isEqualTo(6);
+    List<EventEnvelope<?>> events = store.read(0, 10);
+    assertThat(events).extracting(EventEnvelope::streamId)
+        .containsExactly("acc-1", "acc-2", "acc-1", "acc-2", "acc-2", "acc-1");
+    assertThat(store.streamVersion("acc-1")).isEqualTo(3);
+    assertThat(store.streamVersion("acc-2")).isEqualTo(3);
+    assertThat(store.readStream("acc-2", 0, 10)).extracting(EventEnvelope::position)
+        .containsExactly(2L, 4L, 5L);
+  }
+
+  @Test
+  @DisplayName("a multi-stream append with one stale part is refused whole")
+  void appendAllIsAllOrNothing() {
+    JdbcEventStore store = open(EventFixtures.accountTypes());
+    store.append("acc-1", 0, List.of(new Opened("acc-1", "ann")));
+
+    StreamVersionConflictException stale = catchThrowableOfType(StreamVersionConflictException.class,
+        () -> store.appendAll(List.of(
+            new JdbcEventStore.StreamAppend("acc-2", 0, List.of(new Opened("acc-2", "bob"))),
+            new JdbcEventStore.StreamAppend("acc-1", 0, List.of(new Deposited("acc-1", 5))))));
+
+    assertThat(stale).isNotNull();
+    assertThat(stale.streamId()).isEqualTo("acc-1");
+    assertThat(stale.actualVersion()).isEqualTo(1);
+    assertThat(store.headPosition()).isEqualTo(1);
+    assertThat(store.streamVersion("acc-2")).isZero();
+    assertThat(store.append("acc-2", 0, List.of(new Opened("acc-2", "bob")))).isEqualTo(2);
+  }
+
+  @Test
   @DisplayName("an append expecting the wrong version is refused with StreamVersionConflictException and writes nothing")
   void optimisticConcurrency() {
     JdbcEventStore store = open(EventFixtures.accountTypes());

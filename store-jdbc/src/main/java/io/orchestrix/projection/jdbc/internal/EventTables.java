@@ -81,6 +81,12 @@ public final class EventTables {
   }
 
   /** The version of stream {@code :stream}, 0 if it has no event. */
+  /** The versions of the streams bound as the list {@code streams}; streams with no event are absent. */
+  public String streamVersionsSql() {
+    return "SELECT stream_id, MAX(stream_version) AS version FROM " + names.events()
+        + " WHERE stream_id IN (<streams>) GROUP BY stream_id";
+  }
+
   public String streamVersionSql() {
     return "SELECT COALESCE(MAX(stream_version), 0) FROM " + names.events() + " WHERE stream_id = :stream";
   }
