@@ -128,6 +128,23 @@ class EngineFailureTest {
     }
 
     @Test
+    void aReplayThatFailsInALaterBatchReportsTheHandlerFailureAndKeepsWhatCameBefore() {
+      ProjectionEngine engine = Projections.engine("accounts").store(store).readModel(ACCOUNTS)
+          .batchSize(2).build();
+      Fixtures.accountHandlers(engine);
+
+      assertThatThrownBy(() -> engine.replay(events(1, new Opened("a", "ann"), new Deposited("a", 1),
+          new Deposited("a", 2), new Deposited("a", -3), new Deposited("a", 4), new Deposited("a", 5),
+          new Deposited("a", 6))))
+          .isInstanceOf(HandlerFailedException.class)
+          .hasMessageContaining("at position 4");
+
+      assertThat(engine.state().lastProcessedPosition()).isEqualTo(3);
+      assertThat(engine.state().failedPosition()).isEqualTo(4);
+      assertThat(engine.readModel(ACCOUNTS).findById("a").orElseThrow().balance()).isEqualTo(3);
+    }
+
+    @Test
     void theDeadLetterPolicyStoresTheFailedEventAndGoesOn() {
       ProjectionEngine engine = Projections.engine("accounts").store(store).readModel(ACCOUNTS)
           .errorPolicy(ErrorPolicy.DEAD_LETTER).build();

@@ -203,12 +203,12 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
         lastEventId = event.eventId();
         chunk.add(event);
         if (chunk.size() == config.batchSize()) {
-          stages.add(submit(chunk));
+          stages.add(submitForReplay(chunk, stages));
           chunk = new ArrayList<>(config.batchSize());
         }
       }
       if (!chunk.isEmpty()) {
-        stages.add(submit(chunk));
+        stages.add(submitForReplay(chunk, stages));
       }
       for (CompletionStage<BatchResult> stage : stages) {
         total = total.plus(join(stage));
@@ -218,6 +218,20 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
           currentState().lastProcessedPosition());
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * Submits a chunk of a replay. A chunk refused at once (the projection stopped at a failed event,
+   * a failed commit) is the consequence of an earlier chunk's failure, which is what replay reports.
+   */
+  private CompletionStage<BatchResult> submitForReplay(
+      List<EventEnvelope<?>> chunk, List<CompletionStage<BatchResult>> earlier) {
+    try {
+      return submit(chunk);
+    } catch (ProjectionException consequence) {
+      earlier.forEach(DefaultProjectionEngine::join);
+      throw consequence;
     }
   }
 
