@@ -92,7 +92,10 @@ public interface ProjectionEngine {
 
   /**
    * Rebuilds the projection: resets it (see {@link #reset()}) and processes the events in batches of
-   * the configured size. The events are read lazily, so any number may be replayed in bounded memory.
+   * the configured size, pipelined as by {@link #submit}. The events are read lazily, so any number
+   * may be replayed in bounded memory; for the same reason a null event or a position that goes
+   * backwards stops the replay there with {@link InvalidEventException}, the batches before it being
+   * committed. A handler failure stops it as {@link #processEvents} would.
    */
   BatchResult replay(Iterable<? extends EventEnvelope<?>> events);
 
