@@ -182,7 +182,7 @@ public final class EndToEnd implements Callable<Integer> {
 
   private static @Nullable Contender baselineFor(String uri) {
     if (uri.startsWith("jdbc:postgresql:")) {
-      return new JdbcLoopBaseline(uri);
+      return new JdbcLoopBaseline(uri, JdbcLoopBaseline.DEFAULT_PREFIX);
     }
     if (uri.startsWith("redis://")) {
       return new JedisLoopBaseline(uri, JedisLoopBaseline.DEFAULT_PREFIX);

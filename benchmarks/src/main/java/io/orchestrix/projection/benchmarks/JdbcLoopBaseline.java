@@ -29,35 +29,42 @@ import java.util.List;
  */
 final class JdbcLoopBaseline implements Contender {
 
-  static final String TABLE = "bench_loop_order_summary";
-  static final String CHECKPOINTS = "bench_loop_checkpoint";
+  /** The table prefix of the harness; tests use their own, so they never touch a running harness. */
+  static final String DEFAULT_PREFIX = "bench_loop_";
   static final String PROJECTION_ID = "order-summary-loop";
 
-  private static final String INSERT_CREATED = "INSERT INTO " + TABLE
-      + " (order_id, customer_id, customer_name, status, item_count, total_amount)"
-      + " VALUES (?, ?, ?, 'CREATED', 0, 0)";
-  private static final String UPDATE_ITEM = "UPDATE " + TABLE
-      + " SET item_count = item_count + ?, total_amount = total_amount + ? WHERE order_id = ?";
-  private static final String UPDATE_SHIPPED = "UPDATE " + TABLE
-      + " SET status = 'SHIPPED', carrier = ?, tracking = ? WHERE order_id = ?";
-  private static final String MOVE_CHECKPOINT = "UPDATE " + CHECKPOINTS
-      + " SET position = ? WHERE projection_id = ? AND position = ?";
-
+  private final String table;
+  private final String checkpoints;
+  private final String insertCreated;
+  private final String updateItem;
+  private final String updateShipped;
+  private final String moveCheckpoint;
   private final Connection connection;
 
-  JdbcLoopBaseline(String url) {
+  JdbcLoopBaseline(String url, String tablePrefix) {
+    table = tablePrefix + "order_summary";
+    checkpoints = tablePrefix + "checkpoint";
+    insertCreated = "INSERT INTO " + table
+        + " (order_id, customer_id, customer_name, status, item_count, total_amount)"
+        + " VALUES (?, ?, ?, 'CREATED', 0, 0)";
+    updateItem = "UPDATE " + table
+        + " SET item_count = item_count + ?, total_amount = total_amount + ? WHERE order_id = ?";
+    updateShipped = "UPDATE " + table
+        + " SET status = 'SHIPPED', carrier = ?, tracking = ? WHERE order_id = ?";
+    moveCheckpoint = "UPDATE " + checkpoints
+        + " SET position = ? WHERE projection_id = ? AND position = ?";
     try {
       connection = DriverManager.getConnection(withRewrittenInserts(url));
       connection.setAutoCommit(false);
       try (Statement statement = connection.createStatement()) {
-        statement.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (order_id text PRIMARY KEY,"
+        statement.execute("CREATE TABLE IF NOT EXISTS " + table + " (order_id text PRIMARY KEY,"
             + " customer_id text NOT NULL, customer_name text NOT NULL, status text NOT NULL,"
             + " item_count bigint NOT NULL, total_amount numeric(19, 2) NOT NULL, carrier text,"
             + " tracking text)");
-        statement.execute("CREATE INDEX IF NOT EXISTS " + TABLE + "_status ON " + TABLE + " (status)");
+        statement.execute("CREATE INDEX IF NOT EXISTS " + table + "_status ON " + table + " (status)");
         statement.execute(
-            "CREATE INDEX IF NOT EXISTS " + TABLE + "_customer ON " + TABLE + " (customer_id)");
-        statement.execute("CREATE TABLE IF NOT EXISTS " + CHECKPOINTS
+            "CREATE INDEX IF NOT EXISTS " + table + "_customer ON " + table + " (customer_id)");
+        statement.execute("CREATE TABLE IF NOT EXISTS " + checkpoints
             + " (projection_id text PRIMARY KEY, position bigint NOT NULL)");
       }
       connection.commit();
@@ -81,8 +88,8 @@ final class JdbcLoopBaseline implements Contender {
   @Override
   public void reset() {
     try (Statement statement = connection.createStatement()) {
-      statement.execute("TRUNCATE " + TABLE + ", " + CHECKPOINTS);
-      statement.execute("INSERT INTO " + CHECKPOINTS + " VALUES ('" + PROJECTION_ID + "', 0)");
+      statement.execute("TRUNCATE " + table + ", " + checkpoints);
+      statement.execute("INSERT INTO " + checkpoints + " VALUES ('" + PROJECTION_ID + "', 0)");
       connection.commit();
     } catch (SQLException e) {
       throw new IllegalStateException("JDBC loop: reset failed: " + e, e);
@@ -91,10 +98,10 @@ final class JdbcLoopBaseline implements Contender {
 
   @Override
   public WorkloadRunner.Result run(List<EventEnvelope<WorkloadEvent>> events, int batchSize) {
-    try (PreparedStatement created = connection.prepareStatement(INSERT_CREATED);
-        PreparedStatement items = connection.prepareStatement(UPDATE_ITEM);
-        PreparedStatement shipped = connection.prepareStatement(UPDATE_SHIPPED);
-        PreparedStatement checkpoints = connection.prepareStatement(MOVE_CHECKPOINT)) {
+    try (PreparedStatement created = connection.prepareStatement(insertCreated);
+        PreparedStatement items = connection.prepareStatement(updateItem);
+        PreparedStatement shipped = connection.prepareStatement(updateShipped);
+        PreparedStatement checkpointMove = connection.prepareStatement(moveCheckpoint)) {
       long from = storedCheckpoint();
       long checkpoint = from;
       long applied = 0;
@@ -110,10 +117,10 @@ final class JdbcLoopBaseline implements Contender {
         requireOneRowEach(items.executeBatch(), "ItemAdded");
         requireOneRowEach(shipped.executeBatch(), "OrderShipped");
         long last = batch.get(batch.size() - 1).position();
-        checkpoints.setLong(1, last);
-        checkpoints.setString(2, PROJECTION_ID);
-        checkpoints.setLong(3, checkpoint);
-        if (checkpoints.executeUpdate() != 1) {
+        checkpointMove.setLong(1, last);
+        checkpointMove.setString(2, PROJECTION_ID);
+        checkpointMove.setLong(3, checkpoint);
+        if (checkpointMove.executeUpdate() != 1) {
           throw new IllegalStateException("JDBC loop: the checkpoint is no longer " + checkpoint);
         }
         connection.commit();
@@ -157,7 +164,7 @@ final class JdbcLoopBaseline implements Contender {
 
   private long storedCheckpoint() throws SQLException {
     try (PreparedStatement select = connection.prepareStatement(
-        "SELECT position FROM " + CHECKPOINTS + " WHERE projection_id = ?")) {
+        "SELECT position FROM " + checkpoints + " WHERE projection_id = ?")) {
       select.setString(1, PROJECTION_ID);
       try (ResultSet row = select.executeQuery()) {
         long position = row.next() ? row.getLong(1) : 0;
@@ -180,7 +187,7 @@ final class JdbcLoopBaseline implements Contender {
     List<OrderSummaryDocument> documents = new ArrayList<>();
     try (Statement statement = connection.createStatement();
         ResultSet rows = statement.executeQuery("SELECT order_id, customer_id, customer_name, status,"
-            + " item_count, total_amount, carrier, tracking FROM " + TABLE)) {
+            + " item_count, total_amount, carrier, tracking FROM " + table)) {
       while (rows.next()) {
         documents.add(new OrderSummaryDocument(rows.getString(1), rows.getString(2),
             rows.getString(3), Status.valueOf(rows.getString(4)), rows.getLong(5),

@@ -40,7 +40,7 @@ class EndToEndTest {
   @Test
   void theJdbcLoopBuildsTheEnginesReadModelOnPostgres() {
     String url = TestServers.require(TestServers.Server.POSTGRES);
-    assertBuildsTheReferenceReadModel(new JdbcLoopBaseline(url));
+    assertBuildsTheReferenceReadModel(new JdbcLoopBaseline(url, "bench_loop_test_"));
     assertBuildsTheReferenceReadModel(
         new EngineContender(url, Map.of("table-prefix", "bench_test_"), BATCH, false));
     assertBuildsTheReferenceReadModel(
