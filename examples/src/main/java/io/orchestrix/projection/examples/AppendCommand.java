@@ -52,14 +52,7 @@ final class AppendCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (events <= 0 || events % StandardWorkload.EVENTS_PER_ORDER != 0) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--events must be a positive multiple of 5 but was " + events);
-    }
-    if (batchSize < 1 || batchSize > 100_000) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--batch-size must be 1 to 100000 but was " + batchSize);
-    }
+    WorkloadOptions.check(spec.commandLine(), events, batchSize);
     PrintWriter out = spec.commandLine().getOut();
     StandardWorkload workload = StandardWorkload.of(events);
     out.printf(Locale.ROOT, "workload     %,d events, %,d orders, fingerprint %s%n", events,

@@ -87,14 +87,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (events <= 0 || events % StandardWorkload.EVENTS_PER_ORDER != 0) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--events must be a positive multiple of 5 but was " + events);
-    }
-    if (batchSize < 1 || batchSize > 100_000) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--batch-size must be 1 to 100000 but was " + batchSize);
-    }
+    WorkloadOptions.check(spec.commandLine(), events, batchSize);
     if (source != null) {
       if (pipelined || progress) {
         throw new CommandLine.ParameterException(spec.commandLine(),

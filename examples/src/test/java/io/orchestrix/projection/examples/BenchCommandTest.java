@@ -28,10 +28,10 @@ class BenchCommandTest {
 
   @Test
   void benchPrintsTheFingerprintTheRateAndTheDigestOfTheWorkloadTable() {
-    Run run = cli("bench", "--store", "memory:", "--events", "50000", "--batch-size", "1000");
+    CliRun run = cli("bench", "--store", "memory:", "--events", "50000", "--batch-size", "1000");
 
-    assertThat(run.exitCode).as(run.output).isZero();
-    assertThat(run.output)
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(run.output())
         .contains("workload     50,000 events, 10,000 orders, fingerprint 05e32c561e5f664e")
         .contains("resumed from checkpoint 0")
         .containsPattern("processed    50,000 events in \\d+\\.\\d{3} s, batch size 1,000: [\\d,]+ events/s")
@@ -42,17 +42,17 @@ class BenchCommandTest {
   @Test
   void benchRunTwiceOnAnH2FilePrintsTheSameDigestAndTheSecondRunAppliesNothing() {
     String store = h2("twice");
-    Run first = cli("bench", "--store", store, "--events", String.valueOf(EVENTS));
-    Run second = cli("bench", "--store", store, "--events", String.valueOf(EVENTS));
-    Run digest = cli("digest", "--store", store);
+    CliRun first = cli("bench", "--store", store, "--events", String.valueOf(EVENTS));
+    CliRun second = cli("bench", "--store", store, "--events", String.valueOf(EVENTS));
+    CliRun digest = cli("digest", "--store", store);
 
-    assertThat(first.exitCode).as(first.output).isZero();
-    assertThat(second.exitCode).as(second.output).isZero();
-    assertThat(second.output).contains("resumed from checkpoint 20,000")
+    assertThat(first.exitCode()).as(first.output()).isZero();
+    assertThat(second.exitCode()).as(second.output()).isZero();
+    assertThat(second.output()).contains("resumed from checkpoint 20,000")
         .contains("processed    0 events");
     assertThat(digestLine(second)).isEqualTo(digestLine(first)).isEqualTo(memoryDigest());
     assertThat(digestLine(digest)).isEqualTo(digestLine(first));
-    assertThat(digest.output).contains("checkpoint   20,000");
+    assertThat(digest.output()).contains("checkpoint   20,000");
   }
 
   @Test
@@ -94,11 +94,11 @@ class BenchCommandTest {
     assertThat(stored).as("killed halfway, no acknowledged commit lost: the stored checkpoint")
         .isBetween(seen, EVENTS - 1L);
 
-    Run resumed = cli("bench", "--store", store, "--events", String.valueOf(EVENTS),
+    CliRun resumed = cli("bench", "--store", store, "--events", String.valueOf(EVENTS),
         "--batch-size", "100");
 
-    assertThat(resumed.exitCode).as(resumed.output).isZero();
-    assertThat(resumed.output)
+    assertThat(resumed.exitCode()).as(resumed.output()).isZero();
+    assertThat(resumed.output())
         .contains(String.format("resumed from checkpoint %,d", stored))
         .contains(String.format("processed    %,d events", EVENTS - stored))
         .contains("checkpoint   20,000");
@@ -107,10 +107,10 @@ class BenchCommandTest {
 
   @Test
   void benchRefusesAnEventCountThatIsNotAMultipleOfFive() {
-    Run run = cli("bench", "--events", "12");
+    CliRun run = cli("bench", "--events", "12");
 
-    assertThat(run.exitCode).isEqualTo(2);
-    assertThat(run.errors).contains("--events must be a positive multiple of 5 but was 12");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.errors()).contains("--events must be a positive multiple of 5 but was 12");
   }
 
   private String h2(String name) {
@@ -118,14 +118,14 @@ class BenchCommandTest {
   }
 
   private String memoryDigest() {
-    Run run = cli("bench", "--store", "memory:", "--events", String.valueOf(EVENTS));
-    assertThat(run.exitCode).as(run.output).isZero();
+    CliRun run = cli("bench", "--store", "memory:", "--events", String.valueOf(EVENTS));
+    assertThat(run.exitCode()).as(run.output()).isZero();
     return digestLine(run);
   }
 
-  private static String digestLine(Run run) {
-    List<String> lines = new ArrayList<>(run.output.lines().filter(l -> l.startsWith("digest")).toList());
-    assertThat(lines).as("one digest line in:%n%s", run.output).hasSize(1);
+  private static String digestLine(CliRun run) {
+    List<String> lines = new ArrayList<>(run.output().lines().filter(l -> l.startsWith("digest")).toList());
+    assertThat(lines).as("one digest line in:%n%s", run.output()).hasSize(1);
     return lines.get(0);
   }
 
@@ -133,22 +133,7 @@ class BenchCommandTest {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  private record Run(int exitCode, String output, String errors) {}
-
-  private static Run cli(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream output = new ByteArrayOutputStream();
-    ByteArrayOutputStream errors = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(output, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(errors, true, StandardCharsets.UTF_8));
-      int exitCode = ExamplesCli.run(args);
-      return new Run(exitCode, output.toString(StandardCharsets.UTF_8),
-          errors.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
+  private static CliRun cli(String... args) {
+    return CliRun.of(args);
   }
 }

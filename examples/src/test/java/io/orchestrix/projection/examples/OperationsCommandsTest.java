@@ -42,8 +42,8 @@ class OperationsCommandsTest {
 
   @BeforeAll
   static void referenceDigest() {
-    Run bench = cli("bench", "--store", "memory:", "--events", N);
-    assertThat(bench.exitCode).as(bench.output).isZero();
+    CliRun bench = cli("bench", "--store", "memory:", "--events", N);
+    assertThat(bench.exitCode()).as(bench.output()).isZero();
     reference = digestLine(bench);
   }
 
@@ -51,48 +51,48 @@ class OperationsCommandsTest {
   void appendThenFollowOnH2GivesTheMemoryDigestAndStatusResetAndRebuildOperateIt() {
     String db = h2("ops");
 
-    Run append = cli("append", "--source", db, "--events", N);
-    assertThat(append.exitCode).as(append.errors).isZero();
-    assertThat(append.output).contains("appended     2,000 events after position 0")
+    CliRun append = cli("append", "--source", db, "--events", N);
+    assertThat(append.exitCode()).as(append.errors()).isZero();
+    assertThat(append.output()).contains("appended     2,000 events after position 0")
         .contains("head         2,000");
-    Run again = cli("append", "--source", db, "--events", N);
-    assertThat(again.output).as("a second run finds the stream complete")
+    CliRun again = cli("append", "--source", db, "--events", N);
+    assertThat(again.output()).as("a second run finds the stream complete")
         .contains("appended     0 events after position 2,000").contains("head         2,000");
-    Run longer = cli("append", "--source", db, "--events", "4000");
-    assertThat(longer.exitCode).isEqualTo(2);
-    assertThat(longer.errors).contains("is not the workload's");
+    CliRun longer = cli("append", "--source", db, "--events", "4000");
+    assertThat(longer.exitCode()).isEqualTo(2);
+    assertThat(longer.errors()).contains("is not the workload's");
 
-    Run follow = cli("follow", "--store", db, "--source", db, "--until", N, "--batch-size", "250");
-    assertThat(follow.exitCode).as(follow.output + follow.errors).isZero();
-    assertThat(follow.output).contains("following    order-summary-bench from checkpoint 0 until 2,000")
+    CliRun follow = cli("follow", "--store", db, "--source", db, "--until", N, "--batch-size", "250");
+    assertThat(follow.exitCode()).as(follow.output() + follow.errors()).isZero();
+    assertThat(follow.output()).contains("following    order-summary-bench from checkpoint 0 until 2,000")
         .containsPattern("status       position [\\d,]+  head [\\d,]+  lag [\\d,]+ events \\d+\\.\\d{3} s"
             + "  [A-Z_]+  [\\d,]+ events/s  dead letters \\d+")
         .contains("stopped      at checkpoint 2,000: reached --until 2000");
     assertThat(digestLine(follow)).isEqualTo(reference);
 
-    Run status = cli("status", "--store", db);
-    assertThat(status.output).contains("checkpoint   2,000").contains("healthy      true")
+    CliRun status = cli("status", "--store", db);
+    assertThat(status.output()).contains("checkpoint   2,000").contains("healthy      true")
         .contains("failed at    none").contains("dead letters 0 (failed 0, parked 0)");
 
-    Run refused = cli("reset", "--store", db);
-    assertThat(refused.exitCode).isEqualTo(2);
-    assertThat(refused.errors).contains("add --yes to confirm");
-    assertThat(cli("status", "--store", db).output).contains("checkpoint   2,000");
+    CliRun refused = cli("reset", "--store", db);
+    assertThat(refused.exitCode()).isEqualTo(2);
+    assertThat(refused.errors()).contains("add --yes to confirm");
+    assertThat(cli("status", "--store", db).output()).contains("checkpoint   2,000");
 
-    Run moved = cli("reset", "--store", db, "--to", "1500", "--yes");
-    assertThat(moved.output).contains("checkpoint moved from 2,000 to 1,500")
+    CliRun moved = cli("reset", "--store", db, "--to", "1500", "--yes");
+    assertThat(moved.output()).contains("checkpoint moved from 2,000 to 1,500")
         .contains("checkpoint   1,500");
     assertThat(digestLine(moved)).as("reset --to keeps the read model").isEqualTo(reference);
 
-    Run reset = cli("reset", "--store", db, "--yes");
-    assertThat(reset.exitCode).as(reset.errors).isZero();
-    assertThat(reset.output).contains("checkpoint   0").contains("(0 documents, items 0, total 0.00)");
-    assertThat(cli("digest", "--store", db).output).contains("(0 documents");
+    CliRun reset = cli("reset", "--store", db, "--yes");
+    assertThat(reset.exitCode()).as(reset.errors()).isZero();
+    assertThat(reset.output()).contains("checkpoint   0").contains("(0 documents, items 0, total 0.00)");
+    assertThat(cli("digest", "--store", db).output()).contains("(0 documents");
 
-    assertThat(cli("rebuild", "--store", db, "--source", db).exitCode).isEqualTo(2);
-    Run rebuild = cli("rebuild", "--store", db, "--source", db, "--batch-size", "300", "--yes");
-    assertThat(rebuild.exitCode).as(rebuild.errors).isZero();
-    assertThat(rebuild.output).contains("replayed     2,000 events up to head 2,000")
+    assertThat(cli("rebuild", "--store", db, "--source", db).exitCode()).isEqualTo(2);
+    CliRun rebuild = cli("rebuild", "--store", db, "--source", db, "--batch-size", "300", "--yes");
+    assertThat(rebuild.exitCode()).as(rebuild.errors()).isZero();
+    assertThat(rebuild.output()).contains("replayed     2,000 events up to head 2,000")
         .contains("checkpoint   2,000");
     assertThat(digestLine(rebuild)).isEqualTo(reference);
   }
@@ -101,10 +101,10 @@ class OperationsCommandsTest {
   void benchThroughTheRunnerOnAnH2EventStoreAppendsOnceAndGivesTheMemoryDigest() {
     String db = h2("bench");
 
-    Run first = cli("bench", "--store", db, "-P", "table-prefix=p_", "--source", db,
+    CliRun first = cli("bench", "--store", db, "-P", "table-prefix=p_", "--source", db,
         "-S", "table-prefix=e_", "--events", N, "--batch-size", "500");
-    assertThat(first.exitCode).as(first.output + first.errors).isZero();
-    assertThat(first.output)
+    assertThat(first.exitCode()).as(first.output() + first.errors()).isZero();
+    assertThat(first.output())
         .contains("workload     2,000 events, 400 orders, fingerprint e9b8345f2852cf3c")
         .contains("appended     2,000 events (not timed)")
         .contains("resumed from checkpoint 0")
@@ -113,10 +113,10 @@ class OperationsCommandsTest {
         .contains("checkpoint   2,000");
     assertThat(digestLine(first)).isEqualTo(reference);
 
-    Run second = cli("bench", "--store", db, "-P", "table-prefix=p_", "--source", db,
+    CliRun second = cli("bench", "--store", db, "-P", "table-prefix=p_", "--source", db,
         "-S", "table-prefix=e_", "--events", N, "--reset");
-    assertThat(second.exitCode).as(second.output + second.errors).isZero();
-    assertThat(second.output).as("the event store already holds the events")
+    assertThat(second.exitCode()).as(second.output() + second.errors()).isZero();
+    assertThat(second.output()).as("the event store already holds the events")
         .contains("appended     0 events (not timed)").contains("resumed from checkpoint 0")
         .contains("processed    2,000 events");
     assertThat(digestLine(second)).isEqualTo(reference);
@@ -127,26 +127,26 @@ class OperationsCommandsTest {
     String url = TestServers.require(TestServers.Server.POSTGRES);
     String prefix = uniquePrefix();
     try {
-      Run append = cli("append", "--source", url, "-P", "table-prefix=" + prefix, "--events", N);
-      assertThat(append.exitCode).as(append.errors).isZero();
-      assertThat(append.output).contains("head         2,000");
+      CliRun append = cli("append", "--source", url, "-P", "table-prefix=" + prefix, "--events", N);
+      assertThat(append.exitCode()).as(append.errors()).isZero();
+      assertThat(append.output()).contains("head         2,000");
 
-      Run follow = cli("follow", "--store", url, "-P", "table-prefix=" + prefix, "--source", url,
+      CliRun follow = cli("follow", "--store", url, "-P", "table-prefix=" + prefix, "--source", url,
           "-S", "table-prefix=" + prefix, "--until", N);
-      assertThat(follow.exitCode).as(follow.output + follow.errors).isZero();
+      assertThat(follow.exitCode()).as(follow.output() + follow.errors()).isZero();
       assertThat(digestLine(follow)).isEqualTo(reference);
-      assertThat(cli("status", "--store", url, "-P", "table-prefix=" + prefix).output)
+      assertThat(cli("status", "--store", url, "-P", "table-prefix=" + prefix).output())
           .contains("checkpoint   2,000");
 
-      Run rebuild = cli("rebuild", "--store", url, "-P", "table-prefix=" + prefix, "--source", url,
+      CliRun rebuild = cli("rebuild", "--store", url, "-P", "table-prefix=" + prefix, "--source", url,
           "-S", "table-prefix=" + prefix, "--yes");
-      assertThat(rebuild.exitCode).as(rebuild.errors).isZero();
+      assertThat(rebuild.exitCode()).as(rebuild.errors()).isZero();
       assertThat(digestLine(rebuild)).isEqualTo(reference);
 
-      Run bench = cli("bench", "--store", url, "-P", "table-prefix=" + prefix + "b_", "--source", url,
+      CliRun bench = cli("bench", "--store", url, "-P", "table-prefix=" + prefix + "b_", "--source", url,
           "-S", "table-prefix=" + prefix, "--events", N);
-      assertThat(bench.exitCode).as(bench.output + bench.errors).isZero();
-      assertThat(bench.output).contains("appended     0 events (not timed)")
+      assertThat(bench.exitCode()).as(bench.output() + bench.errors()).isZero();
+      assertThat(bench.output()).contains("appended     0 events (not timed)")
           .contains("processed    2,000 events");
       assertThat(digestLine(bench)).isEqualTo(reference);
     } finally {
@@ -163,9 +163,9 @@ class OperationsCommandsTest {
             .setErr(new PrintWriter(followOutput, true))
             .execute("follow", "--store", db, "--source", db, "--until", N, "--batch-size", "50"));
 
-    Run append = cli("append", "--source", db, "--events", N);
+    CliRun append = cli("append", "--source", db, "--events", N);
 
-    assertThat(append.exitCode).as(append.errors).isZero();
+    assertThat(append.exitCode()).as(append.errors()).isZero();
     assertThat(follow.get(60, TimeUnit.SECONDS)).as(followOutput.toString()).isZero();
     assertThat(followOutput.toString()).contains("stopped      at checkpoint 2,000");
     assertThat(digestLine(followOutput.toString())).isEqualTo(reference);
@@ -179,7 +179,7 @@ class OperationsCommandsTest {
     Process child = null;
     try {
       // create the tables first, so that the child and the append do not race to create them
-      assertThat(cli("status", "--store", url, "-P", "table-prefix=" + prefix).exitCode).isZero();
+      assertThat(cli("status", "--store", url, "-P", "table-prefix=" + prefix).exitCode()).isZero();
       child = new ProcessBuilder(javaBinary(), "-cp", System.getProperty("java.class.path"),
           ExamplesCli.class.getName(), "follow", "--store", url, "-P", "table-prefix=" + prefix,
           "--source", url, "-S", "table-prefix=" + prefix, "--batch-size", "100")
@@ -199,8 +199,8 @@ class OperationsCommandsTest {
       List<String> seen = new ArrayList<>();
       awaitLine(lines, seen, line -> line.startsWith("following"), 30);
 
-      Run append = cli("append", "--source", url, "-P", "table-prefix=" + prefix, "--events", N);
-      assertThat(append.exitCode).as(append.errors).isZero();
+      CliRun append = cli("append", "--source", url, "-P", "table-prefix=" + prefix, "--events", N);
+      assertThat(append.exitCode()).as(append.errors()).isZero();
       awaitLine(lines, seen, line -> line.startsWith("status       position 2,000  head 2,000"), 30);
 
       // SIGTERM, through the process handle: Process.destroy() would also close our end of the
@@ -226,20 +226,20 @@ class OperationsCommandsTest {
   @Test
   void deadLettersOfAFailingStreamAreListedThenRetriedInOrderToTheReferenceDigest() {
     String db = h2("dead");
-    assertThat(cli("append", "--source", db, "--events", N).exitCode).isZero();
+    assertThat(cli("append", "--source", db, "--events", N).exitCode()).isZero();
 
-    Run faulty = cli("follow", "--store", db, "--source", db, "--until", N,
+    CliRun faulty = cli("follow", "--store", db, "--source", db, "--until", N,
         "--fail-stream", "order-7", "--dead-letter-after", "2");
-    assertThat(faulty.exitCode).as(faulty.output + faulty.errors).isZero();
-    assertThat(faulty.output).contains("stopped      at checkpoint 2,000")
+    assertThat(faulty.exitCode()).as(faulty.output() + faulty.errors()).isZero();
+    assertThat(faulty.output()).contains("stopped      at checkpoint 2,000")
         .contains("(399 documents");
 
-    assertThat(cli("status", "--store", db).output)
+    assertThat(cli("status", "--store", db).output())
         .contains("dead letters 5 (failed 1, parked 4)")
         .contains("injected fault (--fail-stream) for stream order-7");
-    Run list = cli("dead-letters", "list", "--store", db);
-    List<String> letters = list.output.lines().filter(l -> l.startsWith("position")).toList();
-    assertThat(letters).as(list.output).hasSize(5).allMatch(l -> l.contains("stream order-7"));
+    CliRun list = cli("dead-letters", "list", "--store", db);
+    List<String> letters = list.output().lines().filter(l -> l.startsWith("position")).toList();
+    assertThat(letters).as(list.output()).hasSize(5).allMatch(l -> l.contains("stream order-7"));
     assertThat(letters.get(0)).contains("event " + "io.orchestrix.projection.examples.workload"
             + ".WorkloadEvent$OrderCreated")
         .contains("error java.lang.IllegalStateException")
@@ -247,46 +247,46 @@ class OperationsCommandsTest {
         // --dead-letter-after 2: the runner made 2 attempts and the dead letter records them
         .contains("attempts 2  ").contains("parked false");
     assertThat(letters.subList(1, 5)).allMatch(l -> l.contains("error parked") && l.endsWith("parked true"));
-    assertThat(list.output).contains("5 dead letters (failed 1, parked 4)");
+    assertThat(list.output()).contains("5 dead letters (failed 1, parked 4)");
     assertThat(cli("dead-letters", "list", "--store", db, "--error-type", "IllegalStateException")
-        .output).contains("1 dead letters (failed 1, parked 0)");
+        .output()).contains("1 dead letters (failed 1, parked 0)");
 
-    Run everything = cli("dead-letters", "retry", "--store", db);
-    assertThat(everything.exitCode).isEqualTo(2);
-    assertThat(everything.errors).contains("refusing to act on every dead letter");
+    CliRun everything = cli("dead-letters", "retry", "--store", db);
+    assertThat(everything.exitCode()).isEqualTo(2);
+    assertThat(everything.errors()).contains("refusing to act on every dead letter");
 
-    Run retry = cli("dead-letters", "retry", "--store", db, "--error-type", "IllegalStateException");
-    assertThat(retry.exitCode).as(retry.errors).isZero();
-    assertThat(retry.output).contains("retried      applied 5, still failing 0")
+    CliRun retry = cli("dead-letters", "retry", "--store", db, "--error-type", "IllegalStateException");
+    assertThat(retry.exitCode()).as(retry.errors()).isZero();
+    assertThat(retry.output()).contains("retried      applied 5, still failing 0")
         .contains("remaining    0 dead letters");
     assertThat(digestLine(retry)).isEqualTo(reference);
-    assertThat(cli("dead-letters", "list", "--store", db).output)
+    assertThat(cli("dead-letters", "list", "--store", db).output())
         .contains("0 dead letters (failed 0, parked 0)");
   }
 
   @Test
   void discardRemovesTheSelectedDeadLettersAndAFollowWithoutDeadLetteringStopsAtTheFault() {
     String db = h2("discard");
-    assertThat(cli("append", "--source", db, "--events", N).exitCode).isZero();
+    assertThat(cli("append", "--source", db, "--events", N).exitCode()).isZero();
 
-    Run stopped = cli("follow", "--store", db, "--source", db, "--until", N,
+    CliRun stopped = cli("follow", "--store", db, "--source", db, "--until", N,
         "--fail-stream", "order-7");
-    assertThat(stopped.exitCode).as(stopped.output).isEqualTo(1);
-    assertThat(stopped.errors).contains("stopped at failed position");
-    Run status = cli("status", "--store", db);
-    assertThat(status.output).contains("healthy      false").doesNotContain("failed at    none")
+    assertThat(stopped.exitCode()).as(stopped.output()).isEqualTo(1);
+    assertThat(stopped.errors()).contains("stopped at failed position");
+    CliRun status = cli("status", "--store", db);
+    assertThat(status.output()).contains("healthy      false").doesNotContain("failed at    none")
         .contains("dead letters 0");
 
-    Run faulty = cli("follow", "--store", db, "--source", db, "--until", N,
+    CliRun faulty = cli("follow", "--store", db, "--source", db, "--until", N,
         "--fail-stream", "order-7", "--dead-letter-after", "1");
-    assertThat(faulty.exitCode).as(faulty.output + faulty.errors).isZero();
-    assertThat(faulty.output).contains("stopped      at checkpoint 2,000");
+    assertThat(faulty.exitCode()).as(faulty.output() + faulty.errors()).isZero();
+    assertThat(faulty.output()).contains("stopped      at checkpoint 2,000");
 
-    Run discard = cli("dead-letters", "discard", "--store", db, "--stream", "order-7");
-    assertThat(discard.exitCode).as(discard.errors).isZero();
-    assertThat(discard.output).contains("discarded    5").contains("remaining    0 dead letters")
+    CliRun discard = cli("dead-letters", "discard", "--store", db, "--stream", "order-7");
+    assertThat(discard.exitCode()).as(discard.errors()).isZero();
+    assertThat(discard.output()).contains("discarded    5").contains("remaining    0 dead letters")
         .contains("(399 documents");
-    assertThat(cli("status", "--store", db).output).contains("checkpoint   2,000")
+    assertThat(cli("status", "--store", db).output()).contains("checkpoint   2,000")
         .contains("dead letters 0 (failed 0, parked 0)");
   }
 
@@ -335,8 +335,8 @@ class OperationsCommandsTest {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  private static String digestLine(Run run) {
-    return digestLine(run.output);
+  private static String digestLine(CliRun run) {
+    return digestLine(run.output());
   }
 
   private static String digestLine(String output) {
@@ -345,22 +345,7 @@ class OperationsCommandsTest {
     return lines.get(0);
   }
 
-  private record Run(int exitCode, String output, String errors) {}
-
-  private static Run cli(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream output = new ByteArrayOutputStream();
-    ByteArrayOutputStream errors = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(output, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(errors, true, StandardCharsets.UTF_8));
-      int exitCode = ExamplesCli.run(args);
-      return new Run(exitCode, output.toString(StandardCharsets.UTF_8),
-          errors.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
+  private static CliRun cli(String... args) {
+    return CliRun.of(args);
   }
 }
