@@ -50,11 +50,18 @@ public interface Dialect {
    */
   String upsert(String table, List<String> keyColumns, List<String> columns, List<String> values);
 
-  /** The condition "column is one of the ids bound with {@link #bindIds}". */
-  String idIsAnyOf(String column);
+  /**
+   * The condition "column is one of the ids bound with {@link #bindIds}": an {@code IN} list by
+   * default; PostgreSQL binds one array instead.
+   */
+  default String idIsAnyOf(String column) {
+    return column + " IN (<ids>)";
+  }
 
   /** Binds the ids that {@link #idIsAnyOf} refers to. */
-  void bindIds(SqlStatement<?> statement, List<String> ids);
+  default void bindIds(SqlStatement<?> statement, List<String> ids) {
+    statement.bindList("ids", ids);
+  }
 
   /** The statement creating a schema (a database on MariaDB) if it does not exist. */
   String createSchema(String schema);

@@ -3,7 +3,6 @@ package io.orchestrix.projection.jdbc.internal;
 import java.sql.SQLException;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.SqlStatement;
 
 /**
  * H2 (embedded, in file or memory mode): documents in {@code CHARACTER LARGE OBJECT}, upserts with
@@ -54,16 +53,6 @@ public final class H2Dialect implements Dialect {
   public String upsert(String table, List<String> keyColumns, List<String> columns, List<String> values) {
     return "MERGE INTO " + table + " (" + String.join(", ", columns) + ") KEY ("
         + String.join(", ", keyColumns) + ") VALUES (" + String.join(", ", values) + ")";
-  }
-
-  @Override
-  public String idIsAnyOf(String column) {
-    return column + " IN (<ids>)";
-  }
-
-  @Override
-  public void bindIds(SqlStatement<?> statement, List<String> ids) {
-    statement.bindList("ids", ids);
   }
 
   @Override

@@ -4,7 +4,6 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.SqlStatement;
 
 /**
  * MariaDB: InnoDB tables in {@code utf8mb4} with the {@code utf8mb4_nopad_bin} collation, so ids
@@ -50,16 +49,6 @@ public final class MariaDbDialect implements Dialect {
     }
     return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES ("
         + String.join(", ", values) + ") ON DUPLICATE KEY UPDATE " + updates;
-  }
-
-  @Override
-  public String idIsAnyOf(String column) {
-    return column + " IN (<ids>)";
-  }
-
-  @Override
-  public void bindIds(SqlStatement<?> statement, List<String> ids) {
-    statement.bindList("ids", ids);
   }
 
   @Override
