@@ -159,9 +159,11 @@ class OperationsCommandsTest {
     String db = h2("concurrent");
     StringWriter followOutput = new StringWriter();
     CompletableFuture<Integer> follow = CompletableFuture.supplyAsync(() ->
-        new CommandLine(new ExamplesCli()).setOut(new PrintWriter(followOutput, true))
+        // the command itself, not through ExamplesCli: its writers are set on the very CommandLine
+        // that runs it, so nothing it prints can reach System.out, which cli() below captures
+        new CommandLine(new FollowCommand()).setOut(new PrintWriter(followOutput, true))
             .setErr(new PrintWriter(followOutput, true))
-            .execute("follow", "--store", db, "--source", db, "--until", N, "--batch-size", "50"));
+            .execute("--store", db, "--source", db, "--until", N, "--batch-size", "50"));
 
     CliRun append = cli("append", "--source", db, "--events", N);
 
