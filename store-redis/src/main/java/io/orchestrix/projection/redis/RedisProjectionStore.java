@@ -25,6 +25,7 @@ import io.orchestrix.projection.spi.StoredDocument;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -59,10 +60,10 @@ import redis.clients.jedis.UnifiedJedis;
  * one {@code HMGET}, {@link #count} is {@code HLEN}, a reset removes a handful of keys, and a document
  * costs a hash field instead of a whole key. The JSON is kept as text, not spread over hash fields,
  * because the engine reads and writes whole documents and queries go through the indexes, never
- * through document fields. Each index is one sorted set whose members are the value (length-prefixed)
- * followed by the document id, all with score 0: a query by value is one {@code ZRANGEBYLEX} range and
- * comes back in id order, and an update or delete moves the document's member, so queries never scan
- * the keyspace. A sorted set of all ids gives {@link #page} a stable lexicographic order.
+ * through document fields. Each value of an index has a set of the ids of the documents with that
+ * value, so a query by value is one {@code SMEMBERS} and one {@code HMGET}, and an update or delete
+ * moves the document's id between sets in constant time; queries never scan the keyspace. A sorted set
+ * of all ids gives {@link #page} a stable lexicographic order.
  *
  * <h2>Commits</h2>
  *
@@ -152,7 +153,7 @@ public final class RedisProjectionStore implements ProjectionStore {
    * The store never closes the client.
    *
    * @throws io.orchestrix.projection.StoreConfigurationException if the data under the prefix was
-   *     written by a newer version of this store
+   *     written by a version of this store with another key layout
    * @throws StoreException if the server cannot be reached
    */
   public static RedisProjectionStore create(UnifiedJedis client, RedisStoreOptions options) {
@@ -166,7 +167,7 @@ public final class RedisProjectionStore implements ProjectionStore {
     return store;
   }
 
-  /** Records this code's key layout under a fresh prefix, or refuses data of a newer layout. */
+  /** Records this code's key layout under a fresh prefix, or refuses data of another layout. */
   private void checkLayout() {
     String operation = "open " + description;
     List<?> reply = expectOk(operation, script(operation, LuaScript.CHECK_LAYOUT,
@@ -181,8 +182,14 @@ public final class RedisProjectionStore implements ProjectionStore {
     if (version > KeyLayout.VERSION) {
       throw new StoreConfigurationException("cannot " + operation + ": its keys were written by a"
           + " newer version of the Redis store (layout " + version + "; this code knows layout "
-          + KeyLayout.VERSION + " and older); upgrade store-redis, or use another key prefix",
-          null);
+          + KeyLayout.VERSION + "); upgrade store-redis, or use another key prefix", null);
+    }
+    if (version < KeyLayout.VERSION) {
+      throw new StoreConfigurationException("cannot " + operation + ": its keys were written by an"
+          + " older version of the Redis store (layout " + version + ", whose indexes this code"
+          + " does not read; this code knows layout " + KeyLayout.VERSION + "); use another key"
+          + " prefix and replay the projections into it, or delete the keys under '"
+          + options.keyPrefix() + "' and replay", null);
     }
   }
 
@@ -237,8 +244,7 @@ public final class RedisProjectionStore implements ProjectionStore {
     args.add(bytes(keys.readModelBase(name)));
     schema.indexes().forEach(index -> args.add(bytes(index)));
     expectOk(operation, script(operation, LuaScript.PREPARE_READ_MODEL,
-        List.of(keys.documents(name), keys.ids(name), keys.indexNames(name),
-            keys.indexSections(name)), args));
+        List.of(keys.documents(name), keys.ids(name), keys.indexNames(name)), args));
   }
 
   @Override
@@ -352,8 +358,8 @@ public final class RedisProjectionStore implements ProjectionStore {
     String operation = "query read model '" + readModel + "' by index '" + index + "'";
     String documentsKey = keys.documents(readModel);
     List<?> reply = (List<?>) script(operation, LuaScript.READ_DOCUMENTS,
-        List.of(documentsKey, keys.index(readModel, index), keys.indexNames(readModel)),
-        List.of(INDEX, DocumentEncoding.memberPrefix(value), bytes(index)));
+        List.of(documentsKey, keys.index(readModel, index, value), keys.indexNames(readModel)),
+        List.of(INDEX, bytes(index)));
     if (text(reply.get(0)).equals("noindex")) {
       List<String> declared = new ArrayList<>();
       ((List<?>) reply.get(1)).forEach(name -> declared.add(text(name)));
@@ -361,7 +367,7 @@ public final class RedisProjectionStore implements ProjectionStore {
       throw new IllegalArgumentException("read model '" + readModel + "' has no index '" + index
           + "'; its declared indexes are " + declared);
     }
-    return documents(operation, readModel, documentsKey, reply);
+    return documents(operation, readModel, documentsKey, reply, true);
   }
 
   @Override
@@ -392,7 +398,7 @@ public final class RedisProjectionStore implements ProjectionStore {
     byte[] from = bytes(afterId == null ? "-" : "(" + afterId);
     return documents(operation, readModel, documentsKey, script(operation, LuaScript.READ_DOCUMENTS,
         List.of(documentsKey, keys.ids(readModel)),
-        List.of(PAGE, from, bytes(Integer.toString(limit)))));
+        List.of(PAGE, from, bytes(Integer.toString(limit)))), false);
   }
 
   @Override
@@ -430,13 +436,25 @@ public final class RedisProjectionStore implements ProjectionStore {
     }
   }
 
-  private List<StoredDocument> documents(
-      String operation, String readModel, String documentsKey, Object scriptReply) {
+  /**
+   * The documents of a {@code read_documents.lua} reply, sorted by id in the order of {@link #page}
+   * (that of the ids' UTF-8 bytes, as {@code ZRANGEBYLEX} compares them) if {@code sort}.
+   */
+  private List<StoredDocument> documents(String operation, String readModel, String documentsKey,
+      Object scriptReply, boolean sort) {
     List<?> reply = expectOk(operation, scriptReply);
     List<?> ids = (List<?>) reply.get(1);
     List<?> values = (List<?>) reply.get(2);
+    Integer[] order = new Integer[ids.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    if (sort) {
+      Arrays.sort(order, (a, b) ->
+          Arrays.compareUnsigned((byte[]) ids.get(a), (byte[]) ids.get(b)));
+    }
     List<StoredDocument> documents = new ArrayList<>(ids.size());
-    for (int i = 0; i < ids.size(); i++) {
+    for (int i : order) {
       Object value = i < values.size() ? values.get(i) : null;
       if (value != null) {
         String id = text(ids.get(i));

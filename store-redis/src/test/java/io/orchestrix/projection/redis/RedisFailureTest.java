@@ -126,7 +126,7 @@ class RedisFailureTest {
     RedisProjectionStore store = open(Map.of());
     long token = store.claimWriter("p1");
     store.commit(Commit.of(token, 0, at("p1", 1), List.of(put(order("o1", "NEW", "c1", 1)))));
-    String foreign = prefix + "rm:orders:ix:customer";
+    String foreign = prefix + "rm:orders:ix:customer:c1";
     try (RedisClient raw = RedisTestServer.rawClient()) {
       raw.set(foreign, "written by someone else");
     }

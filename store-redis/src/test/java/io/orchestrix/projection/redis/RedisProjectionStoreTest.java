@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.orchestrix.projection.CheckpointConflictException;
 import io.orchestrix.projection.DeadLetter;
 import io.orchestrix.projection.ProjectionState;
+import io.orchestrix.projection.StoreConfigurationException;
+import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.WriterFencedException;
 import io.orchestrix.projection.spi.Commit;
 import io.orchestrix.projection.spi.DocumentChange;
@@ -111,9 +113,14 @@ class RedisProjectionStoreTest {
     try (RedisClient raw = RedisTestServer.rawClient()) {
       assertThat(RedisTestServer.keys(raw, prefix + "rm:orders:ix:"))
           .as("no empty index sets are left behind")
-          .containsExactly(prefix + "rm:orders:ix:status");
-      assertThat(raw.zrange(prefix + "rm:orders:ix:status", 0, -1))
-          .as("no stale index entries are left behind").containsExactly("4:PAIDo2");
+          .containsExactly(prefix + "rm:orders:ix:status:PAID");
+      assertThat(raw.smembers(prefix + "rm:orders:ix:status:PAID"))
+          .as("no stale index entries are left behind").containsExactly("o2");
+      assertThat(RedisTestServer.keys(raw, prefix + "rm:orders:vals:"))
+          .as("the registry of an index without values is gone")
+          .containsExactly(prefix + "rm:orders:vals:status");
+      assertThat(raw.smembers(prefix + "rm:orders:vals:status"))
+          .as("the registry holds the values that have a set").containsExactly("PAID");
     }
   }
 
@@ -220,6 +227,64 @@ class RedisProjectionStoreTest {
     assertThat(store.findByIndex("orders", "status", "PAID")).isEmpty();
     assertThat(store.page("orders", null, 10)).extracting(StoredDocument::id).containsExactly("o3");
     assertThat(store.deadLetters("p1")).isEmpty();
+    try (RedisClient raw = RedisTestServer.rawClient()) {
+      assertThat(RedisTestServer.keys(raw, prefix + "rm:orders:ix:"))
+          .as("the sets of the values before the reset are gone")
+          .containsExactlyInAnyOrder(prefix + "rm:orders:ix:status:NEW",
+              prefix + "rm:orders:ix:customer:c3");
+      assertThat(raw.smembers(prefix + "rm:orders:vals:status")).containsExactly("NEW");
+      assertThat(raw.smembers(prefix + "rm:orders:vals:customer")).containsExactly("c3");
+    }
+  }
+
+  @Test
+  void queriesByIndexReturnDocumentsInTheOrderOfPages() {
+    long token = store.claimWriter("p1");
+    // UTF-16 puts the emoji (a surrogate pair) before U+FF5E; UTF-8 bytes, and so pages, after it
+    List<String> ids = List.of("b", "a", "\uD83D\uDE00", "\uFF5E", "a0", "B");
+    List<DocumentChange> changes = new ArrayList<>();
+    for (int i = 0; i < ids.size(); i++) {
+      changes.add(put(order(ids.get(i), "NEW", "c", i + 1)));
+    }
+    store.commit(Commit.of(token, 0, at("p1", ids.size()), changes));
+
+    List<String> paged = store.page("orders", null, 10).stream().map(StoredDocument::id).toList();
+    assertThat(paged).containsExactly("B", "a", "a0", "b", "\uFF5E", "\uD83D\uDE00");
+    assertThat(store.findByIndex("orders", "status", "NEW")).extracting(StoredDocument::id)
+        .containsExactlyElementsOf(paged);
+  }
+
+  @Test
+  void commitsCheckIndexSetTypesEvenWhenTheKeyNamedAsAbsentHoldsSomething() {
+    try (RedisClient raw = RedisTestServer.rawClient()) {
+      raw.set(prefix + "none", "not a set");
+    }
+    long token = store.claimWriter("p1");
+    store.commit(Commit.of(token, 0, at("p1", 1), List.of(put(order("o1", "NEW", "c1", 1)))));
+    try (RedisClient raw = RedisTestServer.rawClient()) {
+      raw.set(prefix + "rm:orders:ix:status:PAID", "x");
+    }
+
+    assertThatThrownBy(() -> store.commit(Commit.of(token, 1, at("p1", 2),
+        List.of(put(order("o1", "PAID", "c1", 2))))))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("'" + prefix + "rm:orders:ix:status:PAID'");
+    assertThat(store.findByIndex("orders", "status", "NEW")).extracting(StoredDocument::id)
+        .containsExactly("o1");
+    assertThat(store.loadState("p1").orElseThrow().lastProcessedPosition()).isEqualTo(1);
+  }
+
+  @Test
+  void dataOfAnOlderKeyLayoutIsRefusedAtOpenNamingWhatToDo() {
+    String old = prefix + "old:";
+    try (RedisClient raw = RedisTestServer.rawClient()) {
+      raw.hset(old + "meta", Map.of("layout", "1"));
+    }
+
+    assertThatThrownBy(() -> RedisTestServer.open(old))
+        .isInstanceOf(StoreConfigurationException.class)
+        .hasMessageContaining("older version").hasMessageContaining("layout 1")
+        .hasMessageContaining("'" + old + "'").hasMessageContaining("replay");
   }
 
   @Test

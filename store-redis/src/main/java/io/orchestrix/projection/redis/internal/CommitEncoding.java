@@ -22,7 +22,7 @@ import java.util.Map;
  * prefix, projectionId, writerToken, expectedPosition, reset (1|0),
  * n, n state field/value pairs, m, m state fields to delete,
  * c, c cleared read-model names,
- * k, k changes: p readModel id documentValue indexSection i (index memberPrefix)*i
+ * k, k changes: p readModel id documentValue indexSection i (index value)*i
  *              | d readModel id,
  * a, a dead letters: position f (field value)*f,
  * r, r dead-letter positions to remove
@@ -85,7 +85,7 @@ public final class CommitEncoding {
         args.add(count(document.indexValues().size()));
         for (Map.Entry<String, String> index : document.indexValues().entrySet()) {
           args.add(bytes(index.getKey()));
-          args.add(DocumentEncoding.memberPrefix(index.getValue()));
+          args.add(bytes(index.getValue()));
         }
       } else {
         args.add(DELETE);

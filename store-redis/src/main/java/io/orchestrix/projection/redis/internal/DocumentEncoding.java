@@ -20,11 +20,10 @@ import java.util.TreeMap;
  * no {@code ':'} and values are length-prefixed, so nothing needs escaping, and equal index values
  * give equal sections.
  *
- * <p>The same section is kept alone in the read model's {@code iv} hash, where {@code commit.lua}
- * compares it with the new one (most updates leave index values alone, and then the script does no
- * index work) and, when they differ, parses both. The {@code {bytes}:{value}} part of an entry is the
- * prefix of the document's member in that index's sorted set ({@code {bytes}:{value}{id}}), so a
- * query by value is one lexicographic range. Stateless and thread-safe.
+ * <p>{@code commit.lua} reads the stored values a commit replaces and compares their sections with the
+ * new ones: sections are self-delimiting, so a stored value whose section starts with the new section's
+ * bytes has the same index values, and the script does no index work (most updates leave index values
+ * alone). Only when they differ does it parse the old section. Stateless and thread-safe.
  */
 public final class DocumentEncoding {
 
@@ -44,14 +43,14 @@ public final class DocumentEncoding {
     for (Map.Entry<String, String> entry : new TreeMap<>(indexValues).entrySet()) {
       writeAscii(out, entry.getKey());
       out.write(':');
-      byte[] prefix = memberPrefix(entry.getValue());
-      out.write(prefix, 0, prefix.length);
+      byte[] value = lengthPrefixed(entry.getValue());
+      out.write(value, 0, value.length);
     }
     return out.toByteArray();
   }
 
-  /** The prefix of the members of an index's sorted set for one value: {@code {bytes}:{value}}. */
-  public static byte[] memberPrefix(String value) {
+  /** A value as it stands in an index section: {@code {bytes}:{value}}. */
+  private static byte[] lengthPrefixed(String value) {
     byte[] bytes = value.getBytes(UTF_8);
     byte[] length = Integer.toString(bytes.length).getBytes(UTF_8);
     byte[] prefix = new byte[length.length + 1 + bytes.length];

@@ -15,21 +15,24 @@ import static java.nio.charset.StandardCharsets.UTF_8;
  * {prefix}rm:{readModel}:docs                 hash  id -> "{position}:{index section}{json}"
  * {prefix}rm:{readModel}:ids                  zset  every id, score 0, for lexicographic paging
  * {prefix}rm:{readModel}:indexes              set   the read model's index names
- * {prefix}rm:{readModel}:iv                   hash  id -> the document's index section
- * {prefix}rm:{readModel}:ix:{index}           zset  "{bytes}:{value}{id}" per document, score 0
+ * {prefix}rm:{readModel}:vals:{index}         set   the index's values that have a set of ids
+ * {prefix}rm:{readModel}:ix:{index}:{value}   set   the ids of the documents with this value
+ * {prefix}none                                 -    never written: the commit script's type check
+ *                                                   names it as a key that does not exist
  * </pre>
  *
- * <p>(see {@link DocumentEncoding} for the index section and the members of the index sets). One
- * sorted set per index, rather than one set per value, keeps the number of keys a commit touches
- * independent of the number of values, so the script checks their types once per commit, and a reset
- * unlinks a fixed handful of keys.
+ * <p>(see {@link DocumentEncoding} for the index section). A set per value makes a query by value one
+ * {@code SMEMBERS} and an index change one {@code SREM} and one {@code SADD} in constant time; the
+ * registry of values ({@code vals}) lets a reset find every set of an index without scanning the
+ * keyspace. Redis deletes a set with its last member, and the commit script then drops its value from
+ * the registry.
  *
  * <p>Immutable and thread-safe. The Lua scripts build the same names; keep both in step.
  */
 public final class KeyLayout {
 
-  /** The version of this layout, recorded under the prefix; code refuses data of a newer one. */
-  public static final int VERSION = 1;
+  /** The version of this layout, recorded under the prefix; code refuses data of any other. */
+  public static final int VERSION = 2;
 
   private final String prefix;
 
@@ -69,12 +72,12 @@ public final class KeyLayout {
     return readModelBase(readModel) + "indexes";
   }
 
-  public String indexSections(String readModel) {
-    return readModelBase(readModel) + "iv";
+  public String indexValues(String readModel, String index) {
+    return readModelBase(readModel) + "vals:" + index;
   }
 
-  public String index(String readModel, String index) {
-    return readModelBase(readModel) + "ix:" + index;
+  public String index(String readModel, String index, String value) {
+    return readModelBase(readModel) + "ix:" + index + ":" + value;
   }
 
   public static byte[] bytes(String text) {

@@ -1,27 +1,29 @@
 -- Applies one fenced commit of a projection atomically (see CommitEncoding for the argument layout,
 -- KeyLayout and DocumentEncoding for the data).
 --
--- Phase 1 only reads: it checks the writer token and the checkpoint, checks the Redis type of every
--- key phase 2 writes, and works out each index change. Phase 2 only writes, with commands that
--- cannot fail on keys of the right type. So a refused commit, or a key of the wrong type, writes
--- nothing: Redis does not roll a script back, which is why no check may come after the first write.
+-- Phase 1 only reads: it checks the writer token and the checkpoint, reads the stored documents the
+-- commit replaces, works out each index change, and checks the Redis type of every key phase 2
+-- writes. Phase 2 only writes, with commands that cannot fail on keys of the right type. So a refused
+-- commit, or a key of the wrong type, writes nothing: Redis does not roll a script back, which is why
+-- no check may come after the first write.
 --
 -- Changes reach the script with at most one change per (read model, id): the client keeps the last,
 -- so the order of writes within a commit does not matter. The script runs on a single-threaded
--- server, so it sends the server few, large commands: per read model one HMGET of the old index
--- sections, and one variadic HSET, ZADD, ZREM or HDEL per key written, whatever the number of
+-- server, so it sends the server few, large commands: per read model one HMGET of the stored
+-- documents, and one variadic HSET, ZADD, SADD, SREM or HDEL per key written, whatever the number of
 -- documents.
 local call, find, sub, unpack, tonumber = redis.call, string.find, string.sub, unpack, tonumber
 local stateKey = KEYS[1]
-local P = ARGV[1]
-local projectionId = ARGV[2]
-local token = ARGV[3]
-local expected = ARGV[4]
-local reset = ARGV[5] == '1'
+local args = ARGV
+local P = args[1]
+local projectionId = args[2]
+local token = args[3]
+local expected = args[4]
+local reset = args[5] == '1'
 local NONE = '0:'
 local n = 6
 local function nextArg()
-  local v = ARGV[n]
+  local v = args[n]
   n = n + 1
   return v
 end
@@ -38,22 +40,65 @@ local function need(key, kind)
   end
 end
 
-local models = {}
-
-local function indexKey(m, index)
-  local key = m.ix[index]
-  if not key then
-    key = m.base .. 'ix:' .. index
-    need(key, 'zset')
-    m.ix[index] = key
-    m.names[#m.names + 1] = index
-    if not m.declared[index] then
-      m.added[#m.added + 1] = index
+-- an index of a read model: its registry of values and, per value, the key of the set of ids
+local function indexOf(m, name)
+  local index = m.indexes[name]
+  if not index then
+    index = {values = m.base .. 'vals:' .. name, keys = {}, prefix = m.base .. 'ix:' .. name .. ':',
+             added = {}, removed = {}}
+    need(index.values, 'set')
+    m.indexes[name] = index
+    m.names[#m.names + 1] = name
+    if not m.declared[name] then
+      m.undeclared[#m.undeclared + 1] = name
     end
   end
-  return key
+  return index
 end
 
+-- The sets of ids phase 1 writes to, whose types it checks all at once at its end.
+local unchecked = {}
+
+-- Records that the document `id` joins (lists = index.added) or leaves (index.removed) the set of
+-- the index's value.
+local function member(m, name, value, id, lists)
+  local index = indexOf(m, name)
+  lists = index[lists]
+  local list = lists[value]
+  if not list then
+    list = {}
+    lists[value] = list
+    if not index.keys[value] then
+      local key = index.prefix .. value
+      index.keys[value] = key
+      unchecked[#unchecked + 1] = key
+    end
+  end
+  list[#list + 1] = id
+end
+
+-- SINTERCARD refuses a key of another type than set, and stops there when one of its keys does not
+-- exist (the prefix's 'none' is never written): one call checks thousands of keys. Should it fail (or
+-- not exist, before Redis 7), TYPE finds the key.
+local function checkSets()
+  for first = 1, #unchecked, 4000 do
+    local last = math.min(first + 3999, #unchecked)
+    local command = {'SINTERCARD', last - first + 2, P .. 'none'}
+    for i = first, last do
+      command[#command + 1] = unchecked[i]
+    end
+    command[#command + 1] = 'LIMIT'
+    command[#command + 1] = '1'
+    local reply = redis.pcall(unpack(command))
+    if type(reply) == 'table' and reply.err then
+      for i = first, last do
+        need(unchecked[i], 'set')
+      end
+    end
+  end
+end
+
+local models = {}
 local function model(name)
   local m = models[name]
   if m then
@@ -61,68 +106,70 @@ local function model(name)
   end
   local base = P .. 'rm:' .. name .. ':'
   m = {base = base, docs = base .. 'docs', ids = base .. 'ids', schema = base .. 'indexes',
-       iv = base .. 'iv', ix = {}, names = {}, declared = {}, added = {}, cleared = false,
-       puts = {}, deletes = {}, newSections = {}, newEntries = {}, removals = {}, additions = {},
-       sections = {}, unsectioned = {}}
+       indexes = {}, names = {}, declared = {}, undeclared = {}, cleared = false,
+       puts = {}, putAt = {}, deletes = {}, newIds = {}, goneIds = {}}
   need(m.docs, 'hash')
   need(m.ids, 'zset')
   need(m.schema, 'set')
-  need(m.iv, 'hash')
-  for _, index in ipairs(call('SMEMBERS', m.schema)) do
-    m.declared[index] = true
-    indexKey(m, index)
+  for _, name in ipairs(call('SMEMBERS', m.schema)) do
+    m.declared[name] = true
+    indexOf(m, name)
   end
   models[name] = m
   return m
 end
 
--- index section "{k}:{name}:{bytes}:{value}..." -> name -> member prefix "{bytes}:{value}"
+-- The index section of a stored value "{position}:{k}:{index}:{bytes}:{value}...{json}", parsed to
+-- index name -> value.
 local EMPTY = {}
-local function parseSection(section)
-  if section == NONE then
+local function storedIndexValues(stored, at)
+  if sub(stored, at, at + 1) == NONE then
     return EMPTY
   end
-  local entries = {}
-  local colon = find(section, ':', 1, true)
-  local at = colon + 1
-  for _ = 1, tonumber(sub(section, 1, colon - 1)) do
-    local nameEnd = find(section, ':', at, true)
-    local lengthEnd = find(section, ':', nameEnd + 1, true)
-    local valueEnd = lengthEnd + tonumber(sub(section, nameEnd + 1, lengthEnd - 1))
-    entries[sub(section, at, nameEnd - 1)] = sub(section, nameEnd + 1, valueEnd)
+  local values = {}
+  local colon = find(stored, ':', at, true)
+  local count = tonumber(sub(stored, at, colon - 1))
+  at = colon + 1
+  for _ = 1, count do
+    local nameEnd = find(stored, ':', at, true)
+    local lengthEnd = find(stored, ':', nameEnd + 1, true)
+    local valueEnd = lengthEnd + tonumber(sub(stored, nameEnd + 1, lengthEnd - 1))
+    values[sub(stored, at, nameEnd - 1)] = sub(stored, lengthEnd + 1, valueEnd)
     at = valueEnd + 1
   end
-  return entries
+  return values
 end
 
--- Sends command key args... in as few calls as the Lua stack allows, keeping groups of `step`
+-- Index changes from the stored index values `before` to the new ones, the `count` (name, value)
+-- pairs from ARGV[at].
+local function indexChanges(m, id, before, at, count)
+  local last = at + count * 2 - 1
+  for name, value in pairs(before) do
+    local now
+    for i = at, last, 2 do
+      if args[i] == name then
+        now = args[i + 1]
+        break
+      end
+    end
+    if now ~= value then
+      member(m, name, value, id, 'removed')
+    end
+  end
+  for i = at, last, 2 do
+    local name, value = args[i], args[i + 1]
+    if before[name] ~= value then
+      member(m, name, value, id, 'added')
+    end
+  end
+end
+
+-- Sends command key list... in as few calls as the Lua stack allows, keeping groups of `step`
 -- together.
-local function callChunked(command, key, args, step)
+local function callChunked(command, key, list, step)
   local size = 4000 - 4000 % step
-  for i = 1, #args, size do
-    call(command, key, unpack(args, i, math.min(i + size - 1, #args)))
-  end
-end
-
-local function append(list, a, b)
-  list[#list + 1] = a
-  if b ~= nil then
-    list[#list + 1] = b
-  end
-end
-
-local function indexChange(m, index, member, added)
-  local lists = added and m.additions or m.removals
-  local key = indexKey(m, index)
-  local list = lists[key]
-  if not list then
-    list = {}
-    lists[key] = list
-  end
-  if added then
-    append(list, 0, member)
-  else
-    append(list, member)
+  for i = 1, #list, size do
+    call(command, key, unpack(list, i, math.min(i + size - 1, #list)))
   end
 end
 
@@ -139,14 +186,12 @@ local function run()
     return {'conflict', checkpoint}
   end
 
-  local stateSet = {}
-  for i = 1, tonumber(nextArg()) * 2 do
-    stateSet[i] = nextArg()
-  end
-  local stateDel = {}
-  for i = 1, tonumber(nextArg()) do
-    stateDel[i] = nextArg()
-  end
+  local stateFirst = n + 1
+  n = stateFirst + tonumber(args[n]) * 2
+  local stateLast = n - 1
+  local deleteFirst = n + 1
+  n = deleteFirst + tonumber(args[n])
+  local deleteLast = n - 1
 
   local cleared = {}
   for i = 1, tonumber(nextArg()) do
@@ -155,88 +200,71 @@ local function run()
     cleared[i] = m
   end
 
+  -- changes: p readModel id value section k (index value)*k | d readModel id
   local touched = {}
-  local args = ARGV
   for _ = 1, tonumber(nextArg()) do
-    local put = args[n] == 'p'
     local m = model(args[n + 1])
     if not m.touched then
       m.touched = true
       touched[#touched + 1] = m
     end
-    local id = args[n + 2]
-    if put then
+    if args[n] == 'p' then
       local puts = m.puts
-      puts[#puts + 1] = id
+      puts[#puts + 1] = args[n + 2]
       puts[#puts + 1] = args[n + 3]
-      local k = #puts / 2
-      m.newSections[k] = args[n + 4]
-      local count = tonumber(args[n + 5])
-      n = n + 6
-      if count > 0 then
-        local entries = {}
-        for _ = 1, count do
-          entries[args[n]] = args[n + 1]
-          n = n + 2
-        end
-        m.newEntries[k] = entries
-      else
-        m.newEntries[k] = EMPTY
-      end
+      m.putAt[#puts / 2] = n + 4
+      n = n + 6 + tonumber(args[n + 5]) * 2
     else
-      m.deletes[#m.deletes + 1] = id
+      m.deletes[#m.deletes + 1] = args[n + 2]
       n = n + 3
     end
   end
 
-  -- index changes: compare each document's old index section with its new one
+  -- what each change replaces: new ids, documents gone, and the index values that moved
   for _, m in ipairs(touched) do
-    local ids, news, newEntries = {}, {}, {}
-    for i = 1, #m.puts, 2 do
-      local k = (i + 1) / 2
-      local section = m.newSections[k]
-      if section ~= NONE or #m.names > 0 then
-        ids[#ids + 1] = m.puts[i]
-        news[#ids] = section
-        newEntries[#ids] = m.newEntries[k]
-      end
+    local ids = {}
+    local puts, putAt = m.puts, m.putAt
+    for i = 1, #puts, 2 do
+      ids[#ids + 1] = puts[i]
     end
-    if #m.names > 0 then
-      for _, id in ipairs(m.deletes) do
-        ids[#ids + 1] = id
-        news[#ids] = NONE
-        newEntries[#ids] = EMPTY
-      end
+    local putCount = #ids
+    for _, id in ipairs(m.deletes) do
+      ids[#ids + 1] = id
     end
     for first = 1, #ids, 4000 do
       local last = math.min(first + 3999, #ids)
-      local olds = {}
+      local olds = EMPTY
       if not m.cleared then
-        olds = call('HMGET', m.iv, unpack(ids, first, last))
+        olds = call('HMGET', m.docs, unpack(ids, first, last))
       end
       for i = first, last do
-        local id, new, old = ids[i], news[i], olds[i - first + 1] or NONE
-        if old ~= new then
-          local before, after = parseSection(old), newEntries[i]
-          for index, prefix in pairs(before) do
-            if after[index] ~= prefix then
-              indexChange(m, index, prefix .. id, false)
+        local id, old = ids[i], olds[i - first + 1]
+        local at = 0
+        if old then
+          at = find(old, ':', 1, true) + 1
+        end
+        if i <= putCount then
+          local sectionAt = putAt[i]
+          local section = args[sectionAt]
+          if not old then
+            m.newIds[#m.newIds + 1] = id
+            if section ~= NONE then
+              indexChanges(m, id, EMPTY, sectionAt + 2, tonumber(args[sectionAt + 1]))
             end
+          elseif sub(old, at, at + #section - 1) ~= section then
+            -- sections are self-delimiting: the old one starts with the new one only if they are equal
+            indexChanges(m, id, storedIndexValues(old, at), sectionAt + 2,
+                tonumber(args[sectionAt + 1]))
           end
-          for index, prefix in pairs(after) do
-            if before[index] ~= prefix then
-              indexChange(m, index, prefix .. id, true)
-            end
-          end
-          if new == NONE then
-            append(m.unsectioned, id)
-          else
-            append(m.sections, id, new)
-          end
+        elseif old then
+          m.goneIds[#m.goneIds + 1] = id
+          indexChanges(m, id, storedIndexValues(old, at), 0, 0)
         end
       end
     end
   end
+
+  checkSets()
 
   local deadLetters = P .. 'dl:' .. projectionId
   need(deadLetters, 'zset')
@@ -258,9 +286,18 @@ local function run()
   -- phase 2: writes only
   if reset then
     for _, m in ipairs(cleared) do
-      call('UNLINK', m.docs, m.ids, m.iv)
-      for _, key in pairs(m.ix) do
-        call('UNLINK', key)
+      call('UNLINK', m.docs, m.ids)
+      for _, name in ipairs(m.names) do
+        local index = m.indexes[name]
+        local values = call('SMEMBERS', index.values)
+        for first = 1, #values, 4000 do
+          local keys = {}
+          for i = first, math.min(first + 3999, #values) do
+            keys[#keys + 1] = index.prefix .. values[i]
+          end
+          call('UNLINK', unpack(keys))
+        end
+        call('UNLINK', index.values)
       end
     end
     local positions = call('ZRANGE', deadLetters, 0, -1)
@@ -271,37 +308,49 @@ local function run()
   end
 
   for _, m in ipairs(touched) do
-    -- HSET counts the new fields: the ids set changes only for chunks that hold new documents
-    for first = 1, #m.puts, 4000 do
-      local last = math.min(first + 3999, #m.puts)
-      if call('HSET', m.docs, unpack(m.puts, first, last)) > 0 then
-        local members = {}
-        for i = first, last, 2 do
-          append(members, 0, m.puts[i])
-        end
-        call('ZADD', m.ids, unpack(members))
+    if #m.puts > 0 then
+      callChunked('HSET', m.docs, m.puts, 2)
+    end
+    if #m.newIds > 0 then
+      local members = {}
+      for _, id in ipairs(m.newIds) do
+        members[#members + 1] = '0'
+        members[#members + 1] = id
       end
+      callChunked('ZADD', m.ids, members, 2)
     end
-    if #m.deletes > 0 then
-      callChunked('HDEL', m.docs, m.deletes, 1)
-      callChunked('ZREM', m.ids, m.deletes, 1)
+    if #m.goneIds > 0 then
+      callChunked('HDEL', m.docs, m.goneIds, 1)
+      callChunked('ZREM', m.ids, m.goneIds, 1)
     end
-    for key, members in pairs(m.removals) do
-      callChunked('ZREM', key, members, 1)
-    end
-    for key, members in pairs(m.additions) do
-      callChunked('ZADD', key, members, 2)
-    end
-    if #m.sections > 0 then
-      callChunked('HSET', m.iv, m.sections, 2)
-    end
-    if #m.unsectioned > 0 then
-      callChunked('HDEL', m.iv, m.unsectioned, 1)
+    for _, name in ipairs(m.names) do
+      local index = m.indexes[name]
+      for value, ids in pairs(index.removed) do
+        callChunked('SREM', index.keys[value], ids, 1)
+      end
+      local values = {}
+      for value, ids in pairs(index.added) do
+        callChunked('SADD', index.keys[value], ids, 1)
+        values[#values + 1] = value
+      end
+      if #values > 0 then
+        callChunked('SADD', index.values, values, 1)
+      end
+      -- Redis deletes a set when its last member goes; its value then leaves the registry
+      values = {}
+      for value in pairs(index.removed) do
+        if not index.added[value] and call('EXISTS', index.keys[value]) == 0 then
+          values[#values + 1] = value
+        end
+      end
+      if #values > 0 then
+        callChunked('SREM', index.values, values, 1)
+      end
     end
   end
   for _, m in pairs(models) do
-    if #m.added > 0 then
-      call('SADD', m.schema, unpack(m.added))
+    if #m.undeclared > 0 then
+      call('SADD', m.schema, unpack(m.undeclared))
     end
   end
 
@@ -316,9 +365,9 @@ local function run()
     call('ZREM', deadLetters, position)
   end
 
-  call('HSET', stateKey, unpack(stateSet))
-  if #stateDel > 0 then
-    call('HDEL', stateKey, unpack(stateDel))
+  call('HSET', stateKey, unpack(args, stateFirst, stateLast))
+  if deleteLast >= deleteFirst then
+    call('HDEL', stateKey, unpack(args, deleteFirst, deleteLast))
   end
   return {'ok'}
 end

@@ -1,6 +1,6 @@
 -- Checks the keys of a read model hold the right Redis types and records its index names.
--- KEYS[1] the documents hash, KEYS[2] the ids sorted set, KEYS[3] the index-name set, KEYS[4] the
--- index-section hash; ARGV[1] the prefix of the read model's keys; ARGV[2..] the index names.
+-- KEYS[1] the documents hash, KEYS[2] the ids sorted set, KEYS[3] the index-name set; ARGV[1] the
+-- prefix of the read model's keys; ARGV[2..] the index names.
 local function check(key, kind)
   local found = redis.call('TYPE', key)['ok']
   if found ~= 'none' and found ~= kind then
@@ -9,12 +9,11 @@ local function check(key, kind)
   return nil
 end
 local bad = check(KEYS[1], 'hash') or check(KEYS[2], 'zset') or check(KEYS[3], 'set')
-    or check(KEYS[4], 'hash')
 if bad then
   return bad
 end
 for i = 2, #ARGV do
-  bad = check(ARGV[1] .. 'ix:' .. ARGV[i], 'zset')
+  bad = check(ARGV[1] .. 'vals:' .. ARGV[i], 'set')
   if bad then
     return bad
   end
