@@ -6,6 +6,7 @@ import static io.orchestrix.projection.core.Fixtures.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orchestrix.projection.BatchResult;
+import io.orchestrix.projection.EventEnvelope;
 import io.orchestrix.projection.HandlerContext;
 import io.orchestrix.projection.Handles;
 import io.orchestrix.projection.ProjectionEngine;
@@ -16,8 +17,12 @@ import io.orchestrix.projection.core.Fixtures.Closed;
 import io.orchestrix.projection.core.Fixtures.Deposited;
 import io.orchestrix.projection.core.Fixtures.Opened;
 import io.orchestrix.projection.core.Fixtures.Unhandled;
+import io.orchestrix.projection.spi.StoredDocument;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
@@ -285,6 +290,41 @@ class EngineProcessingTest {
 
       assertThat(result.applied()).isEqualTo(101);
       assertThat(engine.readModel(ACCOUNTS).findById("a").orElseThrow().balance()).isEqualTo(100);
+    }
+
+    @Test
+    void aRebuildLargerThanTheCacheReadsOnlyEvictedDocumentsFromTheStore() {
+      List<String> read = new ArrayList<>();
+      ForwardingStore counting = new ForwardingStore(store) {
+        @Override
+        public Optional<StoredDocument> find(String rm, String id) {
+          read.add(id);
+          return super.find(rm, id);
+        }
+
+        @Override
+        public Map<String, StoredDocument> findAll(String rm, Collection<String> ids) {
+          read.addAll(ids);
+          return super.findAll(rm, ids);
+        }
+      };
+      ProjectionEngine engine = Projections.engine("accounts").store(counting).readModel(ACCOUNTS)
+          .prefetch(ACCOUNTS, EventEnvelope::streamId).cacheSize(10).batchSize(25).build();
+      Fixtures.accountHandlers(engine);
+      List<Object> payloads = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        payloads.add(new Opened("a" + i, "owner"));
+      }
+      payloads.add(new Deposited("a0", 5));
+      payloads.add(new Deposited("a199", 7));
+
+      engine.replay(events(1, payloads.toArray()));
+
+      assertThat(read).as("new accounts are known absent; a0 was evicted, a199 is cached")
+          .containsExactly("a0");
+      assertThat(engine.readModel(ACCOUNTS).count()).isEqualTo(200);
+      assertThat(engine.readModel(ACCOUNTS).findById("a0").orElseThrow().balance()).isEqualTo(5);
+      assertThat(engine.readModel(ACCOUNTS).findById("a199").orElseThrow().balance()).isEqualTo(7);
     }
 
     @Test

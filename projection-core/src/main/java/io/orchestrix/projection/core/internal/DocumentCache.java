@@ -10,9 +10,12 @@ import org.jspecify.annotations.Nullable;
  * The documents this projection has read or written, so that a batch needs no round trip for them.
  * Coherent only because the projection has one fenced writer: the engine drops it on any conflict,
  * failed commit, reset or new claim. Per read model it may also know that it is <em>complete</em> (it
- * holds every document, for example after a reset), so that a miss means "absent" without asking the
- * store. Bounded: the least recently used entries are evicted, and eviction ends completeness. Not
- * thread-safe; used under the engine's lock.
+ * has seen every document, for example since a reset), so that a miss means "absent" without asking
+ * the store. Bounded: the least recently used entries are evicted. A complete read model keeps the ids
+ * it evicts in a Bloom filter, so it stays complete: a miss the filter rules out is absent, any other
+ * miss asks the store. That keeps a rebuild of a read model larger than the cache free of reads for
+ * new documents; once the filter fills up, misses simply ask the store. Not thread-safe; used under
+ * the engine's lock.
  */
 final class DocumentCache {
 
@@ -33,7 +36,8 @@ final class DocumentCache {
       return null;
     }
     StoredDocument document = entries.get(id);
-    if (document == null && entries.complete) {
+    if (document == null && entries.complete
+        && (entries.evicted == null || !entries.evicted.mightContain(id))) {
       return ABSENT;
     }
     return document;
@@ -61,6 +65,7 @@ final class DocumentCache {
       Entries entries = entries(readModel);
       entries.clear();
       entries.complete = true;
+      entries.evicted = null;
     }
   }
 
@@ -76,6 +81,7 @@ final class DocumentCache {
     private static final long serialVersionUID = 1L;
     private final int capacity;
     private boolean complete;
+    private @Nullable EvictedIds evicted;
 
     Entries(int capacity) {
       super(Math.min(capacity, 1 << 16), 0.75f, true);
@@ -85,10 +91,67 @@ final class DocumentCache {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, StoredDocument> eldest) {
       if (size() > capacity) {
-        complete = false;
+        if (complete) {
+          if (evicted == null) {
+            evicted = new EvictedIds(capacity);
+          }
+          evicted.add(eldest.getKey());
+        }
         return true;
       }
       return false;
+    }
+  }
+
+  /**
+   * A Bloom filter of evicted ids: {@link #mightContain} is true for every id added, and for under
+   * 1 % of other ids while it holds up to four times the cache's capacity (40 bits per entry of the
+   * capacity, from 8 KiB to 8 MiB).
+   */
+  static final class EvictedIds {
+    private static final int HASHES = 7;
+    private final long[] words;
+    private final int mask;
+
+    EvictedIds(int capacity) {
+      long wanted = Math.max(1L << 16, Math.min(1L << 26, capacity * 40L));
+      int bits = Integer.highestOneBit((int) (wanted - 1)) << 1;
+      this.words = new long[bits >>> 6];
+      this.mask = bits - 1;
+    }
+
+    void add(String id) {
+      long hash = hash(id);
+      int h1 = (int) hash;
+      int h2 = (int) (hash >>> 32) | 1;
+      for (int i = 0; i < HASHES; i++) {
+        int bit = (h1 + i * h2) & mask;
+        words[bit >>> 6] |= 1L << bit;
+      }
+    }
+
+    boolean mightContain(String id) {
+      long hash = hash(id);
+      int h1 = (int) hash;
+      int h2 = (int) (hash >>> 32) | 1;
+      for (int i = 0; i < HASHES; i++) {
+        int bit = (h1 + i * h2) & mask;
+        if ((words[bit >>> 6] & (1L << bit)) == 0) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** FNV-1a over the chars, then MurmurHash3's finaliser, so that both halves are well mixed. */
+    private static long hash(String id) {
+      long h = 0xcbf29ce484222325L;
+      for (int i = 0; i < id.length(); i++) {
+        h = (h ^ id.charAt(i)) * 0x100000001b3L;
+      }
+      h = (h ^ (h >>> 33)) * 0xff51afd7ed558ccdL;
+      h = (h ^ (h >>> 33)) * 0xc4ceb9fe1a85ec53L;
+      return h ^ (h >>> 33);
     }
   }
 }
