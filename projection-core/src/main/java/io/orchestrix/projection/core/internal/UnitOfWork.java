@@ -56,10 +56,18 @@ final class UnitOfWork {
     this.honourStoredPositions = honourStoredPositions;
     this.deferEncoding = deferEncoding;
     this.previous = previous;
+    if (previous != null) {
+      // the batch before `previous` has committed (the engine keeps one commit in flight), and
+      // `previous` reads nothing more: let it go, or a pipelined run would keep every batch
+      previous.previous = null;
+    }
   }
 
-  /** The batch before this one, whose commit may still be in flight; its writes come first. */
-  private final @Nullable UnitOfWork previous;
+  /**
+   * The batch before this one, whose commit may still be in flight; its writes come first. Dropped
+   * when the next batch's unit of work is made.
+   */
+  private @Nullable UnitOfWork previous;
 
   /** What this batch wrote to a document: the document, ABSENT if deleted, null if untouched. */
   private @Nullable StoredDocument written(String readModel, String id) {
