@@ -105,8 +105,8 @@ final class DocumentCache {
 
   /**
    * A Bloom filter of evicted ids: {@link #mightContain} is true for every id added, and for under
-   * 1 % of other ids while it holds up to four times the cache's capacity (40 bits per entry of the
-   * capacity, from 8 KiB to 8 MiB).
+   * 1 % of other ids while it holds up to about 800,000 ids or four times the cache's capacity,
+   * whichever is more (40 bits per entry of the capacity, from 1 MiB to 8 MiB).
    */
   static final class EvictedIds {
     private static final int HASHES = 7;
@@ -114,7 +114,7 @@ final class DocumentCache {
     private final int mask;
 
     EvictedIds(int capacity) {
-      long wanted = Math.max(1L << 16, Math.min(1L << 26, capacity * 40L));
+      long wanted = Math.max(1L << 23, Math.min(1L << 26, capacity * 40L));
       int bits = Integer.highestOneBit((int) (wanted - 1)) << 1;
       this.words = new long[bits >>> 6];
       this.mask = bits - 1;
