@@ -124,8 +124,9 @@ public final class EndToEnd implements Callable<Integer> {
       if (baseline != null) {
         sides.add(baseline);
       }
+      Runnable settle = uri.startsWith("redis") ? () -> RedisLazyFree.await(uri) : () -> { };
       try {
-        return measure(label, sides, baseline, stream, reference);
+        return measure(label, sides, baseline, stream, reference, settle);
       } finally {
         sides.forEach(Contender::close);
       }
@@ -133,9 +134,9 @@ public final class EndToEnd implements Callable<Integer> {
   }
 
   private Row measure(String label, List<Contender> sides, @Nullable Contender baseline,
-      List<EventEnvelope<WorkloadEvent>> stream, ReadModelDigest reference) {
+      List<EventEnvelope<WorkloadEvent>> stream, ReadModelDigest reference, Runnable settle) {
     for (Contender side : sides) {
-      WorkloadRunner.Result warmUp = runOnce(side, stream);
+      WorkloadRunner.Result warmUp = runOnce(side, stream, settle);
       out.printf(Locale.ROOT, "  warm-up   %-22s %,12.0f events/s%n", side.name(),
           warmUp.eventsPerSecond());
     }
@@ -146,7 +147,7 @@ public final class EndToEnd implements Callable<Integer> {
         Collections.reverse(order);
       }
       for (Contender side : order) {
-        WorkloadRunner.Result result = runOnce(side, stream);
+        WorkloadRunner.Result result = runOnce(side, stream, settle);
         rates.computeIfAbsent(side, s -> new ArrayList<>()).add(result.eventsPerSecond());
         out.printf(Locale.ROOT, "  run %d     %-22s %,12.0f events/s  (%.3f s)%n", round,
             side.name(), result.eventsPerSecond(), result.seconds());
@@ -165,8 +166,11 @@ public final class EndToEnd implements Callable<Integer> {
     return new Row(label, baseline == null ? "-" : baseline.name(), engine, pipelined, loop, match);
   }
 
-  private WorkloadRunner.Result runOnce(Contender side, List<EventEnvelope<WorkloadEvent>> stream) {
+  /** Resets a side, lets the store settle (see {@link RedisLazyFree}) and the heap, then times it. */
+  private WorkloadRunner.Result runOnce(
+      Contender side, List<EventEnvelope<WorkloadEvent>> stream, Runnable settle) {
     side.reset();
+    settle.run();
     System.gc();
     WorkloadRunner.Result result = side.run(stream, batchSize);
     if (result.toCheckpoint() != stream.size() || result.eventsApplied() != stream.size()) {
