@@ -62,7 +62,7 @@ local unchecked = {}
 -- Records that the document `id` joins (lists = index.added) or leaves (index.removed) the set of
 -- the index's value.
 local function member(m, name, value, id, lists)
-  local index = indexOf(m, name)
+  local index = m.indexes[name] or indexOf(m, name)
   lists = index[lists]
   local list = lists[value]
   if not list then
@@ -237,6 +237,7 @@ local function run()
       if not m.cleared then
         olds = call('HMGET', m.docs, unpack(ids, first, last))
       end
+      local newIds = m.newIds
       for i = first, last do
         local id, old = ids[i], olds[i - first + 1]
         local at = 0
@@ -247,9 +248,13 @@ local function run()
           local sectionAt = putAt[i]
           local section = args[sectionAt]
           if not old then
-            m.newIds[#m.newIds + 1] = id
+            newIds[#newIds + 1] = id
             if section ~= NONE then
-              indexChanges(m, id, EMPTY, sectionAt + 2, tonumber(args[sectionAt + 1]))
+              -- a new document joins the set of each of its values
+              local entry = sectionAt + 2
+              for j = entry, entry + tonumber(args[sectionAt + 1]) * 2 - 1, 2 do
+                member(m, args[j], args[j + 1], id, 'added')
+              end
             end
           elseif sub(old, at, at + #section - 1) ~= section then
             -- sections are self-delimiting: the old one starts with the new one only if they are equal
