@@ -10,7 +10,6 @@ import io.orchestrix.projection.spi.Commit;
 import io.orchestrix.projection.spi.DocumentChange;
 import io.orchestrix.projection.spi.StoredDocument;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,14 +21,16 @@ import java.util.Map;
  * prefix, projectionId, writerToken, expectedPosition, reset (1|0),
  * n, n state field/value pairs, m, m state fields to delete,
  * c, c cleared read-model names,
- * k, k changes: p readModel id documentValue indexSection i (index value)*i
- *              | d readModel id,
+ * g, g groups of changes, one per read model:
+ *     readModel, p, p puts: id documentValue indexSection i (index value)*i,
+ *                d, d deleted ids,
  * a, a dead letters: position f (field value)*f,
  * r, r dead-letter positions to remove
  * </pre>
  *
  * <p>Changes are reduced to the last one per (read model, id), which leaves the same final state as
- * applying them in order; the script relies on it. Every document is checked against the size limit
+ * applying them in order; the script relies on it. Grouping them by read model saves two arguments
+ * per document, which the server parses and copies twice (into the request and into Lua). Every document is checked against the size limit
  * here, before anything is sent. Stateless and thread-safe.
  */
 public final class CommitEncoding {
@@ -43,9 +44,10 @@ public final class CommitEncoding {
    * @throws IllegalArgumentException if a change names an invalid read model
    */
   public static List<byte[]> arguments(String keyPrefix, Commit commit, int maxDocumentBytes) {
-    Collection<DocumentChange> changes = lastChangePerDocument(commit.changes());
-    List<byte[]> args = new ArrayList<>(16 + commit.clearedReadModels().size() + changes.size() * 10
-        + commit.deadLettersAdded().size() * 25 + commit.deadLettersRemoved().size());
+    Map<String, Map<String, DocumentChange>> changes = lastChangePerDocument(commit.changes());
+    List<byte[]> args = new ArrayList<>(16 + commit.clearedReadModels().size()
+        + commit.changes().size() * 8 + commit.deadLettersAdded().size() * 25
+        + commit.deadLettersRemoved().size());
     args.add(bytes(keyPrefix));
     args.add(bytes(commit.projectionId()));
     args.add(bytes(Long.toString(commit.writerToken())));
@@ -65,33 +67,24 @@ public final class CommitEncoding {
     }
 
     args.add(count(changes.size()));
-    for (DocumentChange change : changes) {
-      ProjectionIds.requireValidName(change.readModel(), "read-model name");
-      if (change instanceof DocumentChange.Put put) {
-        StoredDocument document = put.document();
-        byte[] json = document.json().getBytes(UTF_8);
-        if (json.length > maxDocumentBytes) {
-          throw tooLarge(put.readModel(), document.id(), json.length, maxDocumentBytes);
+    for (Map.Entry<String, Map<String, DocumentChange>> group : changes.entrySet()) {
+      String readModel = group.getKey();
+      args.add(bytes(readModel));
+      int putsAt = args.size();
+      args.add(null);
+      int puts = 0;
+      List<byte[]> deleted = new ArrayList<>();
+      for (DocumentChange change : group.getValue().values()) {
+        if (change instanceof DocumentChange.Put put) {
+          addPut(args, readModel, put.document(), maxDocumentBytes);
+          puts++;
+        } else {
+          deleted.add(bytes(change.id()));
         }
-        document.indexValues().keySet()
-            .forEach(index -> ProjectionIds.requireValidName(index, "index name"));
-        byte[] section = DocumentEncoding.indexSection(document.indexValues());
-        args.add(PUT);
-        args.add(bytes(put.readModel()));
-        args.add(bytes(document.id()));
-        args.add(DocumentEncoding.encode(document.position(), section, json));
-        args.add(section);
-        // the section's entries again, parsed, so that the script need not parse new sections
-        args.add(count(document.indexValues().size()));
-        for (Map.Entry<String, String> index : document.indexValues().entrySet()) {
-          args.add(bytes(index.getKey()));
-          args.add(bytes(index.getValue()));
-        }
-      } else {
-        args.add(DELETE);
-        args.add(bytes(change.readModel()));
-        args.add(bytes(change.id()));
       }
+      args.set(putsAt, count(puts));
+      args.add(count(deleted.size()));
+      args.addAll(deleted);
     }
 
     args.add(count(commit.deadLettersAdded().size()));
@@ -108,6 +101,26 @@ public final class CommitEncoding {
     return args;
   }
 
+  private static void addPut(
+      List<byte[]> args, String readModel, StoredDocument document, int maxDocumentBytes) {
+    byte[] json = document.json().getBytes(UTF_8);
+    if (json.length > maxDocumentBytes) {
+      throw tooLarge(readModel, document.id(), json.length, maxDocumentBytes);
+    }
+    document.indexValues().keySet()
+        .forEach(index -> ProjectionIds.requireValidName(index, "index name"));
+    byte[] section = DocumentEncoding.indexSection(document.indexValues());
+    args.add(bytes(document.id()));
+    args.add(DocumentEncoding.encode(document.position(), section, json));
+    args.add(section);
+    // the section's entries again, parsed, so that the script need not parse new sections
+    args.add(count(document.indexValues().size()));
+    for (Map.Entry<String, String> index : document.indexValues().entrySet()) {
+      args.add(bytes(index.getKey()));
+      args.add(bytes(index.getValue()));
+    }
+  }
+
   /** The refusal of a document over the limit, naming read model, id and both sizes. */
   public static InvalidDocumentException tooLarge(
       String readModel, String id, long bytes, int maxDocumentBytes) {
@@ -116,20 +129,21 @@ public final class CommitEncoding {
         + " bytes (property 'max-document-bytes'); nothing of the commit was written");
   }
 
-  private static Collection<DocumentChange> lastChangePerDocument(List<DocumentChange> changes) {
-    Map<DocumentKey, DocumentChange> last = new LinkedHashMap<>(changes.size() * 2);
+  /** Per read model (checked to be a valid name), the last change per id. */
+  private static Map<String, Map<String, DocumentChange>> lastChangePerDocument(
+      List<DocumentChange> changes) {
+    Map<String, Map<String, DocumentChange>> last = new LinkedHashMap<>();
     for (DocumentChange change : changes) {
-      last.put(new DocumentKey(change.readModel(), change.id()), change);
+      last.computeIfAbsent(change.readModel(), readModel -> {
+        ProjectionIds.requireValidName(readModel, "read-model name");
+        return new LinkedHashMap<>(changes.size() * 2);
+      }).put(change.id(), change);
     }
-    return last.values();
+    return last;
   }
 
   private static byte[] count(int n) {
     return bytes(Integer.toString(n));
   }
 
-  private static final byte[] PUT = bytes("p");
-  private static final byte[] DELETE = bytes("d");
-
-  private record DocumentKey(String readModel, String id) {}
 }

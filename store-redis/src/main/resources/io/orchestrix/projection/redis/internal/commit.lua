@@ -200,23 +200,26 @@ local function run()
     cleared[i] = m
   end
 
-  -- changes: p readModel id value section k (index value)*k | d readModel id
+  -- changes, per read model: readModel, p, p puts (id value section k (index value)*k), d, d ids
   local touched = {}
   for _ = 1, tonumber(nextArg()) do
-    local m = model(args[n + 1])
+    local m = model(nextArg())
     if not m.touched then
       m.touched = true
       touched[#touched + 1] = m
     end
-    if args[n] == 'p' then
-      local puts = m.puts
-      puts[#puts + 1] = args[n + 2]
-      puts[#puts + 1] = args[n + 3]
-      m.putAt[#puts / 2] = n + 4
-      n = n + 6 + tonumber(args[n + 5]) * 2
-    else
-      m.deletes[#m.deletes + 1] = args[n + 2]
-      n = n + 3
+    local puts, putAt = m.puts, m.putAt
+    local count = #puts
+    for _ = 1, tonumber(nextArg()) do
+      puts[count + 1] = args[n]
+      puts[count + 2] = args[n + 1]
+      count = count + 2
+      putAt[count / 2] = n + 2
+      n = n + 4 + tonumber(args[n + 3]) * 2
+    end
+    local deletes = m.deletes
+    for _ = 1, tonumber(nextArg()) do
+      deletes[#deletes + 1] = nextArg()
     end
   end
 
