@@ -11,11 +11,16 @@ import io.orchestrix.projection.examples.workload.WorkloadEvent;
 import io.orchestrix.projection.examples.workload.WorkloadProjection;
 import io.orchestrix.projection.examples.workload.WorkloadRunner;
 import io.orchestrix.projection.tck.TestServers;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 
 /**
  * Each hand-written baseline builds exactly the engine's read model (same digest) on its server, so the
@@ -50,11 +55,31 @@ class EndToEndTest {
   @Test
   void theJedisLoopBuildsTheEnginesReadModelOnRedis() {
     String uri = TestServers.require(TestServers.Server.REDIS);
-    assertBuildsTheReferenceReadModel(new JedisLoopBaseline(uri, "bench-loop-test:"));
-    assertBuildsTheReferenceReadModel(
-        new EngineContender(uri, Map.of("key-prefix", "bench-test:"), BATCH, false));
-    assertBuildsTheReferenceReadModel(
-        new EngineContender(uri, Map.of("key-prefix", "bench-test:"), BATCH, true));
+    // a prefix of its own per run, so that no data of an earlier run (or layout) is in the way
+    String prefix = "bench-test-" + UUID.randomUUID() + ":";
+    try {
+      assertBuildsTheReferenceReadModel(new JedisLoopBaseline(uri, prefix + "loop:"));
+      assertBuildsTheReferenceReadModel(
+          new EngineContender(uri, Map.of("key-prefix", prefix), BATCH, false));
+      assertBuildsTheReferenceReadModel(
+          new EngineContender(uri, Map.of("key-prefix", prefix), BATCH, true));
+    } finally {
+      deleteKeys(uri, prefix);
+    }
+  }
+
+  private static void deleteKeys(String uri, String prefix) {
+    try (Jedis jedis = new Jedis(URI.create(uri))) {
+      ScanParams params = new ScanParams().match(prefix + "*").count(1_000);
+      String cursor = ScanParams.SCAN_POINTER_START;
+      do {
+        ScanResult<String> page = jedis.scan(cursor, params);
+        if (!page.getResult().isEmpty()) {
+          jedis.unlink(page.getResult().toArray(String[]::new));
+        }
+        cursor = page.getCursor();
+      } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+    }
   }
 
   @Test
