@@ -61,6 +61,12 @@ final class JedisLoopBaseline implements Contender {
 
   @Override
   public void reset() {
+    unlinkKeys(jedis, prefix);
+    jedis.set(checkpointKey(), "0");
+  }
+
+  /** Unlinks every key that starts with {@code prefix}, found with {@code SCAN}. */
+  static void unlinkKeys(Jedis jedis, String prefix) {
     ScanParams params = new ScanParams().match(prefix + "*").count(1_000);
     String cursor = ScanParams.SCAN_POINTER_START;
     do {
@@ -70,7 +76,6 @@ final class JedisLoopBaseline implements Contender {
       }
       cursor = page.getCursor();
     } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-    jedis.set(checkpointKey(), "0");
   }
 
   @Override

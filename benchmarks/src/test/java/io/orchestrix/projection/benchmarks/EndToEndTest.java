@@ -19,8 +19,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
  * Each hand-written baseline builds exactly the engine's read model (same digest) on its server, so the
@@ -70,15 +68,7 @@ class EndToEndTest {
 
   private static void deleteKeys(String uri, String prefix) {
     try (Jedis jedis = new Jedis(URI.create(uri))) {
-      ScanParams params = new ScanParams().match(prefix + "*").count(1_000);
-      String cursor = ScanParams.SCAN_POINTER_START;
-      do {
-        ScanResult<String> page = jedis.scan(cursor, params);
-        if (!page.getResult().isEmpty()) {
-          jedis.unlink(page.getResult().toArray(String[]::new));
-        }
-        cursor = page.getCursor();
-      } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+      JedisLoopBaseline.unlinkKeys(jedis, prefix);
     }
   }
 
