@@ -281,7 +281,7 @@ class RedisFailureTest {
           assertThat(RedisTestServer.keys(database0, prefix)).isEmpty();
         }
       } finally {
-        List<String> keys = RedisTestServer.keysIn(database5, prefix);
+        List<String> keys = RedisTestServer.keys(database5, prefix);
         if (!keys.isEmpty()) {
           database5.unlink(keys.toArray(String[]::new));
         }

@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.commands.KeyCommands;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -38,19 +38,8 @@ final class RedisTestServer {
     return RedisClient.create(URI.create(url()));
   }
 
-  static List<String> keys(RedisClient client, String prefix) {
-    List<String> keys = new ArrayList<>();
-    ScanParams params = new ScanParams().match(prefix + "*").count(1000);
-    String cursor = ScanParams.SCAN_POINTER_START;
-    do {
-      ScanResult<String> page = client.scan(cursor, params);
-      keys.addAll(page.getResult());
-      cursor = page.getCursor();
-    } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-    return keys;
-  }
-
-  static List<String> keysIn(Jedis client, String prefix) {
+  /** Every key that starts with {@code prefix}, through a pooled client or a single connection. */
+  static List<String> keys(KeyCommands client, String prefix) {
     List<String> keys = new ArrayList<>();
     ScanParams params = new ScanParams().match(prefix + "*").count(1000);
     String cursor = ScanParams.SCAN_POINTER_START;
