@@ -137,7 +137,12 @@ public final class ProjectionEngineBuilder {
     return this;
   }
 
-  /** Documents per read model the writer keeps cached; 0 turns the cache off. Default 100,000. */
+  /**
+   * Documents per read model the writer keeps cached; 0 turns the cache off. Default 100,000. While a
+   * read model is known to be held completely (it was empty when the projection was claimed or reset),
+   * the cache also keeps a Bloom filter of the ids it evicts, 1 to 8 MiB per read model, allocated at
+   * the first eviction, so that documents it never saw need no store read.
+   */
   public ProjectionEngineBuilder cacheSize(int cacheSize) {
     if (cacheSize < 0) {
       throw new IllegalArgumentException("cacheSize must not be negative but was " + cacheSize);
