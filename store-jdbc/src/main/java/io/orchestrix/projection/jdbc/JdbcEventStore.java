@@ -720,14 +720,7 @@ public final class JdbcEventStore implements EventSource, AutoCloseable {
     if (listener != null) {
       listener.close();
     }
-    if (ownedPool != null) {
-      try {
-        ownedPool.close();
-      } catch (Exception e) {
-        throw new StoreException("closing the pool of " + description + " failed: " + e.getMessage(),
-            false, e);
-      }
-    }
+    Pools.close(ownedPool, description);
   }
 
   @Override

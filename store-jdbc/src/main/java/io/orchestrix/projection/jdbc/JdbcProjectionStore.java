@@ -583,13 +583,8 @@ public final class JdbcProjectionStore implements ProjectionStore {
 
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true) && ownedPool != null) {
-      try {
-        ownedPool.close();
-      } catch (Exception e) {
-        throw new StoreException("closing the pool of " + description + " failed: " + e.getMessage(),
-            false, e);
-      }
+    if (closed.compareAndSet(false, true)) {
+      Pools.close(ownedPool, description);
     }
   }
 

@@ -6,8 +6,12 @@ import io.orchestrix.projection.StoreConfigurationException;
 import io.orchestrix.projection.StoreException;
 import java.sql.SQLException;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
-/** Opens the HikariCP pool a store runs on when opened from a URL. Stateless and thread-safe. */
+/**
+ * Opens and closes the HikariCP pool a store runs on when opened from a URL. Stateless and
+ * thread-safe.
+ */
 public final class Pools {
 
   private Pools() {}
@@ -44,6 +48,22 @@ public final class Pools {
       }
       throw new StoreException("cannot connect to '" + description + "': " + reason.replace(url, description),
           true, cause);
+    }
+  }
+
+  /**
+   * Closes a pool the store opened; does nothing for null (a pool the application owns).
+   *
+   * @throws StoreException (not transient) if closing fails
+   */
+  public static void close(@Nullable AutoCloseable ownedPool, String description) {
+    if (ownedPool != null) {
+      try {
+        ownedPool.close();
+      } catch (Exception e) {
+        throw new StoreException("closing the pool of " + description + " failed: " + e.getMessage(),
+            false, e);
+      }
     }
   }
 
