@@ -33,4 +33,10 @@ public class HandlerFailedException extends ProjectionException {
     String message = cause.getMessage();
     return cause.getClass().getName() + (message == null ? "" : ": " + message);
   }
+
+  /** {@link FailureKind#HANDLER}. */
+  @Override
+  public final FailureKind kind() {
+    return FailureKind.HANDLER;
+  }
 }

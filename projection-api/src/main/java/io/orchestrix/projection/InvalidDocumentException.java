@@ -12,4 +12,10 @@ public final class InvalidDocumentException extends ProjectionException {
   public InvalidDocumentException(String message) {
     super(message, null, null, 0, null);
   }
+
+  /** {@link FailureKind#FATAL}. */
+  @Override
+  public FailureKind kind() {
+    return FailureKind.FATAL;
+  }
 }

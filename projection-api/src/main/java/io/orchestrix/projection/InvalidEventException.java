@@ -14,4 +14,10 @@ public final class InvalidEventException extends ProjectionException {
       String message, String projectionId, @Nullable String eventId, long position) {
     super(message, projectionId, eventId, position, null);
   }
+
+  /** {@link FailureKind#FATAL}. */
+  @Override
+  public FailureKind kind() {
+    return FailureKind.FATAL;
+  }
 }

@@ -24,4 +24,10 @@ public final class PositionGapException extends ProjectionException {
   public long expectedPosition() {
     return expectedPosition;
   }
+
+  /** {@link FailureKind#FATAL}. */
+  @Override
+  public FailureKind kind() {
+    return FailureKind.FATAL;
+  }
 }

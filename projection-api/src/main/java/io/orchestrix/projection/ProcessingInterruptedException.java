@@ -15,4 +15,10 @@ public final class ProcessingInterruptedException extends ProjectionException {
             + " at position " + position + "; nothing of the batch was committed",
         projectionId, eventId, position, cause);
   }
+
+  /** {@link FailureKind#TRANSIENT}. */
+  @Override
+  public FailureKind kind() {
+    return FailureKind.TRANSIENT;
+  }
 }

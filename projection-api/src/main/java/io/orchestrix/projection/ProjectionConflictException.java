@@ -12,4 +12,10 @@ public abstract class ProjectionConflictException extends ProjectionException {
   protected ProjectionConflictException(String message, String projectionId, long position) {
     super(message, projectionId, null, position, null);
   }
+
+  /** {@link FailureKind#CONFLICT}. */
+  @Override
+  public final FailureKind kind() {
+    return FailureKind.CONFLICT;
+  }
 }

@@ -39,4 +39,10 @@ public abstract class ProjectionException extends RuntimeException {
   public long position() {
     return position;
   }
+
+  /**
+   * What kind of failure this is: whether retrying later may help, a handler failed, another writer got
+   * there first, or nothing will change until someone acts.
+   */
+  public abstract FailureKind kind();
 }

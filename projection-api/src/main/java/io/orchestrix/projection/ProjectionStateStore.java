@@ -3,14 +3,16 @@ package io.orchestrix.projection;
 import java.util.Optional;
 
 /**
- * Keeps each projection's {@link ProjectionState}, the seed's {@code ProjectionStateStore}.
+ * A store of projection state, read models and dead letters, as an application holds it: open one by
+ * URI ({@code ProjectionStores.open} in projection-core) or from a store module, hand it to an engine,
+ * and close it when the application stops. Keeps each projection's {@link ProjectionState} with
+ * {@link #loadState} and {@link #saveState}.
  *
  * <p>Implementations are thread-safe. {@link #saveState} overwrites unconditionally; the engine itself
- * moves the checkpoint only through the store's atomic, fenced commit
- * ({@link io.orchestrix.projection.spi.ProjectionStore#commit}), so use {@code saveState} for
+ * moves the checkpoint only through the store's atomic, fenced commit, so use {@code saveState} for
  * administration and tests, not beside a running engine.
  */
-public interface ProjectionStateStore {
+public interface ProjectionStateStore extends AutoCloseable {
 
   /**
    * The stored state of a projection.
@@ -26,4 +28,11 @@ public interface ProjectionStateStore {
    * @throws StoreException if the store cannot be written; then nothing was changed
    */
   void saveState(ProjectionState state);
+
+  /** A description for messages and logs: the URI without its password, or a name. */
+  String description();
+
+  /** Releases the connections and pools this store opened; idempotent. */
+  @Override
+  void close();
 }

@@ -18,4 +18,10 @@ public final class ProjectionStoppedException extends ProjectionException {
             + " projection",
         projectionId, firstEventId, firstPosition, null);
   }
+
+  /** {@link FailureKind#FATAL}. */
+  @Override
+  public FailureKind kind() {
+    return FailureKind.FATAL;
+  }
 }

@@ -1,6 +1,5 @@
 package io.orchestrix.projection;
 
-import io.orchestrix.projection.spi.ReadModelSchema;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +33,7 @@ public final class ReadModel<T> {
   private final Class<T> type;
   private final Function<? super T, String> idFunction;
   private final Map<String, Function<? super T, @Nullable String>> indexes;
-  private final ReadModelSchema schema;
+  private final List<String> indexNames;
 
   private ReadModel(Builder<T> builder) {
     this.name = builder.name;
@@ -42,7 +41,7 @@ public final class ReadModel<T> {
     this.idFunction = Objects.requireNonNull(builder.idFunction,
         () -> "read model '" + builder.name + "' needs an id function: call id(...)");
     this.indexes = Collections.unmodifiableMap(new LinkedHashMap<>(builder.indexes));
-    this.schema = new ReadModelSchema(name, List.copyOf(indexes.keySet()));
+    this.indexNames = List.copyOf(indexes.keySet());
   }
 
   /** Starts a read-model declaration. */
@@ -62,12 +61,7 @@ public final class ReadModel<T> {
 
   /** The names of the indexed fields, in declaration order. */
   public List<String> indexNames() {
-    return schema.indexes();
-  }
-
-  /** What a store needs to know to hold this read model. */
-  public ReadModelSchema schema() {
-    return schema;
+    return indexNames;
   }
 
   /**

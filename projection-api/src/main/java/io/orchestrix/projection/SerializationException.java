@@ -13,4 +13,10 @@ public final class SerializationException extends ProjectionException {
   public SerializationException(String message, @Nullable Throwable cause) {
     super(message, null, null, 0, cause);
   }
+
+  /** {@link FailureKind#FATAL}. */
+  @Override
+  public FailureKind kind() {
+    return FailureKind.FATAL;
+  }
 }

@@ -34,4 +34,10 @@ public final class StreamVersionConflictException extends ProjectionException {
   public long actualVersion() {
     return actualVersion;
   }
+
+  /** {@link FailureKind#CONFLICT}. */
+  @Override
+  public FailureKind kind() {
+    return FailureKind.CONFLICT;
+  }
 }

@@ -1,7 +1,8 @@
 package io.orchestrix.projection.benchmarks;
 
 import io.orchestrix.projection.EventEnvelope;
-import io.orchestrix.projection.ProjectionStores;
+import io.orchestrix.projection.spi.support.ProjectionStoreProviders;
+import io.orchestrix.projection.spi.support.StoreUris;
 import io.orchestrix.projection.core.InMemoryProjectionStateStore;
 import io.orchestrix.projection.examples.workload.Fingerprint;
 import io.orchestrix.projection.examples.workload.OrderSummaryDocument;
@@ -112,7 +113,7 @@ public final class EndToEnd implements Callable<Integer> {
     try (EmbeddedMongo embedded = store.equals(EmbeddedMongo.STORE_NAME) ? new EmbeddedMongo() : null) {
       String uri = embedded != null ? embedded.uri() : store;
       String label = embedded != null ? "MongoDB in-process (mongo-java-server)"
-          : ProjectionStores.redact(uri);
+          : StoreUris.redact(uri);
       out.println();
       out.println("== " + label);
       List<Contender> sides = new ArrayList<>();

@@ -2,7 +2,7 @@ package io.orchestrix.projection.benchmarks;
 
 import io.orchestrix.projection.EventEnvelope;
 import io.orchestrix.projection.ProjectionEngine;
-import io.orchestrix.projection.ProjectionStores;
+import io.orchestrix.projection.spi.support.ProjectionStoreProviders;
 import io.orchestrix.projection.examples.workload.OrderSummaryDocument;
 import io.orchestrix.projection.examples.workload.ReadModelDigest;
 import io.orchestrix.projection.examples.workload.WorkloadEvent;
@@ -29,7 +29,7 @@ final class EngineContender implements Contender {
    *     run while the previous batch commits) instead of {@code processEvents()}
    */
   EngineContender(String uri, Map<String, String> properties, int batchSize, boolean pipelined) {
-    this.store = ProjectionStores.open(uri, properties);
+    this.store = ProjectionStoreProviders.open(uri, properties);
     this.batchSize = batchSize;
     this.pipelined = pipelined;
     this.engine = WorkloadProjection.engine(store, batchSize);

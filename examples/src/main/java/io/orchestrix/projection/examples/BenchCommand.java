@@ -2,7 +2,7 @@ package io.orchestrix.projection.examples;
 
 import io.orchestrix.projection.EventEnvelope;
 import io.orchestrix.projection.ProjectionEngine;
-import io.orchestrix.projection.ProjectionStores;
+import io.orchestrix.projection.spi.support.ProjectionStoreProviders;
 import io.orchestrix.projection.examples.workload.Fingerprint;
 import io.orchestrix.projection.examples.workload.OrderSummaryDocument;
 import io.orchestrix.projection.examples.workload.ReadModelDigest;
@@ -101,7 +101,7 @@ final class BenchCommand implements Callable<Integer> {
     List<EventEnvelope<WorkloadEvent>> stream = workload.toList();
     out.printf(Locale.ROOT, "workload     %,d events, %,d orders, fingerprint %s%n", events,
         workload.orders(), Fingerprint.of(stream).hex());
-    try (ProjectionStore store = ProjectionStores.open(storeUri, storeProperties)) {
+    try (ProjectionStore store = ProjectionStoreProviders.open(storeUri, storeProperties)) {
       out.println("store        " + store.description());
       ProjectionEngine engine = WorkloadProjection.engine(store, batchSize);
       if (reset) {

@@ -1,7 +1,7 @@
 package io.orchestrix.projection.examples;
 
 import io.orchestrix.projection.ProjectionEngine;
-import io.orchestrix.projection.ProjectionStores;
+import io.orchestrix.projection.spi.support.ProjectionStoreProviders;
 import io.orchestrix.projection.examples.workload.OrderSummaryDocument;
 import io.orchestrix.projection.examples.workload.ReadModelDigest;
 import io.orchestrix.projection.examples.workload.WorkloadProjection;
@@ -39,7 +39,7 @@ final class DigestCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-    try (ProjectionStore store = ProjectionStores.open(storeUri, storeProperties)) {
+    try (ProjectionStore store = ProjectionStoreProviders.open(storeUri, storeProperties)) {
       ProjectionEngine engine = WorkloadProjection.engine(store, 1);
       out.printf(Locale.ROOT, "checkpoint   %,d%n", engine.state().lastProcessedPosition());
       out.println("digest       "

@@ -1,6 +1,6 @@
 package io.orchestrix.projection.examples;
 
-import io.orchestrix.projection.ProjectionStores;
+import io.orchestrix.projection.spi.support.ProjectionStoreProviders;
 import io.orchestrix.projection.examples.ordersummary.OrderSummaryExample;
 import io.orchestrix.projection.spi.ProjectionStore;
 import java.io.PrintStream;
@@ -25,7 +25,7 @@ final class OrderSummaryCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-    try (ProjectionStore store = ProjectionStores.open(storeUri)) {
+    try (ProjectionStore store = ProjectionStoreProviders.open(storeUri)) {
       new OrderSummaryExample(store, out, Clock.systemUTC()).run();
     }
     return 0;

@@ -1,7 +1,7 @@
 package io.orchestrix.projection.examples;
 
 import io.orchestrix.projection.ProjectionEngine;
-import io.orchestrix.projection.ProjectionStores;
+import io.orchestrix.projection.spi.support.ProjectionStoreProviders;
 import io.orchestrix.projection.core.ProjectionRunner;
 import io.orchestrix.projection.core.ProjectionStatus;
 import io.orchestrix.projection.examples.workload.Fingerprint;
@@ -53,7 +53,7 @@ final class RunnerBench {
         workload.orders(), Fingerprint.of(workload).hex());
     out.flush();
     try (JdbcEventStore source = WorkloadEventStore.open(sourceUrl, sourceProperties);
-         ProjectionStore store = ProjectionStores.open(storeUri, storeProperties)) {
+         ProjectionStore store = ProjectionStoreProviders.open(storeUri, storeProperties)) {
       out.println("event store  " + source.description());
       out.flush();
       WorkloadEventStore.Appended appended;

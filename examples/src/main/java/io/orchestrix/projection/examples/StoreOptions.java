@@ -1,6 +1,6 @@
 package io.orchestrix.projection.examples;
 
-import io.orchestrix.projection.ProjectionStores;
+import io.orchestrix.projection.spi.support.ProjectionStoreProviders;
 import io.orchestrix.projection.examples.workload.WorkloadProjection;
 import io.orchestrix.projection.spi.ProjectionStore;
 import java.util.LinkedHashMap;
@@ -27,7 +27,7 @@ final class StoreOptions {
   String projection;
 
   ProjectionStore open() {
-    return ProjectionStores.open(uri, properties);
+    return ProjectionStoreProviders.open(uri, properties);
   }
 
   /**

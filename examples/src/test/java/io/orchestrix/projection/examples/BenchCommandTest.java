@@ -3,7 +3,7 @@ package io.orchestrix.projection.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orchestrix.projection.ProjectionState;
-import io.orchestrix.projection.ProjectionStores;
+import io.orchestrix.projection.spi.support.ProjectionStoreProviders;
 import io.orchestrix.projection.examples.workload.WorkloadProjection;
 import io.orchestrix.projection.spi.ProjectionStore;
 import java.io.BufferedReader;
@@ -87,7 +87,7 @@ class BenchCommandTest {
     assertThat(seen).as("the child reported a commit past half the stream")
         .isGreaterThanOrEqualTo(EVENTS / 2);
     long stored;
-    try (ProjectionStore opened = ProjectionStores.open(store)) {
+    try (ProjectionStore opened = ProjectionStoreProviders.open(store)) {
       stored = opened.loadState(WorkloadProjection.PROJECTION_ID)
           .map(ProjectionState::lastProcessedPosition).orElse(0L);
     }

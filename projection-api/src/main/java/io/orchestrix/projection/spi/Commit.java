@@ -2,64 +2,61 @@ package io.orchestrix.projection.spi;
 
 import io.orchestrix.projection.DeadLetter;
 import io.orchestrix.projection.ProjectionState;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
 /**
  * One atomic, fenced unit of change: "apply these read-model changes and move the checkpoint from
- * {@code expectedPosition} to {@code state.lastProcessedPosition()}". Immutable.
+ * {@link #expectedPosition()} to {@code state().lastProcessedPosition()}". Immutable and thread-safe.
+ * Made by one of four factories, one per use: {@link #batch}, {@link #reset},
+ * {@link #moveCheckpoint} and {@link #deadLetterUpdate}.
  *
- * <p>A store applies it all or nothing, in this order: delete every document of
- * {@code clearedReadModels} and every dead letter of the projection if {@code reset}, apply
- * {@code changes} in order (a later change to the same id wins), add {@code deadLettersAdded}, remove
- * {@code deadLettersRemoved} (by position), and store {@code state}. It refuses the commit, writing
- * nothing, if the stored checkpoint is not {@code expectedPosition} (no stored state counts as 0) or
- * the stored fencing token is not {@code writerToken}.
- *
- * @param projectionId the projection committing
- * @param writerToken the fencing token from {@link ProjectionStore#claimWriter}
- * @param expectedPosition the checkpoint this writer started from
- * @param state the new state; its checkpoint is not below {@code expectedPosition} unless {@code reset}
- * @param reset whether this commit resets the projection (clears read models and dead letters and may
- *     move the checkpoint back)
- * @param clearedReadModels read models whose documents are all deleted first; only with {@code reset}
- * @param changes read-model changes
- * @param deadLettersAdded dead letters to store (replacing any with the same position)
- * @param deadLettersRemoved positions of dead letters to delete
+ * <p>A store applies a commit all or nothing: it deletes every document of
+ * {@link #clearedReadModels()}, and every dead letter of the projection if
+ * {@link #clearsDeadLetters()}; applies {@link #changes()} (one change per document, in any order);
+ * stores {@link #deadLettersAdded()} (replacing any with the same position); deletes
+ * {@link #deadLettersRemoved()} (by position); and stores {@link #state()}. It refuses the commit,
+ * writing nothing, if the stored checkpoint is not {@link #expectedPosition()} (no stored state counts
+ * as 0) or the stored fencing token is not {@link #writerToken()}.
  */
-public record Commit(
-    String projectionId,
-    long writerToken,
-    long expectedPosition,
-    ProjectionState state,
-    boolean reset,
-    Set<String> clearedReadModels,
-    List<DocumentChange> changes,
-    List<DeadLetter> deadLettersAdded,
-    List<Long> deadLettersRemoved) {
+public final class Commit {
 
-  public Commit {
-    Objects.requireNonNull(projectionId, "projectionId");
-    Objects.requireNonNull(state, "state");
-    clearedReadModels = Set.copyOf(clearedReadModels);
-    changes = List.copyOf(changes);
-    deadLettersAdded = List.copyOf(deadLettersAdded);
-    deadLettersRemoved = List.copyOf(deadLettersRemoved);
-    if (!state.projectionId().equals(projectionId)) {
-      throw new IllegalArgumentException("commit of projection '" + projectionId
-          + "' carries the state of projection '" + state.projectionId() + "'");
-    }
-    if (!reset && state.lastProcessedPosition() < expectedPosition) {
+  private final String projectionId;
+  private final long writerToken;
+  private final long expectedPosition;
+  private final ProjectionState state;
+  private final List<ReadModelChanges> changes;
+  private final List<DeadLetter> deadLettersAdded;
+  private final List<Long> deadLettersRemoved;
+  private final Set<String> clearedReadModels;
+  private final boolean clearsDeadLetters;
+
+  private Commit(long writerToken, long expectedPosition, ProjectionState state,
+      List<ReadModelChanges> changes, List<DeadLetter> deadLettersAdded,
+      List<Long> deadLettersRemoved, Set<String> clearedReadModels, boolean clearsDeadLetters) {
+    this.projectionId = Objects.requireNonNull(state, "state").projectionId();
+    this.writerToken = writerToken;
+    this.expectedPosition = expectedPosition;
+    this.state = state;
+    this.changes = List.copyOf(changes);
+    this.deadLettersAdded = List.copyOf(deadLettersAdded);
+    this.deadLettersRemoved = List.copyOf(deadLettersRemoved);
+    this.clearedReadModels = Set.copyOf(clearedReadModels);
+    this.clearsDeadLetters = clearsDeadLetters;
+    if (expectedPosition < 0) {
       throw new IllegalArgumentException("projection '" + projectionId
-          + "': the checkpoint may not move back from " + expectedPosition + " to "
-          + state.lastProcessedPosition() + " except by a reset");
+          + "': the expected checkpoint must not be negative but was " + expectedPosition);
     }
-    if (!reset && !clearedReadModels.isEmpty()) {
-      throw new IllegalArgumentException(
-          "projection '" + projectionId + "': read models may be cleared only by a reset");
+    Set<String> readModels = new HashSet<>();
+    for (ReadModelChanges change : this.changes) {
+      if (!readModels.add(change.readModel())) {
+        throw new IllegalArgumentException("projection '" + projectionId + "': read model '"
+            + change.readModel() + "' appears twice among the changes of one commit");
+      }
     }
-    for (DeadLetter deadLetter : deadLettersAdded) {
+    for (DeadLetter deadLetter : this.deadLettersAdded) {
       if (!deadLetter.projectionId().equals(projectionId)) {
         throw new IllegalArgumentException("commit of projection '" + projectionId
             + "' carries a dead letter of projection '" + deadLetter.projectionId() + "'");
@@ -67,10 +64,121 @@ public record Commit(
     }
   }
 
-  /** A commit that moves the checkpoint and applies changes, the common case. */
-  public static Commit of(
-      long writerToken, long expectedPosition, ProjectionState state, List<DocumentChange> changes) {
-    return new Commit(state.projectionId(), writerToken, expectedPosition, state, false, Set.of(),
-        changes, List.of(), List.of());
+  /**
+   * A batch: read-model changes and new dead letters, with the checkpoint moving forward (or staying).
+   *
+   * @throws IllegalArgumentException if the checkpoint would move back
+   */
+  public static Commit batch(long writerToken, long expectedPosition, ProjectionState state,
+      List<ReadModelChanges> changes, List<DeadLetter> deadLetters) {
+    requireForward(expectedPosition, state);
+    return new Commit(writerToken, expectedPosition, state, changes, deadLetters, List.of(), Set.of(),
+        false);
+  }
+
+  /** A batch of read-model changes alone, with the checkpoint moving forward (or staying). */
+  public static Commit batch(long writerToken, long expectedPosition, ProjectionState state,
+      List<ReadModelChanges> changes) {
+    return batch(writerToken, expectedPosition, state, changes, List.of());
+  }
+
+  /**
+   * A reset: every document of the given read models and every dead letter of the projection are
+   * deleted, and the state is stored, whatever checkpoint it holds.
+   */
+  public static Commit reset(long writerToken, long expectedPosition, ProjectionState state,
+      Set<String> readModels) {
+    return new Commit(writerToken, expectedPosition, state, List.of(), List.of(), List.of(),
+        readModels, true);
+  }
+
+  /**
+   * Moves the checkpoint forward or back without touching read models or dead letters: an operator's
+   * tool.
+   */
+  public static Commit moveCheckpoint(long writerToken, long expectedPosition, ProjectionState state) {
+    return new Commit(writerToken, expectedPosition, state, List.of(), List.of(), List.of(), Set.of(),
+        false);
+  }
+
+  /**
+   * Dead letters retried or discarded at the checkpoint, which does not move: the changes of the
+   * events applied, the dead letters that failed again (replacing the stored ones) and the positions
+   * of those removed.
+   */
+  public static Commit deadLetterUpdate(long writerToken, ProjectionState state,
+      List<ReadModelChanges> changes, List<DeadLetter> updated, List<Long> removed) {
+    return new Commit(writerToken, state.lastProcessedPosition(), state, changes, updated, removed,
+        Set.of(), false);
+  }
+
+  private static void requireForward(long expectedPosition, ProjectionState state) {
+    if (state.lastProcessedPosition() < expectedPosition) {
+      throw new IllegalArgumentException("projection '" + state.projectionId()
+          + "': the checkpoint may not move back from " + expectedPosition + " to "
+          + state.lastProcessedPosition() + " except by a reset or an operator's move");
+    }
+  }
+
+  /** The projection committing. */
+  public String projectionId() {
+    return projectionId;
+  }
+
+  /** The fencing token from {@link ProjectionStore#claimWriter}. */
+  public long writerToken() {
+    return writerToken;
+  }
+
+  /** The checkpoint this writer started from. */
+  public long expectedPosition() {
+    return expectedPosition;
+  }
+
+  /** The new state. */
+  public ProjectionState state() {
+    return state;
+  }
+
+  /** The read-model changes, one entry per read model, one change per document. */
+  public List<ReadModelChanges> changes() {
+    return changes;
+  }
+
+  /** Dead letters to store, replacing any with the same position. */
+  public List<DeadLetter> deadLettersAdded() {
+    return deadLettersAdded;
+  }
+
+  /** Positions of dead letters to delete. */
+  public List<Long> deadLettersRemoved() {
+    return deadLettersRemoved;
+  }
+
+  /** Read models whose every document is deleted first; empty unless this is a reset. */
+  public Set<String> clearedReadModels() {
+    return clearedReadModels;
+  }
+
+  /** Whether every dead letter of the projection is deleted first: true for a reset only. */
+  public boolean clearsDeadLetters() {
+    return clearsDeadLetters;
+  }
+
+  /** How many documents this commit changes. */
+  public int documentCount() {
+    int count = 0;
+    for (ReadModelChanges change : changes) {
+      count += change.size();
+    }
+    return count;
+  }
+
+  @Override
+  public String toString() {
+    return "Commit[" + projectionId + ", token " + writerToken + ", " + expectedPosition + " -> "
+        + state.lastProcessedPosition() + ", " + documentCount() + " documents, +"
+        + deadLettersAdded.size() + "/-" + deadLettersRemoved.size() + " dead letters"
+        + (clearsDeadLetters ? ", reset of " + clearedReadModels : "") + "]";
   }
 }

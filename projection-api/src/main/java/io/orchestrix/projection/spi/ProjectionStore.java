@@ -9,16 +9,34 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Durable projection state, read models and dead letters: what a store module implements.
+ * Durable projection state, read models and dead letters: what a store module implements. Extend
+ * {@link io.orchestrix.projection.spi.support.AbstractProjectionStore}, which enforces the rules below
+ * that every store shares, so a store implements only its own reads and writes.
  *
- * <p>Implementations are thread-safe. Every method that fails raises
- * {@link io.orchestrix.projection.StoreException} (transient for outages) or one of the typed
- * exceptions named below, and leaves the store as it was. Reads return only committed data, never part
- * of a commit. The contract test kit checks all of this.
+ * <h2>Rules every store follows alike (the contract test kit checks each)</h2>
+ * <ul>
+ *   <li>Thread-safe. Reads return only committed data, never part of a commit.
+ *   <li>Every method that fails raises {@link io.orchestrix.projection.StoreException} (its
+ *       {@link io.orchestrix.projection.FailureKind} says whether it is an outage) or one of the typed
+ *       exceptions named below, and leaves the store as it was.
+ *   <li>A null argument raises {@link NullPointerException} naming it.
+ *   <li>A read-model name is checked on every call ({@link io.orchestrix.projection.ProjectionIds}),
+ *       and a read model must have been prepared by {@link #prepareReadModel} on this instance;
+ *       otherwise {@link IllegalArgumentException} naming the read model.
+ *   <li>{@link #findByIndex} on an index the read model did not declare raises
+ *       {@link IllegalArgumentException} naming the index and the declared ones.
+ *   <li>{@link #page} with a limit below 1 raises {@link IllegalArgumentException}.
+ *   <li>Text is kept exactly or refused ({@link StorableText}); a lookup by an id or index value that
+ *       no store could hold finds nothing.
+ *   <li>After {@link #close()}, every method but {@code close} and {@code description} raises a
+ *       {@link io.orchestrix.projection.FailureKind#FATAL} {@code StoreException} saying the store is
+ *       closed.
+ * </ul>
  */
-public interface ProjectionStore extends ProjectionStateStore, AutoCloseable {
+public interface ProjectionStore extends ProjectionStateStore {
 
   /** A description for messages and logs: the URI without its password, or a name. */
+  @Override
   String description();
 
   /**
@@ -57,8 +75,10 @@ public interface ProjectionStore extends ProjectionStateStore, AutoCloseable {
   }
 
   /**
-   * Checks, before any write, that this store can hold the document; the engine calls it when a handler
-   * saves, so the failure is that event's. The default accepts everything.
+   * Checks that this store can hold a document, beyond what {@link StoredDocument} checks itself (a
+   * size limit, field names the store cannot keep). The engine calls it when a handler saves, so the
+   * failure is that event's; a store need not check the same again at commit. The default accepts
+   * everything.
    *
    * @throws io.orchestrix.projection.InvalidDocumentException naming the read model, id and reason
    */

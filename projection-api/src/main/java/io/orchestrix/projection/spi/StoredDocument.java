@@ -1,5 +1,6 @@
 package io.orchestrix.projection.spi;
 
+import io.orchestrix.projection.InvalidDocumentException;
 import java.util.Map;
 import java.util.Objects;
 
@@ -8,9 +9,10 @@ import java.util.Objects;
  * by the engine, so a store never parses JSON to index it) and the position of the last event that
  * changed it. Immutable.
  *
- * <p>Ids are any non-empty string of at most {@link #MAX_ID_LENGTH} characters; a store must escape
- * whatever its keys need. An index whose value is absent from {@code indexValues} is null for this
- * document and it is not found under that index.
+ * <p>Ids are any non-empty string of at most {@link #MAX_ID_LENGTH} characters that
+ * {@link StorableText} accepts; a store must escape whatever its keys need and keep the id exactly.
+ * Index values and the JSON's string values follow the same rule. An index whose value is absent from
+ * {@code indexValues} is null for this document and it is not found under that index.
  *
  * <p>{@code position} lets a store without multi-document transactions keep invariant 1 (exactly-once
  * effect): if a commit was cut short after some documents were written, the engine, processing the
@@ -26,14 +28,21 @@ import java.util.Objects;
  */
 public record StoredDocument(String id, String json, Map<String, String> indexValues, long position) {
 
-  /** Longest id accepted. */
+  /** Longest id accepted, in UTF-16 code units. */
   public static final int MAX_ID_LENGTH = 512;
 
+  /**
+   * @throws InvalidDocumentException if the id is empty, too long or holds a character no store can
+   *     keep, or an index value holds such a character
+   * @throws IllegalArgumentException if the position is negative
+   */
   public StoredDocument {
     Objects.requireNonNull(id, "id must not be null");
     Objects.requireNonNull(json, "json must not be null");
     requireValidId(id);
     indexValues = Map.copyOf(indexValues);
+    indexValues.forEach((index, value) ->
+        StorableText.requireStorable("index '" + index + "' of document '" + id + "'", value));
     if (position < 0) {
       throw new IllegalArgumentException("position must not be negative but was " + position);
     }
@@ -47,13 +56,21 @@ public record StoredDocument(String id, String json, Map<String, String> indexVa
   /**
    * Returns the id if it is acceptable as a document id.
    *
-   * @throws IllegalArgumentException naming the id and the rule it breaks
+   * @throws InvalidDocumentException naming the id and the rule it breaks
    */
   public static String requireValidId(String id) {
-    if (id.isEmpty() || id.length() > MAX_ID_LENGTH) {
-      throw new IllegalArgumentException(
-          "document id must be 1 to " + MAX_ID_LENGTH + " characters but had " + id.length());
+    if (!isValidId(id)) {
+      if (id.isEmpty() || id.length() > MAX_ID_LENGTH) {
+        throw new InvalidDocumentException(
+            "document id must be 1 to " + MAX_ID_LENGTH + " characters but had " + id.length());
+      }
+      StorableText.requireStorable("document id", id);
     }
     return id;
+  }
+
+  /** Whether an id is acceptable: a lookup by any other id finds nothing, without asking a store. */
+  public static boolean isValidId(String id) {
+    return !id.isEmpty() && id.length() <= MAX_ID_LENGTH && StorableText.isStorable(id);
   }
 }

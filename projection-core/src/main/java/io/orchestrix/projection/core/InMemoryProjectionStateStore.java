@@ -6,10 +6,11 @@ import io.orchestrix.projection.ProjectionState;
 import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.WriterFencedException;
 import io.orchestrix.projection.spi.Commit;
-import io.orchestrix.projection.spi.DocumentChange;
-import io.orchestrix.projection.spi.ProjectionStore;
+import io.orchestrix.projection.spi.ReadModelChanges;
 import io.orchestrix.projection.spi.ReadModelSchema;
 import io.orchestrix.projection.spi.StoredDocument;
+import io.orchestrix.projection.spi.support.AbstractProjectionStore;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -25,20 +26,23 @@ import org.jspecify.annotations.Nullable;
 /**
  * The embedded default store, the seed's {@code InMemoryProjectionStateStore}: projection state, read
  * models with real indexes, and dead letters, all in this JVM's memory. Open it directly or as
- * {@code memory:} through {@link io.orchestrix.projection.ProjectionStores}.
+ * {@code memory:} through {@link ProjectionStores}.
  *
  * <p>Thread-safe: every operation holds one lock, so a commit is atomic and isolated exactly as in a
  * durable store (it is validated completely before anything changes). Nothing survives the JVM; use a
  * durable store in production. Documents are kept in id order ({@link String#compareTo}).
  */
-public final class InMemoryProjectionStateStore implements ProjectionStore {
+public final class InMemoryProjectionStateStore extends AbstractProjectionStore {
 
-  private final String description;
-  private final Object lock = new Object();
-  private final Map<String, ProjectionState> states = new HashMap<>();
-  private final Map<String, Long> writerTokens = new HashMap<>();
-  private final Map<String, ReadModelData> readModels = new HashMap<>();
-  private final Map<String, TreeMap<Long, DeadLetter>> deadLetters = new HashMap<>();
+  private final Data data;
+
+  /** What every handle on the same data shares; its monitor is the one lock. */
+  private static final class Data {
+    private final Map<String, ProjectionState> states = new HashMap<>();
+    private final Map<String, Long> writerTokens = new HashMap<>();
+    private final Map<String, ReadModelData> readModels = new HashMap<>();
+    private final Map<String, TreeMap<Long, DeadLetter>> deadLetters = new HashMap<>();
+  }
 
   /** A new, empty store. */
   public InMemoryProjectionStateStore() {
@@ -47,35 +51,42 @@ public final class InMemoryProjectionStateStore implements ProjectionStore {
 
   /** A new, empty store described by the given name in messages. */
   public InMemoryProjectionStateStore(String description) {
-    this.description = Objects.requireNonNull(description, "description must not be null");
+    this(description, new Data());
+  }
+
+  private InMemoryProjectionStateStore(String description, Data data) {
+    super(description);
+    this.data = data;
+  }
+
+  /**
+   * Another store over the same data, as a second process would open a durable store: what one
+   * commits the other reads, each claims writers and is closed on its own.
+   */
+  public InMemoryProjectionStateStore openAnother() {
+    return new InMemoryProjectionStateStore(description(), data);
   }
 
   @Override
-  public String description() {
-    return description;
-  }
-
-  @Override
-  public Optional<ProjectionState> loadState(String projectionId) {
-    synchronized (lock) {
-      return Optional.ofNullable(states.get(projectionId));
+  protected Optional<ProjectionState> doLoadState(String projectionId) {
+    synchronized (data) {
+      return Optional.ofNullable(data.states.get(projectionId));
     }
   }
 
   @Override
-  public void saveState(ProjectionState state) {
-    Objects.requireNonNull(state, "state must not be null");
-    synchronized (lock) {
-      states.put(state.projectionId(), state);
+  protected void doSaveState(ProjectionState state) {
+    synchronized (data) {
+      data.states.put(state.projectionId(), state);
     }
   }
 
   @Override
-  public void prepareReadModel(ReadModelSchema schema) {
-    synchronized (lock) {
-      ReadModelData existing = readModels.get(schema.name());
+  protected void doPrepareReadModel(ReadModelSchema schema) {
+    synchronized (data) {
+      ReadModelData existing = data.readModels.get(schema.name());
       if (existing == null) {
-        readModels.put(schema.name(), new ReadModelData(schema));
+        data.readModels.put(schema.name(), new ReadModelData(schema));
       } else if (!existing.schema.indexes().containsAll(schema.indexes())) {
         existing.addIndexes(schema);
       }
@@ -83,69 +94,60 @@ public final class InMemoryProjectionStateStore implements ProjectionStore {
   }
 
   @Override
-  public long claimWriter(String projectionId) {
-    synchronized (lock) {
-      states.computeIfAbsent(projectionId,
-          id -> ProjectionState.initial(id, java.time.Instant.now()));
-      return writerTokens.merge(projectionId, 1L, Long::sum);
+  protected long doClaimWriter(String projectionId) {
+    synchronized (data) {
+      data.states.computeIfAbsent(projectionId,
+          id -> ProjectionState.initial(id, Clock.systemUTC().instant()));
+      return data.writerTokens.merge(projectionId, 1L, Long::sum);
     }
   }
 
   @Override
-  public void commit(Commit commit) {
-    synchronized (lock) {
+  protected void doCommit(Commit commit) {
+    synchronized (data) {
       String projectionId = commit.projectionId();
-      long token = writerTokens.getOrDefault(projectionId, 0L);
+      long token = data.writerTokens.getOrDefault(projectionId, 0L);
       if (token != commit.writerToken()) {
         throw new WriterFencedException(projectionId, commit.writerToken(), token);
       }
-      ProjectionState current = states.get(projectionId);
+      ProjectionState current = data.states.get(projectionId);
       long position = current == null ? 0 : current.lastProcessedPosition();
       if (position != commit.expectedPosition()) {
         throw new CheckpointConflictException(projectionId, commit.expectedPosition(), position);
       }
-      for (String name : commit.clearedReadModels()) {
-        data(name);
+      commit.clearedReadModels().forEach(name -> data(name).clear());
+      if (commit.clearsDeadLetters()) {
+        data.deadLetters.remove(projectionId);
       }
-      for (DocumentChange change : commit.changes()) {
-        data(change.readModel());
-      }
-      if (commit.reset()) {
-        commit.clearedReadModels().forEach(name -> data(name).clear());
-        deadLetters.remove(projectionId);
-      }
-      for (DocumentChange change : commit.changes()) {
-        ReadModelData data = data(change.readModel());
-        if (change instanceof DocumentChange.Put put) {
-          data.put(put.document());
-        } else {
-          data.delete(change.id());
-        }
+      for (ReadModelChanges changes : commit.changes()) {
+        ReadModelData target = data(changes.readModel());
+        changes.puts().forEach(target::put);
+        changes.deletes().forEach(target::delete);
       }
       if (!commit.deadLettersAdded().isEmpty() || !commit.deadLettersRemoved().isEmpty()) {
         TreeMap<Long, DeadLetter> letters =
-            deadLetters.computeIfAbsent(projectionId, id -> new TreeMap<>());
+            data.deadLetters.computeIfAbsent(projectionId, id -> new TreeMap<>());
         commit.deadLettersAdded().forEach(letter -> letters.put(letter.position(), letter));
         commit.deadLettersRemoved().forEach(letters::remove);
       }
-      states.put(projectionId, commit.state());
+      data.states.put(projectionId, commit.state());
     }
   }
 
   @Override
-  public Optional<StoredDocument> find(String readModel, String id) {
-    synchronized (lock) {
+  protected Optional<StoredDocument> doFind(String readModel, String id) {
+    synchronized (data) {
       return Optional.ofNullable(data(readModel).documents.get(id));
     }
   }
 
   @Override
-  public Map<String, StoredDocument> findAll(String readModel, Collection<String> ids) {
-    synchronized (lock) {
-      ReadModelData data = data(readModel);
+  protected Map<String, StoredDocument> doFindAll(String readModel, List<String> ids) {
+    synchronized (data) {
+      ReadModelData readModelData = data(readModel);
       Map<String, StoredDocument> found = new LinkedHashMap<>();
       for (String id : ids) {
-        StoredDocument document = data.documents.get(id);
+        StoredDocument document = readModelData.documents.get(id);
         if (document != null) {
           found.put(id, document);
         }
@@ -155,35 +157,28 @@ public final class InMemoryProjectionStateStore implements ProjectionStore {
   }
 
   @Override
-  public List<StoredDocument> findByIndex(String readModel, String index, String value) {
-    synchronized (lock) {
-      ReadModelData data = data(readModel);
-      Map<String, TreeSet<String>> byValue = data.indexes.get(index);
-      if (byValue == null) {
-        throw new IllegalArgumentException("read model '" + readModel + "' has no index '" + index
-            + "'; declared indexes: " + data.schema.indexes());
-      }
+  protected List<StoredDocument> doFindByIndex(String readModel, String index, String value) {
+    synchronized (data) {
+      ReadModelData readModelData = data(readModel);
+      Map<String, TreeSet<String>> byValue = readModelData.indexes.get(index);
       List<StoredDocument> found = new ArrayList<>();
       for (String id : byValue.getOrDefault(value, new TreeSet<>())) {
-        found.add(data.documents.get(id));
+        found.add(readModelData.documents.get(id));
       }
       return found;
     }
   }
 
   @Override
-  public long count(String readModel) {
-    synchronized (lock) {
+  protected long doCount(String readModel) {
+    synchronized (data) {
       return data(readModel).documents.size();
     }
   }
 
   @Override
-  public List<StoredDocument> page(String readModel, @Nullable String afterId, int limit) {
-    if (limit < 1) {
-      throw new IllegalArgumentException("limit must be at least 1 but was " + limit);
-    }
-    synchronized (lock) {
+  protected List<StoredDocument> doPage(String readModel, @Nullable String afterId, int limit) {
+    synchronized (data) {
       TreeMap<String, StoredDocument> documents = data(readModel).documents;
       Collection<StoredDocument> tail =
           afterId == null ? documents.values() : documents.tailMap(afterId, false).values();
@@ -199,31 +194,33 @@ public final class InMemoryProjectionStateStore implements ProjectionStore {
   }
 
   @Override
-  public List<DeadLetter> deadLetters(String projectionId) {
-    synchronized (lock) {
-      TreeMap<Long, DeadLetter> letters = deadLetters.get(projectionId);
+  protected List<DeadLetter> doDeadLetters(String projectionId) {
+    synchronized (data) {
+      TreeMap<Long, DeadLetter> letters = data.deadLetters.get(projectionId);
       return letters == null ? List.of() : List.copyOf(letters.values());
     }
   }
 
   @Override
-  public void close() {
+  protected void doClose() {
     // nothing to release: the data lives as long as this object
   }
 
   @Override
-  public String toString() {
-    return "InMemoryProjectionStateStore[" + description + "]";
+  protected StoreException translate(
+      String operation, @Nullable String projectionId, RuntimeException failure) {
+    return StoreException.failure(operation + " failed on " + description() + ": " + failure,
+        projectionId, failure);
   }
 
+  @Override
+  public String toString() {
+    return "InMemoryProjectionStateStore[" + description() + "]";
+  }
+
+  /** A read model's data; the base class has checked that it was prepared. */
   private ReadModelData data(String readModel) {
-    ReadModelData data = readModels.get(readModel);
-    if (data == null) {
-      throw new StoreException("read model '" + readModel + "' was not prepared in store "
-          + description + "; declare it on the engine (or call prepareReadModel first)", false,
-          null);
-    }
-    return data;
+    return data.readModels.get(readModel);
   }
 
   /** Documents of one read model and their indexes; guarded by the store's lock. */

@@ -5,6 +5,7 @@ import io.orchestrix.projection.ErrorPolicy;
 import io.orchestrix.projection.EventEnvelope;
 import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.ProjectionIds;
+import io.orchestrix.projection.ProjectionStateStore;
 import io.orchestrix.projection.ReadModel;
 import io.orchestrix.projection.core.internal.DefaultProjectionEngine;
 import io.orchestrix.projection.core.internal.EngineConfig;
@@ -61,9 +62,21 @@ public final class ProjectionEngineBuilder {
         Objects.requireNonNull(projectionId, "projectionId must not be null"));
   }
 
-  /** Where state and read models live. Default: a new {@link InMemoryProjectionStateStore}. */
-  public ProjectionEngineBuilder store(ProjectionStore store) {
-    this.store = Objects.requireNonNull(store, "store must not be null");
+  /**
+   * Where state and read models live: a store from {@link ProjectionStores#open} or a store module.
+   * Default: a new {@link InMemoryProjectionStateStore}.
+   *
+   * @throws IllegalArgumentException if the store does not implement the store SPI
+   *     ({@link ProjectionStore}), as every store module's stores do
+   */
+  public ProjectionEngineBuilder store(ProjectionStateStore store) {
+    Objects.requireNonNull(store, "store must not be null");
+    if (!(store instanceof ProjectionStore spiStore)) {
+      throw new IllegalArgumentException("store: " + store.getClass().getName() + " ("
+          + store.description() + ") holds only state; an engine needs a store that implements "
+          + ProjectionStore.class.getName() + ", as the stores of every store module do");
+    }
+    this.store = spiStore;
     return this;
   }
 

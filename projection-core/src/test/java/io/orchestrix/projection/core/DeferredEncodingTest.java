@@ -12,7 +12,7 @@ import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.core.Fixtures.Deposited;
 import io.orchestrix.projection.core.Fixtures.Opened;
 import io.orchestrix.projection.spi.Commit;
-import io.orchestrix.projection.spi.DocumentChange;
+import io.orchestrix.projection.spi.ReadModelChanges;
 import io.orchestrix.projection.spi.StoredDocument;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,9 +56,10 @@ class DeferredEncodingTest {
     engine.processEvents(events(1, new Opened("a", "ann"), new Deposited("a", 1),
         new Deposited("a", 2), new Deposited("a", 3)));
 
-    List<DocumentChange> changes = store.commits.get(0).changes();
+    List<ReadModelChanges> changes = store.commits.get(0).changes();
     assertThat(changes).hasSize(1);
-    StoredDocument written = ((DocumentChange.Put) changes.get(0)).document();
+    assertThat(changes.get(0).puts()).hasSize(1);
+    StoredDocument written = changes.get(0).puts().get(0);
     assertThat(written.position()).isEqualTo(4);
     assertThat(written.json()).contains("\"balance\":6");
   }

@@ -19,7 +19,7 @@ final class FlakyStore extends ForwardingStore {
   public void commit(Commit commit) {
     if (outage.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       refusedCommits.incrementAndGet();
-      throw new StoreException("connection refused (simulated outage)", true, null);
+      throw StoreException.outage("connection refused (simulated outage)", null, null);
     }
     super.commit(commit);
   }

@@ -9,7 +9,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.orchestrix.projection.HandlerFailedException;
 import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.ProjectionState;
-import io.orchestrix.projection.ProjectionStores;
+import io.orchestrix.projection.ProjectionStateStore;
+import io.orchestrix.projection.spi.support.StoreUris;
 import io.orchestrix.projection.StoreConfigurationException;
 import io.orchestrix.projection.core.Fixtures.Deposited;
 import io.orchestrix.projection.core.Fixtures.Opened;
@@ -54,12 +55,14 @@ class MetricsAndStoresTest {
 
   @Test
   void theMemorySchemeIsFoundThroughTheServiceLoader() {
-    try (ProjectionStore store = ProjectionStores.open("memory:")) {
+    try (ProjectionStateStore store = ProjectionStores.open("memory:")) {
       assertThat(store).isInstanceOf(InMemoryProjectionStateStore.class);
     }
-    try (ProjectionStore named = ProjectionStores.open("memory:shared-test");
-        ProjectionStore same = ProjectionStores.open("memory:shared-test")) {
-      assertThat(named).isSameAs(same);
+    try (ProjectionStateStore named = ProjectionStores.open("memory:shared-test");
+        ProjectionStateStore same = ProjectionStores.open("memory:shared-test")) {
+      ((ProjectionStore) named).claimWriter("shared-by-name");
+      assertThat(same.loadState("shared-by-name")).as("state written through one store of the name")
+          .isPresent();
     }
   }
 
@@ -77,15 +80,15 @@ class MetricsAndStoresTest {
 
   @Test
   void passwordsAreRedactedFromUris() {
-    assertThat(ProjectionStores.redact("redis://user:s3cret@host:6379/0"))
+    assertThat(StoreUris.redact("redis://user:s3cret@host:6379/0"))
         .isEqualTo("redis://user:****@host:6379/0");
-    assertThat(ProjectionStores.redact("jdbc:postgresql://h/db?user=u&password=s3cret&ssl=true"))
+    assertThat(StoreUris.redact("jdbc:postgresql://h/db?user=u&password=s3cret&ssl=true"))
         .isEqualTo("jdbc:postgresql://h/db?user=u&password=****&ssl=true");
-    assertThat(ProjectionStores.redact("mongodb://u:p%40ss@h1,h2/db")).doesNotContain("p%40ss");
-    assertThat(ProjectionStores.redact("redis://u:pa/ss@wo:rd@host:6379/0"))
+    assertThat(StoreUris.redact("mongodb://u:p%40ss@h1,h2/db")).doesNotContain("p%40ss");
+    assertThat(StoreUris.redact("redis://u:pa/ss@wo:rd@host:6379/0"))
         .isEqualTo("redis://u:****@host:6379/0");
-    assertThat(ProjectionStores.redact("mongodb://h/db?authSource=a@b")).isEqualTo("mongodb://h/db?authSource=a@b");
-    assertThat(ProjectionStores.redact("redis://host:6379")).isEqualTo("redis://host:6379");
+    assertThat(StoreUris.redact("mongodb://h/db?authSource=a@b")).isEqualTo("mongodb://h/db?authSource=a@b");
+    assertThat(StoreUris.redact("redis://host:6379")).isEqualTo("redis://host:6379");
   }
 
   @Test

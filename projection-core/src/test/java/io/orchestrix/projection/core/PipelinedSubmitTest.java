@@ -44,7 +44,7 @@ class PipelinedSubmitTest {
         Thread.currentThread().interrupt();
       }
       if (commits.incrementAndGet() == failCommitNumber) {
-        throw new StoreException("connection reset (simulated)", true, null);
+        throw StoreException.outage("connection reset (simulated)", null, null);
       }
       super.commit(commit);
     }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.orchestrix.projection.EventEnvelope;
 import io.orchestrix.projection.HandlerContext;
 import io.orchestrix.projection.ProjectionEngine;
-import io.orchestrix.projection.ProjectionStores;
 import io.orchestrix.projection.ReadModel;
 import java.time.Duration;
 import java.time.Instant;

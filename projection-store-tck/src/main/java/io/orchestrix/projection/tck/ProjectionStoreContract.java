@@ -13,6 +13,7 @@ import static io.orchestrix.projection.tck.StoreFixtures.deadLetter;
 import static io.orchestrix.projection.tck.StoreFixtures.delete;
 import static io.orchestrix.projection.tck.StoreFixtures.doc;
 import static io.orchestrix.projection.tck.StoreFixtures.order;
+import static io.orchestrix.projection.tck.StoreFixtures.grouped;
 import static io.orchestrix.projection.tck.StoreFixtures.put;
 import static io.orchestrix.projection.tck.StoreFixtures.quote;
 import static io.orchestrix.projection.tck.StoreFixtures.snapshot;
@@ -570,14 +571,14 @@ public abstract class ProjectionStoreContract {
     }
 
     private Commit richCommit(String projection, String orders, String notes, long token) {
-      return new Commit(projection, token, 1, stateAt(projection, 9), false, Set.of(), List.of(
+      return Commit.batch(token, 1, stateAt(projection, 9), grouped(List.of(
           put(orders, order("o-1", "SHIPPED", "c-1", 110, 9)),
           put(orders, order("o-3", "PLACED", "c-3", 30, 8)),
           delete(orders, "o-2"),
           put(notes, doc("n-1", "{\"text\":\"changed\"}", Map.of(), 9)),
           put(notes, doc("n-2", "{\"text\":\"new\"}", Map.of(), 7)),
-          delete(notes, "n-0")),
-          List.of(deadLetter(projection, 4), deadLetter(projection, 6)), List.of(2L));
+          delete(notes, "n-0"))),
+          List.of(deadLetter(projection, 4), deadLetter(projection, 6)));
     }
 
     private void seedBefore(ProjectionStore target) {
@@ -586,12 +587,12 @@ public abstract class ProjectionStoreContract {
 
     private void seedBefore(ProjectionStore target, String projection, String orders, String notes) {
       long token = target.claimWriter(projection);
-      target.commit(new Commit(projection, token, 0, stateAt(projection, 1), false, Set.of(), List.of(
+      target.commit(Commit.batch(token, 0, stateAt(projection, 1), grouped(List.of(
           put(orders, order("o-1", "PLACED", "c-1", 100, 1)),
           put(orders, order("o-2", "PLACED", "c-2", 20, 1)),
           put(notes, doc("n-0", "{\"text\":\"old\"}", Map.of(), 1)),
-          put(notes, doc("n-1", "{\"text\":\"old\"}", Map.of(), 1))),
-          List.of(deadLetter(projection, 1), deadLetter(projection, 2)), List.of()));
+          put(notes, doc("n-1", "{\"text\":\"old\"}", Map.of(), 1)))),
+          List.of(deadLetter(projection, 1), deadLetter(projection, 2))));
     }
 
     /** What a projection's run left: checkpoint, dead letters (without projection id), documents. */
@@ -618,7 +619,7 @@ public abstract class ProjectionStoreContract {
       assertThat(contents(store(), "notes").keySet()).containsExactly("n-1", "n-2");
       assertSameDocument(store().find("orders", "o-1").orElse(null), order("o-1", "SHIPPED", "c-1", 110, 9));
       assertSameDocument(store().find("notes", "n-1").orElse(null), doc("n-1", "{\"text\":\"changed\"}", Map.of(), 9));
-      assertThat(store().deadLetters(PROJECTION)).extracting(DeadLetter::position).containsExactly(1L, 4L, 6L);
+      assertThat(store().deadLetters(PROJECTION)).extracting(DeadLetter::position).containsExactly(1L, 2L, 4L, 6L);
     }
 
     @Test
@@ -639,14 +640,13 @@ public abstract class ProjectionStoreContract {
           .as("the result after %d interrupted commits and a complete one", injected).isEqualTo(uninterrupted);
 
       // a reset commit too: clearing read models and dead letters is part of the same all-or-nothing
-      commitThroughFaults(token -> new Commit(PROJECTION, token, 9, ProjectionState.initial(PROJECTION, T0),
-          true, Set.of("orders", "notes"), List.of(put("orders", order("o-new", "REBUILT", "c", 1, 0))),
-          List.of(deadLetter(PROJECTION, 1)), List.of()));
+      commitThroughFaults(token -> Commit.reset(token, 9, ProjectionState.initial(PROJECTION, T0),
+          Set.of("orders", "notes")));
 
       assertThat(store().loadState(PROJECTION)).contains(ProjectionState.initial(PROJECTION, T0));
-      assertThat(contents(store(), "orders").keySet()).containsExactly("o-new");
+      assertThat(store().count("orders")).isZero();
       assertThat(store().count("notes")).isZero();
-      assertThat(store().deadLetters(PROJECTION)).containsExactly(deadLetter(PROJECTION, 1));
+      assertThat(store().deadLetters(PROJECTION)).isEmpty();
     }
 
     /**
@@ -661,6 +661,8 @@ public abstract class ProjectionStoreContract {
         assertThat(writes).as("the commit should end within 1,000 writes").isLessThan(1000);
         long token = store().claimWriter(PROJECTION);
         ProjectionStore failing = track(openStoreFailingAfterWrites(writes));
+        failing.prepareReadModel(ORDERS);
+        failing.prepareReadModel(NOTES);
         Throwable failure = catchThrowable(() -> failing.commit(commitWithToken.apply(token)));
         if (failure == null) {
           break;
@@ -686,7 +688,7 @@ public abstract class ProjectionStoreContract {
 
       assertThat(store().loadState(PROJECTION)).contains(stateAt(PROJECTION, 9));
       assertThat(contents(store(), "orders").keySet()).containsExactly("o-1", "o-3");
-      assertThat(store().deadLetters(PROJECTION)).extracting(DeadLetter::position).containsExactly(1L, 4L, 6L);
+      assertThat(store().deadLetters(PROJECTION)).extracting(DeadLetter::position).containsExactly(1L, 2L, 4L, 6L);
       assertThatThrownBy(() -> store().commit(richCommit(token)))
           .as("the same commit a second time").isInstanceOf(CheckpointConflictException.class);
     }
@@ -830,20 +832,20 @@ public abstract class ProjectionStoreContract {
     @DisplayName("a reset commit clears the named read models and the projection's dead letters, and sets the checkpoint back")
     void resetClears() {
       long token = store().claimWriter(PROJECTION);
-      store().commit(new Commit(PROJECTION, token, 0, stateAt(PROJECTION, 50), false, Set.of(), List.of(
+      store().commit(Commit.batch(token, 0, stateAt(PROJECTION, 50), grouped(List.of(
           put("orders", order("o-1", "PLACED", "c", 1, 50)), put("orders", order("o-2", "PLACED", "c", 1, 50)),
-          put("notes", doc("n-1", "{}", Map.of(), 50))),
-          List.of(deadLetter(PROJECTION, 7)), List.of()));
+          put("notes", doc("n-1", "{}", Map.of(), 50)))),
+          List.of(deadLetter(PROJECTION, 7))));
       long otherToken = store().claimWriter("other");
-      store().commit(new Commit("other", otherToken, 0, stateAt("other", 3), false, Set.of(), List.of(),
-          List.of(deadLetter("other", 3)), List.of()));
+      store().commit(Commit.batch(otherToken, 0, stateAt("other", 3), List.of(),
+          List.of(deadLetter("other", 3))));
 
       long resetToken = store().claimWriter(PROJECTION);
-      store().commit(new Commit(PROJECTION, resetToken, 50, ProjectionState.initial(PROJECTION, T0), true,
-          Set.of("orders"), List.of(put("orders", order("o-9", "REBUILT", "c", 9, 0))), List.of(), List.of()));
+      store().commit(Commit.reset(resetToken, 50, ProjectionState.initial(PROJECTION, T0),
+          Set.of("orders")));
 
       assertThat(store().loadState(PROJECTION)).contains(ProjectionState.initial(PROJECTION, T0));
-      assertThat(contents(store(), "orders").keySet()).containsExactly("o-9");
+      assertThat(store().count("orders")).isZero();
       assertThat(store().findByIndex("orders", "status", "PLACED")).isEmpty();
       assertThat(store().count("notes")).as("a read model not named in the reset").isEqualTo(1);
       assertThat(store().deadLetters(PROJECTION)).isEmpty();
@@ -858,8 +860,8 @@ public abstract class ProjectionStoreContract {
       long oldToken = store().claimWriter(PROJECTION);
       anotherStore().claimWriter(PROJECTION);
 
-      assertThatThrownBy(() -> store().commit(new Commit(PROJECTION, oldToken, 1,
-          ProjectionState.initial(PROJECTION, T0), true, Set.of("orders"), List.of(), List.of(), List.of())))
+      assertThatThrownBy(() -> store().commit(Commit.reset(oldToken, 1,
+          ProjectionState.initial(PROJECTION, T0), Set.of("orders"))))
           .isInstanceOf(WriterFencedException.class);
       assertThat(store().count("orders")).isEqualTo(1);
       assertThat(store().loadState(PROJECTION).orElseThrow().lastProcessedPosition()).isEqualTo(1);
@@ -875,8 +877,8 @@ public abstract class ProjectionStoreContract {
     @DisplayName("dead letters added by commits are listed by position, equal to what was added")
     void addedAndListed() {
       long token = store().claimWriter(PROJECTION);
-      store().commit(new Commit(PROJECTION, token, 0, stateAt(PROJECTION, 20), false, Set.of(), List.of(),
-          List.of(deadLetter(PROJECTION, 17), deadLetter(PROJECTION, 3), deadLetter(PROJECTION, 11)), List.of()));
+      store().commit(Commit.batch(token, 0, stateAt(PROJECTION, 20), List.of(),
+          List.of(deadLetter(PROJECTION, 17), deadLetter(PROJECTION, 3), deadLetter(PROJECTION, 11))));
 
       assertThat(anotherStore().deadLetters(PROJECTION)).containsExactly(
           deadLetter(PROJECTION, 3), deadLetter(PROJECTION, 11), deadLetter(PROJECTION, 17));
@@ -887,11 +889,11 @@ public abstract class ProjectionStoreContract {
     @DisplayName("a dead letter at a position already stored replaces it; removed ones are gone")
     void replacedAndRemoved() {
       long token = store().claimWriter(PROJECTION);
-      store().commit(new Commit(PROJECTION, token, 0, stateAt(PROJECTION, 20), false, Set.of(), List.of(),
-          List.of(deadLetter(PROJECTION, 3), deadLetter(PROJECTION, 11), deadLetter(PROJECTION, 17)), List.of()));
+      store().commit(Commit.batch(token, 0, stateAt(PROJECTION, 20), List.of(),
+          List.of(deadLetter(PROJECTION, 3), deadLetter(PROJECTION, 11), deadLetter(PROJECTION, 17))));
       DeadLetter retried = new DeadLetter(PROJECTION, 11, "event-11", "stream-2", "com.example.OrderPlaced",
           "{}", "OrderHandler#on", "java.lang.RuntimeException", "", "trace", 5, T0, T0.plusSeconds(60));
-      store().commit(new Commit(PROJECTION, token, 20, stateAt(PROJECTION, 21), false, Set.of(), List.of(),
+      store().commit(Commit.deadLetterUpdate(token, stateAt(PROJECTION, 20), List.of(),
           List.of(retried, deadLetter(PROJECTION, 19)), List.of(3L, 99L, 19L)));
 
       assertThat(store().deadLetters(PROJECTION))
@@ -904,11 +906,11 @@ public abstract class ProjectionStoreContract {
     void projectionsApart() {
       for (String projection : List.of("alpha", "beta")) {
         long token = store().claimWriter(projection);
-        store().commit(new Commit(projection, token, 0, stateAt(projection, 5), false, Set.of(), List.of(),
-            List.of(deadLetter(projection, 5)), List.of()));
+        store().commit(Commit.batch(token, 0, stateAt(projection, 5), List.of(),
+            List.of(deadLetter(projection, 5))));
       }
       long token = store().claimWriter("alpha");
-      store().commit(new Commit("alpha", token, 5, stateAt("alpha", 6), false, Set.of(), List.of(), List.of(), List.of(5L)));
+      store().commit(Commit.deadLetterUpdate(token, stateAt("alpha", 5), List.of(), List.of(), List.of(5L)));
 
       assertThat(store().deadLetters("alpha")).isEmpty();
       assertThat(store().deadLetters("beta")).containsExactly(deadLetter("beta", 5));
@@ -1019,8 +1021,12 @@ public abstract class ProjectionStoreContract {
       return engine;
     }
 
+    /** Another store over the same data with the engine's read models prepared, as an engine does. */
     private ProjectionStore freshStore() {
-      return track(openStore());
+      ProjectionStore fresh = track(openStore());
+      fresh.prepareReadModel(new ReadModelSchema(ORDER_SUMMARY.name(), ORDER_SUMMARY.indexNames()));
+      fresh.prepareReadModel(new ReadModelSchema(BROKEN.name(), BROKEN.indexNames()));
+      return fresh;
     }
 
     private void assertExampleReadModel(ReadModelView<OrderSummary> orders) {

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.orchestrix.projection.DeadLetter;
 import io.orchestrix.projection.ProjectionState;
 import io.orchestrix.projection.spi.Commit;
-import io.orchestrix.projection.spi.DocumentChange;
+import io.orchestrix.projection.spi.ReadModelChanges;
 import io.orchestrix.projection.spi.ProjectionStore;
 import io.orchestrix.projection.spi.StoredDocument;
 import java.time.Instant;
@@ -55,14 +55,37 @@ public final class StoreFixtures {
     }
   }
 
+  /**
+   * One change to one document, for building commits in tests.
+   *
+   * @param readModel the read model
+   * @param id the document's id
+   * @param document the document to put, or null to delete
+   */
+  public record Change(String readModel, String id, @Nullable StoredDocument document) {}
+
   /** A put change. */
-  public static DocumentChange put(String readModel, StoredDocument document) {
-    return new DocumentChange.Put(readModel, document);
+  public static Change put(String readModel, StoredDocument document) {
+    return new Change(readModel, document.id(), document);
   }
 
   /** A delete change. */
-  public static DocumentChange delete(String readModel, String id) {
-    return new DocumentChange.Delete(readModel, id);
+  public static Change delete(String readModel, String id) {
+    return new Change(readModel, id, null);
+  }
+
+  /** Changes grouped by read model, one per id (a later change to an id replaces an earlier one). */
+  public static List<ReadModelChanges> grouped(List<Change> changes) {
+    Map<String, Map<String, Change>> byReadModel = new LinkedHashMap<>();
+    for (Change change : changes) {
+      byReadModel.computeIfAbsent(change.readModel(), name -> new LinkedHashMap<>())
+          .put(change.id(), change);
+    }
+    List<ReadModelChanges> grouped = new ArrayList<>();
+    byReadModel.forEach((readModel, last) -> grouped.add(new ReadModelChanges(readModel,
+        last.values().stream().filter(c -> c.document() != null).map(Change::document).toList(),
+        last.values().stream().filter(c -> c.document() == null).map(Change::id).toList())));
+    return grouped;
   }
 
   /** The state after processing up to a position. */
@@ -72,8 +95,13 @@ public final class StoreFixtures {
   }
 
   /** A commit moving the checkpoint from {@code from} to {@code to} with these changes. */
-  public static Commit commit(String projectionId, long token, long from, long to, List<DocumentChange> changes) {
-    return Commit.of(token, from, stateAt(projectionId, to), changes);
+  public static Commit commit(String projectionId, long token, long from, long to, List<Change> changes) {
+    return Commit.batch(token, from, stateAt(projectionId, to), grouped(changes));
+  }
+
+  /** A batch commit of these changes, grouped as {@link #grouped} groups them. */
+  public static Commit batch(long token, long from, ProjectionState state, List<Change> changes) {
+    return Commit.batch(token, from, state, grouped(changes));
   }
 
   /** A dead letter at a position. */

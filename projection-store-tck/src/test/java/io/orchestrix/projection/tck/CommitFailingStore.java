@@ -24,8 +24,8 @@ final class CommitFailingStore implements ProjectionStore {
 
   @Override
   public void commit(Commit commit) {
-    throw new StoreException("injected fault: commit of projection '" + commit.projectionId()
-        + "' did not reach " + delegate.description(), true, null);
+    throw StoreException.outage("injected fault: commit of projection '" + commit.projectionId()
+        + "' did not reach " + delegate.description(), null, null);
   }
 
   @Override

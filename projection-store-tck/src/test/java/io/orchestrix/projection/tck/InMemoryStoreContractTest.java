@@ -6,9 +6,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 
 /**
- * The kit on the in-memory store. Its data lives in the store object, so "a new instance over the
- * same data" is the same object: each test gets a fresh one, and every open within the test returns
- * it (closing it releases nothing).
+ * The kit on the in-memory store. Each test gets fresh data; every open within the test is a new
+ * store over it ({@link InMemoryProjectionStateStore#openAnother()}), closed on its own.
  */
 @DisplayName("in-memory store")
 class InMemoryStoreContractTest extends ProjectionStoreContract {
@@ -22,7 +21,7 @@ class InMemoryStoreContractTest extends ProjectionStoreContract {
 
   @Override
   protected ProjectionStore openStore() {
-    return store;
+    return store.openAnother();
   }
 
   /**
@@ -31,6 +30,6 @@ class InMemoryStoreContractTest extends ProjectionStoreContract {
    */
   @Override
   protected ProjectionStore openStoreFailingAfterWrites(int writes) {
-    return writes > 0 ? store : new CommitFailingStore(store);
+    return writes > 0 ? store.openAnother() : new CommitFailingStore(store.openAnother());
   }
 }

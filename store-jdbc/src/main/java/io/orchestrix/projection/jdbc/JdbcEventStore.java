@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import io.orchestrix.projection.EventEnvelope;
 import io.orchestrix.projection.EventSource;
-import io.orchestrix.projection.ProjectionStores;
+import io.orchestrix.projection.spi.support.StoreUris;
 import io.orchestrix.projection.SerializationException;
 import io.orchestrix.projection.StoreConfigurationException;
 import io.orchestrix.projection.StoreException;
@@ -147,7 +147,7 @@ public final class JdbcEventStore implements EventSource, AutoCloseable {
     Objects.requireNonNull(url, "url must not be null");
     Objects.requireNonNull(types, "types must not be null");
     Objects.requireNonNull(options, "options must not be null");
-    String redacted = ProjectionStores.redact(url);
+    String redacted = StoreUris.redact(url);
     Dialect dialect = Dialects.forUrl(url, redacted);
     int listening = dialect.notifiesAppends() ? 1 : 0;
     HikariDataSource pool = Pools.open(url, redacted, dialect, options.poolSize() + listening,
@@ -359,8 +359,8 @@ public final class JdbcEventStore implements EventSource, AutoCloseable {
           handle -> appendAllLocked(handle, appends, prepared, count)));
     } catch (StoreException e) {
       if (isStreamVersionDuplicate(e)) {
-        throw new StoreException("a multi-stream append met a concurrent append to one of its streams"
-            + " (duplicate stream version); nothing was appended", true, e);
+        throw StoreException.outage("a multi-stream append met a concurrent append to one of its streams"
+            + " (duplicate stream version); nothing was appended", null, e);
       }
       throw e;
     }
@@ -373,8 +373,8 @@ public final class JdbcEventStore implements EventSource, AutoCloseable {
     try {
       last = dialect.allocatePositions(handle, names.eventHead(), count);
     } catch (IllegalStateException e) {
-      throw new StoreException(e.getMessage() + " in " + description + ": the event store's tables"
-          + " were changed by hand", false, e);
+      throw StoreException.failure(e.getMessage() + " in " + description + ": the event store's tables"
+          + " were changed by hand", null, e);
     }
     Map<String, Long> versions = new HashMap<>();
     List<String> streams = appends.stream().map(StreamAppend::streamId).distinct().toList();
@@ -488,8 +488,8 @@ public final class JdbcEventStore implements EventSource, AutoCloseable {
     try {
       last = dialect.allocatePositions(handle, names.eventHead(), count);
     } catch (IllegalStateException e) {
-      throw new StoreException(e.getMessage() + " in " + description + ": the event store's tables"
-          + " were changed by hand", false, e);
+      throw StoreException.failure(e.getMessage() + " in " + description + ": the event store's tables"
+          + " were changed by hand", null, e);
     }
     long first = last - count + 1;
     // read after taking the lock: every earlier append has committed or rolled back by now
@@ -646,9 +646,9 @@ public final class JdbcEventStore implements EventSource, AutoCloseable {
         payload = types.fromJson(row.typeName(), row.payload());
         metadata = metadataMapper.readValue(row.metadata(), METADATA);
       } catch (SerializationException | JsonProcessingException e) {
-        throw new StoreException("event " + row.eventId() + " at position " + row.position()
+        throw StoreException.failure("event " + row.eventId() + " at position " + row.position()
             + " of stream '" + abbreviate(row.streamId()) + "' (type '" + row.typeName()
-            + "') in " + description + " cannot be read: " + e.getMessage(), false, e);
+            + "') in " + description + " cannot be read: " + e.getMessage(), null, e);
       }
       envelopes.add(new EventEnvelope<>(row.eventId(), row.streamId(), row.position(),
           Instant.parse(row.occurredAt()), metadata, payload));
@@ -696,8 +696,8 @@ public final class JdbcEventStore implements EventSource, AutoCloseable {
       return EventSource.super.awaitAppend(afterPosition, timeout);
     }
     if (closed.get()) {
-      throw new StoreException("waiting for appends failed: the event store on " + description
-          + " is closed", false, null);
+      throw StoreException.failure("waiting for appends failed: the event store on " + description
+          + " is closed", null, null);
     }
     long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
     AppendListener.Ticket ticket = listener.ticket(deadline);
@@ -734,8 +734,7 @@ public final class JdbcEventStore implements EventSource, AutoCloseable {
 
   private <T> T call(String what, Supplier<T> action) {
     if (closed.get()) {
-      throw new StoreException(what + " failed: the event store on " + description + " is closed",
-          false, null);
+      throw StoreException.failure(what + " failed: the event store on " + description + " is closed", null, null);
     }
     try {
       return action.get();

@@ -7,7 +7,8 @@ import io.orchestrix.projection.InvalidDocumentException;
 import io.orchestrix.projection.ProjectionConflictException;
 import io.orchestrix.projection.ProjectionIds;
 import io.orchestrix.projection.ProjectionState;
-import io.orchestrix.projection.ProjectionStores;
+import io.orchestrix.projection.spi.support.ProjectionStoreProviders;
+import io.orchestrix.projection.spi.support.StoreUris;
 import io.orchestrix.projection.StoreConfigurationException;
 import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.WriterFencedException;
@@ -19,7 +20,7 @@ import io.orchestrix.projection.jdbc.internal.SchemaManager;
 import io.orchestrix.projection.jdbc.internal.SqlErrors;
 import io.orchestrix.projection.jdbc.internal.TableNames;
 import io.orchestrix.projection.spi.Commit;
-import io.orchestrix.projection.spi.DocumentChange;
+import io.orchestrix.projection.spi.ReadModelChanges;
 import io.orchestrix.projection.spi.ProjectionStore;
 import io.orchestrix.projection.spi.ReadModelSchema;
 import io.orchestrix.projection.spi.StoredDocument;
@@ -126,7 +127,7 @@ public final class JdbcProjectionStore implements ProjectionStore {
   public static JdbcProjectionStore open(String url, JdbcStoreOptions options) {
     Objects.requireNonNull(url, "url must not be null");
     Objects.requireNonNull(options, "options must not be null");
-    String description = ProjectionStores.redact(url);
+    String description = StoreUris.redact(url);
     Dialect dialect = dialectOfUrl(url, description);
     HikariDataSource pool = openPool(url, options, description, dialect);
     try {
@@ -312,60 +313,44 @@ public final class JdbcProjectionStore implements ProjectionStore {
   public void commit(Commit commit) {
     Objects.requireNonNull(commit, "commit must not be null");
     String projectionId = commit.projectionId();
-    Map<String, Map<String, DocumentChange>> lastChanges = lastChangePerId(commit.changes());
     Map<String, ReadModelTable> tables = new LinkedHashMap<>();
-    for (Map.Entry<String, Map<String, DocumentChange>> entry : lastChanges.entrySet()) {
-      Optional<ReadModelTable> table = table(entry.getKey());
-      boolean puts = entry.getValue().values().stream().anyMatch(DocumentChange.Put.class::isInstance);
+    for (ReadModelChanges changes : commit.changes()) {
+      Optional<ReadModelTable> table = table(changes.readModel());
       if (table.isPresent()) {
-        tables.put(entry.getKey(), table.get());
-      } else if (puts) {
-        throw new StoreException("commit of projection '" + projectionId + "' writes read model '"
-            + entry.getKey() + "', which has no table in " + description
-            + ": call prepareReadModel first", projectionId, false, null);
+        tables.put(changes.readModel(), table.get());
+      } else if (!changes.puts().isEmpty()) {
+        throw StoreException.failure("commit of projection '" + projectionId + "' writes read model '"
+            + changes.readModel() + "', which has no table in " + description
+            + ": call prepareReadModel first", projectionId, null);
       }
-      for (DocumentChange change : entry.getValue().values()) {
-        if (change instanceof DocumentChange.Put put) {
-          checkDocument(put.readModel(), put.document());
-        }
+      for (StoredDocument document : changes.puts()) {
+        checkDocument(changes.readModel(), document);
       }
     }
     List<ReadModelTable> cleared = new ArrayList<>();
-    if (commit.reset()) {
-      for (String readModel : commit.clearedReadModels()) {
-        table(readModel).ifPresent(cleared::add);
-      }
+    for (String readModel : commit.clearedReadModels()) {
+      table(readModel).ifPresent(cleared::add);
     }
     call("commit of projection '" + projectionId + "'", projectionId, () -> {
       jdbi.useTransaction(handle -> {
         moveCheckpoint(handle, commit);
-        if (commit.reset()) {
-          for (ReadModelTable table : cleared) {
-            handle.execute(table.clearSql());
-          }
+        for (ReadModelTable table : cleared) {
+          handle.execute(table.clearSql());
+        }
+        if (commit.clearsDeadLetters()) {
           handle.createUpdate("DELETE FROM " + names.deadLetter() + " WHERE projection_id = :p")
               .bind("p", projectionId).execute();
         }
-        lastChanges.forEach((readModel, changes) -> {
-          ReadModelTable table = tables.get(readModel);
+        for (ReadModelChanges changes : commit.changes()) {
+          ReadModelTable table = tables.get(changes.readModel());
           if (table != null) {
-            writeDocuments(handle, table, changes.values());
+            writeDocuments(handle, table, changes);
           }
-        });
+        }
         writeDeadLetters(handle, commit);
       });
       return null;
     });
-  }
-
-  /** The last change of each id, per read model: a later change to the same id wins. */
-  private static Map<String, Map<String, DocumentChange>> lastChangePerId(List<DocumentChange> changes) {
-    Map<String, Map<String, DocumentChange>> byReadModel = new LinkedHashMap<>();
-    for (DocumentChange change : changes) {
-      byReadModel.computeIfAbsent(change.readModel(), k -> new LinkedHashMap<>())
-          .put(change.id(), change);
-    }
-    return byReadModel;
   }
 
   private void moveCheckpoint(Handle handle, Commit commit) {
@@ -401,26 +386,15 @@ public final class JdbcProjectionStore implements ProjectionStore {
     }
   }
 
-  private static void writeDocuments(Handle handle, ReadModelTable table, Collection<DocumentChange> changes) {
-    PreparedBatch upserts = null;
-    PreparedBatch deletes = null;
-    for (DocumentChange change : changes) {
-      if (change instanceof DocumentChange.Put put) {
-        if (upserts == null) {
-          upserts = handle.prepareBatch(table.upsertSql());
-        }
-        table.addUpsert(upserts, put.document());
-      } else {
-        if (deletes == null) {
-          deletes = handle.prepareBatch(table.deleteSql());
-        }
-        deletes.bind("id", change.id()).add();
-      }
-    }
-    if (deletes != null) {
+  private static void writeDocuments(Handle handle, ReadModelTable table, ReadModelChanges changes) {
+    if (!changes.deletes().isEmpty()) {
+      PreparedBatch deletes = handle.prepareBatch(table.deleteSql());
+      changes.deletes().forEach(id -> deletes.bind("id", id).add());
       deletes.execute();
     }
-    if (upserts != null) {
+    if (!changes.puts().isEmpty()) {
+      PreparedBatch upserts = handle.prepareBatch(table.upsertSql());
+      changes.puts().forEach(document -> table.addUpsert(upserts, document));
       upserts.execute();
     }
   }
@@ -595,8 +569,8 @@ public final class JdbcProjectionStore implements ProjectionStore {
 
   private <T> T call(String what, @Nullable String projectionId, Supplier<T> action) {
     if (closed.get()) {
-      throw new StoreException(what + " failed: the store on " + description + " is closed",
-          projectionId, false, null);
+      throw StoreException.failure(what + " failed: the store on " + description + " is closed",
+          projectionId, null);
     }
     try {
       return action.get();

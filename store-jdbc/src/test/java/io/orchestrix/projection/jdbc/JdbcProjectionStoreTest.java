@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.orchestrix.projection.InvalidDocumentException;
-import io.orchestrix.projection.ProjectionStores;
+import io.orchestrix.projection.spi.support.ProjectionStoreProviders;
 import io.orchestrix.projection.StoreConfigurationException;
 import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.jdbc.internal.SchemaManager;
@@ -52,11 +52,11 @@ class JdbcProjectionStoreTest {
   @Test
   @DisplayName("ProjectionStores opens jdbc:h2, jdbc:postgresql and jdbc:mariadb URLs through this provider")
   void discoveredByScheme() {
-    assertThat(ProjectionStores.availableSchemes())
+    assertThat(ProjectionStoreProviders.availableSchemes())
         .containsEntry("jdbc:h2", JdbcProjectionStoreProvider.class.getName())
         .containsEntry("jdbc:postgresql", JdbcProjectionStoreProvider.class.getName())
         .containsEntry("jdbc:mariadb", JdbcProjectionStoreProvider.class.getName());
-    try (ProjectionStore store = ProjectionStores.open(url, Map.of("table-prefix", "app_"))) {
+    try (ProjectionStore store = ProjectionStoreProviders.open(url, Map.of("table-prefix", "app_"))) {
       assertThat(store).isInstanceOf(JdbcProjectionStore.class);
       assertThat(((JdbcProjectionStore) store).databaseName()).isEqualTo("H2");
       assertThat(store.description()).contains("app_");
@@ -66,7 +66,7 @@ class JdbcProjectionStoreTest {
   @Test
   @DisplayName("an unknown property is refused with a message naming the key")
   void unknownPropertyRefused() {
-    assertThatThrownBy(() -> ProjectionStores.open(url, Map.of("tabel-prefix", "x_")))
+    assertThatThrownBy(() -> ProjectionStoreProviders.open(url, Map.of("tabel-prefix", "x_")))
         .isInstanceOf(StoreConfigurationException.class)
         .hasMessageContaining("tabel-prefix")
         .hasMessageContaining("table-prefix");
@@ -75,10 +75,10 @@ class JdbcProjectionStoreTest {
   @Test
   @DisplayName("a bad property value is refused naming the key and the value")
   void badPropertyValueRefused() {
-    assertThatThrownBy(() -> ProjectionStores.open(url, Map.of("pool-size", "many")))
+    assertThatThrownBy(() -> ProjectionStoreProviders.open(url, Map.of("pool-size", "many")))
         .isInstanceOf(StoreConfigurationException.class)
         .hasMessageContaining("pool-size").hasMessageContaining("many");
-    assertThatThrownBy(() -> ProjectionStores.open(url, Map.of("table-prefix", "Drop Table;")))
+    assertThatThrownBy(() -> ProjectionStoreProviders.open(url, Map.of("table-prefix", "Drop Table;")))
         .isInstanceOf(StoreConfigurationException.class)
         .hasMessageContaining("table-prefix").hasMessageContaining("Drop Table;");
   }
@@ -135,12 +135,12 @@ class JdbcProjectionStoreTest {
   @DisplayName("H2 in file mode keeps state and documents across close and reopen")
   void h2FileModeIsDurable(@TempDir Path directory) {
     String fileUrl = "jdbc:h2:file:" + directory.resolve("projections").toAbsolutePath();
-    try (ProjectionStore store = ProjectionStores.open(fileUrl)) {
+    try (ProjectionStore store = ProjectionStoreProviders.open(fileUrl)) {
       store.prepareReadModel(ORDERS);
       long token = store.claimWriter("p");
       store.commit(commit("p", token, 0, 7, List.of(put("orders", order("o-1", "PLACED", "c", 5, 7)))));
     }
-    try (ProjectionStore reopened = ProjectionStores.open(fileUrl)) {
+    try (ProjectionStore reopened = ProjectionStoreProviders.open(fileUrl)) {
       assertThat(reopened.loadState("p").orElseThrow().lastProcessedPosition()).isEqualTo(7);
       assertThat(reopened.find("orders", "o-1")).isPresent();
       assertThat(reopened.findByIndex("orders", "status", "PLACED")).hasSize(1);

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.spi.Commit;
-import io.orchestrix.projection.spi.DocumentChange;
+import io.orchestrix.projection.tck.StoreFixtures;
 import io.orchestrix.projection.spi.ReadModelSchema;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -58,12 +58,12 @@ class MariaDbSpecificTest {
     try (JdbcProjectionStore store = JdbcProjectionStore.create(counting, options)) {
       store.prepareReadModel(ORDERS);
       long token = store.claimWriter("p");
-      List<DocumentChange> changes = new ArrayList<>();
+      List<StoreFixtures.Change> changes = new ArrayList<>();
       for (int i = 0; i < 280; i++) {
         changes.add(put("orders", order("o-" + i, "PLACED", "c-" + i % 17, i, 1)));
       }
       int before = counting.statements();
-      store.commit(Commit.of(token, 0, stateAt("p", 1000), changes));
+      store.commit(Commit.batch(token, 0, stateAt("p", 1000), StoreFixtures.grouped(changes)));
 
       assertThat(counting.statements() - before).as("state update and one batched upsert").isEqualTo(2);
       assertThat(store.count("orders")).isEqualTo(280);
@@ -88,9 +88,8 @@ class MariaDbSpecificTest {
       healthy.prepareReadModel(ORDERS);
       healthy.prepareReadModel(NOTES);
       long token = healthy.claimWriter("p");
-      Commit commit = new Commit("p", token, 0, stateAt("p", 5), false, Set.of(), List.of(
-          put("orders", order("o-1", "PLACED", "c", 1, 5)), put("notes", doc("n-1", "{}", Map.of(), 5))),
-          List.of(), List.of());
+      Commit commit = Commit.batch(token, 0, stateAt("p", 5), StoreFixtures.grouped(List.of(
+          put("orders", order("o-1", "PLACED", "c", 1, 5)), put("notes", doc("n-1", "{}", Map.of(), 5)))));
 
       StoreException failure = catchThrowableOfType(StoreException.class, () -> doomed.commit(commit));
 

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.orchestrix.projection.InvalidDocumentException;
 import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.spi.Commit;
-import io.orchestrix.projection.spi.DocumentChange;
+import io.orchestrix.projection.tck.StoreFixtures;
 import io.orchestrix.projection.spi.ReadModelSchema;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -69,7 +69,7 @@ class PostgresSpecificTest {
       store.prepareReadModel(ORDERS);
       store.prepareReadModel(NOTES);
       long token = store.claimWriter("p");
-      List<DocumentChange> changes = new ArrayList<>();
+      List<StoreFixtures.Change> changes = new ArrayList<>();
       for (int i = 0; i < 250; i++) {
         changes.add(put("orders", order("o-" + i, "PLACED", "c-" + i % 17, i, 1)));
       }
@@ -77,15 +77,15 @@ class PostgresSpecificTest {
         changes.add(put("notes", doc("n-" + i, "{\"n\":" + i + "}", Map.of(), 1)));
         changes.add(delete("notes", "gone-" + i));
       }
-      Commit big = new Commit("p", token, 0, stateAt("p", 1000), false, Set.of(), changes,
-          List.of(deadLetter("p", 17)), List.of(3L));
+      Commit big = Commit.batch(token, 0, stateAt("p", 1000), StoreFixtures.grouped(changes),
+          List.of(deadLetter("p", 17)));
 
       int before = counting.statements();
       store.commit(big);
       int used = counting.statements() - before;
 
-      // state update, orders upserts, notes deletes, notes upserts, dead-letter removes and adds
-      assertThat(used).isLessThanOrEqualTo(6);
+      // state update, orders upserts, notes deletes, notes upserts, dead-letter adds
+      assertThat(used).isLessThanOrEqualTo(5);
       assertThat(store.count("orders")).isEqualTo(250);
       assertThat(store.findByIndex("orders", "customer_id", "c-3")).hasSize(15);
       assertThat(store.findAll("orders", List.of("o-1", "o-249", "nope"))).containsOnlyKeys("o-1", "o-249");
@@ -112,9 +112,8 @@ class PostgresSpecificTest {
       healthy.prepareReadModel(ORDERS);
       healthy.prepareReadModel(NOTES);
       long token = healthy.claimWriter("p");
-      Commit commit = new Commit("p", token, 0, stateAt("p", 5), false, Set.of(), List.of(
-          put("orders", order("o-1", "PLACED", "c", 1, 5)), put("notes", doc("n-1", "{}", Map.of(), 5))),
-          List.of(), List.of());
+      Commit commit = Commit.batch(token, 0, stateAt("p", 5), StoreFixtures.grouped(List.of(
+          put("orders", order("o-1", "PLACED", "c", 1, 5)), put("notes", doc("n-1", "{}", Map.of(), 5)))));
 
       StoreException failure = catchThrowableOfType(StoreException.class, () -> doomed.commit(commit));
 

@@ -15,7 +15,7 @@ import com.mongodb.client.model.UpdateOptions;
 import io.orchestrix.projection.DeadLetter;
 import io.orchestrix.projection.ProjectionIds;
 import io.orchestrix.projection.ProjectionState;
-import io.orchestrix.projection.ProjectionStores;
+import io.orchestrix.projection.spi.support.StoreUris;
 import io.orchestrix.projection.StoreConfigurationException;
 import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.mongo.internal.CommitWriter;
@@ -191,7 +191,7 @@ public final class MongoProjectionStore implements ProjectionStore {
   static MongoProjectionStore open(String uri, MongoStoreOptions options, WriteFaults faults) {
     Objects.requireNonNull(uri, "uri must not be null");
     Objects.requireNonNull(options, "options must not be null");
-    String redacted = ProjectionStores.redact(uri);
+    String redacted = StoreUris.redact(uri);
     ConnectionString connection;
     try {
       connection = new ConnectionString(uri);

@@ -7,7 +7,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import com.mongodb.ConnectionString;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
-import io.orchestrix.projection.ProjectionStores;
+import io.orchestrix.projection.spi.support.ProjectionStoreProviders;
+import io.orchestrix.projection.spi.support.StoreUris;
 import io.orchestrix.projection.StoreConfigurationException;
 import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.spi.ProjectionStore;
@@ -43,7 +44,7 @@ class ConnectionTest {
     String uri = "mongodb://alice:" + PASSWORD + "@127.0.0.1:" + port + "/orders?authSource=admin";
 
     long started = System.nanoTime();
-    Throwable failure = catchThrowable(() -> ProjectionStores.open(uri,
+    Throwable failure = catchThrowable(() -> ProjectionStoreProviders.open(uri,
         Map.of(MongoStoreOptions.SERVER_SELECTION_TIMEOUT_MS, "300")));
     long tookMillis = (System.nanoTime() - started) / 1_000_000;
 
@@ -74,21 +75,21 @@ class ConnectionTest {
   @Test
   @DisplayName("the provider is found by ServiceLoader for mongodb and mongodb+srv")
   void providerDiscovered() {
-    assertThat(ProjectionStores.availableSchemes())
+    assertThat(ProjectionStoreProviders.availableSchemes())
         .containsEntry("mongodb", MongoProjectionStoreProvider.class.getName())
         .containsEntry("mongodb+srv", MongoProjectionStoreProvider.class.getName());
-    try (ProjectionStore store = ProjectionStores.open(server.uri(),
+    try (ProjectionStore store = ProjectionStoreProviders.open(server.uri(),
         Map.of(MongoStoreOptions.COLLECTION_PREFIX, TestMongo.freshPrefix(),
             MongoStoreOptions.MODE, "standalone"))) {
       assertThat(store).isInstanceOf(MongoProjectionStore.class);
-      assertThat(store.description()).isEqualTo(ProjectionStores.redact(server.uri()));
+      assertThat(store.description()).isEqualTo(StoreUris.redact(server.uri()));
     }
   }
 
   @Test
   @DisplayName("an unknown property is refused, naming it")
   void unknownProperty() {
-    assertThatThrownBy(() -> ProjectionStores.open(server.uri(), Map.of("colection-prefix", "x_")))
+    assertThatThrownBy(() -> ProjectionStoreProviders.open(server.uri(), Map.of("colection-prefix", "x_")))
         .isInstanceOf(StoreConfigurationException.class)
         .hasMessageContaining("'colection-prefix'").hasMessageContaining(MongoStoreOptions.COLLECTION_PREFIX);
   }
@@ -114,7 +115,7 @@ class ConnectionTest {
   @Test
   @DisplayName("a malformed URI is a StoreConfigurationException without the password")
   void malformedUri() {
-    Throwable failure = catchThrowable(() -> ProjectionStores.open(
+    Throwable failure = catchThrowable(() -> ProjectionStoreProviders.open(
         "mongodb://alice:" + PASSWORD + "@host:notaport/db"));
 
     assertThat(failure).isInstanceOf(StoreConfigurationException.class).hasMessageContaining("malformed");
@@ -125,11 +126,11 @@ class ConnectionTest {
   @DisplayName("the database comes from the URI, else the property, else the default; two different names are refused")
   void databaseChoice() {
     String withoutDatabase = server.uri().replaceFirst("^(mongodb(?:\\+srv)?://[^/?]+)/[^?]*", "$1/");
-    assertThatThrownBy(() -> ProjectionStores.open(server.uri(), Map.of(MongoStoreOptions.DATABASE, "other")))
+    assertThatThrownBy(() -> ProjectionStoreProviders.open(server.uri(), Map.of(MongoStoreOptions.DATABASE, "other")))
         .isInstanceOf(StoreConfigurationException.class).hasMessageContaining("other");
 
     String prefix = TestMongo.freshPrefix();
-    try (ProjectionStore store = ProjectionStores.open(withoutDatabase,
+    try (ProjectionStore store = ProjectionStoreProviders.open(withoutDatabase,
         Map.of(MongoStoreOptions.DATABASE, "chosen_db", MongoStoreOptions.COLLECTION_PREFIX, prefix));
         MongoClient client = MongoClients.create(withoutDatabase)) {
       store.saveState(io.orchestrix.projection.ProjectionState.initial("p", java.time.Instant.EPOCH));

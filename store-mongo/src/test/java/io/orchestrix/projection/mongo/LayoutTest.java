@@ -13,7 +13,7 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.event.CommandListener;
 import com.mongodb.event.CommandStartedEvent;
-import io.orchestrix.projection.spi.DocumentChange;
+import io.orchestrix.projection.tck.StoreFixtures;
 import io.orchestrix.projection.spi.ReadModelSchema;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -97,7 +97,7 @@ class LayoutTest {
       store.prepareReadModel(new ReadModelSchema("orders", List.of("status")));
       store.prepareReadModel(new ReadModelSchema("notes", List.of()));
       long token = store.claimWriter("p");
-      List<DocumentChange> changes = new ArrayList<>();
+      List<StoreFixtures.Change> changes = new ArrayList<>();
       for (int i = 0; i < 1_000; i++) {
         changes.add(put("orders", order("o-" + i, "PLACED", "c", i, 1 + i)));
         changes.add(put("notes", order("n-" + i, "NOTE", "c", i, 1 + i)));

@@ -76,8 +76,8 @@ class MongoStoreContractTest extends ProjectionStoreContract {
     AtomicInteger sent = new AtomicInteger();
     return MongoProjectionStore.open(server.uri(), TestMongo.options(prefix).build(), write -> {
       if (sent.getAndIncrement() >= writes) {
-        throw new StoreException("injected failure before " + write + ", after " + writes
-            + " writes", true, null);
+        throw StoreException.outage("injected failure before " + write + ", after " + writes
+            + " writes", null, null);
       }
     });
   }

@@ -150,7 +150,7 @@ class StandaloneRecoveryTest {
     return write -> {
       if (dead.get() || sent.getAndIncrement() >= cut) {
         dead.set(true);
-        throw new StoreException("injected crash before " + write, true, null);
+        throw StoreException.outage("injected crash before " + write, null, null);
       }
     };
   }

@@ -298,8 +298,8 @@ public final class RedisProjectionStore implements ProjectionStore {
         }
       }
       case "wrongtype" -> throw wrongType(operation, reply);
-      default -> throw new StoreException("cannot " + operation + ": unexpected reply '" + outcome
-          + "' from " + errors.server(), projectionId, false, null);
+      default -> throw StoreException.failure("cannot " + operation + ": unexpected reply '" + outcome
+          + "' from " + errors.server(), projectionId, null);
     }
   }
 
@@ -488,8 +488,8 @@ public final class RedisProjectionStore implements ProjectionStore {
     if (outcome.equals("wrongtype")) {
       throw wrongType(operation, list);
     }
-    throw new StoreException("cannot " + operation + ": unexpected reply '" + outcome + "' from "
-        + errors.server(), false, null);
+    throw StoreException.failure("cannot " + operation + ": unexpected reply '" + outcome + "' from "
+        + errors.server(), null, null);
   }
 
   private StoreException wrongType(String operation, List<?> reply) {
@@ -515,7 +515,7 @@ public final class RedisProjectionStore implements ProjectionStore {
 
   private void ensureOpen() {
     if (closed.get()) {
-      throw new StoreException("the store " + description + " is closed", false, null);
+      throw StoreException.failure("the store " + description + " is closed", null, null);
     }
   }
 

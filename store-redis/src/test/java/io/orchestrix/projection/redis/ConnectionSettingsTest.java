@@ -3,7 +3,7 @@ package io.orchestrix.projection.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.orchestrix.projection.ProjectionStores;
+import io.orchestrix.projection.spi.support.ProjectionStoreProviders;
 import io.orchestrix.projection.StoreConfigurationException;
 import io.orchestrix.projection.redis.internal.ConnectionSettings;
 import java.util.Map;
@@ -79,7 +79,7 @@ class ConnectionSettingsTest {
         .isInstanceOf(StoreConfigurationException.class)
         .hasMessageContaining("'keyprefix'")
         .hasMessageContaining(RedisStoreProperties.KEY_PREFIX);
-    assertThatThrownBy(() -> ProjectionStores.open("redis://127.0.0.1:6379", Map.of("pool", "2")))
+    assertThatThrownBy(() -> ProjectionStoreProviders.open("redis://127.0.0.1:6379", Map.of("pool", "2")))
         .isInstanceOf(StoreConfigurationException.class)
         .hasMessageContaining("'pool'");
   }

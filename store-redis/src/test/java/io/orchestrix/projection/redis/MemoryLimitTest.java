@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.spi.Commit;
-import io.orchestrix.projection.spi.DocumentChange;
+import io.orchestrix.projection.tck.StoreFixtures;
 import io.orchestrix.projection.spi.StoredDocument;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,15 +36,15 @@ class MemoryLimitTest {
       StoreException refused = null;
       long committed = 0;
       for (int batch = 0; batch < 100 && refused == null; batch++) {
-        List<DocumentChange> changes = new ArrayList<>();
+        List<StoreFixtures.Change> changes = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
           String id = "b" + batch + "-" + i;
-          changes.add(new DocumentChange.Put("orders", new StoredDocument(id,
+          changes.add(StoreFixtures.put("orders", new StoredDocument(id,
               "{\"pad\":\"" + padding + "\"}", Map.of("status", "S" + batch, "customer", id),
               batch + 1)));
         }
         try {
-          store.commit(Commit.of(token, batch, at("p1", batch + 1), changes));
+          store.commit(StoreFixtures.batch(token, batch, at("p1", batch + 1), changes));
           committed = batch + 1;
         } catch (StoreException e) {
           refused = e;

@@ -8,10 +8,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.orchestrix.projection.InvalidDocumentException;
-import io.orchestrix.projection.ProjectionStores;
+import io.orchestrix.projection.spi.support.ProjectionStoreProviders;
 import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.spi.Commit;
-import io.orchestrix.projection.spi.DocumentChange;
+import io.orchestrix.projection.tck.StoreFixtures;
 import io.orchestrix.projection.spi.ProjectionStore;
 import io.orchestrix.projection.spi.ReadModelSchema;
 import io.orchestrix.projection.spi.StoredDocument;
@@ -125,13 +125,13 @@ class RedisFailureTest {
   void aForeignKeyOfTheWrongTypeRefusesTheCommitNamingItAndWritesNothing() {
     RedisProjectionStore store = open(Map.of());
     long token = store.claimWriter("p1");
-    store.commit(Commit.of(token, 0, at("p1", 1), List.of(put(order("o1", "NEW", "c1", 1)))));
+    store.commit(StoreFixtures.batch(token, 0, at("p1", 1), List.of(put(order("o1", "NEW", "c1", 1)))));
     String foreign = prefix + "rm:orders:ix:customer:c1";
     try (RedisClient raw = RedisTestServer.rawClient()) {
       raw.set(foreign, "written by someone else");
     }
 
-    Throwable failure = catchThrowable(() -> store.commit(Commit.of(token, 1, at("p1", 2), List.of(
+    Throwable failure = catchThrowable(() -> store.commit(StoreFixtures.batch(token, 1, at("p1", 2), List.of(
         put(order("o2", "NEW", "c1", 2)), put(order("o1", "PAID", "c1", 2))))));
 
     assertThat(failure).isInstanceOf(StoreException.class)
@@ -179,8 +179,8 @@ class RedisFailureTest {
         Map.of()));
 
     long token = store.claimWriter("p1");
-    assertThatThrownBy(() -> store.commit(Commit.of(token, 0, at("p1", 2),
-        List.of(put(order("o1", "NEW", "c1", 1)), new DocumentChange.Put("orders", large)))))
+    assertThatThrownBy(() -> store.commit(StoreFixtures.batch(token, 0, at("p1", 2),
+        List.of(put(order("o1", "NEW", "c1", 1)), StoreFixtures.put("orders", large)))))
         .isInstanceOf(InvalidDocumentException.class).hasMessageContaining("'big-1'");
     assertThat(store.count("orders")).isZero();
     assertThat(store.loadState("p1").orElseThrow().lastProcessedPosition()).isZero();
@@ -192,14 +192,14 @@ class RedisFailureTest {
     String clientName = "orchestrix-kill-" + UUID.randomUUID();
     RedisProjectionStore store = open(Map.of(RedisStoreProperties.CLIENT_NAME, clientName));
     long token = store.claimWriter("p1");
-    store.commit(Commit.of(token, 0, at("p1", 1), List.of(put(order("seed", "NEW", "c0", 1)))));
-    List<DocumentChange> changes = new ArrayList<>();
+    store.commit(StoreFixtures.batch(token, 0, at("p1", 1), List.of(put(order("seed", "NEW", "c0", 1)))));
+    List<StoreFixtures.Change> changes = new ArrayList<>();
     String padding = "x".repeat(20_000);
     for (int i = 0; i < 2_000; i++) {
       changes.add(put(new StoredDocument("big-" + i, "{\"pad\":\"" + padding + "\"}",
           Map.of("status", "BIG", "customer", "c" + i % 10), 2)));
     }
-    Commit big = Commit.of(token, 1, at("p1", 2), changes);
+    Commit big = StoreFixtures.batch(token, 1, at("p1", 2), changes);
 
     int kills = 0;
     try (Jedis admin = new Jedis(URI.create(RedisTestServer.url()))) {
@@ -232,7 +232,7 @@ class RedisFailureTest {
       assertThat(count).isEqualTo(2_001);
       assertThat(indexed).isEqualTo(2_000);
     }
-    store.commit(Commit.of(token, 2, at("p1", 3), List.of(put(order("after", "NEW", "c0", 3)))));
+    store.commit(StoreFixtures.batch(token, 2, at("p1", 3), List.of(put(order("after", "NEW", "c0", 3)))));
     assertThat(store.count("orders")).isEqualTo(2_002);
     assertThat(store.findByIndex("orders", "customer", "c3")).hasSize(200);
   }
@@ -259,7 +259,7 @@ class RedisFailureTest {
       }
     }
 
-    store.commit(Commit.of(token, 0, at("p1", 1), List.of(put(order("o1", "NEW", "c1", 1)))));
+    store.commit(StoreFixtures.batch(token, 0, at("p1", 1), List.of(put(order("o1", "NEW", "c1", 1)))));
     assertThat(store.find("orders", "o1")).isPresent();
   }
 
@@ -269,11 +269,11 @@ class RedisFailureTest {
     try (Jedis database5 = new Jedis(URI.create(RedisTestServer.url()))) {
       database5.select(5);
       try {
-        try (ProjectionStore store = ProjectionStores.open(url,
+        try (ProjectionStore store = ProjectionStoreProviders.open(url,
             Map.of(RedisStoreProperties.KEY_PREFIX, prefix))) {
           assertThat(store).isInstanceOf(RedisProjectionStore.class);
           store.prepareReadModel(RedisProjectionStoreTest.ORDERS);
-          store.commit(Commit.of(store.claimWriter("p1"), 0, at("p1", 1),
+          store.commit(StoreFixtures.batch(store.claimWriter("p1"), 0, at("p1", 1),
               List.of(put(order("o1", "NEW", "c1", 1)))));
         }
         assertThat(database5.hexists(prefix + "rm:orders:docs", "o1")).isTrue();

@@ -10,7 +10,7 @@ import io.orchestrix.projection.StoreConfigurationException;
 import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.WriterFencedException;
 import io.orchestrix.projection.spi.Commit;
-import io.orchestrix.projection.spi.DocumentChange;
+import io.orchestrix.projection.tck.StoreFixtures;
 import io.orchestrix.projection.spi.ReadModelSchema;
 import io.orchestrix.projection.spi.StoredDocument;
 import java.time.Instant;
@@ -49,8 +49,8 @@ class RedisProjectionStoreTest {
         Map.of("status", status, "customer", customer), position);
   }
 
-  static DocumentChange put(StoredDocument document) {
-    return new DocumentChange.Put("orders", document);
+  static StoreFixtures.Change put(StoredDocument document) {
+    return StoreFixtures.put("orders", document);
   }
 
   static ProjectionState at(String projectionId, long position) {
@@ -78,7 +78,7 @@ class RedisProjectionStoreTest {
   @Test
   void commitStoresDocumentsIndexesAndStateTogether() {
     long token = store.claimWriter("p1");
-    store.commit(Commit.of(token, 0, at("p1", 3), List.of(
+    store.commit(StoreFixtures.batch(token, 0, at("p1", 3), List.of(
         put(order("o1", "NEW", "c1", 1)), put(order("o2", "NEW", "c2", 2)),
         put(order("o3", "PAID", "c1", 3)))));
 
@@ -97,13 +97,13 @@ class RedisProjectionStoreTest {
   @Test
   void updatesAndDeletesKeepEveryIndexInStep() {
     long token = store.claimWriter("p1");
-    store.commit(Commit.of(token, 0, at("p1", 2), List.of(
+    store.commit(StoreFixtures.batch(token, 0, at("p1", 2), List.of(
         put(order("o1", "NEW", "c1", 1)), put(order("o2", "NEW", "c1", 2)))));
     StoredDocument withoutCustomer = new StoredDocument("o2", "{}", Map.of("status", "PAID"), 4);
-    store.commit(Commit.of(token, 2, at("p1", 4), List.of(
+    store.commit(StoreFixtures.batch(token, 2, at("p1", 4), List.of(
         put(order("o1", "SHIPPED", "c1", 3)), put(withoutCustomer))));
-    store.commit(Commit.of(token, 4, at("p1", 5), List.of(
-        new DocumentChange.Delete("orders", "o1"))));
+    store.commit(StoreFixtures.batch(token, 4, at("p1", 5), List.of(
+        StoreFixtures.delete("orders", "o1"))));
 
     assertThat(store.findByIndex("orders", "status", "NEW")).isEmpty();
     assertThat(store.findByIndex("orders", "status", "SHIPPED")).isEmpty();
@@ -127,8 +127,8 @@ class RedisProjectionStoreTest {
   @Test
   void laterChangesToTheSameDocumentInOneCommitWin() {
     long token = store.claimWriter("p1");
-    store.commit(Commit.of(token, 0, at("p1", 3), List.of(
-        put(order("o1", "NEW", "c1", 1)), new DocumentChange.Delete("orders", "o1"),
+    store.commit(StoreFixtures.batch(token, 0, at("p1", 3), List.of(
+        put(order("o1", "NEW", "c1", 1)), StoreFixtures.delete("orders", "o1"),
         put(order("o2", "NEW", "c1", 2)), put(order("o2", "PAID", "c2", 3)))));
 
     assertThat(store.find("orders", "o1")).isEmpty();
@@ -142,14 +142,14 @@ class RedisProjectionStoreTest {
   void refusedCommitsWriteNothing() {
     long old = store.claimWriter("p1");
     long token = store.claimWriter("p1");
-    List<DocumentChange> changes = List.of(put(order("o1", "NEW", "c1", 1)));
+    List<StoreFixtures.Change> changes = List.of(put(order("o1", "NEW", "c1", 1)));
 
-    assertThatThrownBy(() -> store.commit(Commit.of(old, 0, at("p1", 1), changes)))
+    assertThatThrownBy(() -> store.commit(StoreFixtures.batch(old, 0, at("p1", 1), changes)))
         .isInstanceOfSatisfying(WriterFencedException.class, e -> {
           assertThat(e.writerToken()).isEqualTo(old);
           assertThat(e.currentToken()).isEqualTo(token);
         });
-    assertThatThrownBy(() -> store.commit(Commit.of(token, 7, at("p1", 8), changes)))
+    assertThatThrownBy(() -> store.commit(StoreFixtures.batch(token, 7, at("p1", 8), changes)))
         .isInstanceOfSatisfying(CheckpointConflictException.class, e -> {
           assertThat(e.expectedPosition()).isEqualTo(7);
           assertThat(e.actualPosition()).isZero();
@@ -162,11 +162,11 @@ class RedisProjectionStoreTest {
   @Test
   void pagesVisitEveryDocumentOnceInIdOrder() {
     long token = store.claimWriter("p1");
-    List<DocumentChange> changes = new ArrayList<>();
+    List<StoreFixtures.Change> changes = new ArrayList<>();
     for (int i = 0; i < 25; i++) {
       changes.add(put(order(String.format("o%03d", (i * 7) % 25), "NEW", "c", i + 1)));
     }
-    store.commit(Commit.of(token, 0, at("p1", 25), changes));
+    store.commit(StoreFixtures.batch(token, 0, at("p1", 25), changes));
 
     List<String> seen = new ArrayList<>();
     String after = null;
@@ -190,7 +190,7 @@ class RedisProjectionStoreTest {
     long token = store.claimWriter("p1");
     StoredDocument odd = new StoredDocument("a:b*c [x] \u00e9\uD83D\uDE00",
         "{\"text\":\"quote \\\" and \u00fc\"}", Map.of("status", "x:y*", "customer", ""), 1);
-    store.commit(Commit.of(token, 0, at("p1", 1), List.of(put(odd))));
+    store.commit(StoreFixtures.batch(token, 0, at("p1", 1), List.of(put(odd))));
 
     assertThat(store.find("orders", odd.id())).contains(odd);
     assertThat(store.findByIndex("orders", "status", "x:y*")).containsExactly(odd);
@@ -201,9 +201,9 @@ class RedisProjectionStoreTest {
   @Test
   void deadLettersAreAddedReplacedRemovedAndListedByPosition() {
     long token = store.claimWriter("p1");
-    store.commit(new Commit("p1", token, 0, at("p1", 12), false, Set.of(), List.of(),
-        List.of(deadLetter("p1", 12), deadLetter("p1", 3), deadLetter("p1", 7)), List.of()));
-    store.commit(new Commit("p1", token, 12, at("p1", 13), false, Set.of(), List.of(),
+    store.commit(Commit.batch(token, 0, at("p1", 12), List.of(),
+        List.of(deadLetter("p1", 12), deadLetter("p1", 3), deadLetter("p1", 7))));
+    store.commit(Commit.deadLetterUpdate(token, at("p1", 12), List.of(),
         List.of(deadLetter("p1", 3)), List.of(7L)));
 
     assertThat(store.deadLetters("p1")).containsExactly(deadLetter("p1", 3), deadLetter("p1", 12));
@@ -213,12 +213,12 @@ class RedisProjectionStoreTest {
   @Test
   void resetClearsReadModelsAndDeadLettersAndMayMoveTheCheckpointBack() {
     long token = store.claimWriter("p1");
-    store.commit(new Commit("p1", token, 0, at("p1", 5), false, Set.of(),
-        List.of(put(order("o1", "NEW", "c1", 1)), put(order("o2", "PAID", "c2", 2))),
-        List.of(deadLetter("p1", 4)), List.of()));
+    store.commit(Commit.batch(token, 0, at("p1", 5), StoreFixtures.grouped(
+        List.of(put(order("o1", "NEW", "c1", 1)), put(order("o2", "PAID", "c2", 2)))),
+        List.of(deadLetter("p1", 4))));
 
-    store.commit(new Commit("p1", token, 5, at("p1", 1), true, Set.of("orders"),
-        List.of(put(order("o3", "NEW", "c3", 1))), List.of(), List.of()));
+    store.commit(Commit.reset(token, 5, at("p1", 0), Set.of("orders")));
+    store.commit(StoreFixtures.batch(token, 0, at("p1", 1), List.of(put(order("o3", "NEW", "c3", 1)))));
 
     assertThat(store.loadState("p1").orElseThrow().lastProcessedPosition()).isEqualTo(1);
     assertThat(store.count("orders")).isEqualTo(1);
@@ -242,11 +242,11 @@ class RedisProjectionStoreTest {
     long token = store.claimWriter("p1");
     // UTF-16 puts the emoji (a surrogate pair) before U+FF5E; UTF-8 bytes, and so pages, after it
     List<String> ids = List.of("b", "a", "\uD83D\uDE00", "\uFF5E", "a0", "B");
-    List<DocumentChange> changes = new ArrayList<>();
+    List<StoreFixtures.Change> changes = new ArrayList<>();
     for (int i = 0; i < ids.size(); i++) {
       changes.add(put(order(ids.get(i), "NEW", "c", i + 1)));
     }
-    store.commit(Commit.of(token, 0, at("p1", ids.size()), changes));
+    store.commit(StoreFixtures.batch(token, 0, at("p1", ids.size()), changes));
 
     List<String> paged = store.page("orders", null, 10).stream().map(StoredDocument::id).toList();
     assertThat(paged).containsExactly("B", "a", "a0", "b", "\uFF5E", "\uD83D\uDE00");
@@ -260,12 +260,12 @@ class RedisProjectionStoreTest {
       raw.set(prefix + "none", "not a set");
     }
     long token = store.claimWriter("p1");
-    store.commit(Commit.of(token, 0, at("p1", 1), List.of(put(order("o1", "NEW", "c1", 1)))));
+    store.commit(StoreFixtures.batch(token, 0, at("p1", 1), List.of(put(order("o1", "NEW", "c1", 1)))));
     try (RedisClient raw = RedisTestServer.rawClient()) {
       raw.set(prefix + "rm:orders:ix:status:PAID", "x");
     }
 
-    assertThatThrownBy(() -> store.commit(Commit.of(token, 1, at("p1", 2),
+    assertThatThrownBy(() -> store.commit(StoreFixtures.batch(token, 1, at("p1", 2),
         List.of(put(order("o1", "PAID", "c1", 2))))))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("'" + prefix + "rm:orders:ix:status:PAID'");
@@ -296,7 +296,7 @@ class RedisProjectionStoreTest {
     store.saveState(ProjectionState.initial("p1", NOW));
     assertThat(store.loadState("p1")).contains(ProjectionState.initial("p1", NOW));
 
-    store.commit(Commit.of(token, 0, at("p1", 1), List.of()));
+    store.commit(StoreFixtures.batch(token, 0, at("p1", 1), List.of()));
     assertThat(store.loadState("p1")).contains(at("p1", 1));
   }
 
@@ -306,7 +306,7 @@ class RedisProjectionStoreTest {
       RedisProjectionStore supplied = RedisProjectionStore.create(client,
           RedisStoreOptions.builder().keyPrefix(prefix).build());
       long token = supplied.claimWriter("p2");
-      supplied.commit(Commit.of(token, 0, at("p2", 1), List.of(put(order("o1", "NEW", "c", 1)))));
+      supplied.commit(StoreFixtures.batch(token, 0, at("p2", 1), List.of(put(order("o1", "NEW", "c", 1)))));
       supplied.close();
       assertThat(client.ping()).isEqualTo("PONG");
       assertThat(store.find("orders", "o1")).isPresent();
@@ -316,7 +316,7 @@ class RedisProjectionStoreTest {
 
   @Test
   void aBatchOfAThousandEventsLoadsAndCommitsInOneRoundTripEach() {
-    List<DocumentChange> changes = new ArrayList<>();
+    List<StoreFixtures.Change> changes = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     Map<String, String> lastCustomer = new java.util.HashMap<>();
     for (int i = 0; i < 1000; i++) {
@@ -328,11 +328,11 @@ class RedisProjectionStoreTest {
       RedisProjectionStore counted = RedisProjectionStore.create(client,
           RedisStoreOptions.builder().keyPrefix(prefix).build());
       long token = counted.claimWriter("p1");
-      counted.commit(Commit.of(token, 0, at("p1", 1000), changes)); // loads the script if needed
+      counted.commit(StoreFixtures.batch(token, 0, at("p1", 1000), changes)); // loads the script if needed
 
       client.commands.set(0);
       assertThat(counted.findAll("orders", ids)).hasSize(280);
-      counted.commit(Commit.of(token, 1000, at("p1", 2000), changes));
+      counted.commit(StoreFixtures.batch(token, 1000, at("p1", 2000), changes));
       assertThat(client.commands).as("commands to load and commit a batch").hasValue(2);
     }
     assertThat(store.count("orders")).isEqualTo(280);

@@ -6,6 +6,7 @@ import static io.orchestrix.projection.redis.RedisProjectionStoreTest.put;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orchestrix.projection.spi.Commit;
+import io.orchestrix.projection.tck.StoreFixtures;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -54,7 +55,7 @@ class ScriptCacheTest {
           RedisStoreOptions.builder().keyPrefix(prefix).build());
       store.prepareReadModel(RedisProjectionStoreTest.ORDERS);
       long token = store.claimWriter("p1");
-      store.commit(Commit.of(token, 0, at("p1", 1), List.of(put(order("o1", "NEW", "c1", 1)))));
+      store.commit(StoreFixtures.batch(token, 0, at("p1", 1), List.of(put(order("o1", "NEW", "c1", 1)))));
 
       assertThat(store.findByIndex("orders", "status", "NEW")).hasSize(1);
       assertThat(evals).as("scripts sent whole").hasValue(5);

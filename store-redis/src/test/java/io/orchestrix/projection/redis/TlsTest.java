@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.spi.Commit;
+import io.orchestrix.projection.tck.StoreFixtures;
 import io.orchestrix.projection.spi.StoredDocument;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -95,7 +96,7 @@ class TlsTest {
         RedisProjectionStore.open("rediss://localhost:" + port + "/0", properties())) {
       store.prepareReadModel(RedisProjectionStoreTest.ORDERS);
       long token = store.claimWriter("p1");
-      store.commit(Commit.of(token, 0, at("p1", 1), List.of(put(order("o1", "NEW", "c1", 1)))));
+      store.commit(StoreFixtures.batch(token, 0, at("p1", 1), List.of(put(order("o1", "NEW", "c1", 1)))));
 
       assertThat(store.findByIndex("orders", "status", "NEW")).extracting(StoredDocument::id)
           .containsExactly("o1");

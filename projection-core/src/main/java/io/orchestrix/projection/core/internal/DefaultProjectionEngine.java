@@ -96,7 +96,7 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
     this.cache = new DocumentCache(config.cacheSize());
     this.envelopeJson = new EnvelopeJson(config.eventTypes());
     for (ReadModel<?> readModel : readModels.all()) {
-      store.prepareReadModel(readModel.schema());
+      store.prepareReadModel(ReadModels.schemaOf(readModel));
     }
   }
 
@@ -266,8 +266,7 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
     ProjectionState fresh = ProjectionState.initial(projectionId, config.clock().instant());
     Set<String> names = new LinkedHashSet<>();
     readModels.all().forEach(readModel -> names.add(readModel.name()));
-    Commit commit = new Commit(projectionId, writerToken, current.lastProcessedPosition(), fresh,
-        true, names, List.of(), List.of(), List.of());
+    Commit commit = Commit.reset(writerToken, current.lastProcessedPosition(), fresh, names);
     commitOrForget(commit);
     cache.clear();
     names.forEach(cache::markComplete);
@@ -496,8 +495,8 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
               now)
           : new ProjectionState(projectionId, lastEventId, lastPosition, errors, false, lastError,
               failure.position(), now);
-      Commit commit = new Commit(projectionId, writerToken, checkpoint, after, false, Set.of(),
-          unitOfWork.changes(), unitOfWork.deadLetters(), List.of());
+      Commit commit = Commit.batch(writerToken, checkpoint, after, unitOfWork.changes(),
+          unitOfWork.deadLetters());
       return new Prepared(commit, unitOfWork, after,
           new BatchResult(applied, skipped, deadLettered, lastPosition), failure, deadLetters,
           System.nanoTime() - started, started);
@@ -551,9 +550,9 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
   /** On the committer thread: commits a queued batch unless an earlier one failed. */
   private void commitQueued(Prepared prepared, CompletableFuture<BatchResult> stage) {
     if (commitFailed) {
-      stage.completeExceptionally(new StoreException("projection '" + projectionId
+      stage.completeExceptionally(StoreException.outage("projection '" + projectionId
           + "': the batch up to position " + prepared.after().lastProcessedPosition()
-          + " was not committed because an earlier batch's commit failed", projectionId, true,
+          + " was not committed because an earlier batch's commit failed", projectionId,
           null));
       return;
     }
@@ -565,9 +564,9 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
       if (e instanceof ProjectionConflictException) {
         metrics.conflict();
       }
-      stage.completeExceptionally(e instanceof ProjectionException ? e : new StoreException(
+      stage.completeExceptionally(e instanceof ProjectionException ? e : StoreException.outage(
           "projection '" + projectionId + "': the commit to " + store.description()
-              + " failed; nothing of the batch was committed: " + e, projectionId, true, e));
+              + " failed; nothing of the batch was committed: " + e, projectionId, e));
       return;
     }
     published = prepared.after();
@@ -615,9 +614,9 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
       forget();
       long checkpoint = store.loadState(projectionId)
           .map(ProjectionState::lastProcessedPosition).orElse(0L);
-      throw new StoreException("projection '" + projectionId + "': a queued commit failed, so the"
+      throw StoreException.outage("projection '" + projectionId + "': a queued commit failed, so the"
           + " batches submitted after it were not committed; resume with the events after position "
-          + checkpoint, projectionId, true, null);
+          + checkpoint, projectionId, null);
     }
   }
 
@@ -654,9 +653,8 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
       throw e;
     } catch (RuntimeException e) {
       forget();
-      throw new StoreException("projection '" + projectionId + "': the commit to "
-          + store.description() + " failed; nothing of the batch was committed: " + e, projectionId,
-          true, e);
+      throw StoreException.outage("projection '" + projectionId + "': the commit to "
+          + store.description() + " failed; nothing of the batch was committed: " + e, projectionId, e);
     }
   }
 
@@ -769,9 +767,7 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
       ProjectionState current = claimed();
       ProjectionState moved = new ProjectionState(projectionId, null, position,
           current.errorCount(), true, current.lastError(), 0, now());
-      List<DeadLetter> kept = store.deadLetters(projectionId);
-      commitOrForget(new Commit(projectionId, writerToken, current.lastProcessedPosition(), moved,
-          true, Set.of(), List.of(), kept, List.of()));
+      commitOrForget(Commit.moveCheckpoint(writerToken, current.lastProcessedPosition(), moved));
       cache.clear();
       lastFailure = null;
       accept(moved);
@@ -808,8 +804,8 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
           first.firstFailureAt(), first.lastFailureAt());
       ProjectionState after = new ProjectionState(projectionId, failedEvent.eventId(),
           failedEvent.position(), current.errorCount(), true, current.lastError(), 0, now());
-      commitOrForget(new Commit(projectionId, writerToken, current.lastProcessedPosition(), after,
-          false, Set.of(), List.of(), List.of(letter), List.of()));
+      commitOrForget(Commit.batch(writerToken, current.lastProcessedPosition(), after, List.of(),
+          List.of(letter)));
       blockedStreams.add(failedEvent.streamId());
       lastFailure = null;
       accept(after);
@@ -904,8 +900,8 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
         current.lastProcessedPosition(), current.errorCount() + stillFailing, current.healthy(),
         stillFailing > 0 ? updated.get(updated.size() - 1).errorMessage() : current.lastError(),
         current.failedPosition(), now);
-    commitOrForget(new Commit(projectionId, writerToken, current.lastProcessedPosition(), after,
-        false, Set.of(), unitOfWork.changes(), updated, removed));
+    commitOrForget(Commit.deadLetterUpdate(writerToken, after, unitOfWork.changes(), updated,
+        removed));
     unitOfWork.publishToCache();
     blockedStreams.clear();
     store.deadLetters(projectionId).forEach(letter -> blockedStreams.add(letter.streamId()));

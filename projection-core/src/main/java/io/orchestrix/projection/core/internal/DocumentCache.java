@@ -19,8 +19,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class DocumentCache {
 
-  /** Marks an id known to have no document. */
-  static final StoredDocument ABSENT = new StoredDocument("\u0000absent", "null", Map.of());
+  /** Marks an id known to have no document; compared by identity only: no stored document is this object, whatever its id. */
+  static final StoredDocument ABSENT = new StoredDocument("absent (sentinel)", "null", Map.of());
 
   private final int capacityPerReadModel;
   private final Map<String, Entries> byReadModel = new HashMap<>();

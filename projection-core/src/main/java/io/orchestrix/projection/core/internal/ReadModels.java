@@ -2,6 +2,7 @@ package io.orchestrix.projection.core.internal;
 
 import io.orchestrix.projection.ReadModel;
 import io.orchestrix.projection.spi.DocumentCodec;
+import io.orchestrix.projection.spi.ReadModelSchema;
 import io.orchestrix.projection.spi.StoredDocument;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -54,6 +55,11 @@ final class ReadModels {
   <T> StoredDocument encode(ReadModel<T> readModel, T document, long position) {
     String id = readModel.idOf(document);
     return new StoredDocument(id, codec.encode(document), readModel.indexValuesOf(document), position);
+  }
+
+  /** What a store needs to know to hold a read model. */
+  static ReadModelSchema schemaOf(ReadModel<?> readModel) {
+    return new ReadModelSchema(readModel.name(), readModel.indexNames());
   }
 
   static void requireIndex(ReadModel<?> readModel, String index) {

@@ -376,7 +376,7 @@ public final class TrackingWorker {
       handlerFailure(failed, page);
     } else if (e instanceof ProcessingInterruptedException) {
       if (!isStopRequested()) {
-        storeFailure(new StoreException(e.getMessage(), projectionId, true, e), null);
+        storeFailure(StoreException.outage(e.getMessage(), projectionId, e), null);
       }
     } else if (e instanceof StoreException storeException) {
       storeFailure(e, storeException);

@@ -2,7 +2,7 @@ package io.orchestrix.projection.core.internal;
 
 import io.orchestrix.projection.DeadLetter;
 import io.orchestrix.projection.ReadModel;
-import io.orchestrix.projection.spi.DocumentChange;
+import io.orchestrix.projection.spi.ReadModelChanges;
 import io.orchestrix.projection.spi.ProjectionStore;
 import io.orchestrix.projection.spi.StoredDocument;
 import java.util.ArrayList;
@@ -311,15 +311,24 @@ final class UnitOfWork {
    *
    * @throws DeferredEncodingFailed if a deferred document cannot be serialised or stored
    */
-  List<DocumentChange> changes() {
-    List<DocumentChange> changes = new ArrayList<>();
+  List<ReadModelChanges> changes() {
+    List<ReadModelChanges> changes = new ArrayList<>(pending.size());
     try {
-      pending.forEach((readModel, documents) -> documents.forEach((id, write) -> {
-        StoredDocument document = document(write);
-        changes.add(document == null
-            ? new DocumentChange.Delete(readModel, id)
-            : new DocumentChange.Put(readModel, document));
-      }));
+      pending.forEach((readModel, documents) -> {
+        List<StoredDocument> puts = new ArrayList<>(documents.size());
+        List<String> deletes = new ArrayList<>(0);
+        documents.forEach((id, write) -> {
+          StoredDocument document = document(write);
+          if (document == null) {
+            deletes.add(id);
+          } else {
+            puts.add(document);
+          }
+        });
+        if (!puts.isEmpty() || !deletes.isEmpty()) {
+          changes.add(new ReadModelChanges(readModel, puts, deletes));
+        }
+      });
     } catch (DeferredEncodingFailed e) {
       throw e;
     } catch (RuntimeException e) {

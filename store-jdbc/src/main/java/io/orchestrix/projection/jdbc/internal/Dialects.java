@@ -1,6 +1,7 @@
 package io.orchestrix.projection.jdbc.internal;
 
-import io.orchestrix.projection.ProjectionStores;
+import io.orchestrix.projection.spi.support.ProjectionStoreProviders;
+import io.orchestrix.projection.spi.support.StoreUris;
 import io.orchestrix.projection.StoreConfigurationException;
 import io.orchestrix.projection.StoreException;
 import java.sql.SQLException;
@@ -37,7 +38,7 @@ public final class Dialects {
    * @throws StoreConfigurationException if the URL is not a supported JDBC URL
    */
   public static Dialect forUrl(String url, String description) {
-    String scheme = io.orchestrix.projection.ProjectionStores.schemeOf(url);
+    String scheme = ProjectionStoreProviders.schemeOf(url);
     return forScheme(scheme).orElseThrow(() -> new StoreConfigurationException(
         "the JDBC store opens " + new java.util.TreeSet<>(schemes()) + " URLs, not '"
             + description + "'", null));
@@ -65,10 +66,9 @@ public final class Dialects {
           handle.getConnection().getMetaData().getDatabaseProductName(),
           String.valueOf(handle.getConnection().getMetaData().getURL())});
       product = found[0];
-      url = ProjectionStores.redact(found[1]);
+      url = StoreUris.redact(found[1]);
     } catch (JdbiException | SQLException e) {
-      throw new StoreException("cannot reach the database of the given data source: " + e.getMessage(),
-          true, e);
+      throw StoreException.outage("cannot reach the database of the given data source: " + e.getMessage(), null, e);
     }
     return new Connected(forProductName(product, "the given data source (" + url + ")"), url);
   }

@@ -46,8 +46,7 @@ public final class Pools {
         throw new StoreConfigurationException("malformed JDBC URL '" + description + "': no driver accepts"
             + " it (" + reason.replace(url, description) + ")", cause);
       }
-      throw new StoreException("cannot connect to '" + description + "': " + reason.replace(url, description),
-          true, cause);
+      throw StoreException.outage("cannot connect to '" + description + "': " + reason.replace(url, description), null, cause);
     }
   }
 
@@ -61,8 +60,7 @@ public final class Pools {
       try {
         ownedPool.close();
       } catch (Exception e) {
-        throw new StoreException("closing the pool of " + description + " failed: " + e.getMessage(),
-            false, e);
+        throw StoreException.failure("closing the pool of " + description + " failed: " + e.getMessage(), null, e);
       }
     }
   }

@@ -1,5 +1,6 @@
 package io.orchestrix.projection.jdbc.internal;
 
+import io.orchestrix.projection.FailureKind;
 import io.orchestrix.projection.StoreException;
 import java.sql.SQLException;
 import java.util.Optional;
@@ -36,8 +37,8 @@ public final class SqlErrors {
     boolean transientFailure = sql.map(dialect::isTransient).orElse(false);
     String detail = sql.map(e -> e.getMessage() + " (SQLState " + e.getSQLState() + ", error "
         + e.getErrorCode() + ")").orElse(String.valueOf(failure.getMessage()));
-    return new StoreException(what + " failed on " + where + (transientFailure
+    return StoreException.of(what + " failed on " + where + (transientFailure
         ? " (transient: retrying later may succeed): " : ": ") + detail, projectionId,
-        transientFailure, failure);
+        transientFailure ? FailureKind.TRANSIENT : FailureKind.FATAL, failure);
   }
 }

@@ -85,11 +85,11 @@ public final class CommitWriter {
     BsonDocument stored = collections.state().find(byId(commit.projectionId())).first();
     requireCurrent(commit, stored);
     completePendingDeletes(null, stored);
-    if (commit.reset()) {
-      for (String readModel : commit.clearedReadModels()) {
-        faults.beforeWrite("clearing read model '" + readModel + "'");
-        collections.readModel(readModel).deleteMany(new BsonDocument());
-      }
+    for (String readModel : commit.clearedReadModels()) {
+      faults.beforeWrite("clearing read model '" + readModel + "'");
+      collections.readModel(readModel).deleteMany(new BsonDocument());
+    }
+    if (commit.clearsDeadLetters()) {
       faults.beforeWrite("clearing dead letters");
       collections.deadLetters().deleteMany(deadLettersOf(commit.projectionId()));
     }
@@ -112,10 +112,10 @@ public final class CommitWriter {
       } catch (RuntimeException e) {
         // Reported rather than left for later: the engine then claims again, which completes the
         // deletes at once, and finds the checkpoint moved, so it skips the committed events.
-        throw new StoreException("projection '" + commit.projectionId() + "': committed up to"
+        throw StoreException.outage("projection '" + commit.projectionId() + "': committed up to"
             + " position " + commit.state().lastProcessedPosition() + ", but its deletes failed;"
             + " they are recorded with the checkpoint and the next claim or commit of the projection"
-            + " completes them: " + e.getMessage(), commit.projectionId(), true, e);
+            + " completes them: " + e.getMessage(), commit.projectionId(), e);
       }
     }
   }
@@ -130,11 +130,11 @@ public final class CommitWriter {
         completePendingDeletes(session, stored);
         faults.beforeWrite("moving the checkpoint");
         moveCheckpoint(session, commit, null);
-        if (commit.reset()) {
-          for (String readModel : commit.clearedReadModels()) {
-            faults.beforeWrite("clearing read model '" + readModel + "'");
-            collections.readModel(readModel).deleteMany(session, new BsonDocument());
-          }
+        for (String readModel : commit.clearedReadModels()) {
+          faults.beforeWrite("clearing read model '" + readModel + "'");
+          collections.readModel(readModel).deleteMany(session, new BsonDocument());
+        }
+        if (commit.clearsDeadLetters()) {
           faults.beforeWrite("clearing dead letters");
           collections.deadLetters().deleteMany(session, deadLettersOf(commit.projectionId()));
         }
@@ -210,10 +210,10 @@ public final class CommitWriter {
       return null;
     }
     if (bytes > MAX_PENDING_DELETE_BYTES) {
-      throw new StoreException("projection '" + prepared.commit().projectionId() + "': a standalone"
+      throw StoreException.failure("projection '" + prepared.commit().projectionId() + "': a standalone"
           + " commit may delete documents whose ids take at most " + MAX_PENDING_DELETE_BYTES
           + " bytes, but this one deletes ids of about " + bytes + " bytes; commit smaller batches",
-          prepared.commit().projectionId(), false, null);
+          prepared.commit().projectionId(), null);
     }
     return new BsonDocument(StateDocuments.CHECKPOINT,
         new BsonInt64(prepared.commit().state().lastProcessedPosition()))

@@ -8,7 +8,8 @@ import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.WriteModel;
 import io.orchestrix.projection.DeadLetter;
 import io.orchestrix.projection.spi.Commit;
-import io.orchestrix.projection.spi.DocumentChange;
+import io.orchestrix.projection.spi.ReadModelChanges;
+import io.orchestrix.projection.spi.StoredDocument;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -62,37 +63,34 @@ public final class PreparedCommit {
    * @throws io.orchestrix.projection.InvalidDocumentException if any document cannot be stored
    */
   public static PreparedCommit of(Commit commit, boolean standalone, long sequence) {
-    Map<String, Map<String, DocumentChange>> lastChanges = new LinkedHashMap<>();
-    for (DocumentChange change : commit.changes()) {
-      lastChanges.computeIfAbsent(change.readModel(), name -> new LinkedHashMap<>())
-          .put(change.id(), change);
-    }
     Map<String, CollectionWrites> writes = new LinkedHashMap<>();
-    lastChanges.forEach((readModel, changes) ->
-        writes.put(readModel, writes(changes, standalone, commit.writerToken(), sequence)));
+    for (ReadModelChanges changes : commit.changes()) {
+      writes.put(changes.readModel(), writes(changes, standalone, commit.writerToken(), sequence));
+    }
     return new PreparedCommit(commit, writes, deadLetterWrites(commit));
   }
 
   private static CollectionWrites writes(
-      Map<String, DocumentChange> changes, boolean standalone, long writerToken, long sequence) {
+      ReadModelChanges changes, boolean standalone, long writerToken, long sequence) {
     List<WriteModel<BsonDocument>> models = new ArrayList<>(changes.size());
     List<String> deferredDeletes = new ArrayList<>();
-    for (DocumentChange change : changes.values()) {
-      BsonDocument byId = new BsonDocument(ReadModelDocuments.ID, new BsonString(change.id()));
-      if (change instanceof DocumentChange.Put put) {
-        RawBsonDocument latest = ReadModelDocuments.encodeLatest(
-            put.readModel(), put.document(), writerToken, sequence);
-        if (standalone && put.document().position() > 0) {
-          models.add(new UpdateOneModel<>(byId,
-              new BsonDocument("$max", new BsonDocument(ReadModelDocuments.LATEST, latest)), UPSERT));
-        } else {
-          models.add(new ReplaceOneModel<>(byId,
-              ReadModelDocuments.document(change.id(), latest), REPLACE_UPSERT));
-        }
-      } else if (standalone) {
-        deferredDeletes.add(change.id());
+    for (StoredDocument document : changes.puts()) {
+      BsonDocument byId = new BsonDocument(ReadModelDocuments.ID, new BsonString(document.id()));
+      RawBsonDocument latest = ReadModelDocuments.encodeLatest(
+          changes.readModel(), document, writerToken, sequence);
+      if (standalone && document.position() > 0) {
+        models.add(new UpdateOneModel<>(byId,
+            new BsonDocument("$max", new BsonDocument(ReadModelDocuments.LATEST, latest)), UPSERT));
       } else {
-        models.add(new DeleteOneModel<>(byId));
+        models.add(new ReplaceOneModel<>(byId,
+            ReadModelDocuments.document(document.id(), latest), REPLACE_UPSERT));
+      }
+    }
+    for (String id : changes.deletes()) {
+      if (standalone) {
+        deferredDeletes.add(id);
+      } else {
+        models.add(new DeleteOneModel<>(new BsonDocument(ReadModelDocuments.ID, new BsonString(id))));
       }
     }
     return new CollectionWrites(List.copyOf(models), List.copyOf(deferredDeletes));

@@ -10,6 +10,7 @@ import com.mongodb.MongoSecurityException;
 import com.mongodb.MongoSocketException;
 import com.mongodb.MongoTimeoutException;
 import com.mongodb.MongoWriteConcernException;
+import io.orchestrix.projection.FailureKind;
 import io.orchestrix.projection.StoreException;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -62,25 +63,26 @@ public final class StoreErrors {
       RuntimeException failure, String operation, @Nullable String projectionId) {
     String detail = scrub(failure.getMessage());
     if (failure instanceof MongoTimeoutException) {
-      return new StoreException("MongoDB at " + hosts + " (" + description + ") could not be reached"
+      return StoreException.outage("MongoDB at " + hosts + " (" + description + ") could not be reached"
           + " within the server-selection timeout while " + operation
           + "; is the server running and reachable? Driver detail: " + detail,
-          projectionId, true, failure);
+          projectionId, failure);
     }
     if (isAuthenticationFailure(failure)) {
-      return new StoreException("MongoDB at " + hosts + " (" + description
+      return StoreException.failure("MongoDB at " + hosts + " (" + description
           + ") refused the credentials" + (user == null ? "" : " of user '" + user + "'")
           + " while " + operation
           + ": check the user name, password and authSource of the URI. Driver detail: " + detail,
-          projectionId, false, failure);
+          projectionId, failure);
     }
     if (failure instanceof MongoCommandException command && command.getErrorCode() == UNAUTHORIZED) {
-      return new StoreException("MongoDB at " + hosts + " (" + description
+      return StoreException.failure("MongoDB at " + hosts + " (" + description
           + ") did not authorise the user while " + operation + ": " + detail,
-          projectionId, false, failure);
+          projectionId, failure);
     }
-    return new StoreException("MongoDB at " + hosts + " (" + description + ") failed while "
-        + operation + ": " + detail, projectionId, isTransient(failure), failure);
+    return StoreException.of("MongoDB at " + hosts + " (" + description + ") failed while "
+        + operation + ": " + detail, projectionId,
+        isTransient(failure) ? FailureKind.TRANSIENT : FailureKind.FATAL, failure);
   }
 
   private static boolean isAuthenticationFailure(Throwable failure) {

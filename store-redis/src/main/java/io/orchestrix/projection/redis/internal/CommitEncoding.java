@@ -7,7 +7,7 @@ import io.orchestrix.projection.DeadLetter;
 import io.orchestrix.projection.InvalidDocumentException;
 import io.orchestrix.projection.ProjectionIds;
 import io.orchestrix.projection.spi.Commit;
-import io.orchestrix.projection.spi.DocumentChange;
+import io.orchestrix.projection.spi.ReadModelChanges;
 import io.orchestrix.projection.spi.StoredDocument;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,15 +44,14 @@ public final class CommitEncoding {
    * @throws IllegalArgumentException if a change names an invalid read model
    */
   public static List<byte[]> arguments(String keyPrefix, Commit commit, int maxDocumentBytes) {
-    Map<String, Map<String, DocumentChange>> changes = lastChangePerDocument(commit.changes());
     List<byte[]> args = new ArrayList<>(16 + commit.clearedReadModels().size()
-        + commit.changes().size() * 8 + commit.deadLettersAdded().size() * 25
+        + commit.documentCount() * 8 + commit.deadLettersAdded().size() * 25
         + commit.deadLettersRemoved().size());
     args.add(bytes(keyPrefix));
     args.add(bytes(commit.projectionId()));
     args.add(bytes(Long.toString(commit.writerToken())));
     args.add(bytes(Long.toString(commit.expectedPosition())));
-    args.add(bytes(commit.reset() ? "1" : "0"));
+    args.add(bytes(commit.clearsDeadLetters() ? "1" : "0"));
 
     List<byte[]> set = StateEncoding.fieldsToSet(commit.state());
     args.add(count(set.size() / 2));
@@ -66,25 +65,18 @@ public final class CommitEncoding {
       args.add(bytes(ProjectionIds.requireValidName(readModel, "read-model name")));
     }
 
-    args.add(count(changes.size()));
-    for (Map.Entry<String, Map<String, DocumentChange>> group : changes.entrySet()) {
-      String readModel = group.getKey();
+    args.add(count(commit.changes().size()));
+    for (ReadModelChanges changes : commit.changes()) {
+      String readModel = changes.readModel();
       args.add(bytes(readModel));
-      int putsAt = args.size();
-      args.add(null);
-      int puts = 0;
-      List<byte[]> deleted = new ArrayList<>();
-      for (DocumentChange change : group.getValue().values()) {
-        if (change instanceof DocumentChange.Put put) {
-          addPut(args, readModel, put.document(), maxDocumentBytes);
-          puts++;
-        } else {
-          deleted.add(bytes(change.id()));
-        }
+      args.add(count(changes.puts().size()));
+      for (StoredDocument document : changes.puts()) {
+        addPut(args, readModel, document, maxDocumentBytes);
       }
-      args.set(putsAt, count(puts));
-      args.add(count(deleted.size()));
-      args.addAll(deleted);
+      args.add(count(changes.deletes().size()));
+      for (String id : changes.deletes()) {
+        args.add(bytes(id));
+      }
     }
 
     args.add(count(commit.deadLettersAdded().size()));
@@ -129,21 +121,7 @@ public final class CommitEncoding {
         + " bytes (property 'max-document-bytes'); nothing of the commit was written");
   }
 
-  /** Per read model (checked to be a valid name), the last change per id. */
-  private static Map<String, Map<String, DocumentChange>> lastChangePerDocument(
-      List<DocumentChange> changes) {
-    Map<String, Map<String, DocumentChange>> last = new LinkedHashMap<>();
-    for (DocumentChange change : changes) {
-      last.computeIfAbsent(change.readModel(), readModel -> {
-        ProjectionIds.requireValidName(readModel, "read-model name");
-        return new LinkedHashMap<>(changes.size() * 2);
-      }).put(change.id(), change);
-    }
-    return last;
-  }
-
   private static byte[] count(int n) {
     return bytes(Integer.toString(n));
   }
-
 }

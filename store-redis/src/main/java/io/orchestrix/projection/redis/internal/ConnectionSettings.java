@@ -12,7 +12,7 @@ import static io.orchestrix.projection.redis.RedisStoreProperties.TLS_TRUSTSTORE
 import static io.orchestrix.projection.redis.RedisStoreProperties.TLS_VERIFY_HOSTNAME;
 import static io.orchestrix.projection.redis.RedisStoreProperties.USER;
 
-import io.orchestrix.projection.ProjectionStores;
+import io.orchestrix.projection.spi.support.StoreUris;
 import io.orchestrix.projection.StoreConfigurationException;
 import io.orchestrix.projection.redis.RedisStoreOptions;
 import io.orchestrix.projection.redis.RedisStoreProperties;
@@ -176,7 +176,7 @@ public record ConnectionSettings(
    * the last {@code @}.
    */
   public static String redact(String uri) {
-    String redacted = ProjectionStores.redact(uri);
+    String redacted = StoreUris.redact(uri);
     int at = redacted.lastIndexOf('@');
     int scheme = redacted.indexOf(':');
     if (at < 0 || scheme < 0 || scheme > at) {

@@ -1,6 +1,7 @@
 package io.orchestrix.projection.redis.internal;
 
 import io.orchestrix.projection.ProjectionException;
+import io.orchestrix.projection.FailureKind;
 import io.orchestrix.projection.StoreException;
 import java.security.GeneralSecurityException;
 import java.util.List;
@@ -55,60 +56,60 @@ public final class RedisErrors {
       return projectionException;
     }
     if (isAuthenticationFailure(failure)) {
-      return new StoreException(server + " refused the credentials while trying to " + operation
+      return StoreException.failure(server + " refused the credentials while trying to " + operation
           + ": " + scrub(rootMessage(failure))
-          + "; check the user and password (URI or properties 'user'/'password')", false, failure);
+          + "; check the user and password (URI or properties 'user'/'password')", null, failure);
     }
     if (find(failure, JedisConnectionException.class) != null) {
       Throwable setup = find(failure, GeneralSecurityException.class);
       if (setup != null) {
-        return new StoreException("cannot " + operation + ": TLS to " + server + " cannot be set"
+        return StoreException.failure("cannot " + operation + ": TLS to " + server + " cannot be set"
             + " up: " + scrub(setup.getMessage()) + (setup.getCause() == null ? ""
                 : " (" + scrub(setup.getCause().getMessage()) + ")")
-            + "; check the trust store (property 'tls-truststore') and its password", false,
+            + "; check the trust store (property 'tls-truststore') and its password", null,
             failure);
       }
       Throwable handshake = find(failure, SSLException.class);
       if (handshake != null) {
-        return new StoreException("cannot " + operation + ": the TLS handshake with " + server
+        return StoreException.failure("cannot " + operation + ": the TLS handshake with " + server
             + " failed: " + scrub(handshake.getMessage())
-            + " (is the server TLS-enabled, and its certificate trusted and issued for this host?)",
-            false, failure);
+            + " (is the server TLS-enabled, and its certificate trusted and issued for this host?)", null, failure);
       }
-      return new StoreException("cannot " + operation + ": " + server + " is unreachable or dropped"
+      return StoreException.outage("cannot " + operation + ": " + server + " is unreachable or dropped"
           + " the connection: " + scrub(rootMessage(failure))
           + (tls ? " (with TLS, rediss://: a server that does not speak TLS lets the handshake time"
-              + " out)" : ""), true, failure);
+              + " out)" : ""), null, failure);
     }
     if (failure instanceof JedisDataException) {
       String message = String.valueOf(failure.getMessage());
       if (message.startsWith("WRONGTYPE")) {
-        return new StoreException("cannot " + operation + ": a key under the prefix '" + keyPrefix
+        return StoreException.failure("cannot " + operation + ": a key under the prefix '" + keyPrefix
             + "' holds the wrong Redis type (one of " + String.join(", ", keys) + "); another"
-            + " application writes there: choose another key prefix or remove the key", false,
+            + " application writes there: choose another key prefix or remove the key", null,
             failure);
       }
       boolean transientReply = TRANSIENT_REPLIES.stream().anyMatch(message::startsWith);
-      return new StoreException("cannot " + operation + ": " + server + " replied: "
-          + scrub(message), transientReply, failure);
+      return StoreException.of("cannot " + operation + ": " + server + " replied: "
+          + scrub(message), null, transientReply ? FailureKind.TRANSIENT : FailureKind.FATAL,
+          failure);
     }
     String message = scrub(rootMessage(failure));
-    return new StoreException(
-        "cannot " + operation + " on " + server + ": " + message, isPoolExhaustion(failure), failure);
+    return StoreException.of("cannot " + operation + " on " + server + ": " + message, null,
+        isPoolExhaustion(failure) ? FailureKind.TRANSIENT : FailureKind.FATAL, failure);
   }
 
   /** The exception for a key holding the wrong type, as found by a script. */
   public StoreException wrongType(String operation, String key, String found, String expected) {
-    return new StoreException("cannot " + operation + ": the Redis key '" + key + "' under the"
+    return StoreException.failure("cannot " + operation + ": the Redis key '" + key + "' under the"
         + " prefix '" + keyPrefix + "' holds a " + found + " where the store keeps a " + expected
         + "; another application writes under this prefix: choose another key prefix (property"
-        + " 'key-prefix') or remove the key", false, null);
+        + " 'key-prefix') or remove the key", null, null);
   }
 
   /** The exception for stored data this store cannot read. */
   public StoreException unreadable(String what, String key, String reason) {
-    return new StoreException("cannot read " + what + " from the Redis key '" + key + "' on "
-        + server + ": " + reason + "; it was not written by this store version", false, null);
+    return StoreException.failure("cannot read " + what + " from the Redis key '" + key + "' on "
+        + server + ": " + reason + "; it was not written by this store version", null, null);
   }
 
   /** Whether a failure is a dropped or refused connection, worth one more try. */

@@ -1,7 +1,6 @@
-package io.orchestrix.projection.core.internal;
+package io.orchestrix.projection.core;
 
 import io.orchestrix.projection.StoreConfigurationException;
-import io.orchestrix.projection.core.InMemoryProjectionStateStore;
 import io.orchestrix.projection.spi.ProjectionStore;
 import io.orchestrix.projection.spi.ProjectionStoreProvider;
 import java.util.Map;
@@ -10,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Opens {@code memory:} stores. {@code memory:} alone is a new, private store each time;
- * {@code memory:NAME} is one store per name for the life of the JVM, so several engines or a query
- * side can share it. No properties are accepted.
+ * {@code memory:NAME} opens a new store over data kept per name for the life of the JVM, so several
+ * engines or a query side can share it, each closing its own store. No properties are accepted.
  */
 public final class MemoryStoreProvider implements ProjectionStoreProvider {
 
@@ -36,6 +35,7 @@ public final class MemoryStoreProvider implements ProjectionStoreProvider {
       throw new StoreConfigurationException(
           "malformed memory store URI '" + uri + "': use memory: or memory:NAME", null);
     }
-    return NAMED.computeIfAbsent(name, n -> new InMemoryProjectionStateStore("memory:" + n));
+    return NAMED.computeIfAbsent(name, n -> new InMemoryProjectionStateStore("memory:" + n))
+        .openAnother();
   }
 }

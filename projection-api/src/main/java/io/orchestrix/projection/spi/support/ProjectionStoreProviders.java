@@ -1,5 +1,6 @@
-package io.orchestrix.projection;
+package io.orchestrix.projection.spi.support;
 
+import io.orchestrix.projection.StoreConfigurationException;
 import io.orchestrix.projection.spi.ProjectionStore;
 import io.orchestrix.projection.spi.ProjectionStoreProvider;
 import java.util.Locale;
@@ -7,22 +8,20 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
- * Opens a store by URI through the {@link ProjectionStoreProvider}s on the class path, found with
+ * Finds the {@link ProjectionStoreProvider} of a URI's scheme and opens its store: the discovery behind
+ * {@code ProjectionStores.open} in projection-core, for tools and store authors that need the
+ * {@link ProjectionStore} itself. Providers are found with
  * {@link ServiceLoader} by the URI's scheme: {@code memory:}, {@code jdbc:postgresql://...},
  * {@code jdbc:h2:...}, {@code jdbc:mariadb://...}, {@code redis://...}, {@code mongodb://...}.
  *
  * <p>A jar on the class path only adds schemes; it never changes which provider opens a URI whose
  * scheme another jar claims, because two providers for one scheme are an error. Thread-safe.
  */
-public final class ProjectionStores {
+public final class ProjectionStoreProviders {
 
-  private static final Pattern PASSWORD_PARAMETER =
-      Pattern.compile("((?:password|pwd|pass)=)([^&;]*)", Pattern.CASE_INSENSITIVE);
-
-  private ProjectionStores() {}
+  private ProjectionStoreProviders() {}
 
   /** Opens the store a URI names, with no extra properties. */
   public static ProjectionStore open(String uri) {
@@ -34,7 +33,7 @@ public final class ProjectionStores {
    *
    * @throws StoreConfigurationException if the URI has no scheme, no provider claims its scheme (the
    *     message lists the schemes available), or two providers claim it (the message names both)
-   * @throws StoreException if the provider cannot open the store
+   * @throws io.orchestrix.projection.StoreException if the provider cannot open the store
    */
   public static ProjectionStore open(String uri, Map<String, String> properties) {
     Objects.requireNonNull(uri, "uri must not be null");
@@ -55,36 +54,6 @@ public final class ProjectionStores {
   }
 
   /**
-   * The URI with any password replaced by {@code ****}, for messages and logs: the user-info password
-   * ({@code //user:secret@host}) and {@code password=}/{@code pwd=} parameters.
-   */
-  public static String redact(String uri) {
-    return PASSWORD_PARAMETER.matcher(redactUserInfo(uri)).replaceAll("$1****");
-  }
-
-  /**
-   * Masks what follows the first ':' of the user info: everything between {@code //} and the last
-   * {@code @} before the query, so that a password holding '/', '@' or ':' is masked whole.
-   */
-  private static String redactUserInfo(String uri) {
-    int start = uri.indexOf("//");
-    if (start < 0) {
-      return uri;
-    }
-    start += 2;
-    int query = uri.indexOf('?', start);
-    int end = uri.lastIndexOf('@', query < 0 ? uri.length() - 1 : query - 1);
-    if (end < start) {
-      return uri;
-    }
-    int colon = uri.indexOf(':', start);
-    if (colon < 0 || colon > end) {
-      return uri;
-    }
-    return uri.substring(0, colon + 1) + "****" + uri.substring(end);
-  }
-
-  /**
    * The scheme of a store URI, lower case; for {@code jdbc:} URLs it includes the sub-protocol.
    *
    * @throws StoreConfigurationException if the URI has none
@@ -93,7 +62,7 @@ public final class ProjectionStores {
     int colon = uri.indexOf(':');
     if (colon <= 0) {
       throw new StoreConfigurationException(
-          "store URI '" + redact(uri) + "' has no scheme; expected one of "
+          "store URI '" + StoreUris.redact(uri) + "' has no scheme; expected one of "
               + availableSchemes().keySet() + ", for example memory: or jdbc:postgresql://host/db",
           null);
     }
@@ -102,7 +71,7 @@ public final class ProjectionStores {
       int next = uri.indexOf(':', colon + 1);
       if (next <= colon + 1) {
         throw new StoreConfigurationException(
-            "JDBC URL '" + redact(uri) + "' has no sub-protocol, for example jdbc:postgresql://host/db",
+            "JDBC URL '" + StoreUris.redact(uri) + "' has no sub-protocol, for example jdbc:postgresql://host/db",
             null);
       }
       scheme = uri.substring(0, next).toLowerCase(Locale.ROOT);
@@ -111,7 +80,7 @@ public final class ProjectionStores {
       char c = scheme.charAt(i);
       if (!(Character.isLetterOrDigit(c) || c == '+' || c == '-' || c == '.' || c == ':')) {
         throw new StoreConfigurationException(
-            "store URI '" + redact(uri) + "' has a malformed scheme '" + scheme + "'", null);
+            "store URI '" + StoreUris.redact(uri) + "' has a malformed scheme '" + scheme + "'", null);
       }
     }
     return scheme;
@@ -133,7 +102,7 @@ public final class ProjectionStores {
     }
     if (found == null) {
       throw new StoreConfigurationException(
-          "no store provider on the class path opens '" + scheme + "' (URI '" + redact(uri)
+          "no store provider on the class path opens '" + scheme + "' (URI '" + StoreUris.redact(uri)
               + "'); available schemes: " + availableSchemes().keySet()
               + "; add the store module (store-jdbc, store-redis, store-mongo) as a dependency",
           null);
@@ -144,6 +113,6 @@ public final class ProjectionStores {
   private static Iterable<ProjectionStoreProvider> providers() {
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
     return ServiceLoader.load(ProjectionStoreProvider.class,
-        loader != null ? loader : ProjectionStores.class.getClassLoader());
+        loader != null ? loader : ProjectionStoreProviders.class.getClassLoader());
   }
 }
