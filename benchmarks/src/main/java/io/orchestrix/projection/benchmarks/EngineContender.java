@@ -48,7 +48,7 @@ final class EngineContender implements Contender {
   @Override
   public void reset() {
     engine = WorkloadProjection.engine(store, batchSize);
-    engine.reset();
+    engine.operations().reset();
   }
 
   @Override

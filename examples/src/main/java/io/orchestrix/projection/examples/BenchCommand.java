@@ -105,7 +105,7 @@ final class BenchCommand implements Callable<Integer> {
       out.println("store        " + store.description());
       ProjectionEngine engine = WorkloadProjection.engine(store, batchSize);
       if (reset) {
-        engine.reset();
+        engine.operations().reset();
       }
       LongConsumer afterCommit =
           progress ? checkpoint -> System.err.println("committed " + checkpoint) : checkpoint -> { };

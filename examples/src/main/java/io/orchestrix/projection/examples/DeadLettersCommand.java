@@ -136,10 +136,10 @@ final class DeadLettersCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       try (ProjectionStore opened = store.open()) {
         ProjectionEngine engine = WorkloadProjection.engine(opened, 1_000);
-        DeadLetterRetryResult result = engine.retryDeadLetters(filter.predicate());
+        DeadLetterRetryResult result = engine.operations().retryDeadLetters(filter.predicate());
         out.printf(Locale.ROOT, "retried      applied %,d, still failing %,d%n", result.applied(),
             result.stillFailing());
-        out.printf(Locale.ROOT, "remaining    %,d dead letters%n", engine.deadLetters().size());
+        out.printf(Locale.ROOT, "remaining    %,d dead letters%n", engine.operations().deadLetters().size());
         out.println("digest       "
             + ReadModelDigest.of(engine.readModel(OrderSummaryDocument.READ_MODEL)));
       }
@@ -170,9 +170,9 @@ final class DeadLettersCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       try (ProjectionStore opened = store.open()) {
         ProjectionEngine engine = WorkloadProjection.engine(opened, 1_000);
-        int discarded = engine.discardDeadLetters(filter.predicate());
+        int discarded = engine.operations().discardDeadLetters(filter.predicate());
         out.printf(Locale.ROOT, "discarded    %,d%n", discarded);
-        out.printf(Locale.ROOT, "remaining    %,d dead letters%n", engine.deadLetters().size());
+        out.printf(Locale.ROOT, "remaining    %,d dead letters%n", engine.operations().deadLetters().size());
         out.println("digest       "
             + ReadModelDigest.of(engine.readModel(OrderSummaryDocument.READ_MODEL)));
       }

@@ -1,10 +1,10 @@
 package io.orchestrix.projection.examples;
 
+import io.orchestrix.projection.FailurePolicy;
 import io.orchestrix.projection.HandlerContext;
 import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.core.ProjectionRunner;
-import io.orchestrix.projection.core.ProjectionStatus;
-import io.orchestrix.projection.core.RetryPolicy;
+import io.orchestrix.projection.ProjectionStatus;
 import io.orchestrix.projection.examples.workload.OrderSummaryDocument;
 import io.orchestrix.projection.examples.workload.ReadModelDigest;
 import io.orchestrix.projection.examples.workload.WorkloadEvent;
@@ -96,8 +96,10 @@ final class FollowCommand implements Callable<Integer> {
       }
     }, "follow-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    FailurePolicy policy = deadLetterAfter == null ? FailurePolicy.retry(3)
+        : FailurePolicy.retry(deadLetterAfter).thenDeadLetter();
     try (ProjectionStore projectionStore = store.open(); JdbcEventStore events = source.open()) {
-      ProjectionEngine engine = WorkloadProjection.engine(projectionStore, batchSize);
+      ProjectionEngine engine = WorkloadProjection.engine(projectionStore, batchSize, policy);
       if (failStream != null) {
         String failing = failStream;
         engine.on(WorkloadEvent.class, (WorkloadEvent event, HandlerContext context) -> {
@@ -106,18 +108,14 @@ final class FollowCommand implements Callable<Integer> {
           }
         });
       }
-      RetryPolicy policy = deadLetterAfter == null ? RetryPolicy.DEFAULT
-          : RetryPolicy.DEFAULT.withMaxAttempts(deadLetterAfter)
-              .then(RetryPolicy.AfterRetries.DEAD_LETTER);
       out.println("source       " + events.description());
       out.println("store        " + projectionStore.description());
-      out.printf(Locale.ROOT, "following    %s from checkpoint %,d%s%n", engine.projectionId(),
-          engine.state().lastProcessedPosition(),
+      out.printf(Locale.ROOT, "following    %s%s%n", engine.projectionId(),
           until > 0 ? String.format(Locale.ROOT, " until %,d", until) : " until stopped");
       out.flush();
       Outcome outcome;
       ProjectionStatus last;
-      try (ProjectionRunner runner = ProjectionRunner.builder(events).projection(engine, policy)
+      try (ProjectionRunner runner = ProjectionRunner.builder(events).projection(engine)
           .batchSize(batchSize).build()) {
         runner.start();
         outcome = follow(runner, engine.projectionId(), stopRequested, out);
@@ -126,7 +124,7 @@ final class FollowCommand implements Callable<Integer> {
       }
       out.println(statusLine(last));
       out.printf(Locale.ROOT, "stopped      at checkpoint %,d: %s%n",
-          engine.state().lastProcessedPosition(), switch (outcome) {
+          last.position(), switch (outcome) {
             case REACHED -> "reached --until " + until;
             case SIGNALLED -> "stop requested";
             case FAILED -> "the projection failed";
@@ -136,9 +134,8 @@ final class FollowCommand implements Callable<Integer> {
       out.flush();
       if (outcome == Outcome.FAILED) {
         spec.commandLine().getErr().println("error: projection " + engine.projectionId()
-            + " stopped at failed position " + engine.state().failedPosition() + ": "
-            + last.lastError() + "; inspect it with status and dead-letters, or follow with"
-            + " --dead-letter-after");
+            + " failed after checkpoint " + last.position() + ": " + last.lastError()
+            + "; inspect it with status and dead-letters, or follow with --dead-letter-after");
         return 1;
       }
       return 0;

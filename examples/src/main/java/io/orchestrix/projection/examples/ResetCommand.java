@@ -56,11 +56,11 @@ final class ResetCommand implements Callable<Integer> {
       ProjectionEngine engine = WorkloadProjection.engine(opened, 1_000);
       long before = engine.state().lastProcessedPosition();
       if (to == null) {
-        engine.reset();
+        engine.operations().reset();
         out.printf(Locale.ROOT, "reset        %s: read model %s, dead letters and checkpoint %,d"
             + " cleared%n", engine.projectionId(), OrderSummaryDocument.NAME, before);
       } else {
-        engine.resetTo(to);
+        engine.operations().resetTo(to);
         out.printf(Locale.ROOT, "reset        %s: checkpoint moved from %,d to %,d, read model and"
             + " dead letters kept%n", engine.projectionId(), before, to);
       }

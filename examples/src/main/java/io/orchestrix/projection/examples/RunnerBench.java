@@ -3,7 +3,7 @@ package io.orchestrix.projection.examples;
 import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.spi.support.ProjectionStoreProviders;
 import io.orchestrix.projection.core.ProjectionRunner;
-import io.orchestrix.projection.core.ProjectionStatus;
+import io.orchestrix.projection.ProjectionStatus;
 import io.orchestrix.projection.examples.workload.Fingerprint;
 import io.orchestrix.projection.examples.workload.OrderSummaryDocument;
 import io.orchestrix.projection.examples.workload.ReadModelDigest;
@@ -68,7 +68,7 @@ final class RunnerBench {
       out.println("store        " + store.description());
       ProjectionEngine engine = WorkloadProjection.engine(store, batchSize);
       if (reset) {
-        engine.reset();
+        engine.operations().reset();
       }
       String id = engine.projectionId();
       long from = engine.state().lastProcessedPosition();

@@ -1,14 +1,17 @@
 package io.orchestrix.projection.core;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.orchestrix.projection.ErrorPolicy;
 import io.orchestrix.projection.EventEnvelope;
+import io.orchestrix.projection.FailurePolicy;
+import io.orchestrix.projection.MetricNames;
 import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.ProjectionIds;
 import io.orchestrix.projection.ProjectionStateStore;
 import io.orchestrix.projection.ReadModel;
 import io.orchestrix.projection.core.internal.DefaultProjectionEngine;
 import io.orchestrix.projection.core.internal.EngineConfig;
+import io.orchestrix.projection.core.json.EventTypes;
+import io.orchestrix.projection.core.json.JacksonDocumentCodec;
 import io.orchestrix.projection.spi.DocumentCodec;
 import io.orchestrix.projection.spi.ProjectionStore;
 import java.time.Clock;
@@ -54,7 +57,7 @@ public final class ProjectionEngineBuilder {
   private Duration handlerTimeout = DEFAULT_HANDLER_TIMEOUT;
   private int batchSize = DEFAULT_BATCH_SIZE;
   private int cacheSize = DEFAULT_CACHE_SIZE;
-  private ErrorPolicy errorPolicy = ErrorPolicy.STOP;
+  private FailurePolicy failurePolicy = FailurePolicy.stop();
   private boolean contiguousPositions;
 
   ProjectionEngineBuilder(String projectionId) {
@@ -164,9 +167,12 @@ public final class ProjectionEngineBuilder {
     return this;
   }
 
-  /** What to do when a handler fails. Default {@link ErrorPolicy#STOP}. */
-  public ProjectionEngineBuilder errorPolicy(ErrorPolicy errorPolicy) {
-    this.errorPolicy = Objects.requireNonNull(errorPolicy, "errorPolicy must not be null");
+  /**
+   * What a handler failure does: stop, dead-letter, or retry with backoff first. Default
+   * {@link FailurePolicy#stop()}.
+   */
+  public ProjectionEngineBuilder failurePolicy(FailurePolicy failurePolicy) {
+    this.failurePolicy = Objects.requireNonNull(failurePolicy, "failurePolicy must not be null");
     return this;
   }
 
@@ -183,10 +189,11 @@ public final class ProjectionEngineBuilder {
   }
 
   /**
-   * The engine. Prepares the storage of every declared read model in the store.
+   * The engine. Building it does no I/O: the storage of the declared read models is prepared, and the
+   * projection claimed, on first use (the first batch, query or operation), so an application starts
+   * while its store is out and a runner waits for the store as its outage policy says.
    *
    * @throws IllegalArgumentException if a prefetch names an undeclared read model
-   * @throws io.orchestrix.projection.StoreException if the store cannot prepare a read model
    */
   public ProjectionEngine build() {
     for (ReadModel<?> readModel : prefetch.keySet()) {
@@ -198,6 +205,7 @@ public final class ProjectionEngineBuilder {
     ProjectionStore chosen = store != null ? store : new InMemoryProjectionStateStore();
     return new DefaultProjectionEngine(new EngineConfig(projectionId, chosen, List.copyOf(readModels),
         Map.copyOf(prefetch), codec, eventTypes, clock, meterRegistry, handlerTimeout, batchSize, cacheSize,
-        errorPolicy, contiguousPositions));
+        failurePolicy, contiguousPositions ? EngineConfig.Positions.CONTIGUOUS
+            : EngineConfig.Positions.GAPS_ALLOWED));
   }
 }

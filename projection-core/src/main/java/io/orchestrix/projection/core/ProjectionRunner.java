@@ -1,9 +1,13 @@
 package io.orchestrix.projection.core;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.orchestrix.projection.Backoff;
 import io.orchestrix.projection.EventSource;
+import io.orchestrix.projection.FailurePolicy;
 import io.orchestrix.projection.ProjectionEngine;
-import io.orchestrix.projection.core.ProjectionStatus.RunState;
+import io.orchestrix.projection.ProjectionHealth;
+import io.orchestrix.projection.ProjectionStatus;
+import io.orchestrix.projection.core.internal.RunnerSettings;
 import io.orchestrix.projection.core.internal.TrackingWorker;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,17 +19,23 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Keeps projections up to date from an {@link EventSource}: for each projection it loads the
- * checkpoint, reads a bounded page after it, processes the page as one batch, commits, and repeats;
- * when caught up it waits for new events (the source's notification if it has one, else polling with
- * backoff up to {@link Builder#maxIdleWait}). Each projection runs on its own thread, independently.
+ * Keeps projections up to date from an {@link EventSource}: for each projection it claims the
+ * projection, reads a bounded page after the checkpoint, processes it as one batch, commits, and
+ * repeats; when caught up it waits for new events (the source's notification if it has one, else
+ * polling with backoff up to {@link Builder#maxIdleWait}). Each projection runs on its own thread,
+ * independently.
  *
  * <h2>Guarantees</h2>
  * Exactly-once effect per projection, as {@link ProjectionEngine}. Memory is bounded by one page per
  * projection whatever the source's size (backpressure: the runner reads only what it can process).
- * A handler failure is retried as its {@link RetryPolicy} says, then the projection stops at the event
- * or dead-letters it. A store outage is retried until the store returns, with nothing lost or applied
- * twice. {@link #stop()} lets the batch in flight commit or fail as a whole; it never half-commits.
+ * A handler failure is handled by the engine's {@link FailurePolicy}; the runner waits out its retries
+ * without blocking pause or stop. Every call to the store or source (start-up included) is covered by
+ * one outage policy: it is retried with {@link Builder#outageBackoff backoff} for as long as the outage
+ * lasts, with nothing lost or applied twice; at start-up only up to {@link Builder#startupLimit}, if
+ * one is set. {@link #status} and {@link #health} never touch the store and never throw: during an
+ * outage they report the last known state, marked stale. A projection whose thread ends for any
+ * reason but {@link #stop()} is reported {@link ProjectionStatus.RunState#FAILED} with the cause.
+ * {@link #stop()} lets the batch in flight commit or fail as a whole; it never half-commits.
  *
  * <p>Thread-safe: every method may be called from any thread.
  */
@@ -42,7 +52,7 @@ public final class ProjectionRunner implements AutoCloseable {
     return new Builder(source);
   }
 
-  /** Starts every projection's thread. Idempotent. */
+  /** Starts every projection's thread. Idempotent. Returns at once: start-up shows in the status. */
   public void start() {
     workers.values().forEach(TrackingWorker::start);
   }
@@ -74,22 +84,29 @@ public final class ProjectionRunner implements AutoCloseable {
     worker(projectionId).pause();
   }
 
-  /** Resumes a paused or failed projection; a failed one retries its event with fresh attempts. */
+  /**
+   * Resumes a paused or failed projection; a projection stopped at a failed event retries it with
+   * its attempts afresh.
+   */
   public void resume(String projectionId) {
     worker(projectionId).resume();
   }
 
   /**
    * Rebuilds a projection from scratch: pauses it, clears its read models, dead letters and checkpoint
-   * ({@link ProjectionEngine#reset()}), and resumes it from the first event.
+   * ({@link io.orchestrix.projection.ProjectionOperations#reset()}), and resumes it from the first
+   * event.
    */
   public void rebuild(String projectionId) {
-    worker(projectionId).whilePaused(engine -> engine.reset());
+    worker(projectionId).whilePaused(operations -> operations.reset());
   }
 
-  /** Moves a projection's checkpoint (see {@link ProjectionEngine#resetTo(long)}) while paused. */
+  /**
+   * Moves a projection's checkpoint while paused (see
+   * {@link io.orchestrix.projection.ProjectionOperations#resetTo(long)}).
+   */
   public void resetTo(String projectionId, long position) {
-    worker(projectionId).whilePaused(engine -> engine.resetTo(position));
+    worker(projectionId).whilePaused(operations -> operations.resetTo(position));
   }
 
   /**
@@ -104,34 +121,24 @@ public final class ProjectionRunner implements AutoCloseable {
     return worker(projectionId).awaitPosition(position, timeout);
   }
 
-  /** The status of one projection. */
+  /** The status of one projection; never touches the store. */
   public ProjectionStatus status(String projectionId) {
     return worker(projectionId).status();
   }
 
-  /** The status of every projection, in registration order. */
+  /** The status of every projection, in registration order; never touches the store. */
   public List<ProjectionStatus> statuses() {
     return workers.values().stream().map(TrackingWorker::status).toList();
   }
 
   /**
    * A health report an application can expose (a Kubernetes probe, a Spring Boot health indicator):
-   * up while no projection is failed or unhealthy.
+   * up while no projection is stopped at a failed event or failed in its runner. Never throws.
    */
-  public HealthReport health() {
+  public ProjectionHealth health() {
     List<ProjectionStatus> statuses = statuses();
-    boolean up = statuses.stream()
-        .allMatch(status -> status.healthy() && status.state() != RunState.FAILED);
-    return new HealthReport(up, statuses);
+    return new ProjectionHealth(statuses.stream().noneMatch(ProjectionStatus::isDown), statuses);
   }
-
-  /**
-   * The health of a runner's projections.
-   *
-   * @param up true while every projection is healthy and none is failed
-   * @param projections each projection's status
-   */
-  public record HealthReport(boolean up, List<ProjectionStatus> projections) {}
 
   private TrackingWorker worker(String projectionId) {
     TrackingWorker worker = workers.get(projectionId);
@@ -151,12 +158,15 @@ public final class ProjectionRunner implements AutoCloseable {
     public static final int DEFAULT_BATCH_SIZE = 1_000;
     /** Default longest wait between polls of a source without notifications. */
     public static final Duration DEFAULT_MAX_IDLE_WAIT = Duration.ofMillis(200);
+    /** Default waits between attempts during a store or source outage: 100 ms doubling to 5 s. */
+    public static final Backoff DEFAULT_OUTAGE_BACKOFF = Backoff.DEFAULT;
 
     private final EventSource source;
     private final Map<String, ProjectionEngine> engines = new LinkedHashMap<>();
-    private final Map<String, RetryPolicy> policies = new LinkedHashMap<>();
     private int batchSize = DEFAULT_BATCH_SIZE;
     private Duration maxIdleWait = DEFAULT_MAX_IDLE_WAIT;
+    private Backoff outageBackoff = DEFAULT_OUTAGE_BACKOFF;
+    private @Nullable Duration startupLimit;
     private Clock clock = Clock.systemUTC();
     private @Nullable MeterRegistry meterRegistry;
 
@@ -164,21 +174,18 @@ public final class ProjectionRunner implements AutoCloseable {
       this.source = Objects.requireNonNull(source, "source must not be null");
     }
 
-    /** Adds a projection with {@link RetryPolicy#DEFAULT}. */
+    /**
+     * Adds a projection. What a handler failure does is the engine's {@link FailurePolicy}.
+     *
+     * @throws IllegalArgumentException if a projection with the same id was added
+     */
     public Builder projection(ProjectionEngine engine) {
-      return projection(engine, RetryPolicy.DEFAULT);
-    }
-
-    /** Adds a projection with its own retry policy. */
-    public Builder projection(ProjectionEngine engine, RetryPolicy retryPolicy) {
       Objects.requireNonNull(engine, "engine must not be null");
-      Objects.requireNonNull(retryPolicy, "retryPolicy must not be null");
       if (engines.containsKey(engine.projectionId())) {
         throw new IllegalArgumentException(
             "projection: '" + engine.projectionId() + "' is added twice");
       }
       engines.put(engine.projectionId(), engine);
-      policies.put(engine.projectionId(), retryPolicy);
       return this;
     }
 
@@ -205,7 +212,30 @@ public final class ProjectionRunner implements AutoCloseable {
       return this;
     }
 
-    /** The clock for lag in time. Default: the UTC system clock. */
+    /**
+     * The waits between attempts while the store or source is out, or another writer holds the
+     * projection. Default {@link #DEFAULT_OUTAGE_BACKOFF}.
+     */
+    public Builder outageBackoff(Backoff outageBackoff) {
+      this.outageBackoff = Objects.requireNonNull(outageBackoff, "outageBackoff must not be null");
+      return this;
+    }
+
+    /**
+     * How long a projection waits for its store at start-up (open, schema, claim) before it fails
+     * with a {@link io.orchestrix.projection.StoreException} naming the cause. Default: it waits for
+     * ever, reporting {@link ProjectionStatus.RunState#WAITING_FOR_STORE}.
+     */
+    public Builder startupLimit(Duration startupLimit) {
+      Objects.requireNonNull(startupLimit, "startupLimit must not be null");
+      if (startupLimit.isNegative() || startupLimit.isZero()) {
+        throw new IllegalArgumentException("startupLimit must be positive but was " + startupLimit);
+      }
+      this.startupLimit = startupLimit;
+      return this;
+    }
+
+    /** The clock for lag and outage times. Default: the UTC system clock. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock must not be null");
       return this;
@@ -226,9 +256,11 @@ public final class ProjectionRunner implements AutoCloseable {
       if (engines.isEmpty()) {
         throw new IllegalArgumentException("a runner needs at least one projection");
       }
+      RunnerSettings settings = new RunnerSettings(batchSize, maxIdleWait, outageBackoff,
+          startupLimit, clock);
       Map<String, TrackingWorker> workers = new LinkedHashMap<>();
-      engines.forEach((id, engine) -> workers.put(id, new TrackingWorker(engine, source,
-          policies.get(id), batchSize, maxIdleWait, clock, meterRegistry)));
+      engines.forEach((id, engine) ->
+          workers.put(id, TrackingWorker.create(engine, source, settings, meterRegistry)));
       return new ProjectionRunner(workers);
     }
   }

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.orchestrix.projection.BatchResult;
 import io.orchestrix.projection.DeadLetter;
-import io.orchestrix.projection.ErrorPolicy;
+import io.orchestrix.projection.FailurePolicy;
 import io.orchestrix.projection.HandlerContext;
 import io.orchestrix.projection.HandlerFailedException;
 import io.orchestrix.projection.HandlerTimeoutException;
@@ -147,7 +147,7 @@ class EngineFailureTest {
     @Test
     void theDeadLetterPolicyStoresTheFailedEventAndGoesOn() {
       ProjectionEngine engine = Projections.engine("accounts").store(store).readModel(ACCOUNTS)
-          .errorPolicy(ErrorPolicy.DEAD_LETTER).build();
+          .failurePolicy(FailurePolicy.deadLetter()).build();
       Fixtures.accountHandlers(engine);
 
       BatchResult result = engine.processEvents(events(1, new Opened("a", "ann"),
@@ -160,7 +160,7 @@ class EngineFailureTest {
       assertThat(engine.state().errorCount()).isEqualTo(1);
       assertThat(engine.readModel(ACCOUNTS).findById("a").orElseThrow().balance()).isZero();
       assertThat(engine.readModel(ACCOUNTS).findById("b").orElseThrow().balance()).isEqualTo(5);
-      List<DeadLetter> letters = engine.deadLetters();
+      List<DeadLetter> letters = engine.operations().deadLetters();
       assertThat(letters).extracting(DeadLetter::isParked).containsExactly(false, true);
       DeadLetter letter = letters.get(0);
       assertThat(letter.position()).isEqualTo(3);

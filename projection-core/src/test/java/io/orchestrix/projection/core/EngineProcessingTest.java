@@ -191,23 +191,6 @@ class EngineProcessingTest {
       assertThat(engine.readModel(ACCOUNTS).streamAll().map(Account::id).distinct().count())
           .isEqualTo(1234);
     }
-
-    @Test
-    void processEventsAsyncRunsOnTheGivenExecutor() throws Exception {
-      ProjectionEngine engine = engine();
-      Fixtures.accountHandlers(engine);
-      var executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "projection-worker"));
-      List<String> threads = new ArrayList<>();
-      engine.on(Opened.class, e -> threads.add(Thread.currentThread().getName()));
-      try {
-        BatchResult result = engine.processEventsAsync(events(1, new Opened("a", "ann")), executor)
-            .toCompletableFuture().get();
-        assertThat(result.applied()).isEqualTo(1);
-        assertThat(threads).containsExactly("projection-worker");
-      } finally {
-        executor.shutdownNow();
-      }
-    }
   }
 
   @Nested
@@ -333,7 +316,7 @@ class EngineProcessingTest {
       Fixtures.accountHandlers(engine);
       engine.processEvents(events(1, new Opened("a", "ann")));
 
-      engine.reset();
+      engine.operations().reset();
 
       assertThat(engine.readModel(ACCOUNTS).count()).isZero();
       assertThat(engine.state().lastProcessedPosition()).isZero();

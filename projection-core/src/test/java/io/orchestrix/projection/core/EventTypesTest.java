@@ -1,5 +1,6 @@
 package io.orchestrix.projection.core;
 
+import io.orchestrix.projection.core.json.EventTypes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

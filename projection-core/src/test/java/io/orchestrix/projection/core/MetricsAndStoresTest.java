@@ -5,6 +5,7 @@ import static io.orchestrix.projection.core.Fixtures.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.orchestrix.projection.MetricNames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.orchestrix.projection.HandlerFailedException;
 import io.orchestrix.projection.ProjectionEngine;

@@ -62,10 +62,10 @@ class PipelinedSubmitTest {
     ProjectionEngine engine = engine(store);
 
     CompletableFuture<BatchResult> first =
-        engine.submit(events(1, new Opened("a", "ann"), new Deposited("a", 2))).toCompletableFuture();
+        engine.processEventsPipelined(events(1, new Opened("a", "ann"), new Deposited("a", 2))).toCompletableFuture();
     // the first commit is held, yet the second batch's handlers find account a with its balance
     CompletableFuture<BatchResult> second =
-        engine.submit(events(3, new Deposited("a", 3))).toCompletableFuture();
+        engine.processEventsPipelined(events(3, new Deposited("a", 3))).toCompletableFuture();
     assertThat(first).isNotDone();
     assertThat(engine.state().lastProcessedPosition()).isZero();
 
@@ -83,11 +83,11 @@ class PipelinedSubmitTest {
     store.release.countDown();
     ProjectionEngine engine = engine(store);
     List<CompletableFuture<BatchResult>> stages = new ArrayList<>();
-    stages.add(engine.submit(events(1, new Opened("a", "ann"))).toCompletableFuture());
+    stages.add(engine.processEventsPipelined(events(1, new Opened("a", "ann"))).toCompletableFuture());
     for (int p = 2; p <= 501; p += 10) {
       Object[] deposits = new Object[10];
       java.util.Arrays.fill(deposits, new Deposited("a", 1));
-      stages.add(engine.submit(events(p, deposits)).toCompletableFuture());
+      stages.add(engine.processEventsPipelined(events(p, deposits)).toCompletableFuture());
     }
 
     stages.forEach(CompletableFuture::join);
@@ -106,16 +106,16 @@ class PipelinedSubmitTest {
     store.gated = true;
     store.failCommitNumber = 2;
     CompletableFuture<BatchResult> second =
-        engine.submit(events(2, new Deposited("a", 10))).toCompletableFuture();
+        engine.processEventsPipelined(events(2, new Deposited("a", 10))).toCompletableFuture();
     CompletableFuture<BatchResult> third =
-        engine.submit(events(3, new Deposited("a", 100))).toCompletableFuture();
+        engine.processEventsPipelined(events(3, new Deposited("a", 100))).toCompletableFuture();
 
     store.release.countDown();
 
     assertThatThrownBy(second::join).isInstanceOf(CompletionException.class)
         .hasCauseInstanceOf(StoreException.class).hasMessageContaining("connection reset");
     assertThatThrownBy(third::join).hasMessageContaining("an earlier batch's commit failed");
-    assertThatThrownBy(() -> engine.submit(events(4, new Deposited("a", 1000))))
+    assertThatThrownBy(() -> engine.processEventsPipelined(events(4, new Deposited("a", 1000))))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("resume with the events after position 1");
 

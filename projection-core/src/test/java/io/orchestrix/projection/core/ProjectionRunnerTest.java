@@ -5,17 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.orchestrix.projection.Backoff;
 import io.orchestrix.projection.DeadLetter;
 import io.orchestrix.projection.DeadLetterRetryResult;
 import io.orchestrix.projection.EventEnvelope;
 import io.orchestrix.projection.EventSource;
+import io.orchestrix.projection.FailurePolicy;
+import io.orchestrix.projection.MetricNames;
 import io.orchestrix.projection.HandlerContext;
 import io.orchestrix.projection.ProjectionEngine;
+import io.orchestrix.projection.ProjectionStatus;
 import io.orchestrix.projection.core.Fixtures.Account;
 import io.orchestrix.projection.core.Fixtures.Deposited;
 import io.orchestrix.projection.core.Fixtures.Opened;
-import io.orchestrix.projection.core.ProjectionStatus.RunState;
-import io.orchestrix.projection.core.RetryPolicy.AfterRetries;
+import io.orchestrix.projection.ProjectionStatus.RunState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +30,8 @@ import org.junit.jupiter.api.Test;
 
 class ProjectionRunnerTest {
 
-  private static final RetryPolicy FAST =
-      new RetryPolicy(3, Duration.ofMillis(5), Duration.ofMillis(20), 0.2, AfterRetries.STOP);
+  private static final FailurePolicy.Retry FAST = FailurePolicy.retry(3)
+      .withBackoff(new Backoff(Duration.ofMillis(5), Duration.ofMillis(20), 0.2));
 
   private final InMemoryEventLog log = new InMemoryEventLog();
   private final InMemoryProjectionStateStore store = new InMemoryProjectionStateStore();
@@ -42,7 +45,12 @@ class ProjectionRunnerTest {
   }
 
   private ProjectionEngine engine(String id) {
-    ProjectionEngine engine = Projections.engine(id).store(store).readModel(ACCOUNTS).build();
+    return engine(id, FAST);
+  }
+
+  private ProjectionEngine engine(String id, FailurePolicy policy) {
+    ProjectionEngine engine = Projections.engine(id).store(store).readModel(ACCOUNTS)
+        .failurePolicy(policy).build();
     engine.on(Opened.class, (Opened e, HandlerContext c) ->
         c.readModel(ACCOUNTS).save(new Account(e.account(), e.owner(), 0, "OPEN")));
     engine.on(Deposited.class, (Deposited e, HandlerContext c) -> {
@@ -70,7 +78,7 @@ class ProjectionRunnerTest {
   @Test
   void followsTheLogAndLetsACommandSideWaitForItsOwnWrite() throws Exception {
     ProjectionEngine engine = engine("follow");
-    ProjectionRunner runner = start(ProjectionRunner.builder(log).projection(engine, FAST));
+    ProjectionRunner runner = start(ProjectionRunner.builder(log).projection(engine));
 
     long position = log.append("a", 0, List.of(new Opened("a", "ann"), new Deposited("a", 5)));
 
@@ -111,7 +119,7 @@ class ProjectionRunnerTest {
     };
     ProjectionEngine engine = engine("paged");
     ProjectionRunner runner = start(ProjectionRunner.builder(counting).batchSize(300)
-        .projection(engine, FAST));
+        .projection(engine));
 
     assertThat(runner.awaitPosition("paged", 2_500, Duration.ofSeconds(10))).isTrue();
     synchronized (pageSizes) {
@@ -132,7 +140,7 @@ class ProjectionRunnerTest {
       }
     });
     ProjectionRunner runner = start(ProjectionRunner.builder(log).meterRegistry(registry)
-        .projection(engine, FAST));
+        .projection(engine));
 
     long position = log.append("a", 0, List.of(new Opened("a", "ann"), new Deposited("a", 5)));
 
@@ -145,9 +153,9 @@ class ProjectionRunnerTest {
   @Test
   void afterItsRetriesAPoisonEventIsDeadLetteredItsStreamParkedAndOtherStreamsGoOn() throws Exception {
     poison.add(13L);
-    ProjectionEngine engine = engine("dlq");
+    ProjectionEngine engine = engine("dlq", FAST.thenDeadLetter());
     ProjectionRunner runner = start(ProjectionRunner.builder(log)
-        .projection(engine, FAST.then(AfterRetries.DEAD_LETTER)));
+        .projection(engine));
 
     log.append("a", 0, List.of(new Opened("a", "ann"), new Deposited("a", 1)));
     log.append("b", 0, List.of(new Opened("b", "bob")));
@@ -158,7 +166,7 @@ class ProjectionRunnerTest {
     assertThat(runner.awaitPosition("dlq", Math.max(last, more), Duration.ofSeconds(10))).isTrue();
     assertThat(balance(engine, "b")).isEqualTo(4);
     assertThat(balance(engine, "a")).isEqualTo(1);
-    List<DeadLetter> letters = engine.deadLetters();
+    List<DeadLetter> letters = engine.operations().deadLetters();
     assertThat(letters).extracting(DeadLetter::position).containsExactly(4L, 5L, 7L);
     assertThat(letters.get(0).isParked()).isFalse();
     assertThat(letters.get(0).attempts()).isEqualTo(3);
@@ -167,10 +175,10 @@ class ProjectionRunnerTest {
     assertThat(engine.isHealthy()).isTrue();
 
     poison.clear();
-    DeadLetterRetryResult retried = engine.retryDeadLetters(letter -> !letter.isParked());
+    DeadLetterRetryResult retried = engine.operations().retryDeadLetters(letter -> !letter.isParked());
 
     assertThat(retried).isEqualTo(new DeadLetterRetryResult(3, 0));
-    assertThat(engine.deadLetters()).isEmpty();
+    assertThat(engine.operations().deadLetters()).isEmpty();
     assertThat(engine.readModel(ACCOUNTS).findById("a").orElseThrow().status())
         .isEqualTo("OPEN,1,13,2,3");
     long after = log.append("a", 5, List.of(new Deposited("a", 10)));
@@ -182,7 +190,7 @@ class ProjectionRunnerTest {
   void aRetryThatFailsAgainKeepsTheLetterAndWhatIsParkedBehindIt() {
     poison.add(13L);
     ProjectionEngine engine = Projections.engine("again").store(store).readModel(ACCOUNTS)
-        .errorPolicy(io.orchestrix.projection.ErrorPolicy.DEAD_LETTER).build();
+        .failurePolicy(io.orchestrix.projection.FailurePolicy.deadLetter()).build();
     engine.on(Opened.class, (Opened e, HandlerContext c) ->
         c.readModel(ACCOUNTS).save(new Account(e.account(), e.owner(), 0, "OPEN")));
     engine.on(Deposited.class, (Deposited e, HandlerContext c) -> {
@@ -195,16 +203,16 @@ class ProjectionRunnerTest {
     engine.processEvents(Fixtures.events(1, new Opened("a", "ann"), new Deposited("a", 13),
         new Deposited("a", 1)));
 
-    DeadLetterRetryResult again = engine.retryDeadLetters(letter -> true);
+    DeadLetterRetryResult again = engine.operations().retryDeadLetters(letter -> true);
 
     assertThat(again).isEqualTo(new DeadLetterRetryResult(0, 1));
-    assertThat(engine.deadLetters()).extracting(DeadLetter::attempts).containsExactly(2, 0);
+    assertThat(engine.operations().deadLetters()).extracting(DeadLetter::attempts).containsExactly(2, 0);
     assertThat(balance(engine, "a")).isZero();
 
-    int discarded = engine.discardDeadLetters(letter -> letter.position() == 2);
+    int discarded = engine.operations().discardDeadLetters(letter -> letter.position() == 2);
 
     assertThat(discarded).isEqualTo(1);
-    assertThat(engine.deadLetters()).isEmpty();
+    assertThat(engine.operations().deadLetters()).isEmpty();
     assertThat(balance(engine, "a")).isEqualTo(1);
   }
 
@@ -212,7 +220,7 @@ class ProjectionRunnerTest {
   void withTheStopPolicyAFailedProjectionWaitsForAnOperatorAndResumesAfterTheFix() throws Exception {
     poison.add(13L);
     ProjectionEngine engine = engine("stop");
-    ProjectionRunner runner = start(ProjectionRunner.builder(log).projection(engine, FAST));
+    ProjectionRunner runner = start(ProjectionRunner.builder(log).projection(engine));
     log.append("a", 0, List.of(new Opened("a", "ann"), new Deposited("a", 13)));
     long last = log.append("a", 2, List.of(new Deposited("a", 1)));
 
@@ -235,9 +243,10 @@ class ProjectionRunnerTest {
   void aStoreOutagePausesTheProjectionWhichRecoversByItselfWithNothingLostOrDoubled()
       throws Exception {
     FlakyStore flaky = new FlakyStore(store);
-    ProjectionEngine engine = Projections.engine("outage").store(flaky).readModel(ACCOUNTS).build();
+    ProjectionEngine engine = Projections.engine("outage").store(flaky).readModel(ACCOUNTS)
+        .failurePolicy(FAST).build();
     Fixtures.accountHandlers(engine);
-    ProjectionRunner runner = start(ProjectionRunner.builder(log).projection(engine, FAST));
+    ProjectionRunner runner = start(ProjectionRunner.builder(log).projection(engine));
     log.append("a", 0, List.of(new Opened("a", "ann"), new Deposited("a", 1)));
     assertThat(runner.awaitPosition("outage", 2, Duration.ofSeconds(5))).isTrue();
 
@@ -251,13 +260,13 @@ class ProjectionRunnerTest {
     assertThat(flaky.refusedCommits.get()).isEqualTo(5);
     assertThat(balance(engine, "a")).isEqualTo(21);
     assertThat(engine.isHealthy()).isTrue();
-    assertThat(engine.deadLetters()).isEmpty();
+    assertThat(engine.operations().deadLetters()).isEmpty();
   }
 
   @Test
   void pauseResumeRebuildAndResetToWorkWhileRunning() throws Exception {
     ProjectionEngine engine = engine("ops");
-    ProjectionRunner runner = start(ProjectionRunner.builder(log).projection(engine, FAST));
+    ProjectionRunner runner = start(ProjectionRunner.builder(log).projection(engine));
     long first = log.append("a", 0, List.of(new Opened("a", "ann"), new Deposited("a", 2)));
     assertThat(runner.awaitPosition("ops", first, Duration.ofSeconds(5))).isTrue();
 
@@ -287,7 +296,7 @@ class ProjectionRunnerTest {
       throw new IllegalStateException("always fails");
     });
     ProjectionRunner runner = start(ProjectionRunner.builder(log)
-        .projection(healthy, FAST).projection(stuck, FAST.withMaxAttempts(1)));
+        .projection(healthy).projection(stuck));
 
     long last = log.append("a", 0, List.of(new Opened("a", "ann"), new Deposited("a", 4)));
 
@@ -302,7 +311,7 @@ class ProjectionRunnerTest {
   void stopDoesNotWaitOutTheIdleWaitOfASourceThatBlocks() {
     ProjectionEngine engine = engine("idle");
     ProjectionRunner runner = ProjectionRunner.builder(log).maxIdleWait(Duration.ofMinutes(5))
-        .projection(engine, FAST).build();
+        .projection(engine).build();
     runner.start();
     await().atMost(Duration.ofSeconds(5)).until(() -> runner.status("idle").state() == RunState.RUNNING);
 

@@ -3,6 +3,7 @@ package io.orchestrix.projection.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orchestrix.projection.EventEnvelope;
+import io.orchestrix.projection.FailurePolicy;
 import io.orchestrix.projection.HandlerContext;
 import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.ReadModel;
@@ -26,9 +27,14 @@ class ReadmeQuickStartTest {
       .build();
 
   private static ProjectionEngine engine() {
+    return engine(FailurePolicy.stop());
+  }
+
+  private static ProjectionEngine engine(FailurePolicy failurePolicy) {
     ProjectionEngine engine = Projections.engine("orders")
         .store(ProjectionStores.open("memory:"))
         .readModel(ORDERS)
+        .failurePolicy(failurePolicy)          // retry, then dead-letter; default: stop
         .build();
     engine.on(OrderPlaced.class, (OrderPlaced e, HandlerContext ctx) ->
         ctx.readModel(ORDERS).save(new Order(e.orderId(), e.customer(), "PLACED")));
@@ -53,10 +59,10 @@ class ReadmeQuickStartTest {
 
   @Test
   void theRunnerSnippetReadsItsOwnWrite() throws InterruptedException {
-    ProjectionEngine engine = engine();
+    ProjectionEngine engine = engine(FailurePolicy.retry(3).thenDeadLetter());
     InMemoryEventLog log = new InMemoryEventLog();
     ProjectionRunner runner = ProjectionRunner.builder(log)
-        .projection(engine, RetryPolicy.DEFAULT.then(RetryPolicy.AfterRetries.DEAD_LETTER))
+        .projection(engine)
         .batchSize(1_000)
         .meterRegistry(new io.micrometer.core.instrument.simple.SimpleMeterRegistry())
         .build();

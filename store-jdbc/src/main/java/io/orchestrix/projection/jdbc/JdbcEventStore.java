@@ -11,7 +11,7 @@ import io.orchestrix.projection.SerializationException;
 import io.orchestrix.projection.StoreConfigurationException;
 import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.StreamVersionConflictException;
-import io.orchestrix.projection.core.EventTypes;
+import io.orchestrix.projection.core.json.EventTypes;
 import io.orchestrix.projection.jdbc.internal.AppendListener;
 import io.orchestrix.projection.jdbc.internal.Dialect;
 import io.orchestrix.projection.jdbc.internal.Dialects;

@@ -2,7 +2,7 @@ package io.orchestrix.projection.jdbc;
 
 import io.orchestrix.projection.HandlerContext;
 import io.orchestrix.projection.ReadModel;
-import io.orchestrix.projection.core.EventTypes;
+import io.orchestrix.projection.core.json.EventTypes;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;

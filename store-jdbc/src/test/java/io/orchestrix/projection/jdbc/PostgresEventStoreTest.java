@@ -6,18 +6,19 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.orchestrix.projection.Backoff;
 import io.orchestrix.projection.EventEnvelope;
+import io.orchestrix.projection.FailurePolicy;
 import io.orchestrix.projection.EventSource;
 import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.StoreException;
-import io.orchestrix.projection.core.EventTypes;
+import io.orchestrix.projection.core.json.EventTypes;
 import io.orchestrix.projection.core.InMemoryProjectionStateStore;
-import io.orchestrix.projection.core.MetricNames;
+import io.orchestrix.projection.MetricNames;
 import io.orchestrix.projection.core.ProjectionRunner;
-import io.orchestrix.projection.core.ProjectionStatus;
-import io.orchestrix.projection.core.ProjectionStatus.RunState;
+import io.orchestrix.projection.ProjectionStatus;
+import io.orchestrix.projection.ProjectionStatus.RunState;
 import io.orchestrix.projection.core.Projections;
-import io.orchestrix.projection.core.RetryPolicy;
 import io.orchestrix.projection.jdbc.EventFixtures.Deposited;
 import io.orchestrix.projection.jdbc.EventFixtures.StreamCount;
 import io.orchestrix.projection.jdbc.EventFixtures.Ticked;
@@ -164,13 +165,15 @@ class PostgresEventStoreTest extends JdbcEventStoreContract {
         JdbcStoreOptions.builder().tablePrefix(prefix()).poolSize(2).build()));
     TickCounter counter = new TickCounter();
     ProjectionEngine engine = Projections.engine("outage").store(projectionStore).readModel(COUNTS)
+        .failurePolicy(FailurePolicy.retry(5)
+            .withBackoff(new Backoff(Duration.ofMillis(20), Duration.ofMillis(300), 0.2)))
         .requireContiguousPositions(true).build();
     engine.on(Ticked.class, counter::apply);
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     ProjectionRunner runner = track(ProjectionRunner.builder(source).batchSize(20)
         .maxIdleWait(Duration.ofSeconds(5)).meterRegistry(meters)
-        .projection(engine, new RetryPolicy(5, Duration.ofMillis(20), Duration.ofMillis(300), 0.2,
-            RetryPolicy.AfterRetries.STOP))
+        .outageBackoff(new Backoff(Duration.ofMillis(20), Duration.ofMillis(300), 0.2))
+        .projection(engine)
         .build());
     runner.start();
 

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.orchestrix.projection.ErrorPolicy;
+import io.orchestrix.projection.FailurePolicy;
 import io.orchestrix.projection.EventEnvelope;
 import io.orchestrix.projection.HandlerContext;
 import io.orchestrix.projection.ProjectionEngine;
@@ -125,14 +125,14 @@ class StandaloneRecoveryTest {
     Map<String, Object> reference = runOnMemory(events);
     try (MongoProjectionStore store = open(TestMongo.freshPrefix(), WriteFaults.NONE)) {
       AtomicBoolean failing = new AtomicBoolean(true);
-      ProjectionEngine engine = engine(store, ErrorPolicy.DEAD_LETTER, failing);
+      ProjectionEngine engine = engine(store, FailurePolicy.deadLetter(), failing);
       engine.processEvents(events);
       assertThat(store.deadLetters(PROJECTION)).extracting(d -> d.position()).containsExactly(2L);
       assertThat(store.find(CUSTOMERS.name(), "c-1").orElseThrow().position())
           .as("the customer was last written at the checkpoint").isEqualTo(4);
 
       failing.set(false);
-      engine.retryDeadLetters(letter -> true);
+      engine.operations().retryDeadLetters(letter -> true);
 
       assertThat(outcome(store)).isEqualTo(reference);
     }
@@ -205,13 +205,13 @@ class StandaloneRecoveryTest {
   }
 
   private static ProjectionEngine engine(ProjectionStore store) {
-    return engine(store, ErrorPolicy.STOP, new AtomicBoolean());
+    return engine(store, FailurePolicy.stop(), new AtomicBoolean());
   }
 
   /** The engine; while {@code failing} is set, items added to o-1 fail. */
   private static ProjectionEngine engine(
-      ProjectionStore store, ErrorPolicy policy, AtomicBoolean failing) {
-    ProjectionEngine engine = Projections.engine(PROJECTION).store(store).errorPolicy(policy)
+      ProjectionStore store, FailurePolicy policy, AtomicBoolean failing) {
+    ProjectionEngine engine = Projections.engine(PROJECTION).store(store).failurePolicy(policy)
         .readModel(ORDERS).readModel(CUSTOMERS).build();
     engine.on(OrderPlaced.class, (OrderPlaced e, HandlerContext c) -> {
       c.readModel(ORDERS).save(new OrderView(e.orderId(), e.customerId(), "PLACED", BigDecimal.ZERO, 0));

@@ -1,6 +1,7 @@
 package io.orchestrix.projection.examples.workload;
 
 import io.orchestrix.projection.EventEnvelope;
+import io.orchestrix.projection.FailurePolicy;
 import io.orchestrix.projection.HandlerContext;
 import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.ReadModelRepository;
@@ -32,11 +33,18 @@ public final class WorkloadProjection {
    * @throws IllegalArgumentException if the batch size is not 1 to 100,000
    */
   public static ProjectionEngine engine(ProjectionStore store, int batchSize) {
+    return engine(store, batchSize, FailurePolicy.stop());
+  }
+
+  /** The workload's projection with a failure policy of its own. */
+  public static ProjectionEngine engine(ProjectionStore store, int batchSize,
+      FailurePolicy failurePolicy) {
     ProjectionEngine engine = Projections.engine(PROJECTION_ID)
         .store(store)
         .readModel(OrderSummaryDocument.READ_MODEL)
         .prefetch(OrderSummaryDocument.READ_MODEL, EventEnvelope::streamId)
         .batchSize(batchSize)
+        .failurePolicy(failurePolicy)
         .build();
     register(engine);
     return engine;

@@ -86,7 +86,7 @@ public final class WorkloadRunner {
     List<CompletableFuture<BatchResult>> commits = new ArrayList<>();
     long started = System.nanoTime();
     for (int i = start; i < events.size(); i += batchSize) {
-      commits.add(engine.submit(events.subList(i, Math.min(i + batchSize, events.size())))
+      commits.add(engine.processEventsPipelined(events.subList(i, Math.min(i + batchSize, events.size())))
           .thenApply(result -> {
             afterCommit.accept(result.checkpoint());
             return result;

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link HandlerContext} of one handler call. Once closed (the call returned, failed or timed
@@ -80,31 +80,28 @@ final class BatchContext implements HandlerContext {
     @Override
     public Optional<T> findById(String id) {
       checkOpen();
-      StoredDocument.requireValidId(id);
-      return unitOfWork.find(readModel, id);
+      return StoredDocument.isValidId(id) ? unitOfWork.find(readModel, id) : Optional.empty();
     }
 
     @Override
     public List<T> findBy(String index, String value) {
       checkOpen();
       ReadModels.requireIndex(readModel, index);
-      TreeMap<String, StoredDocument> matches = new TreeMap<>();
+      TreeMap<String, T> matches = new TreeMap<>();
       store.findByIndex(readModel.name(), index, value)
-          .forEach(document -> matches.put(document.id(), document));
-      overlay(matches, index, value);
-      return matches.values().stream()
-          .map(document -> readModels.decode(readModel, document))
-          .toList();
+          .forEach(document -> matches.put(document.id(), readModels.decode(readModel, document)));
+      overlay(matches, write -> value.equals(write.indexValues().get(index)));
+      return List.copyOf(matches.values());
     }
 
     @Override
     public long count() {
       checkOpen();
       long count = store.count(readModel.name());
-      for (Map.Entry<String, @Nullable StoredDocument> write
-          : unitOfWork.pendingDocuments(readModel.name()).entrySet()) {
+      for (Map.Entry<String, PendingWrite> write
+          : unitOfWork.pendingWrites(readModel.name()).entrySet()) {
         boolean existed = unitOfWork.base(readModel.name(), write.getKey()) != DocumentCache.ABSENT;
-        boolean exists = write.getValue() != null;
+        boolean exists = !write.getValue().isDelete();
         count += (exists ? 1 : 0) - (existed ? 1 : 0);
       }
       return count;
@@ -113,10 +110,11 @@ final class BatchContext implements HandlerContext {
     @Override
     public Stream<T> streamAll() {
       checkOpen();
-      TreeMap<String, StoredDocument> all = new TreeMap<>();
-      CommittedView.pages(store, readModel.name()).forEach(document -> all.put(document.id(), document));
-      overlay(all, null, null);
-      return all.values().stream().map(document -> readModels.decode(readModel, document));
+      TreeMap<String, T> all = new TreeMap<>();
+      CommittedView.pages(store, readModel.name())
+          .forEach(document -> all.put(document.id(), readModels.decode(readModel, document)));
+      overlay(all, write -> true);
+      return all.values().stream();
     }
 
     @Override
@@ -128,18 +126,16 @@ final class BatchContext implements HandlerContext {
     @Override
     public void deleteById(String id) {
       checkOpen();
-      StoredDocument.requireValidId(id);
-      unitOfWork.delete(readModel.name(), id);
+      if (StoredDocument.isValidId(id)) {
+        unitOfWork.delete(readModel.name(), id);
+      }
     }
 
-    private void overlay(
-        TreeMap<String, StoredDocument> documents, @Nullable String index, @Nullable String value) {
-      unitOfWork.pendingDocuments(readModel.name()).forEach((id, document) -> {
-        boolean matches = document != null
-            && (index == null || document.indexValues().get(index) != null
-                && document.indexValues().get(index).equals(value));
-        if (matches) {
-          documents.put(id, document);
+    /** Replaces committed documents by this batch's writes: kept if they match, else removed. */
+    private void overlay(TreeMap<String, T> documents, Predicate<PendingWrite> matches) {
+      unitOfWork.pendingWrites(readModel.name()).forEach((id, write) -> {
+        if (!write.isDelete() && matches.test(write)) {
+          documents.put(id, write.value(readModel, readModels));
         } else {
           documents.remove(id);
         }

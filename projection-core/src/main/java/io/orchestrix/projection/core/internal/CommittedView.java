@@ -36,7 +36,6 @@ final class CommittedView<T> implements ReadModelView<T> {
 
   @Override
   public Optional<T> findById(String id) {
-    StoredDocument.requireValidId(id);
     return store.find(readModel.name(), id).map(document -> readModels.decode(readModel, document));
   }
 

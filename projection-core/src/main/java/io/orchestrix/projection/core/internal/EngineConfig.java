@@ -2,9 +2,9 @@ package io.orchestrix.projection.core.internal;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orchestrix.projection.EventEnvelope;
-import io.orchestrix.projection.ErrorPolicy;
+import io.orchestrix.projection.FailurePolicy;
 import io.orchestrix.projection.ReadModel;
-import io.orchestrix.projection.core.EventTypes;
+import io.orchestrix.projection.core.json.EventTypes;
 import io.orchestrix.projection.spi.DocumentCodec;
 import io.orchestrix.projection.spi.ProjectionStore;
 import java.time.Clock;
@@ -27,5 +27,14 @@ public record EngineConfig(
     Duration handlerTimeout,
     int batchSize,
     int cacheSize,
-    ErrorPolicy errorPolicy,
-    boolean contiguousPositions) {}
+    FailurePolicy failurePolicy,
+    Positions positions) {
+
+  /** Whether positions must be contiguous (1, 2, 3, ...) or may have gaps. */
+  public enum Positions {
+    /** Positions may have gaps; events must be delivered in order. */
+    GAPS_ALLOWED,
+    /** A batch must continue the checkpoint exactly, else it is refused. */
+    CONTIGUOUS
+  }
+}

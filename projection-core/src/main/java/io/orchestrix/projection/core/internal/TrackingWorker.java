@@ -1,549 +1,356 @@
 package io.orchestrix.projection.core.internal;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
-import io.orchestrix.projection.BatchResult;
-import io.orchestrix.projection.DeadLetter;
 import io.orchestrix.projection.EventEnvelope;
 import io.orchestrix.projection.EventSource;
-import io.orchestrix.projection.HandlerFailedException;
-import io.orchestrix.projection.ProcessingInterruptedException;
-import io.orchestrix.projection.ProjectionConflictException;
 import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.ProjectionException;
+import io.orchestrix.projection.ProjectionOperations;
 import io.orchestrix.projection.ProjectionState;
+import io.orchestrix.projection.ProjectionStatus;
+import io.orchestrix.projection.ProjectionStatus.RunState;
 import io.orchestrix.projection.StoreException;
-import io.orchestrix.projection.core.MetricNames;
-import io.orchestrix.projection.core.ProjectionStatus;
-import io.orchestrix.projection.core.ProjectionStatus.RunState;
-import io.orchestrix.projection.core.RetryPolicy;
-import java.time.Clock;
+import io.orchestrix.projection.core.internal.WorkerControl.Next;
+import io.orchestrix.projection.core.internal.WriterSession.Submission;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One projection's thread inside a runner: read a page after the checkpoint, process it, repeat; wait
- * when caught up; retry failures as the policy says. Control calls (pause, resume, stop, awaitPosition)
- * are thread-safe and wake the thread through one condition.
+ * One projection's thread inside a runner: claim, read a page after the checkpoint, submit it, repeat;
+ * wait when caught up. The engine decides what a failure means ({@link BatchOutcome}); this thread
+ * only waits, reschedules and reports: a handler retry after the policy's delay, a store outage or
+ * fencing conflict with backoff for as long as it lasts (at start-up up to the runner's limit), a stop
+ * at a failed event or a fatal error by holding until an operator resumes. Whatever ends the thread
+ * unexpectedly is reported as {@link RunState#FAILED} with its cause. Status never touches the store.
  */
 public final class TrackingWorker {
 
   private static final Logger LOG = LoggerFactory.getLogger(TrackingWorker.class);
   private static final Duration MIN_IDLE_WAIT = Duration.ofMillis(1);
   private static final Duration DEAD_LETTER_COUNT_INTERVAL = Duration.ofSeconds(2);
+  private static final int MAX_BACKOFF_STEP = 30;
 
-  private final ProjectionEngine engine;
   private final String projectionId;
+  private final WriterSession session;
+  private final ProjectionOperations operations;
   private final EventSource source;
-  private final RetryPolicy policy;
-  private final int batchSize;
-  private final Duration maxIdleWait;
-  private final Clock clock;
-  private final @Nullable Counter retries;
+  private final RunnerSettings settings;
+  private final WorkerControl control;
+  private final WorkerStatus status;
 
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition changed = lock.newCondition();
-  private @Nullable Thread thread;
-  private boolean stopRequested;
-  private boolean pauseRequested;
-  private boolean failedWaiting;
-  private boolean pausedAcknowledged;
-  /** True while the worker waits in the source for an append: only then may it be interrupted. */
-  private boolean waitingForAppend;
-
-  private volatile RunState state = RunState.STOPPED;
-  private volatile @Nullable String lastError;
-  private volatile long headPosition;
-  private volatile double eventsPerSecond;
-  private volatile Duration lagTime = Duration.ZERO;
-  private volatile long deadLetterCount;
-  private volatile double oldestDeadLetterSeconds;
-  private volatile long position;
-  private Instant deadLettersCountedAt = Instant.EPOCH;
-  private int handlerAttempts;
-  private int outageAttempts;
-
-  public TrackingWorker(ProjectionEngine engine, EventSource source, RetryPolicy policy,
-      int batchSize, Duration maxIdleWait, Clock clock, @Nullable MeterRegistry registry) {
-    this.engine = engine;
-    this.projectionId = engine.projectionId();
-    this.source = source;
-    this.policy = policy;
-    this.batchSize = batchSize;
-    this.maxIdleWait = maxIdleWait;
-    this.clock = clock;
-    if (registry != null) {
-      Tags tags = Tags.of(MetricNames.TAG_PROJECTION, projectionId);
-      retries = Counter.builder(MetricNames.RETRIES).tags(tags)
-          .description("retries after handler failures and store outages").register(registry);
-      Gauge.builder(MetricNames.LAG_EVENTS, this, w -> Math.max(0, w.headPosition - w.position))
-          .tags(tags).description("positions behind the source's head").register(registry);
-      Gauge.builder(MetricNames.LAG_SECONDS, this, w -> w.lagTime.toMillis() / 1000.0)
-          .tags(tags).description("age of the last applied event while behind").register(registry);
-      Gauge.builder(MetricNames.DEAD_LETTERS, this, w -> w.deadLetterCount)
-          .tags(tags).description("dead letters, failed and parked").register(registry);
-      Gauge.builder(MetricNames.DEAD_LETTERS_OLDEST_SECONDS, this, w -> w.oldestDeadLetterSeconds)
-          .tags(tags).description("age of the oldest dead letter").register(registry);
-    } else {
-      retries = null;
+  /** A page whose commit may still be in flight. */
+  private record InFlight(Submission submission, List<EventEnvelope<?>> page, long started) {
+    long lastPosition() {
+      return page.get(page.size() - 1).position();
     }
+  }
+
+  private @Nullable InFlight inFlight;
+  private volatile boolean claimed;
+  private boolean everClaimed;
+  private @Nullable Instant startupBegan;
+  private int outageAttempts;
+  private Instant deadLettersCountedAt = Instant.EPOCH;
+
+  private TrackingWorker(DefaultProjectionEngine engine, EventSource source, RunnerSettings settings,
+      @Nullable MeterRegistry registry) {
+    this.projectionId = engine.projectionId();
+    this.session = engine.writerSession();
+    this.operations = engine.operations();
+    this.source = source;
+    this.settings = settings;
+    this.control = new WorkerControl("projection-" + projectionId);
+    this.status = new WorkerStatus(projectionId, settings.clock(), registry);
+  }
+
+  /**
+   * A worker for an engine of this library.
+   *
+   * @throws IllegalArgumentException if the engine was not built by {@code Projections.engine}
+   */
+  public static TrackingWorker create(ProjectionEngine engine, EventSource source,
+      RunnerSettings settings, @Nullable MeterRegistry registry) {
+    if (!(engine instanceof DefaultProjectionEngine ours)) {
+      throw new IllegalArgumentException("projection: a runner runs engines built by"
+          + " Projections.engine(...), not " + engine.getClass().getName());
+    }
+    return new TrackingWorker(ours, source, settings, registry);
+  }
+
+  public String projectionId() {
+    return projectionId;
   }
 
   public void start() {
-    lock.lock();
-    try {
-      if (thread == null) {
-        stopRequested = false;
-        thread = new Thread(this::loop, "projection-" + projectionId);
-        thread.setDaemon(true);
-        thread.start();
-      }
-    } finally {
-      lock.unlock();
-    }
+    control.start(this::run);
   }
 
   public void requestStop() {
-    signal(() -> stopRequested = true);
+    control.requestStop();
   }
 
   public void join(Duration timeout) {
-    Thread running;
-    lock.lock();
-    try {
-      running = thread;
-    } finally {
-      lock.unlock();
-    }
-    if (running == null) {
-      return;
-    }
-    try {
-      running.join(Math.max(1, timeout.toMillis()));
-      if (running.isAlive()) {
-        LOG.warn("projection '{}' did not stop within {}; interrupting its batch, which then commits"
-            + " nothing", projectionId, timeout);
-        running.interrupt();
-        running.join(TimeUnit.SECONDS.toMillis(5));
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    lock.lock();
-    try {
-      if (thread == running && !running.isAlive()) {
-        thread = null;
-      }
-    } finally {
-      lock.unlock();
-    }
+    control.join(timeout);
   }
 
   public void pause() {
-    signal(() -> pauseRequested = true);
+    control.pause();
   }
 
+  /** Resumes a paused or failed projection; a failed event gets its attempts afresh. */
   public void resume() {
-    signal(() -> {
-      pauseRequested = false;
-      failedWaiting = false;
-      handlerAttempts = 0;
+    session.clearFailures();
+    control.resume();
+  }
+
+  /** Runs an operator's action while this projection's thread holds (or is not running). */
+  public void whilePaused(Consumer<ProjectionOperations> operation) {
+    control.whileHeld(() -> {
+      operation.accept(operations);
+      ProjectionState after = session.knownState();
+      if (after != null) {
+        status.known(after);
+      }
+      claimed = false;
     });
   }
 
-  /** Runs an operation on the engine while this projection's thread is paused (or not running). */
-  public void whilePaused(Consumer<ProjectionEngine> operation) {
-    boolean wasPaused;
-    lock.lock();
-    try {
-      wasPaused = pauseRequested;
-      pauseRequested = true;
-      changed.signalAll();
-      while (thread != null && thread.isAlive() && !pausedAcknowledged && !stopRequested) {
-        changed.awaitUninterruptibly();
-      }
-    } finally {
-      lock.unlock();
-    }
-    try {
-      operation.accept(engine);
-      position = engine.state().lastProcessedPosition();
-    } finally {
-      signal(() -> {
-        pauseRequested = wasPaused;
-        failedWaiting = false;
-        handlerAttempts = 0;
-      });
-    }
-  }
-
+  /** Waits until the checkpoint reaches the position; never asks the store. */
   public boolean awaitPosition(long target, Duration timeout) throws InterruptedException {
-    long nanos = timeout.toNanos();
-    lock.lock();
-    try {
-      while (engine.state().lastProcessedPosition() < target) {
-        if (nanos <= 0) {
-          return false;
-        }
-        nanos = changed.awaitNanos(nanos);
-      }
-      return true;
-    } finally {
-      lock.unlock();
-    }
+    return control.awaitCondition(() -> status.position() >= target, timeout);
   }
 
+  /** What the thread knows now; never asks the store, never throws. */
   public ProjectionStatus status() {
-    ProjectionState current = engine.state();
-    long checkpoint = current.lastProcessedPosition();
-    long head = Math.max(headPosition, checkpoint);
-    return new ProjectionStatus(projectionId, state, checkpoint, head, head - checkpoint,
-        head > checkpoint ? lagTime : Duration.ZERO, current.healthy(), lastError, eventsPerSecond,
-        deadLetterCount);
+    return status.snapshot();
   }
 
-  // ---------------------------------------------------------------------------------------------
+  // ---- the thread
 
-  private void loop() {
-    Duration idle = MIN_IDLE_WAIT;
+  private void run() {
+    boolean died = false;
     try {
-      position = engine.state().lastProcessedPosition();
+      Duration idle = MIN_IDLE_WAIT;
       while (true) {
-        lock.lock();
-        try {
-          if ((stopRequested || pauseRequested) && inFlight != null) {
-            lock.unlock();
-            try {
-              settleInFlight();
-            } finally {
-              lock.lock();
-            }
-            continue;
-          }
-          if (stopRequested) {
-            return;
-          }
-          if (pauseRequested || failedWaiting) {
-            state = pauseRequested ? RunState.PAUSED : RunState.FAILED;
-            pausedAcknowledged = true;
-            changed.signalAll();
-            changed.awaitUninterruptibly();
-            continue;
-          }
-          pausedAcknowledged = false;
-        } finally {
-          lock.unlock();
+        if (control.holdPending() && inFlight != null) {
+          settle(inFlight);
+          continue;
         }
-        idle = step(idle);
+        if (control.isPaused()) {
+          status.state(RunState.PAUSED);
+        }
+        Next next = control.next();
+        if (next == Next.STOP) {
+          return;
+        }
+        if (next == Next.RUN && (claimed || claim())) {
+          idle = step(idle);
+        }
       }
     } catch (RuntimeException | Error unexpected) {
-      lastError = unexpected.toString();
-      LOG.error("projection '{}' runner thread ended unexpectedly", projectionId, unexpected);
-      throw unexpected;
+      died = true;
+      status.error("the runner thread of projection '" + projectionId + "' ended unexpectedly: "
+          + unexpected);
+      status.state(RunState.FAILED);
+      LOG.error("projection '{}': its runner thread ended unexpectedly", projectionId, unexpected);
     } finally {
       settleQuietly(inFlight);
-      state = RunState.STOPPED;
-      signal(() -> pausedAcknowledged = true);
+      if (!died) {
+        status.state(RunState.STOPPED);
+      }
+      control.ended();
     }
   }
 
-  /** A page submitted to the engine whose commit may still be in flight. */
-  private record Submitted(CompletionStage<BatchResult> stage, List<EventEnvelope<?>> page,
-      long started) {}
+  /** Claims the projection (again); returns whether it may go on. */
+  private boolean claim() {
+    if (!everClaimed && startupBegan == null) {
+      startupBegan = settings.clock().instant();
+      status.state(RunState.WAITING_FOR_STORE);
+    }
+    BatchOutcome outcome = session.start();
+    if (outcome instanceof BatchOutcome.Completed completed) {
+      claimed = true;
+      everClaimed = true;
+      outageAttempts = 0;
+      status.known(completed.state());
+      return true;
+    }
+    ProjectionException failure = ((BatchOutcome.Failed) outcome).failure();
+    if (!everClaimed && startupLimitPassed()) {
+      StoreException timedOut = StoreException.failure("projection '" + projectionId
+          + "': the store did not answer within the start-up limit of " + settings.startupLimit()
+          + ": " + failure.getMessage(), projectionId, failure);
+      fail(timedOut, timedOut.getMessage());
+      return false;
+    }
+    handleFailure(failure);
+    return false;
+  }
 
-  private @Nullable Submitted inFlight;
+  private boolean startupLimitPassed() {
+    return settings.startupWait().map(limit -> startupBegan != null
+        && Duration.between(startupBegan, settings.clock().instant()).compareTo(limit) >= 0)
+        .orElse(false);
+  }
 
   /**
-   * One round: read a page and submit it, or wait; returns the next idle wait. Pages are pipelined:
-   * the next page is read and its handlers run while the previous page commits. Every outcome is
-   * settled in order, and a failure settles what was submitted after it before it is handled, so the
-   * retry starts from the committed checkpoint.
+   * One round: read a page and submit it, or wait; returns the next idle wait. The next page is read
+   * and its handlers run while the previous page commits; outcomes are settled in order, and a page
+   * that did not prepare cleanly is settled before anything is read after it.
    */
   private Duration step(Duration idle) {
-    long after = inFlight != null
-        ? inFlight.page().get(inFlight.page().size() - 1).position()
-        : engine.state().lastProcessedPosition();
+    long after = inFlight != null ? inFlight.lastPosition() : status.position();
     List<EventEnvelope<?>> page;
     try {
-      page = source.read(after, batchSize);
-      headPosition = Math.max(source.headPosition(),
-          page.isEmpty() ? after : page.get(page.size() - 1).position());
-    } catch (StoreException e) {
-      if (!settleInFlight()) {
-        storeFailure(e, null);
+      page = source.read(after, settings.batchSize());
+      status.head(Math.max(source.headPosition(),
+          page.isEmpty() ? after : page.get(page.size() - 1).position()));
+    } catch (ProjectionException e) {
+      if (inFlight == null || settle(inFlight)) {
+        handleFailure(e);
       }
       return idle;
     }
     countDeadLettersNowAndThen();
     if (page.isEmpty()) {
       if (inFlight != null) {
-        settleInFlight();
+        settle(inFlight);
         return MIN_IDLE_WAIT;
       }
-      state = RunState.RUNNING;
-      lagTime = Duration.ZERO;
+      status.state(RunState.RUNNING);
+      status.caughtUp();
       return waitForEvents(after, idle);
     }
-    state = page.get(page.size() - 1).position() < headPosition
-        ? RunState.CATCHING_UP : RunState.RUNNING;
-    Submitted submitted;
-    try {
-      submitted = new Submitted(engine.submit(page), page, System.nanoTime());
-    } catch (ProjectionException e) {
-      // a failure of the batch in flight explains this one (a stopped projection, a failed commit)
-      if (!settleInFlight()) {
-        handle(e, page);
-      }
+    InFlight submitted = new InFlight(session.submit(page), page, System.nanoTime());
+    InFlight previous = inFlight;
+    inFlight = submitted;
+    if (previous != null && !settle(previous)) {
+      settleQuietly(submitted);
       return MIN_IDLE_WAIT;
     }
-    Submitted previous = inFlight;
-    inFlight = submitted;
-    if (previous != null && settle(previous)) {
-      settleQuietly(submitted);
+    if (submitted.submission().prepared() instanceof BatchOutcome.Completed) {
+      status.state(submitted.lastPosition() < status.snapshot().headPosition()
+          ? RunState.CATCHING_UP : RunState.RUNNING);
+    } else {
+      settle(submitted);
     }
     return MIN_IDLE_WAIT;
   }
 
-  /** Settles the batch in flight, if any; returns true if it failed (and the failure was handled). */
-  private boolean settleInFlight() {
-    Submitted submitted = inFlight;
-    return submitted != null && settle(submitted);
-  }
-
-  /** Waits for a submitted batch's commit and handles its outcome; returns true if it failed. */
-  private boolean settle(Submitted submitted) {
+  /** Waits for a submitted page's commit and acts on its outcome; returns true if it completed. */
+  private boolean settle(InFlight submitted) {
     if (inFlight == submitted) {
       inFlight = null;
     }
-    try {
-      BatchResult result = submitted.stage().toCompletableFuture().join();
-      long nanos = Math.max(1, System.nanoTime() - submitted.started());
-      int events = result.applied() + result.skipped() + result.deadLettered();
-      eventsPerSecond = events * 1e9 / nanos;
-      EventEnvelope<?> last = submitted.page().get(submitted.page().size() - 1);
-      lagTime = Duration.between(last.occurredAt(), clock.instant());
-      handlerAttempts = 0;
+    BatchOutcome outcome = submitted.submission().committed().join();
+    outcome.stateAfter().ifPresent(status::known);
+    if (outcome instanceof BatchOutcome.Completed completed) {
       outageAttempts = 0;
-      if (result.deadLettered() > 0) {
+      int events = completed.result().applied() + completed.result().skipped()
+          + completed.result().deadLettered();
+      status.progress(events, System.nanoTime() - submitted.started(),
+          submitted.page().get(submitted.page().size() - 1).occurredAt());
+      if (completed.result().deadLettered() > 0) {
         deadLettersCountedAt = Instant.EPOCH;
       }
-      return false;
-    } catch (CompletionException e) {
-      settleQuietly(inFlight);
-      Throwable cause = e.getCause();
-      if (cause instanceof ProjectionException failure) {
-        handle(failure, submitted.page());
-      } else {
-        fail(String.valueOf(cause), cause instanceof Exception ex ? ex : e);
-      }
+      control.signal(() -> { });
       return true;
-    } finally {
-      position = engine.state().lastProcessedPosition();
-      signal(() -> { });
     }
+    control.signal(() -> { });
+    if (outcome instanceof BatchOutcome.RetryLater retry) {
+      status.state(RunState.RETRYING);
+      status.error(retry.failure().getMessage());
+      status.retried();
+      LOG.warn("projection '{}' failed on event {} at position {} (attempt {}); retrying in {}: {}",
+          projectionId, retry.failure().eventId().orElse("?"), retry.failure().position(),
+          retry.attempt(), retry.delay(), retry.failure().getMessage());
+      control.sleep(retry.delay());
+    } else if (outcome instanceof BatchOutcome.Stopped stopped) {
+      fail(stopped.failure(), "stopped at event " + stopped.failure().eventId().orElse("?")
+          + " at position " + stopped.failure().position() + " after " + stopped.attempts()
+          + (stopped.attempts() == 1 ? " attempt: " : " attempts: ") + stopped.failure().getMessage());
+    } else {
+      handleFailure(((BatchOutcome.Failed) outcome).failure());
+    }
+    return false;
   }
 
-  /** Waits for a batch whose outcome follows from an earlier failure, which is handled already. */
-  private void settleQuietly(@Nullable Submitted submitted) {
+  /** Waits for a page whose outcome follows from an earlier failure, which is handled already. */
+  private void settleQuietly(@Nullable InFlight submitted) {
     if (submitted == null) {
       return;
     }
     if (inFlight == submitted) {
       inFlight = null;
     }
-    try {
-      submitted.stage().toCompletableFuture().join();
-    } catch (CompletionException consequence) {
-      LOG.debug("projection '{}': a batch queued after a failed one was not committed: {}",
-          projectionId, consequence.getCause() == null ? consequence : consequence.getCause());
-    }
+    BatchOutcome outcome = submitted.submission().committed().join();
+    outcome.stateAfter().ifPresent(status::known);
   }
 
-  private void handle(ProjectionException e, List<EventEnvelope<?>> page) {
-    if (e instanceof HandlerFailedException failed) {
-      handlerFailure(failed, page);
-    } else if (e instanceof ProcessingInterruptedException) {
-      if (!isStopRequested()) {
-        storeFailure(StoreException.outage(e.getMessage(), projectionId, e), null);
+  /**
+   * A failure that is not a handler's: an outage or a conflict is waited out with backoff (the writer
+   * claims again after it); anything else holds the projection, failed, until an operator resumes.
+   */
+  private void handleFailure(ProjectionException failure) {
+    claimed = false;
+    switch (failure.kind()) {
+      case TRANSIENT, CONFLICT -> {
+        outageAttempts++;
+        status.outage(failure.getMessage());
+        status.state(everClaimed ? RunState.RETRYING : RunState.WAITING_FOR_STORE);
+        status.retried();
+        Duration wait = settings.outageBackoff().delay(Math.min(outageAttempts, MAX_BACKOFF_STEP));
+        LOG.warn("projection '{}' cannot reach its store or source, or another writer got there"
+            + " first (attempt {}); retrying in {}: {}", projectionId, outageAttempts, wait,
+            failure.getMessage());
+        control.sleep(wait);
       }
-    } else if (e instanceof StoreException storeException) {
-      storeFailure(e, storeException);
-    } else if (e instanceof ProjectionConflictException) {
-      storeFailure(e, null);
-    } else {
-      fail(e.getMessage(), e);
+      case HANDLER, FATAL -> fail(failure, failure.getMessage());
     }
   }
 
-  private void handlerFailure(HandlerFailedException e, List<EventEnvelope<?>> page) {
-    handlerAttempts++;
-    lastError = e.getMessage();
-    if (handlerAttempts < policy.maxAttempts()) {
-      state = RunState.RETRYING;
-      increment(retries);
-      Duration wait = policy.backoff(handlerAttempts);
-      LOG.warn("projection '{}' failed on event {} at position {} (attempt {} of {}); retrying in {}:"
-          + " {}", projectionId, e.eventId().orElse("?"), e.position(), handlerAttempts,
-          policy.maxAttempts(), wait, e.getMessage());
-      sleep(wait);
-      return;
-    }
-    if (policy.afterRetries() == RetryPolicy.AfterRetries.DEAD_LETTER) {
-      EventEnvelope<?> failed = page.stream().filter(event -> event.position() == e.position())
-          .findFirst().orElseThrow(() -> new IllegalStateException(
-              "the failed event at position " + e.position() + " is not in the page read"));
-      LOG.warn("projection '{}' dead-letters event {} at position {} after {} attempts: {}",
-          projectionId, failed.eventId(), failed.position(), handlerAttempts, e.getMessage());
-      try {
-        engine.deadLetterFailedEvent(failed, handlerAttempts);
-        handlerAttempts = 0;
-        deadLettersCountedAt = Instant.EPOCH;
-      } catch (StoreException | ProjectionConflictException outage) {
-        storeFailure(outage, outage instanceof StoreException se ? se : null);
-      }
-      return;
-    }
-    fail("stopped at event " + e.eventId().orElse("?") + " at position " + e.position() + " after "
-        + handlerAttempts + " attempts: " + e.getMessage(), e);
-  }
-
-  private void storeFailure(ProjectionException e, @Nullable StoreException storeException) {
-    if (storeException != null && !storeException.isTransient()) {
-      fail(e.getMessage(), e);
-      return;
-    }
-    outageAttempts++;
-    lastError = e.getMessage();
-    state = RunState.RETRYING;
-    increment(retries);
-    Duration wait = policy.backoff(Math.min(outageAttempts, 30));
-    LOG.warn("projection '{}' cannot reach its store or source (attempt {}); retrying in {}: {}",
-        projectionId, outageAttempts, wait, e.getMessage());
-    sleep(wait);
-  }
-
-  private void fail(String message, Exception e) {
-    lastError = message;
-    LOG.error("projection '{}' stopped: {}", projectionId, message, e);
-    signal(() -> failedWaiting = true);
+  private void fail(ProjectionException failure, String message) {
+    claimed = false;
+    status.error(message);
+    status.state(RunState.FAILED);
+    LOG.error("projection '{}' stopped and waits for an operator: {}", projectionId, message,
+        failure);
+    control.holdAfterFailure();
   }
 
   private Duration waitForEvents(long checkpoint, Duration idle) {
     try {
-      if (awaitAppendInterruptibly(checkpoint)) {
+      if (control.interruptibleWait(() -> source.awaitAppend(checkpoint, settings.maxIdleWait()),
+          false)) {
         return MIN_IDLE_WAIT;
       }
     } catch (InterruptedException e) {
       return idle;
-    } catch (StoreException e) {
-      storeFailure(e, e);
+    } catch (ProjectionException e) {
+      handleFailure(e);
       return idle;
     }
-    sleep(idle);
+    control.sleep(idle);
     Duration next = idle.multipliedBy(2);
-    return next.compareTo(maxIdleWait) > 0 ? maxIdleWait : next;
-  }
-
-  /**
-   * Waits in the source for an append; {@link #requestStop}, {@link #pause} and {@link #resume}
-   * interrupt this wait (and only this wait) so that they take effect at once.
-   */
-  private boolean awaitAppendInterruptibly(long checkpoint) throws InterruptedException {
-    lock.lock();
-    try {
-      if (stopRequested || pauseRequested) {
-        return false;
-      }
-      waitingForAppend = true;
-    } finally {
-      lock.unlock();
-    }
-    try {
-      return source.awaitAppend(checkpoint, maxIdleWait);
-    } finally {
-      lock.lock();
-      try {
-        waitingForAppend = false;
-        Thread.interrupted();
-      } finally {
-        lock.unlock();
-      }
-    }
+    return next.compareTo(settings.maxIdleWait()) > 0 ? settings.maxIdleWait() : next;
   }
 
   private void countDeadLettersNowAndThen() {
-    Instant now = clock.instant();
+    Instant now = settings.clock().instant();
     if (Duration.between(deadLettersCountedAt, now).compareTo(DEAD_LETTER_COUNT_INTERVAL) < 0) {
       return;
     }
     deadLettersCountedAt = now;
     try {
-      List<DeadLetter> letters = engine.deadLetters();
-      deadLetterCount = letters.size();
-      oldestDeadLetterSeconds = letters.stream().map(DeadLetter::firstFailureAt).min(Instant::compareTo)
-          .map(first -> Duration.between(first, now).toMillis() / 1000.0).orElse(0.0);
-    } catch (StoreException e) {
+      status.deadLetters(session.storedDeadLetters());
+    } catch (ProjectionException e) {
       LOG.debug("projection '{}': could not count dead letters: {}", projectionId, e.getMessage());
-    }
-  }
-
-  private boolean isStopRequested() {
-    lock.lock();
-    try {
-      return stopRequested;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Waits, waking early for stop and pause. */
-  private void sleep(Duration wait) {
-    long nanos = wait.toNanos();
-    lock.lock();
-    try {
-      while (nanos > 0 && !stopRequested && !pauseRequested) {
-        nanos = changed.awaitNanos(nanos);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private void signal(Runnable change) {
-    lock.lock();
-    try {
-      change.run();
-      changed.signalAll();
-      Thread running = thread;
-      if (waitingForAppend && running != null && (stopRequested || pauseRequested)) {
-        running.interrupt();
-      }
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private static void increment(@Nullable Counter counter) {
-    if (counter != null) {
-      try {
-        counter.increment();
-      } catch (RuntimeException e) {
-        LOG.warn("recording a metric failed; processing goes on", e);
-      }
     }
   }
 }

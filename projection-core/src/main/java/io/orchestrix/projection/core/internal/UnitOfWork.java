@@ -1,12 +1,12 @@
 package io.orchestrix.projection.core.internal;
 
-import io.orchestrix.projection.DeadLetter;
 import io.orchestrix.projection.ReadModel;
-import io.orchestrix.projection.spi.ReadModelChanges;
 import io.orchestrix.projection.spi.ProjectionStore;
+import io.orchestrix.projection.spi.ReadModelChanges;
 import io.orchestrix.projection.spi.StoredDocument;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,14 +17,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * The changes of one batch, applied in memory and committed once at its end: each touched document is
  * written once, however many events changed it. Reads see the batch's own earlier writes, then the
- * cache, then the store. Each event's writes can be rolled back alone (an undo log), so a failing
- * event leaves the good prefix of the batch intact.
+ * batch whose commit may still be in flight, then the cache, then the store. Each event's writes can
+ * be rolled back alone (an undo log), so a failing event leaves the good prefix of the batch intact.
  *
- * <p>Documents of deeply immutable types are kept as objects and serialised once, when the commit is
- * built ({@link #changes()}); if that fails, the engine runs the batch again with
- * {@code deferEncoding} off, so that the failure is found at the event that caused it. Not
- * thread-safe; used under the engine's lock (async handlers hand it over through their completed
- * stage).
+ * <p>Documents of deeply immutable types are kept as objects and serialised once, by
+ * {@link #encodeChanges()}; if that fails the engine runs the batch again with deferral off, so that
+ * the failure is found at the event that caused it. Not thread-safe; used under the writer session's
+ * lock (async handlers hand it over through their completed stage).
  */
 final class UnitOfWork {
 
@@ -35,13 +34,18 @@ final class UnitOfWork {
   private final ReadModels readModels;
   private final boolean honourStoredPositions;
   private final boolean deferEncoding;
-  private final Map<String, LinkedHashMap<String, Pending>> pending = new LinkedHashMap<>();
+  private final Map<String, LinkedHashMap<String, PendingWrite>> pending = new LinkedHashMap<>();
   private final Map<String, Map<String, StoredDocument>> loaded = new HashMap<>();
   private final Map<String, Map<String, Object>> decoded = new HashMap<>();
   private final List<Undo> undo = new ArrayList<>();
-  private final List<DeadLetter> deadLetters = new ArrayList<>();
   private int eventUndoMark;
   private long eventPosition;
+
+  /**
+   * The batch before this one, whose commit may still be in flight; its writes come first. Dropped
+   * when the next batch's unit of work is made.
+   */
+  private @Nullable UnitOfWork previous;
 
   /**
    * @param honourStoredPositions whether writes from events at or below a document's stored position
@@ -57,59 +61,19 @@ final class UnitOfWork {
     this.deferEncoding = deferEncoding;
     this.previous = previous;
     if (previous != null) {
-      // the batch before `previous` has committed (the engine keeps one commit in flight), and
+      // the batch before `previous` has committed (the pipeline keeps one commit in flight), and
       // `previous` reads nothing more: let it go, or a pipelined run would keep every batch
       previous.previous = null;
     }
   }
 
-  /**
-   * The batch before this one, whose commit may still be in flight; its writes come first. Dropped
-   * when the next batch's unit of work is made.
-   */
-  private @Nullable UnitOfWork previous;
+  /** The result of serialising the batch's documents. */
+  sealed interface EncodedChanges {
+    /** Every document serialised and accepted by the store's check. */
+    record Encoded(List<ReadModelChanges> changes) implements EncodedChanges {}
 
-  /** What this batch wrote to a document: the document, ABSENT if deleted, null if untouched. */
-  private @Nullable StoredDocument written(String readModel, String id) {
-    LinkedHashMap<String, Pending> documents = pending.get(readModel);
-    Pending write = documents == null ? null : documents.get(id);
-    if (write == null) {
-      return null;
-    }
-    StoredDocument document = document(write);
-    return document == null ? DocumentCache.ABSENT : document;
-  }
-
-  /**
-   * A pending write: a serialised document, or (deferred) the immutable object and the position of the
-   * event that wrote it; both null for a delete.
-   */
-  static final class Pending {
-    private @Nullable StoredDocument document;
-    private final @Nullable Object value;
-    private final @Nullable ReadModel<?> readModel;
-    private final long position;
-
-    Pending(@Nullable StoredDocument document, @Nullable Object value,
-        @Nullable ReadModel<?> readModel, long position) {
-      this.document = document;
-      this.value = value;
-      this.readModel = readModel;
-      this.position = position;
-    }
-
-    boolean deleted() {
-      return document == null && value == null;
-    }
-  }
-
-  /** Raised by {@link #changes()} when a deferred document cannot be serialised or stored. */
-  static final class DeferredEncodingFailed extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    DeferredEncodingFailed(RuntimeException cause) {
-      super(cause.getMessage(), cause, false, false);
-    }
+    /** A deferred document could not be serialised, or the store refuses it. */
+    record Refused(RuntimeException failure) implements EncodedChanges {}
   }
 
   private record Undo(String readModel, String id, Object previous) {}
@@ -119,19 +83,15 @@ final class UnitOfWork {
     eventUndoMark = undo.size();
   }
 
-  long eventPosition() {
-    return eventPosition;
-  }
-
   /** Undoes every write of the current event. */
   void rollbackEvent() {
     for (int i = undo.size() - 1; i >= eventUndoMark; i--) {
       Undo entry = undo.remove(i);
-      LinkedHashMap<String, Pending> documents = pending.get(entry.readModel);
+      LinkedHashMap<String, PendingWrite> documents = pending.get(entry.readModel);
       if (entry.previous == NOTHING) {
         documents.remove(entry.id);
       } else {
-        documents.put(entry.id, (Pending) entry.previous);
+        documents.put(entry.id, (PendingWrite) entry.previous);
       }
     }
   }
@@ -159,16 +119,10 @@ final class UnitOfWork {
 
   /** The document as this batch sees it. */
   <T> Optional<T> find(ReadModel<T> readModel, String id) {
-    LinkedHashMap<String, Pending> documents = pending.get(readModel.name());
-    Pending write = documents == null ? null : documents.get(id);
+    LinkedHashMap<String, PendingWrite> documents = pending.get(readModel.name());
+    PendingWrite write = documents == null ? null : documents.get(id);
     if (write != null) {
-      if (write.deleted()) {
-        return Optional.empty();
-      }
-      if (write.value != null) {
-        return Optional.of(readModel.type().cast(write.value));
-      }
-      return Optional.of(readModels.decode(readModel, write.document));
+      return write.isDelete() ? Optional.empty() : Optional.of(write.value(readModel, readModels));
     }
     StoredDocument base = base(readModel.name(), id);
     if (base == DocumentCache.ABSENT) {
@@ -204,18 +158,29 @@ final class UnitOfWork {
     return document;
   }
 
+  /**
+   * Saves a document for the current event.
+   *
+   * @throws io.orchestrix.projection.SerializationException if it is serialised now and cannot be
+   * @throws io.orchestrix.projection.InvalidDocumentException if the store cannot hold it
+   */
   <T> void save(ReadModel<T> readModel, T document) {
     String id = readModel.idOf(document);
     if (alreadyApplied(readModel.name(), id)) {
       return;
     }
     long position = Math.max(eventPosition, knownPosition(readModel.name(), id));
-    if (deferEncoding && readModels.isImmutable(readModel)) {
-      write(readModel.name(), id, new Pending(null, document, readModel, position));
-    } else {
-      write(readModel.name(), id, new Pending(encode(readModel, document, position), null,
-          null, position));
+    PendingWrite write = deferEncoding && readModels.isImmutable(readModel)
+        ? PendingWrite.deferred(readModel, document, position)
+        : PendingWrite.encoded(encode(readModel, document, position));
+    write(readModel.name(), id, write);
+  }
+
+  void delete(String readModel, String id) {
+    if (alreadyApplied(readModel, id)) {
+      return;
     }
+    write(readModel, id, PendingWrite.DELETE);
   }
 
   /**
@@ -228,31 +193,15 @@ final class UnitOfWork {
     return base == null || base == DocumentCache.ABSENT ? 0 : base.position();
   }
 
-  void delete(String readModel, String id) {
-    if (alreadyApplied(readModel, id)) {
-      return;
-    }
-    write(readModel, id, new Pending(null, null, null, eventPosition));
-  }
-
-  private void write(String readModel, String id, Pending write) {
-    LinkedHashMap<String, Pending> documents =
+  private void write(String readModel, String id, PendingWrite write) {
+    LinkedHashMap<String, PendingWrite> documents =
         pending.computeIfAbsent(readModel, name -> new LinkedHashMap<>());
-    Pending previous = documents.put(id, write);
-    undo.add(new Undo(readModel, id, previous == null ? NOTHING : previous));
+    PendingWrite replaced = documents.put(id, write);
+    undo.add(new Undo(readModel, id, replaced == null ? NOTHING : replaced));
   }
 
   private <T> StoredDocument encode(ReadModel<T> readModel, T document, long position) {
     StoredDocument stored = readModels.encode(readModel, document, position);
-    store.checkDocument(readModel.name(), stored);
-    return stored;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T> StoredDocument encodeDeferred(ReadModels readModels, ProjectionStore store,
-      Pending write) {
-    ReadModel<T> readModel = (ReadModel<T>) write.readModel;
-    StoredDocument stored = readModels.encode(readModel, (T) write.value, write.position);
     store.checkDocument(readModel.name(), stored);
     return stored;
   }
@@ -273,73 +222,52 @@ final class UnitOfWork {
     return base != null && base != DocumentCache.ABSENT && base.position() >= eventPosition;
   }
 
-  /**
-   * Pending writes of a read model as documents, by id (null = deleted); deferred documents are
-   * serialised here.
-   */
-  Map<String, @Nullable StoredDocument> pendingDocuments(String readModel) {
-    LinkedHashMap<String, Pending> documents = pending.get(readModel);
-    if (documents == null) {
-      return Map.of();
-    }
-    Map<String, @Nullable StoredDocument> result = new LinkedHashMap<>();
-    try {
-      documents.forEach((id, write) -> result.put(id, document(write)));
-    } catch (RuntimeException e) {
-      throw new DeferredEncodingFailed(e);
-    }
-    return result;
+  /** This batch's writes to a read model, by id, in the order first written. */
+  Map<String, PendingWrite> pendingWrites(String readModel) {
+    LinkedHashMap<String, PendingWrite> documents = pending.get(readModel);
+    return documents == null ? Map.of() : Collections.unmodifiableMap(documents);
   }
 
-  private @Nullable StoredDocument document(Pending write) {
-    if (write.document == null && write.value != null) {
-      write.document = encodeDeferred(readModels, store, write);
+  /** What this batch wrote to a document (after {@link #encodeChanges()}): the document, ABSENT, or null. */
+  private @Nullable StoredDocument written(String readModel, String id) {
+    LinkedHashMap<String, PendingWrite> documents = pending.get(readModel);
+    PendingWrite write = documents == null ? null : documents.get(id);
+    if (write == null) {
+      return null;
     }
-    return write.document;
-  }
-
-  void addDeadLetter(DeadLetter deadLetter) {
-    deadLetters.add(deadLetter);
-  }
-
-  List<DeadLetter> deadLetters() {
-    return deadLetters;
+    return write.isDelete() ? DocumentCache.ABSENT : write.document();
   }
 
   /**
-   * The commit's changes, one per touched document.
-   *
-   * @throws DeferredEncodingFailed if a deferred document cannot be serialised or stored
+   * Serialises every deferred document and checks it with the store: the commit's changes, one per
+   * touched document, or the first failure.
    */
-  List<ReadModelChanges> changes() {
+  EncodedChanges encodeChanges() {
     List<ReadModelChanges> changes = new ArrayList<>(pending.size());
-    try {
-      pending.forEach((readModel, documents) -> {
-        List<StoredDocument> puts = new ArrayList<>(documents.size());
-        List<String> deletes = new ArrayList<>(0);
-        documents.forEach((id, write) -> {
-          StoredDocument document = document(write);
-          if (document == null) {
-            deletes.add(id);
-          } else {
-            puts.add(document);
-          }
-        });
-        if (!puts.isEmpty() || !deletes.isEmpty()) {
-          changes.add(new ReadModelChanges(readModel, puts, deletes));
+    for (Map.Entry<String, LinkedHashMap<String, PendingWrite>> entry : pending.entrySet()) {
+      List<StoredDocument> puts = new ArrayList<>(entry.getValue().size());
+      List<String> deletes = new ArrayList<>(0);
+      for (Map.Entry<String, PendingWrite> write : entry.getValue().entrySet()) {
+        if (write.getValue().isDelete()) {
+          deletes.add(write.getKey());
+          continue;
         }
-      });
-    } catch (DeferredEncodingFailed e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new DeferredEncodingFailed(e);
+        try {
+          puts.add(write.getValue().encode(readModels, store));
+        } catch (RuntimeException e) {
+          return new EncodedChanges.Refused(e);
+        }
+      }
+      if (!puts.isEmpty() || !deletes.isEmpty()) {
+        changes.add(new ReadModelChanges(entry.getKey(), puts, deletes));
+      }
     }
-    return changes;
+    return new EncodedChanges.Encoded(changes);
   }
 
-  /** After a successful commit: the cache now knows the batch's writes. */
+  /** After a successful commit (or once it is queued): the cache now knows the batch's writes. */
   void publishToCache() {
-    pending.forEach((readModel, documents) ->
-        documents.forEach((id, write) -> cache.put(readModel, id, write.document)));
+    pending.forEach((readModel, documents) -> documents.forEach((id, write) ->
+        cache.put(readModel, id, write.isDelete() ? null : write.document())));
   }
 }

@@ -3,7 +3,7 @@ package io.orchestrix.projection.core.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orchestrix.projection.core.InMemoryProjectionStateStore;
-import io.orchestrix.projection.core.JacksonDocumentCodec;
+import io.orchestrix.projection.core.json.JacksonDocumentCodec;
 import java.lang.ref.WeakReference;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.orchestrix.projection.core;
+package io.orchestrix.projection.core.json;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;

@@ -1,4 +1,4 @@
-package io.orchestrix.projection.core;
+package io.orchestrix.projection.core.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

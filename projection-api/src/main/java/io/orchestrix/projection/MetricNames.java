@@ -1,4 +1,4 @@
-package io.orchestrix.projection.core;
+package io.orchestrix.projection;
 
 /**
  * The names of the Micrometer meters the engine records, in one place. Every meter is tagged with

@@ -1,0 +1,72 @@
+package io.orchestrix.projection;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A snapshot of one projection inside a runner. Immutable. Reading it never touches the store: during
+ * a store outage it reports what was last known, marked {@link #stale()}, with the outage's cause and
+ * start.
+ *
+ * @param projectionId the projection
+ * @param state what the runner is doing with it
+ * @param position its checkpoint, as last known
+ * @param headPosition the source's head when last read
+ * @param lagEvents how far behind the head the checkpoint is, in positions
+ * @param lagTime how old the last applied event was when it was applied, while behind; zero when
+ *     caught up
+ * @param healthy whether the projection is healthy (not stopped at a failed event), as last known
+ * @param lastError the last error seen by the runner (handler failure, store outage), if any
+ * @param eventsPerSecond recent throughput
+ * @param deadLetters dead letters (failed and parked) of the projection, as last counted
+ * @param stale whether the store could not be reached when this was taken, so the figures are the
+ *     last known ones
+ * @param outageSince when the ongoing outage began, if one is ongoing
+ */
+public record ProjectionStatus(
+    String projectionId,
+    RunState state,
+    long position,
+    long headPosition,
+    long lagEvents,
+    Duration lagTime,
+    boolean healthy,
+    @Nullable String lastError,
+    double eventsPerSecond,
+    long deadLetters,
+    boolean stale,
+    @Nullable Instant outageSince) {
+
+  /** When the ongoing store or source outage began, if one is ongoing. */
+  public Optional<Instant> outage() {
+    return Optional.ofNullable(outageSince);
+  }
+
+  /** Whether this projection counts against the runner's health. */
+  public boolean isDown() {
+    return !healthy || state == RunState.FAILED;
+  }
+
+  /** What a runner is doing with a projection. */
+  public enum RunState {
+    /** Not started, or stopped. */
+    STOPPED,
+    /** Starting: waiting for its store to answer (open, schema, claim), with backoff. */
+    WAITING_FOR_STORE,
+    /** Caught up with the source, waiting for new events. */
+    RUNNING,
+    /** Behind the source's head, processing pages as fast as it can. */
+    CATCHING_UP,
+    /** Paused by an operator; resumes where it was. */
+    PAUSED,
+    /** Retrying after a handler failure, a store outage or a fencing conflict. */
+    RETRYING,
+    /**
+     * Stopped at a failed event after its retries, or ended by an error that will not pass by
+     * itself (the cause is in {@link #lastError()}); waits for an operator.
+     */
+    FAILED
+  }
+}

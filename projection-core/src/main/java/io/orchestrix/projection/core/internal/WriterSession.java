@@ -1,0 +1,322 @@
+package io.orchestrix.projection.core.internal;
+
+import io.orchestrix.projection.BatchResult;
+import io.orchestrix.projection.DeadLetter;
+import io.orchestrix.projection.EventEnvelope;
+import io.orchestrix.projection.ProjectionException;
+import io.orchestrix.projection.ProjectionState;
+import io.orchestrix.projection.ReadModel;
+import io.orchestrix.projection.StoreException;
+import io.orchestrix.projection.spi.Commit;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One writer of one projection: the owner of its checkpoint. It holds the writer's claim (fencing
+ * token), the state it committed, the streams blocked behind dead letters, the failures being
+ * retried, the document cache and the commit pipeline, and it is the only one that changes them.
+ * Everything it believes is dropped ({@link #forget()}) on any failed commit, conflict, reset or new
+ * claim, and reloaded from the store on the next call.
+ *
+ * <p>Processing is serialised by one lock; {@link #knownState()} may be read from any thread.
+ * Failures of the store or of fencing are returned as {@link BatchOutcome.Failed}, not thrown.
+ */
+final class WriterSession {
+
+  private final String writerKey;
+  private final EngineParts parts;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final DocumentCache cache;
+  private final CommitPipeline pipeline;
+  private final FailureDecisions failures;
+  private final BatchPreparer preparer;
+  /** Streams with an outstanding dead letter: their later events are parked behind it. */
+  private final Set<String> blockedStreams = new HashSet<>();
+  /** The state as committed by this writer; null until claimed, and after any failed commit. */
+  private @Nullable ProjectionState state;
+  private long writerToken;
+  /** The state readers see: the last committed one, or the last known after a failure. */
+  private volatile @Nullable ProjectionState published;
+
+  WriterSession(String writerKey, EngineParts parts) {
+    this.writerKey = writerKey;
+    this.parts = parts;
+    this.cache = new DocumentCache(parts.config.cacheSize());
+    this.pipeline = new CommitPipeline(writerKey, parts.store, parts.metrics);
+    this.failures = new FailureDecisions(parts.config.failurePolicy(), parts.config.clock());
+    this.preparer = new BatchPreparer(parts);
+  }
+
+  /**
+   * A pipelined batch: what preparing it decided (a caller reads on only after
+   * {@link BatchOutcome.Completed}), and the outcome of its commit to come.
+   */
+  record Submission(BatchOutcome prepared, CompletableFuture<BatchOutcome> committed) {}
+
+  String writerKey() {
+    return writerKey;
+  }
+
+  ReentrantLock lock() {
+    return lock;
+  }
+
+  /** The last state this writer committed or loaded, without asking the store; null if none yet. */
+  @Nullable ProjectionState knownState() {
+    return published;
+  }
+
+  // ---- processing
+
+  /**
+   * Claims the projection if this writer has not (preparing read models, taking a fencing token,
+   * loading state and dead letters): what a runner does first, and again after a failure.
+   *
+   * @return {@link BatchOutcome.Completed} with the state, or {@link BatchOutcome.Failed}
+   */
+  BatchOutcome start() {
+    lock.lock();
+    try {
+      if (pipeline.takeFailure()) {
+        forget();
+      }
+      ProjectionState current = claimed();
+      return new BatchOutcome.Completed(
+          new BatchResult(0, 0, 0, current.lastProcessedPosition()), current);
+    } catch (ProjectionException e) {
+      forget();
+      return new BatchOutcome.Failed(e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Prepares and commits a batch on the calling thread. */
+  BatchOutcome process(List<? extends EventEnvelope<?>> events) {
+    lock.lock();
+    try {
+      if (pipeline.takeFailure()) {
+        return queuedCommitFailed();
+      }
+      PreparedBatch prepared = prepare(events);
+      if (prepared.commit() == null) {
+        recordSkipped(prepared);
+        return prepared.outcome();
+      }
+      long commitStarted = System.nanoTime();
+      BatchOutcome.Failed failure = pipeline.commitNow(prepared.commit());
+      if (failure != null) {
+        forget();
+        return failure;
+      }
+      advance(prepared);
+      committed(prepared, commitStarted);
+      return prepared.outcome();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Prepares a batch and queues its commit, so that the next batch's handlers overlap it. The
+   * submission says at once what preparing decided; a caller goes on with the next batch only if
+   * that is {@link BatchOutcome.Completed}.
+   */
+  Submission submit(List<? extends EventEnvelope<?>> events) {
+    lock.lock();
+    try {
+      pipeline.awaitBeforeLast();
+      if (pipeline.takeFailureIfAny()) {
+        BatchOutcome failed = queuedCommitFailed();
+        return new Submission(failed, CompletableFuture.completedFuture(failed));
+      }
+      PreparedBatch prepared = prepare(events);
+      if (prepared.commit() == null) {
+        recordSkipped(prepared);
+        return new Submission(prepared.outcome(), CompletableFuture.completedFuture(prepared.outcome()));
+      }
+      advance(prepared);
+      long commitStarted = System.nanoTime();
+      CompletableFuture<BatchOutcome> committed = pipeline.enqueue(prepared,
+          done -> committed(done, commitStarted));
+      return new Submission(prepared.outcome(), committed);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Runs the batch's handlers; a store failure on the way is an outcome, and forgets the writer's view. */
+  private PreparedBatch prepare(List<? extends EventEnvelope<?>> events) {
+    try {
+      ProjectionState before = claimed();
+      return preparer.prepare(new BatchPreparer.Writer(writerKey, before, writerToken,
+          Set.copyOf(blockedStreams), cache, pipeline.inFlight(), failures), events);
+    } catch (ProjectionException e) {
+      forget();
+      return PreparedBatch.nothingToCommit(new BatchOutcome.Failed(e));
+    } catch (RuntimeException | Error e) {
+      forget();
+      throw e;
+    }
+  }
+
+  private BatchOutcome queuedCommitFailed() {
+    forget();
+    return new BatchOutcome.Failed(queuedCommitFailure());
+  }
+
+  /** The failure a caller gets once after a queued commit failed, naming where to resume. */
+  private StoreException queuedCommitFailure() {
+    ProjectionState committed = published;
+    return StoreException.outage("projection '" + writerKey + "': a queued commit failed, so the"
+        + " batches submitted after it were not committed either; resume with the events after"
+        + " position " + (committed == null ? 0 : committed.lastProcessedPosition()), writerKey,
+        null);
+  }
+
+  /** The writer's view moves past a prepared batch (committed, or queued to commit). */
+  private void advance(PreparedBatch prepared) {
+    Objects.requireNonNull(prepared.unitOfWork()).publishToCache();
+    prepared.deadLetters().forEach(letter -> blockedStreams.add(letter.streamId()));
+    state = Objects.requireNonNull(prepared.commit()).state();
+  }
+
+  private void committed(PreparedBatch prepared, long commitStarted) {
+    ProjectionState after = Objects.requireNonNull(prepared.commit()).state();
+    published = after;
+    long finished = System.nanoTime();
+    BatchResult result = prepared.outcome().committed();
+    parts.metrics.state(after.lastProcessedPosition(), after.healthy());
+    parts.metrics.batch(result.applied(), result.skipped(), result.deadLettered(),
+        prepared.handlerNanos(), finished - commitStarted, finished - prepared.started());
+  }
+
+  private void recordSkipped(PreparedBatch prepared) {
+    if (prepared.outcome() instanceof BatchOutcome.Completed completed) {
+      parts.metrics.batch(0, completed.result().skipped(), 0, 0, 0, 0);
+    }
+  }
+
+  // ---- the claim and what the writer believes
+
+  /**
+   * The state of this writer, claiming the projection first if needed: prepares the read models,
+   * takes a new fencing token, loads the state and the blocked streams.
+   *
+   * @throws ProjectionException if the store fails
+   */
+  ProjectionState claimed() {
+    ProjectionState current = state;
+    if (current == null) {
+      pipeline.drain();
+      parts.prepareReadModels();
+      writerToken = parts.store.claimWriter(writerKey);
+      current = parts.store.loadState(writerKey)
+          .orElseGet(() -> ProjectionState.initial(writerKey, parts.now()));
+      cache.clear();
+      for (ReadModel<?> readModel : parts.readModels.all()) {
+        if (parts.store.count(readModel.name()) == 0) {
+          cache.markComplete(readModel.name());
+        }
+      }
+      blockedStreams.clear();
+      parts.store.deadLetters(writerKey).forEach(letter -> blockedStreams.add(letter.streamId()));
+      accept(current);
+    }
+    return current;
+  }
+
+  /** Drops everything this writer believed, so the next call claims again and reloads. */
+  void forget() {
+    state = null;
+    pipeline.forgetInFlight();
+    cache.clear();
+  }
+
+  private void accept(ProjectionState newState) {
+    state = newState;
+    published = newState;
+    parts.metrics.state(newState.lastProcessedPosition(), newState.healthy());
+  }
+
+  // ---- for operations (the caller holds the lock)
+
+  /**
+   * Stores an operator's commit at once (after {@link #claimForOperation()}). On success the state,
+   * blocked streams and cache become what the operation says; on failure everything is forgotten.
+   *
+   * @throws ProjectionException if the store refuses or fails
+   */
+  void commitOperation(Commit commit, Set<String> stillBlocked, Cache cacheAfter) {
+    BatchOutcome.Failed failure = pipeline.commitNow(commit);
+    if (failure != null) {
+      forget();
+      throw failure.failure();
+    }
+    blockedStreams.clear();
+    blockedStreams.addAll(stillBlocked);
+    failures.forget();
+    if (cacheAfter == Cache.CLEARED_COMPLETE) {
+      cache.clear();
+      parts.readModels.all().forEach(readModel -> cache.markComplete(readModel.name()));
+    } else if (cacheAfter == Cache.CLEARED) {
+      cache.clear();
+    }
+    accept(commit.state());
+  }
+
+  /** What an operation leaves in the writer's cache. */
+  enum Cache {
+    /** The cache is right as it is. */
+    KEPT,
+    /** The read models may differ from what the cache holds. */
+    CLEARED,
+    /** The read models are empty, so the cache holds all of them: nothing. */
+    CLEARED_COMPLETE
+  }
+
+  /**
+   * Waits for queued commits and claims, for an operator's action.
+   *
+   * @throws StoreException if a queued commit failed (naming what to do) or the store fails
+   */
+  ProjectionState claimForOperation() {
+    if (pipeline.takeFailure()) {
+      forget();
+      throw queuedCommitFailure();
+    }
+    return claimed();
+  }
+
+  long writerToken() {
+    return writerToken;
+  }
+
+  /** The streams blocked behind dead letters, as this writer knows them. */
+  Set<String> blockedStreams() {
+    return Set.copyOf(blockedStreams);
+  }
+
+  DocumentCache cache() {
+    return cache;
+  }
+
+  /** Forgets the failure being retried, so the next attempt starts afresh (an operator resumed). */
+  void clearFailures() {
+    lock.lock();
+    try {
+      failures.forget();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  List<DeadLetter> storedDeadLetters() {
+    return parts.store.deadLetters(writerKey);
+  }
+}
