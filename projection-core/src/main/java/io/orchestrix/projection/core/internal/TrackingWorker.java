@@ -225,6 +225,7 @@ public final class TrackingWorker {
       }
       status.state(RunState.RUNNING);
       status.caughtUp();
+      status.recovered();
       return waitForEvents(after, idle);
     }
     InFlight submitted = new InFlight(session.submit(page), page, System.nanoTime());
@@ -252,6 +253,7 @@ public final class TrackingWorker {
     outcome.stateAfter().ifPresent(status::known);
     if (outcome instanceof BatchOutcome.Completed completed) {
       outageAttempts = 0;
+      status.recovered();
       int events = completed.result().applied() + completed.result().skipped()
           + completed.result().deadLettered();
       status.progress(events, System.nanoTime() - submitted.started(),
@@ -350,7 +352,8 @@ public final class TrackingWorker {
     try {
       status.deadLetters(session.storedDeadLetters());
     } catch (ProjectionException e) {
-      LOG.debug("projection '{}': could not count dead letters: {}", projectionId, e.getMessage());
+      // processing goes on and finds out for itself; the status says the store is out meanwhile
+      status.outage("could not count the dead letters: " + e.getMessage());
     }
   }
 }

@@ -88,9 +88,13 @@ final class WorkerStatus {
     return current == null ? 0 : current.lastProcessedPosition();
   }
 
-  /** The projection's state as the store last confirmed it; ends an outage. */
+  /** The projection's state as the store last confirmed it. */
   void known(ProjectionState state) {
     known = state;
+  }
+
+  /** Processing works again: a batch committed, or the source was read with nothing left to do. */
+  void recovered() {
     outageSince = null;
   }
 
