@@ -37,6 +37,8 @@ public abstract class AbstractProjectionStore implements ProjectionStore {
 
   private final String description;
   private final Map<String, ReadModelSchema> schemas = new ConcurrentHashMap<>();
+  private final Object startLock = new Object();
+  private volatile boolean started;
   private volatile boolean closed;
 
   /**
@@ -227,11 +229,23 @@ public abstract class AbstractProjectionStore implements ProjectionStore {
   protected final <T> T call(String operation, @Nullable String projectionId, Supplier<T> body) {
     requireOpen();
     try {
+      startOnce();
       return body.get();
     } catch (ProjectionException | IllegalArgumentException e) {
       throw e;
     } catch (RuntimeException e) {
       throw translate(operation, projectionId, e);
+    }
+  }
+
+  private void startOnce() {
+    if (!started) {
+      synchronized (startLock) {
+        if (!started) {
+          doStart();
+          started = true;
+        }
+      }
     }
   }
 
@@ -252,6 +266,16 @@ public abstract class AbstractProjectionStore implements ProjectionStore {
    */
   protected abstract StoreException translate(
       String operation, @Nullable String projectionId, RuntimeException failure);
+
+  /**
+   * Connects, and creates or checks the store's own schema (state, dead letters): called once, before
+   * the first operation, and again before the next one if it failed. A store does its I/O here
+   * rather than when it is opened, so that opening a store never fails because the server is out,
+   * and the outage policy of whoever calls it (a runner, say) covers this too. A failure is
+   * translated like any other; a schema newer than the code is a
+   * {@link io.orchestrix.projection.StoreConfigurationException}. The default does nothing.
+   */
+  protected void doStart() {}
 
   /** Creates a read model's storage and indexes if missing; idempotent. */
   protected abstract void doPrepareReadModel(ReadModelSchema schema);
