@@ -20,6 +20,10 @@ public final class ExamplesCli implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+      description = "On an error, print its stack trace too, not only its one-line message.")
+  boolean verbose;
+
   /** Runs the command line and exits with its exit code. */
   public static void main(String[] args) {
     System.exit(run(args));
@@ -32,15 +36,23 @@ public final class ExamplesCli implements Runnable {
         .execute(args);
   }
 
-  /** A library failure is the user's to act on: print its message, not a stack trace. */
+  /**
+   * An error is one line a user can act on: the message of a library failure, or of anything else
+   * with its type; the stack trace only with {@code --verbose}.
+   */
   private static int reportFailure(
-      Exception failure, CommandLine commandLine, CommandLine.ParseResult parseResult)
-      throws Exception {
-    if (failure instanceof ProjectionException) {
-      commandLine.getErr().println("error: " + failure.getMessage());
-      return 2;
+      Exception failure, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+    boolean verbose = parseResult.hasMatchedOption("--verbose")
+        || parseResult.subcommands().stream().anyMatch(sub -> sub.hasMatchedOption("--verbose"));
+    String message = failure instanceof ProjectionException
+        ? failure.getMessage() : failure.getClass().getSimpleName() + ": " + failure.getMessage();
+    commandLine.getErr().println("error: " + message.lines().findFirst().orElse(message)
+        + (verbose ? "" : " (run with --verbose for the stack trace)"));
+    if (verbose) {
+      failure.printStackTrace(commandLine.getErr());
     }
-    throw failure;
+    commandLine.getErr().flush();
+    return failure instanceof ProjectionException ? 2 : 1;
   }
 
   @Override
