@@ -114,6 +114,7 @@ class TlsTest {
     assertThat(((StoreException) refused).isTransient()).isFalse();
     try (RedisProjectionStore store = RedisProjectionStore.open(byAddress,
         properties(RedisStoreProperties.TLS_VERIFY_HOSTNAME, "false"))) {
+      store.prepareReadModel(RedisProjectionStoreTest.ORDERS);
       assertThat(store.count("orders")).isNotNegative();
     }
   }
