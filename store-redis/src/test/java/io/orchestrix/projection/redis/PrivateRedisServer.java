@@ -63,6 +63,21 @@ final class PrivateRedisServer implements AutoCloseable {
     return new PrivateRedisServer(process, port);
   }
 
+  /** Starts a plain redis-server with these extra arguments. */
+  static PrivateRedisServer startPlain(Path directory, String... arguments) throws IOException {
+    return start(directory, "--port", arguments);
+  }
+
+  /** The server's URL, database 0. */
+  String url() {
+    return "redis://127.0.0.1:" + port;
+  }
+
+  /** {@code host:port}, as the store's messages name the server. */
+  String address() {
+    return "127.0.0.1:" + port;
+  }
+
   static void requireProgram(String program) {
     boolean found = Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
         .filter(dir -> !dir.isEmpty())

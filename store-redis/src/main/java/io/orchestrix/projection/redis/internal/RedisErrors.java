@@ -63,6 +63,13 @@ public final class RedisErrors {
    */
   public StoreException translate(
       String operation, @Nullable String projectionId, RuntimeException failure) {
+    Throwable denied = find(failure, JedisDataException.class);
+    if (denied != null && String.valueOf(denied.getMessage()).startsWith("NOPERM")) {
+      return StoreException.failure(server + " denied a command while " + operation + ": "
+          + scrub(denied.getMessage()) + "; the user needs the commands the store sends (EVALSHA,"
+          + " EVAL, HGET, HMGET, HGETALL, HLEN) on the keys under '" + keyPrefix + "'",
+          projectionId, failure);
+    }
     if (isAuthenticationFailure(failure)) {
       return StoreException.failure(server + " refused the credentials while " + operation + ": "
           + scrub(describe(failure)) + "; check the user and password (in the URI or the"
