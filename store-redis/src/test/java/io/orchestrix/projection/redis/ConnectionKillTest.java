@@ -189,6 +189,40 @@ class ConnectionKillTest {
     assertThat(store.claimWriter("p1")).as("the token after two lost claims").isEqualTo(2);
   }
 
+  /** A read of the store that is one command, not a script. */
+  enum DirectRead {
+    LOAD_STATE(store -> store.loadState("p1").orElseThrow().lastProcessedPosition(), 1L),
+    FIND(store -> store.find("orders", "o1").orElseThrow().id(), "o1"),
+    FIND_ALL(store -> store.findAll("orders", List.of("o1", "o9")).keySet(), Set.of("o1")),
+    COUNT(store -> store.count("orders"), 1L);
+
+    final Function<RedisProjectionStore, Object> call;
+    final Object result;
+
+    DirectRead(Function<RedisProjectionStore, Object> call, Object result) {
+      this.call = call;
+      this.result = result;
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(DirectRead.class)
+  void aDirectReadWhoseConnectionIsKilledAsItBeginsIsSentAgain(DirectRead read) {
+    String killable = name + "-read";
+    try (KillingClient client = new KillingClient(server, admin, killable)) {
+      RedisProjectionStore reader = RedisProjectionStore.create(client,
+          RedisStoreOptions.builder().keyPrefix(name + ":").build());
+      reader.prepareReadModel(ORDERS);
+      seed();
+
+      client.killAsTheNextReadBegins();
+      Object result = read.call.apply(reader);
+
+      assertThat(client.killed()).as("connections killed").isEqualTo(1);
+      assertThat(result).isEqualTo(read.result);
+    }
+  }
+
   @Test
   void aStoreWhoseConnectionIsKilledWhileItOpensOpensAll() throws Exception {
     admin.pauseWrites();

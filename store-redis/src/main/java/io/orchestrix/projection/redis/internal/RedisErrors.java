@@ -76,7 +76,7 @@ public final class RedisErrors {
           + " properties 'user' and 'password')", projectionId, failure);
     }
     if (isTlsFailure(failure)) {
-      Throwable setup = find(failure, GeneralSecurityException.class);
+      Throwable setup = findAnywhere(failure, GeneralSecurityException.class);
       return StoreException.failure(setup != null
           ? "TLS to " + server + " cannot be set up while " + operation + ": "
               + scrub(describe(setup)) + "; check the trust store (property 'tls-truststore')"
@@ -85,29 +85,26 @@ public final class RedisErrors {
               + scrub(describe(failure)) + " (is the server TLS-enabled, and its certificate"
               + " trusted and issued for this host?)", projectionId, failure);
     }
-    if (find(failure, JedisConnectionException.class) != null) {
-      return StoreException.outage(server + " is unreachable or dropped the connection while "
-          + operation + ": " + scrub(describe(failure))
-          + (tls ? " (with TLS, rediss://: a server that does not speak TLS lets the handshake time"
-              + " out)" : ""), projectionId, failure);
-    }
     if (failure instanceof JedisDataException) {
       String reply = String.valueOf(failure.getMessage());
       return StoreException.of(server + " replied '" + scrub(reply) + "' while " + operation,
           projectionId, isTransientReply(reply) ? FailureKind.TRANSIENT : FailureKind.FATAL, failure);
+    }
+    if (findAnywhere(failure, JedisConnectionException.class) != null) {
+      return StoreException.outage(server + " is unreachable or dropped the connection while "
+          + operation + ": " + scrub(describe(failure))
+          + (tls ? " (with TLS, rediss://: a server that does not speak TLS lets the handshake time"
+              + " out)" : ""), projectionId, failure);
     }
     if (find(failure, NoSuchElementException.class) != null) {
       return StoreException.outage("no pooled connection to " + server + " became free in time"
           + " while " + operation + ": " + scrub(describe(failure))
           + "; every connection was busy (property 'pool-max-total')", projectionId, failure);
     }
-    // a client that retries by itself (a cluster client) keeps the failures of its attempts as
-    // suppressed exceptions
     Throwable reply = findAnywhere(failure, JedisDataException.class);
-    boolean transientFailure = findAnywhere(failure, JedisConnectionException.class) != null
-        || reply != null && isTransientReply(String.valueOf(reply.getMessage()));
     return StoreException.of(server + " failed while " + operation + ": " + scrub(describe(failure)),
-        projectionId, transientFailure ? FailureKind.TRANSIENT : FailureKind.FATAL, failure);
+        projectionId, reply != null && isTransientReply(String.valueOf(reply.getMessage()))
+            ? FailureKind.TRANSIENT : FailureKind.FATAL, failure);
   }
 
   /** The exception for a key that holds another Redis type than the store keeps there. */
@@ -144,7 +141,8 @@ public final class RedisErrors {
    * not have; not one of refused credentials or of TLS set-up.
    */
   public static boolean isConnectionFailure(RuntimeException failure) {
-    return find(failure, JedisConnectionException.class) != null
+    return !(failure instanceof JedisDataException)
+        && findAnywhere(failure, JedisConnectionException.class) != null
         && !isAuthenticationFailure(failure) && !isTlsFailure(failure);
   }
 
@@ -164,33 +162,26 @@ public final class RedisErrors {
    * or the server does not speak TLS. A TLS connection dropped after its handshake is not one.
    */
   private static boolean isTlsFailure(Throwable failure) {
-    if (find(failure, GeneralSecurityException.class) != null
-        || find(failure, SSLHandshakeException.class) != null) {
+    if (findAnywhere(failure, GeneralSecurityException.class) != null
+        || findAnywhere(failure, SSLHandshakeException.class) != null) {
       return true;
     }
-    SSLException ssl = find(failure, SSLException.class);
+    SSLException ssl = findAnywhere(failure, SSLException.class);
     return ssl != null && String.valueOf(ssl.getMessage()).contains("SSL message");
   }
 
   private static boolean isAuthenticationFailure(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof JedisAccessControlException) {
-        return true;
-      }
-      String message = t.getMessage();
-      if (t instanceof JedisDataException && message != null) {
-        String upper = message.toUpperCase(Locale.ROOT);
-        if (upper.startsWith("WRONGPASS") || upper.startsWith("NOAUTH")
-            || upper.contains("AUTH <PASSWORD> CALLED WITHOUT")
-            || upper.contains("INVALID PASSWORD") || upper.contains("INVALID USERNAME-PASSWORD")) {
-          return true;
-        }
-      }
-      if (t.getCause() == t) {
-        break;
-      }
+    if (findAnywhere(failure, JedisAccessControlException.class) != null) {
+      return true;
     }
-    return false;
+    JedisDataException reply = findAnywhere(failure, JedisDataException.class);
+    if (reply == null || reply.getMessage() == null) {
+      return false;
+    }
+    String upper = reply.getMessage().toUpperCase(Locale.ROOT);
+    return upper.startsWith("WRONGPASS") || upper.startsWith("NOAUTH")
+        || upper.contains("AUTH <PASSWORD> CALLED WITHOUT")
+        || upper.contains("INVALID PASSWORD") || upper.contains("INVALID USERNAME-PASSWORD");
   }
 
   /** The first exception of a type in the cause chain. */
@@ -206,7 +197,11 @@ public final class RedisErrors {
     return null;
   }
 
-  /** The first exception of a type in the cause chain or among the suppressed ones. */
+  /**
+   * The first exception of a type in the cause chain or among the suppressed ones: a client that
+   * retries by itself ({@code UnifiedJedis} with attempts, a cluster client) throws "no more attempts"
+   * with the failures of its attempts suppressed.
+   */
   private static <T extends Throwable> @Nullable T findAnywhere(Throwable failure, Class<T> type) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (type.isInstance(t)) {
