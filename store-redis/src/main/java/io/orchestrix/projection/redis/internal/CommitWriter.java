@@ -26,6 +26,7 @@ public final class CommitWriter {
   private final KeyLayout keys;
   private final int maxDocumentBytes;
 
+  /** Commits through {@code commands}, refusing documents over {@code maxDocumentBytes}. */
   public CommitWriter(RedisCommands commands, KeyLayout keys, int maxDocumentBytes) {
     this.commands = commands;
     this.keys = keys;

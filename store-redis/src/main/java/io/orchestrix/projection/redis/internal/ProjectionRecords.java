@@ -24,12 +24,14 @@ public final class ProjectionRecords {
   private final KeyLayout keys;
   private final RedisErrors errors;
 
+  /** Reads and writes projections' records through {@code commands}, under the keys of {@code keys}. */
   public ProjectionRecords(RedisCommands commands, KeyLayout keys, RedisErrors errors) {
     this.commands = commands;
     this.keys = keys;
     this.errors = errors;
   }
 
+  /** The projection's state, in one {@code HGETALL}; empty if it has none. */
   public Optional<ProjectionState> loadState(String projectionId) {
     String key = keys.state(projectionId);
     Map<String, String> hash = commands.call(List.of(key), again -> commands.jedis().hgetAll(key));

@@ -28,6 +28,7 @@ public final class ReadModelStorage {
   private final KeyLayout keys;
   private final RedisErrors errors;
 
+  /** Reads and prepares read models through {@code commands}, under the keys of {@code keys}. */
   public ReadModelStorage(RedisCommands commands, KeyLayout keys, RedisErrors errors) {
     this.commands = commands;
     this.keys = keys;
@@ -44,6 +45,7 @@ public final class ReadModelStorage {
         List.of(keys.documents(name), keys.ids(name), keys.indexNames(name)), args);
   }
 
+  /** The document with this id, in one {@code HGET}. */
   public Optional<StoredDocument> find(String readModel, String id) {
     String key = keys.documents(readModel);
     byte[] value = commands.call(List.of(key),
@@ -78,6 +80,7 @@ public final class ReadModelStorage {
     return documents(readModel, documentsKey, reply, true);
   }
 
+  /** How many documents the read model holds: {@code HLEN} of its documents hash. */
   public long count(String readModel) {
     String key = keys.documents(readModel);
     return commands.call(List.of(key), again -> commands.jedis().hlen(key));
