@@ -150,14 +150,28 @@ class ServerRepliesTest {
   @Test
   void aServerWithTooManyClientsIsATransientOutage() throws Exception {
     try (PrivateRedisServer server = PrivateRedisServer.startPlain(directory, "--maxclients", "1");
-        Jedis onlyClient = new Jedis("127.0.0.1", server.port)) {
-      onlyClient.ping();
-
+        Jedis onlyClient = theOneClient(server)) {
       StoreException outage = failure(() -> RedisProjectionStore.open(server.url()));
 
       assertThat(outage.kind()).as(outage.getMessage()).isEqualTo(FailureKind.TRANSIENT);
       assertThat(outage).hasMessageContaining(server.address());
     }
+  }
+
+  /** A connection that holds the server's one client slot, once the probe of its start has left it. */
+  private static Jedis theOneClient(PrivateRedisServer server) {
+    return Awaitility.await("the server to take one client").atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+        .until(() -> {
+          Jedis client = new Jedis("127.0.0.1", server.port);
+          try {
+            client.ping();
+            return client;
+          } catch (RuntimeException refused) {
+            client.close();
+            throw refused;
+          }
+        }, client -> true);
   }
 
   @Test
