@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -71,24 +70,20 @@ import redis.clients.jedis.UnifiedJedis;
  */
 public final class RedisProjectionStore extends AbstractProjectionStore {
 
-  private final UnifiedJedis jedis;
-  private final boolean ownsClient;
+  private final RedisCommands commands;
   private final RedisStoreOptions options;
   private final RedisErrors errors;
   private final ReadModelStorage readModels;
   private final ProjectionRecords projections;
   private final CommitWriter commits;
 
-  private RedisProjectionStore(String description, UnifiedJedis jedis, @Nullable RedisClient owned,
-      RedisStoreOptions options, RedisErrors errors) {
+  private RedisProjectionStore(String description, RedisCommands commands, RedisStoreOptions options,
+      RedisErrors errors) {
     super(description);
-    this.jedis = jedis;
-    this.ownsClient = owned != null;
+    this.commands = commands;
     this.options = options;
     this.errors = errors;
     KeyLayout keys = new KeyLayout(options.keyPrefix());
-    RedisCommands commands =
-        new RedisCommands(jedis, owned == null ? null : owned.getPool(), errors);
     this.readModels = new ReadModelStorage(commands, keys, errors);
     this.projections = new ProjectionRecords(commands, keys, errors);
     this.commits = new CommitWriter(commands, keys, options.maxDocumentBytes());
@@ -118,14 +113,13 @@ public final class RedisProjectionStore extends AbstractProjectionStore {
     Objects.requireNonNull(uri, "uri must not be null");
     Objects.requireNonNull(properties, "properties must not be null");
     ConnectionSettings settings = ConnectionSettings.parse(uri, properties);
-    RedisErrors errors = new RedisErrors("Redis at " + settings.uri().address(),
-        settings.options().keyPrefix(), settings.password(), settings.uri().tls());
-    RedisClient client = RedisClients.pooled(settings);
+    RedisErrors errors = RedisErrors.of(settings);
+    RedisCommands commands = RedisCommands.owning(RedisClients.pooled(settings), errors);
     try {
       return new RedisProjectionStore(settings.uri().redacted() + " (key prefix '"
-          + settings.options().keyPrefix() + "')", client, client, settings.options(), errors);
+          + settings.options().keyPrefix() + "')", commands, settings.options(), errors);
     } catch (RuntimeException e) {
-      client.close();
+      commands.close();
       throw e;
     }
   }
@@ -142,10 +136,9 @@ public final class RedisProjectionStore extends AbstractProjectionStore {
   public static RedisProjectionStore create(UnifiedJedis client, RedisStoreOptions options) {
     Objects.requireNonNull(client, "client must not be null");
     Objects.requireNonNull(options, "options must not be null");
-    RedisErrors errors = new RedisErrors("Redis (client supplied by the application)",
-        options.keyPrefix(), null, false);
+    RedisErrors errors = RedisErrors.ofSuppliedClient(options.keyPrefix());
     return new RedisProjectionStore("Redis client supplied by the application (key prefix '"
-        + options.keyPrefix() + "')", client, null, options, errors);
+        + options.keyPrefix() + "')", RedisCommands.borrowing(client, errors), options, errors);
   }
 
   /** The options this store runs with. */
@@ -230,9 +223,7 @@ public final class RedisProjectionStore extends AbstractProjectionStore {
   /** Closes the connection pool if this store opened it; a supplied client is left open. */
   @Override
   protected void doClose() {
-    if (ownsClient) {
-      jedis.close();
-    }
+    commands.close();
   }
 
   @Override

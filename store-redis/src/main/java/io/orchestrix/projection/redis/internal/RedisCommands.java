@@ -6,9 +6,8 @@ import io.orchestrix.projection.ProjectionException;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
-import redis.clients.jedis.Connection;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.util.Pool;
 
 /**
  * Sends the store's commands and scripts through one client. A call whose connection was refused,
@@ -37,17 +36,33 @@ public final class RedisCommands {
   }
 
   private final UnifiedJedis jedis;
-  private final @Nullable Pool<Connection> ownPool;
+  private final @Nullable RedisClient owned;
   private final RedisErrors errors;
 
-  /**
-   * @param ownPool the pool behind {@code jedis} if this store owns it, whose idle connections are
-   *     dropped after a connection failure; null for a client the application owns
-   */
-  public RedisCommands(UnifiedJedis jedis, @Nullable Pool<Connection> ownPool, RedisErrors errors) {
+  private RedisCommands(UnifiedJedis jedis, @Nullable RedisClient owned, RedisErrors errors) {
     this.jedis = jedis;
-    this.ownPool = ownPool;
+    this.owned = owned;
     this.errors = errors;
+  }
+
+  /**
+   * Commands through a pooled client the store opened: after a connection failure the pool's idle
+   * connections are dropped, and {@link #close} closes the client.
+   */
+  public static RedisCommands owning(RedisClient client, RedisErrors errors) {
+    return new RedisCommands(client, client, errors);
+  }
+
+  /** Commands through a client the application owns, which {@link #close} leaves open. */
+  public static RedisCommands borrowing(UnifiedJedis client, RedisErrors errors) {
+    return new RedisCommands(client, null, errors);
+  }
+
+  /** Closes the client if the store opened it. */
+  public void close() {
+    if (owned != null) {
+      owned.close();
+    }
   }
 
   /** The client. */
@@ -119,8 +134,8 @@ public final class RedisCommands {
   }
 
   private void dropIdleConnections() {
-    if (ownPool != null && !ownPool.isClosed()) {
-      ownPool.clear();
+    if (owned != null && !owned.getPool().isClosed()) {
+      owned.getPool().clear();
     }
   }
 }

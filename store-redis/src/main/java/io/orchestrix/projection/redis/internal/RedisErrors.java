@@ -37,17 +37,22 @@ public final class RedisErrors {
   private final @Nullable String password;
   private final boolean tls;
 
-  /**
-   * @param server how messages name the server, for example {@code Redis at 10.0.0.5:6379}
-   * @param keyPrefix the store's key prefix, named in wrong-type messages
-   * @param password a password to scrub from server messages, if any
-   * @param tls whether the connection uses TLS, for hints in messages
-   */
-  public RedisErrors(String server, String keyPrefix, @Nullable String password, boolean tls) {
+  private RedisErrors(String server, String keyPrefix, @Nullable String password, boolean tls) {
     this.server = server;
     this.keyPrefix = keyPrefix;
     this.password = password == null || password.isEmpty() ? null : password;
     this.tls = tls;
+  }
+
+  /** Errors of a store connected as the settings say: they name {@code host:port}. */
+  public static RedisErrors of(ConnectionSettings settings) {
+    return new RedisErrors("Redis at " + settings.uri().address(), settings.options().keyPrefix(),
+        settings.password(), settings.uri().tls());
+  }
+
+  /** Errors of a store over a client the application supplied, whose server this code does not know. */
+  public static RedisErrors ofSuppliedClient(String keyPrefix) {
+    return new RedisErrors("Redis (client supplied by the application)", keyPrefix, null, false);
   }
 
   /** How messages name the server. */
