@@ -6,9 +6,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Opens {@link RedisProjectionStore}s for the schemes {@code redis} and {@code rediss} (TLS); found by
- * {@link io.orchestrix.projection.ProjectionStores} through {@code META-INF/services}. Stateless and
- * thread-safe; the constructor does no I/O.
+ * Opens {@link RedisProjectionStore}s for the schemes {@code redis} and {@code rediss} (TLS); found
+ * through {@code META-INF/services} by
+ * {@link io.orchestrix.projection.spi.support.ProjectionStoreProviders} (and so by
+ * {@code ProjectionStores.open} of projection-core). Stateless and thread-safe; the constructor does
+ * no I/O.
  */
 public final class RedisProjectionStoreProvider implements ProjectionStoreProvider {
 

@@ -1,6 +1,6 @@
 /**
  * The Redis store: {@link io.orchestrix.projection.redis.RedisProjectionStore}, opened from a
- * {@code redis://} or {@code rediss://} URI through {@link io.orchestrix.projection.ProjectionStores}
+ * {@code redis://} or {@code rediss://} URI through {@code ProjectionStores.open} (projection-core)
  * or directly, over a pooled Jedis client or one the application supplies.
  *
  * <p>Every type in this package is non-null by default; the few nullable values are marked

@@ -2,23 +2,28 @@ package io.orchestrix.projection.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.orchestrix.projection.spi.support.ProjectionStoreProviders;
 import io.orchestrix.projection.StoreConfigurationException;
 import io.orchestrix.projection.redis.internal.ConnectionSettings;
+import io.orchestrix.projection.redis.internal.RedisUri;
+import io.orchestrix.projection.spi.support.ProjectionStoreProviders;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+/** URIs and properties are checked, and refused with messages that never show a password. */
 class ConnectionSettingsTest {
 
   @Test
   void aPlainUriGivesHostPortDatabaseAndDefaults() {
     ConnectionSettings settings = ConnectionSettings.parse("redis://cache.local:6380/3", Map.of());
 
-    assertThat(settings.host()).isEqualTo("cache.local");
-    assertThat(settings.port()).isEqualTo(6380);
-    assertThat(settings.database()).isEqualTo(3);
-    assertThat(settings.tls()).isFalse();
+    assertThat(settings.uri().host()).isEqualTo("cache.local");
+    assertThat(settings.uri().port()).isEqualTo(6380);
+    assertThat(settings.uri().database()).isEqualTo(3);
+    assertThat(settings.uri().tls()).isFalse();
     assertThat(settings.user()).isNull();
     assertThat(settings.password()).isNull();
     assertThat(settings.poolMaxTotal()).isEqualTo(RedisStoreProperties.DEFAULT_POOL_MAX_TOTAL);
@@ -30,17 +35,17 @@ class ConnectionSettingsTest {
   @Test
   void portAndDatabaseDefaultTo6379And0() {
     ConnectionSettings settings = ConnectionSettings.parse("redis://localhost", Map.of());
-    assertThat(settings.port()).isEqualTo(6379);
-    assertThat(settings.database()).isZero();
-    assertThat(ConnectionSettings.parse("redis://localhost/", Map.of()).database()).isZero();
-    assertThat(ConnectionSettings.parse("redis://[::1]:7000", Map.of()).address())
+    assertThat(settings.uri().port()).isEqualTo(6379);
+    assertThat(settings.uri().database()).isZero();
+    assertThat(ConnectionSettings.parse("redis://localhost/", Map.of()).uri().database()).isZero();
+    assertThat(ConnectionSettings.parse("redis://[::1]:7000", Map.of()).uri().address())
         .isEqualTo("[::1]:7000");
   }
 
   @Test
   void theRedissSchemeMeansTlsWithHostNameVerification() {
     ConnectionSettings tls = ConnectionSettings.parse("rediss://secure.example:6390", Map.of());
-    assertThat(tls.tls()).isTrue();
+    assertThat(tls.uri().tls()).isTrue();
     assertThat(tls.verifyHostname()).isTrue();
     assertThat(ConnectionSettings.parse("REDISS://h", Map.of(RedisStoreProperties.TLS_VERIFY_HOSTNAME,
         "false")).verifyHostname()).isFalse();
@@ -85,48 +90,66 @@ class ConnectionSettingsTest {
   }
 
   @Test
-  void badPropertyValuesAreRefusedNamingKeyAndValue() {
-    assertThatThrownBy(() -> ConnectionSettings.parse("redis://h",
-        Map.of(RedisStoreProperties.POOL_MAX_TOTAL, "zero")))
-        .isInstanceOf(StoreConfigurationException.class)
-        .hasMessageContaining("pool-max-total").hasMessageContaining("'zero'");
-    assertThatThrownBy(() -> ConnectionSettings.parse("redis://h",
-        Map.of(RedisStoreProperties.MAX_DOCUMENT_BYTES, "-1")))
-        .isInstanceOf(StoreConfigurationException.class)
-        .hasMessageContaining("max-document-bytes").hasMessageContaining("'-1'");
-    assertThatThrownBy(() -> ConnectionSettings.parse("redis://h",
-        Map.of(RedisStoreProperties.KEY_PREFIX, "has space")))
-        .isInstanceOf(StoreConfigurationException.class)
-        .hasMessageContaining("key-prefix").hasMessageContaining("'has space'");
-    assertThatThrownBy(() -> ConnectionSettings.parse("rediss://h",
-        Map.of(RedisStoreProperties.TLS_TRUSTSTORE, "/no/such/trust.p12")))
-        .isInstanceOf(StoreConfigurationException.class)
-        .hasMessageContaining("tls-truststore").hasMessageContaining("/no/such/trust.p12");
-    assertThatThrownBy(() -> ConnectionSettings.parse("redis://h",
-        Map.of(RedisStoreProperties.TLS_VERIFY_HOSTNAME, "yes")))
-        .isInstanceOf(StoreConfigurationException.class)
-        .hasMessageContaining("tls-verify-hostname");
+  void eachBadPropertyValueIsNamedOnceWithItsKey() {
+    Map<String, String> bad = Map.of(
+        RedisStoreProperties.KEY_PREFIX, "a b \u2603:",
+        RedisStoreProperties.POOL_MAX_TOTAL, "zero",
+        RedisStoreProperties.MAX_DOCUMENT_BYTES, "-17",
+        RedisStoreProperties.CONNECT_TIMEOUT_MS, "0",
+        RedisStoreProperties.TLS_VERIFY_HOSTNAME, "yes",
+        RedisStoreProperties.CLIENT_NAME, "has space",
+        RedisStoreProperties.TLS_TRUSTSTORE, "/no/such/trust.p12");
+    bad.forEach((key, value) -> {
+      StoreConfigurationException refused = catchThrowableOfType(StoreConfigurationException.class,
+          () -> ConnectionSettings.parse("redis://h", Map.of(key, value)));
+      assertThat(refused).as("property %s=%s", key, value).isNotNull();
+      assertThat(refused.getMessage()).as("the message for %s", key).contains("'" + key + "'");
+      assertThat(occurrences(refused.getMessage(), value))
+          .as("times '%s' appears in: %s", value, refused.getMessage()).isEqualTo(1);
+    });
   }
 
-  @Test
-  void malformedUrisAreRefusedWithoutTheirPassword() {
-    for (String uri : new String[] {
-        "redis://:hunter2@", "redis://:hunter2@h/db", "redis://:hunter2@h/0?ssl=true",
-        "http://:hunter2@h", "redis://:hunter2@h:port", "redis://:hunter2@h/99999999",
-        "redis:/:hunter2@h", "redis://:hun%zzter2@h"}) {
-      assertThatThrownBy(() -> ConnectionSettings.parse(uri, Map.of()))
-          .as(uri)
-          .isInstanceOf(StoreConfigurationException.class)
-          .hasMessageNotContaining("hunter2")
-          .hasMessageNotContaining("hun%zzter2");
+  private static int occurrences(String text, String part) {
+    int count = 0;
+    for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+      count++;
     }
+    return count;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"redis:", "redis://", "redis://:6379", "redis://host:99999",
+      "redis://host:0", "redis://host:", "redis://host:port", "redis://host/abc", "redis://host/0/1",
+      "redis://host/-1", "redis://host/9999999999", "rediss://", "rediss://:6380/0",
+      "redis://h1,h2/0", "redis://host/0?ssl=true", "redis://host?", "redis://host#fragment",
+      "redis://ho st/0", "http://host:6379", "redis:/host", "host:6379", ""})
+  void malformedUrisAreRefusedBeforeConnecting(String uri) {
+    assertThatThrownBy(() -> RedisProjectionStore.open(uri))
+        .isInstanceOf(StoreConfigurationException.class)
+        .hasMessageContaining("'" + uri + "'");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"redis://:hunter2@", "redis://:hunter2@h/db", "redis://:hunter2@h/0?ssl=true",
+      "http://:hunter2@h", "redis://:hunter2@h:port", "redis://:hunter2@h/99999999999",
+      "redis:/:hunter2@h", "redis:/u:hunter2@h:1/0", "redis://:hun%zzter2@h", "redis://u:hunter2@:6379",
+      "redis://u:hun?ter2@h:99999", "redis://u:hun/ter2@h:port", "rediss://u:hunter2@",
+      "redis://u:hunter2@h1,h2"})
+  void malformedUrisAreRefusedWithoutTheirPassword(String uri) {
+    assertThatThrownBy(() -> RedisProjectionStore.open(uri))
+        .isInstanceOf(StoreConfigurationException.class)
+        .hasMessageNotContaining("hunter2")
+        .hasMessageNotContaining("hun?ter2")
+        .hasMessageNotContaining("hun/ter2")
+        .hasMessageNotContaining("hun%zzter2");
   }
 
   @Test
   void theSettingsAndTheDescriptionNeverShowThePassword() {
     ConnectionSettings settings = ConnectionSettings.parse("redis://app:hunter2@h:1/2", Map.of());
     assertThat(settings.toString()).doesNotContain("hunter2");
-    assertThat(settings.redactedUri()).isEqualTo("redis://app:****@h:1/2");
+    assertThat(settings.uri().toString()).doesNotContain("hunter2");
+    assertThat(settings.uri().redacted()).isEqualTo("redis://app:****@h:1/2");
     ConnectionSettings fromProperty = ConnectionSettings.parse("redis://h",
         Map.of(RedisStoreProperties.PASSWORD, "hunter2"));
     assertThat(fromProperty.toString()).doesNotContain("hunter2");
@@ -134,11 +157,11 @@ class ConnectionSettingsTest {
 
   @Test
   void redactionAlsoMasksPasswordsWithSlashOrAtSigns() {
-    assertThat(ConnectionSettings.redact("redis://app:pa/ss@word@h:1/0"))
-        .isEqualTo("redis://app:****@h:1/0");
-    assertThat(ConnectionSettings.redact("redis:/:secret@h")).isEqualTo("redis:/:****@h");
-    assertThat(ConnectionSettings.redact("redis://h:6379/0")).isEqualTo("redis://h:6379/0");
-    assertThat(ConnectionSettings.redact("redis://app@h:6379")).isEqualTo("redis://app@h:6379");
+    assertThat(RedisUri.redact("redis://app:pa/ss@word@h:1/0")).isEqualTo("redis://app:****@h:1/0");
+    assertThat(RedisUri.redact("redis:/:secret@h")).isEqualTo("redis:/:****@h");
+    assertThat(RedisUri.redact("redis://u:se?cret@h")).isEqualTo("redis://u:****@h");
+    assertThat(RedisUri.redact("redis://h:6379/0")).isEqualTo("redis://h:6379/0");
+    assertThat(RedisUri.redact("redis://app@h:6379")).isEqualTo("redis://app@h:6379");
   }
 
   @Test

@@ -1,28 +1,20 @@
 package io.orchestrix.projection.redis;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.providers.PooledConnectionProvider;
 
-/** A client that counts the commands the store sends through it (each is one round trip). */
+/** A client of the test server that counts the commands the store sends (each is one round trip). */
 final class CountingClient extends UnifiedJedis {
 
   final AtomicInteger commands = new AtomicInteger();
 
-  CountingClient(String url) {
-    super(new PooledConnectionProvider(hostAndPort(url), DefaultJedisClientConfig.builder().build()),
-        1, Duration.ofSeconds(5));
-  }
-
-  private static HostAndPort hostAndPort(String url) {
-    URI uri = URI.create(url);
-    return new HostAndPort(uri.getHost(), uri.getPort() == -1 ? 6379 : uri.getPort());
+  CountingClient() {
+    super(new PooledConnectionProvider(RedisTestServer.hostAndPort(),
+        RedisTestServer.clientConfig()), 1, Duration.ofSeconds(5));
   }
 
   @Override

@@ -1,24 +1,22 @@
 package io.orchestrix.projection.redis;
 
 import io.orchestrix.projection.redis.internal.LuaScript;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.time.Duration;
 import java.util.List;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.providers.PooledConnectionProvider;
 
 /**
- * A client whose commits (the store's only writes to read models: each is one EVALSHA of the commit
- * script, or one EVAL when the server lacks it) reach the server {@code writes} times; later ones fail
- * before anything is sent, as if the connection had dropped. For the contract kit's atomicity tests.
+ * A client of the test server whose commits (the store's only writes to read models: each is one
+ * EVALSHA of the commit script, or one EVAL when the server lacks it) reach the server {@code writes}
+ * times; later ones fail before anything is sent, as if the connection had dropped. For the contract
+ * kit's atomicity tests.
  */
 final class FaultInjectingClient extends UnifiedJedis {
 
@@ -27,15 +25,10 @@ final class FaultInjectingClient extends UnifiedJedis {
 
   private int writesLeft;
 
-  FaultInjectingClient(String url, int writes) {
-    super(new PooledConnectionProvider(HostAndPort.from(hostAndPort(url)),
-        DefaultJedisClientConfig.builder().build()), 1, Duration.ofSeconds(5));
+  FaultInjectingClient(int writes) {
+    super(new PooledConnectionProvider(RedisTestServer.hostAndPort(),
+        RedisTestServer.clientConfig()), 1, Duration.ofSeconds(5));
     this.writesLeft = writes;
-  }
-
-  private static String hostAndPort(String url) {
-    URI uri = URI.create(url);
-    return uri.getHost() + ":" + (uri.getPort() == -1 ? 6379 : uri.getPort());
   }
 
   @Override

@@ -39,10 +39,7 @@ final class PrivateRedisServer implements AutoCloseable {
   static PrivateRedisServer start(Path directory, String portArgument, String... arguments)
       throws IOException {
     requireProgram("redis-server");
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
+    int port = freePort();
     List<String> command = new ArrayList<>(List.of("redis-server", portArgument,
         Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
         "--dir", directory.toString()));
@@ -61,6 +58,28 @@ final class PrivateRedisServer implements AutoCloseable {
           }
         });
     return new PrivateRedisServer(process, port);
+  }
+
+  /** A port no process listens on now. */
+  static int freePort() throws IOException {
+    try (ServerSocket free = new ServerSocket(0)) {
+      return free.getLocalPort();
+    }
+  }
+
+  /** Starts a plain redis-server with these extra arguments. */
+  static PrivateRedisServer startPlain(Path directory, String... arguments) throws IOException {
+    return start(directory, "--port", arguments);
+  }
+
+  /** The server's URL, database 0. */
+  String url() {
+    return "redis://127.0.0.1:" + port;
+  }
+
+  /** {@code host:port}, as the store's messages name the server. */
+  String address() {
+    return "127.0.0.1:" + port;
   }
 
   static void requireProgram(String program) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.orchestrix.projection.FailureKind;
 import io.orchestrix.projection.InvalidDocumentException;
 import io.orchestrix.projection.spi.support.ProjectionStoreProviders;
 import io.orchestrix.projection.StoreException;
@@ -28,7 +29,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.util.JedisURIHelper;
 
 class RedisFailureTest {
 
@@ -61,10 +64,11 @@ class RedisFailureTest {
     return store;
   }
 
+  /** The URL with other credentials, or another path if {@code path} is not null. */
   private static String withUserInfo(String url, String userInfo, String path) throws Exception {
     URI uri = URI.create(url);
-    return new URI(uri.getScheme(), userInfo, uri.getHost(), uri.getPort(), path, null, null)
-        .toString();
+    return new URI(uri.getScheme(), userInfo, uri.getHost(), uri.getPort(),
+        path == null ? uri.getPath() : path, null, null).toString();
   }
 
   private static String everything(Throwable failure) {
@@ -153,12 +157,24 @@ class RedisFailureTest {
       raw.set(state, "x");
     }
 
-    assertThatThrownBy(() -> store.find("notes", "n1"))
-        .isInstanceOf(StoreException.class).hasMessageContaining(documents);
-    assertThatThrownBy(() -> store.count("notes"))
-        .isInstanceOf(StoreException.class).hasMessageContaining(documents);
     assertThatThrownBy(() -> store.prepareReadModel(new ReadModelSchema("notes", List.of())))
         .isInstanceOf(StoreException.class).hasMessageContaining(documents);
+    try (RedisClient raw = RedisTestServer.rawClient()) {
+      raw.del(documents);
+    }
+    store.prepareReadModel(new ReadModelSchema("notes", List.of()));
+    try (RedisClient raw = RedisTestServer.rawClient()) {
+      raw.set(documents, "x");
+    }
+    assertThatThrownBy(() -> store.find("notes", "n1"))
+        .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind())
+            .isEqualTo(FailureKind.FATAL)).hasMessageContaining("'" + documents + "'");
+    assertThatThrownBy(() -> store.findAll("notes", List.of("n1", "n2")))
+        .isInstanceOf(StoreException.class).hasMessageContaining("'" + documents + "'");
+    assertThatThrownBy(() -> store.count("notes"))
+        .isInstanceOf(StoreException.class).hasMessageContaining("'" + documents + "'");
+    assertThatThrownBy(() -> store.page("notes", null, 5))
+        .isInstanceOf(StoreException.class).hasMessageContaining("'" + documents + "'");
     assertThatThrownBy(() -> store.claimWriter("p9"))
         .isInstanceOf(StoreException.class).hasMessageContaining(state);
     assertThatThrownBy(() -> store.loadState("p9"))
@@ -265,9 +281,11 @@ class RedisFailureTest {
 
   @Test
   void theProviderOpensRedisUrisAndTheDatabaseInThePathIsUsed() throws Exception {
-    String url = withUserInfo(RedisTestServer.url(), null, "/5");
-    try (Jedis database5 = new Jedis(URI.create(RedisTestServer.url()))) {
-      database5.select(5);
+    URI configured = URI.create(RedisTestServer.url());
+    int other = (JedisURIHelper.getDBIndex(configured) + 1) % 16;
+    String url = withUserInfo(RedisTestServer.url(), configured.getUserInfo(), "/" + other);
+    try (Jedis otherDatabase = new Jedis(configured)) {
+      otherDatabase.select(other);
       try {
         try (ProjectionStore store = ProjectionStoreProviders.open(url,
             Map.of(RedisStoreProperties.KEY_PREFIX, prefix))) {
@@ -276,25 +294,35 @@ class RedisFailureTest {
           store.commit(StoreFixtures.batch(store.claimWriter("p1"), 0, at("p1", 1),
               List.of(put(order("o1", "NEW", "c1", 1)))));
         }
-        assertThat(database5.hexists(prefix + "rm:orders:docs", "o1")).isTrue();
-        try (RedisClient database0 = RedisTestServer.rawClient()) {
-          assertThat(RedisTestServer.keys(database0, prefix)).isEmpty();
+        assertThat(otherDatabase.hexists(prefix + "rm:orders:docs", "o1")).isTrue();
+        try (RedisClient configuredDatabase = RedisTestServer.rawClient()) {
+          assertThat(RedisTestServer.keys(configuredDatabase, prefix)).isEmpty();
         }
       } finally {
-        List<String> keys = RedisTestServer.keys(database5, prefix);
+        List<String> keys = RedisTestServer.keys(otherDatabase, prefix);
         if (!keys.isEmpty()) {
-          database5.unlink(keys.toArray(String[]::new));
+          otherDatabase.unlink(keys.toArray(String[]::new));
         }
       }
     }
   }
 
   @Test
-  void aClosedStoreRefusesCalls() {
+  void aClosedStoreRefusesEveryCallAsAFatalFailureNamingTheStore() {
     RedisProjectionStore store = open(Map.of());
+    long token = store.claimWriter("p1");
     store.close();
     store.close();
-    assertThatThrownBy(() -> store.count("orders"))
-        .isInstanceOf(StoreException.class).hasMessageContaining("closed");
+
+    List<ThrowingCallable> calls = List.of(() -> store.count("orders"),
+        () -> store.claimWriter("p1"), () -> store.loadState("p1"),
+        () -> store.find("orders", "o1"), () -> store.page("orders", null, 10),
+        () -> store.commit(StoreFixtures.batch(token, 0, at("p1", 1), List.of())));
+    for (ThrowingCallable call : calls) {
+      assertThatThrownBy(call).isInstanceOfSatisfying(StoreException.class, e -> {
+        assertThat(e.kind()).isEqualTo(FailureKind.FATAL);
+        assertThat(e).hasMessageContaining("store " + store.description() + " is closed");
+      });
+    }
   }
 }

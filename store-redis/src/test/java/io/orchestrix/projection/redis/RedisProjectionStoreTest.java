@@ -125,20 +125,6 @@ class RedisProjectionStoreTest {
   }
 
   @Test
-  void laterChangesToTheSameDocumentInOneCommitWin() {
-    long token = store.claimWriter("p1");
-    store.commit(StoreFixtures.batch(token, 0, at("p1", 3), List.of(
-        put(order("o1", "NEW", "c1", 1)), StoreFixtures.delete("orders", "o1"),
-        put(order("o2", "NEW", "c1", 2)), put(order("o2", "PAID", "c2", 3)))));
-
-    assertThat(store.find("orders", "o1")).isEmpty();
-    assertThat(store.find("orders", "o2")).contains(order("o2", "PAID", "c2", 3));
-    assertThat(store.findByIndex("orders", "status", "NEW")).isEmpty();
-    assertThat(store.findByIndex("orders", "customer", "c2")).extracting(StoredDocument::id)
-        .containsExactly("o2");
-  }
-
-  @Test
   void refusedCommitsWriteNothing() {
     long old = store.claimWriter("p1");
     long token = store.claimWriter("p1");
@@ -180,9 +166,8 @@ class RedisProjectionStoreTest {
     assertThat(store.page("orders", "o024", 10)).isEmpty();
     assertThat(store.page("orders", "o0", 2)).extracting(StoredDocument::id)
         .containsExactly("o000", "o001");
-    assertThat(store.page("orders", null, 0)).isEmpty();
-    assertThatThrownBy(() -> store.page("orders", null, -1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1");
+    assertThatThrownBy(() -> store.page("orders", null, 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0");
   }
 
   @Test
@@ -305,6 +290,7 @@ class RedisProjectionStoreTest {
     try (RedisClient client = RedisTestServer.rawClient()) {
       RedisProjectionStore supplied = RedisProjectionStore.create(client,
           RedisStoreOptions.builder().keyPrefix(prefix).build());
+      supplied.prepareReadModel(ORDERS);
       long token = supplied.claimWriter("p2");
       supplied.commit(StoreFixtures.batch(token, 0, at("p2", 1), List.of(put(order("o1", "NEW", "c", 1)))));
       supplied.close();
@@ -324,9 +310,10 @@ class RedisProjectionStoreTest {
       ids.add("o" + (i % 280));
       lastCustomer.put("o" + (i % 280), "c" + (i % 50));
     }
-    try (CountingClient client = new CountingClient(RedisTestServer.url())) {
+    try (CountingClient client = new CountingClient()) {
       RedisProjectionStore counted = RedisProjectionStore.create(client,
           RedisStoreOptions.builder().keyPrefix(prefix).build());
+      counted.prepareReadModel(ORDERS);
       long token = counted.claimWriter("p1");
       counted.commit(StoreFixtures.batch(token, 0, at("p1", 1000), changes)); // loads the script if needed
 

@@ -26,11 +26,16 @@ class RedisStoreContractTest extends ProjectionStoreContract {
     return RedisTestServer.open(prefix);
   }
 
+  /** A store whose commits fail after {@code writes} of them; the kit's read models are prepared on it. */
   @Override
   protected ProjectionStore openStoreFailingAfterWrites(int writes) {
-    UnifiedJedis client = new FaultInjectingClient(RedisTestServer.url(), writes);
+    UnifiedJedis client = new FaultInjectingClient(writes);
     clients.add(client);
-    return RedisProjectionStore.create(client, RedisStoreOptions.builder().keyPrefix(prefix).build());
+    ProjectionStore store =
+        RedisProjectionStore.create(client, RedisStoreOptions.builder().keyPrefix(prefix).build());
+    store.prepareReadModel(ORDERS);
+    store.prepareReadModel(NOTES);
+    return store;
   }
 
   @Override

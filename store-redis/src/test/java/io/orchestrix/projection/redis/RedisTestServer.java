@@ -6,8 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.commands.KeyCommands;
+import redis.clients.jedis.util.JedisURIHelper;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -36,6 +40,21 @@ final class RedisTestServer {
 
   static RedisClient rawClient() {
     return RedisClient.create(URI.create(url()));
+  }
+
+  /** The server's host and port, for clients a test builds itself. */
+  static HostAndPort hostAndPort() {
+    return JedisURIHelper.getHostAndPort(URI.create(url()));
+  }
+
+  /** The database and credentials of {@link #url()}, for clients a test builds itself. */
+  static JedisClientConfig clientConfig() {
+    URI uri = URI.create(url());
+    return DefaultJedisClientConfig.builder()
+        .database(JedisURIHelper.getDBIndex(uri))
+        .user(JedisURIHelper.getUser(uri))
+        .password(JedisURIHelper.getPassword(uri))
+        .build();
   }
 
   /** Every key that starts with {@code prefix}, through a pooled client or a single connection. */

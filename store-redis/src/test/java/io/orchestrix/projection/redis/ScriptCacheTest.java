@@ -5,16 +5,12 @@ import static io.orchestrix.projection.redis.RedisProjectionStoreTest.order;
 import static io.orchestrix.projection.redis.RedisProjectionStoreTest.put;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.orchestrix.projection.spi.Commit;
 import io.orchestrix.projection.tck.StoreFixtures;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.providers.PooledConnectionProvider;
@@ -35,11 +31,9 @@ class ScriptCacheTest {
 
   @Test
   void aServerWithoutTheScriptsIsSentThemWhole() {
-    URI uri = URI.create(RedisTestServer.url());
     AtomicInteger evals = new AtomicInteger();
     try (UnifiedJedis forgetful = new UnifiedJedis(new PooledConnectionProvider(
-        new HostAndPort(uri.getHost(), uri.getPort() == -1 ? 6379 : uri.getPort()),
-        DefaultJedisClientConfig.builder().build()), 1, Duration.ofSeconds(5)) {
+        RedisTestServer.hostAndPort(), RedisTestServer.clientConfig()), 1, Duration.ofSeconds(5)) {
       @Override
       public Object evalsha(byte[] sha1, List<byte[]> keys, List<byte[]> args) {
         throw new JedisNoScriptException("NOSCRIPT No matching script. Please use EVAL.");

@@ -6,6 +6,7 @@ import static io.orchestrix.projection.redis.RedisProjectionStoreTest.put;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.orchestrix.projection.FailureKind;
 import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.spi.Commit;
 import io.orchestrix.projection.tck.StoreFixtures;
@@ -16,14 +17,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.args.ClientPauseMode;
+import redis.clients.jedis.params.ClientKillParams;
 
 /**
  * {@code rediss://} against a real TLS server: a redis-server this test starts on a free port with a
@@ -37,6 +47,8 @@ class TlsTest {
 
   private static PrivateRedisServer server;
   private static int port;
+  /** The same server without TLS, for the test's own commands. */
+  private static int plainPort;
   private static Path trustStore;
 
   @BeforeAll
@@ -57,7 +69,8 @@ class TlsTest {
     try (OutputStream out = Files.newOutputStream(trustStore)) {
       store.store(out, "changeit".toCharArray());
     }
-    server = PrivateRedisServer.start(directory, "--tls-port", "--port", "0",
+    plainPort = PrivateRedisServer.freePort();
+    server = PrivateRedisServer.start(directory, "--tls-port", "--port", Integer.toString(plainPort),
         "--tls-cert-file", certificate.toString(), "--tls-key-file", key.toString(),
         "--tls-ca-cert-file", certificate.toString(), "--tls-auth-clients", "no");
     port = server.port;
@@ -114,6 +127,7 @@ class TlsTest {
     assertThat(((StoreException) refused).isTransient()).isFalse();
     try (RedisProjectionStore store = RedisProjectionStore.open(byAddress,
         properties(RedisStoreProperties.TLS_VERIFY_HOSTNAME, "false"))) {
+      store.prepareReadModel(RedisProjectionStoreTest.ORDERS);
       assertThat(store.count("orders")).isNotNegative();
     }
   }
@@ -136,5 +150,48 @@ class TlsTest {
 
     assertThat(refused).isInstanceOf(StoreException.class).hasMessageContaining("TLS");
     assertThat(((StoreException) refused).isTransient()).isFalse();
+  }
+
+  @Test
+  void aTlsConnectionKilledInTheMiddleOfACallIsATransientOutage() {
+    String name = "tls-kill-" + UUID.randomUUID();
+    try (RedisProjectionStore store = RedisProjectionStore.open("rediss://localhost:" + port,
+        properties(RedisStoreProperties.CLIENT_NAME, name, RedisStoreProperties.KEY_PREFIX, name + ":"));
+        Jedis admin = new Jedis("127.0.0.1", plainPort)) {
+      store.prepareReadModel(RedisProjectionStoreTest.ORDERS);
+      long token = store.claimWriter("p1");
+      admin.clientPause(Duration.ofMinutes(2).toMillis(), ClientPauseMode.WRITE);
+      try {
+        CompletableFuture<Void> commit = CompletableFuture.runAsync(() -> store.commit(
+            StoreFixtures.batch(token, 0, at("p1", 1), List.of(put(order("o1", "NEW", "c1", 1))))));
+        Set<String> killed = new HashSet<>();
+        while (killed.size() < 2) {
+          String held = Awaitility.await("a held call over TLS").atMost(Duration.ofSeconds(20))
+              .pollInterval(Duration.ofMillis(5))
+              .until(() -> heldCall(admin, name, killed), id -> !id.isEmpty());
+          admin.clientKill(ClientKillParams.clientKillParams().id(held));
+          killed.add(held);
+        }
+
+        assertThat(commit).failsWithin(Duration.ofSeconds(20)).withThrowableThat()
+            .havingCause().isInstanceOfSatisfying(StoreException.class,
+                e -> assertThat(e.kind()).as(e.getMessage()).isEqualTo(FailureKind.TRANSIENT));
+      } finally {
+        admin.clientUnpause();
+      }
+      store.commit(StoreFixtures.batch(token, 0, at("p1", 1), List.of(put(order("o1", "NEW", "c1", 1)))));
+      assertThat(store.count("orders")).isEqualTo(1);
+    }
+  }
+
+  private static String heldCall(Jedis admin, String name, Set<String> known) {
+    for (String client : admin.clientList().split("\n")) {
+      String id = client.replaceAll("^id=(\\d+) .*$", "$1").trim();
+      if (client.contains(" name=" + name + " ") && client.matches(".* flags=\\S*b\\S* .*")
+          && !known.contains(id)) {
+        return id;
+      }
+    }
+    return "";
   }
 }

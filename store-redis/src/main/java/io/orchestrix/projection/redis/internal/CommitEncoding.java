@@ -10,7 +10,6 @@ import io.orchestrix.projection.spi.Commit;
 import io.orchestrix.projection.spi.ReadModelChanges;
 import io.orchestrix.projection.spi.StoredDocument;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,10 +27,11 @@ import java.util.Map;
  * r, r dead-letter positions to remove
  * </pre>
  *
- * <p>Changes are reduced to the last one per (read model, id), which leaves the same final state as
- * applying them in order; the script relies on it. Grouping them by read model saves two arguments
- * per document, which the server parses and copies twice (into the request and into Lua). Every document is checked against the size limit
- * here, before anything is sent. Stateless and thread-safe.
+ * <p>A commit carries at most one change per (read model, id) ({@code ReadModelChanges}); the script
+ * relies on it. Grouping the changes by read model saves two arguments per document, which the server
+ * parses and copies twice (into the request and into Lua). Every document is checked against the size
+ * limit here, before anything is sent: the JSON has to be encoded to UTF-8 to be sent anyway, so the
+ * check is a comparison of its length. Stateless and thread-safe.
  */
 public final class CommitEncoding {
 
@@ -41,7 +41,7 @@ public final class CommitEncoding {
    * The script's arguments.
    *
    * @throws InvalidDocumentException if a document is larger than {@code maxDocumentBytes}
-   * @throws IllegalArgumentException if a change names an invalid read model
+   * @throws IllegalArgumentException if a document names an invalid index
    */
   public static List<byte[]> arguments(String keyPrefix, Commit commit, int maxDocumentBytes) {
     List<byte[]> args = new ArrayList<>(16 + commit.clearedReadModels().size()
@@ -62,7 +62,7 @@ public final class CommitEncoding {
 
     args.add(count(commit.clearedReadModels().size()));
     for (String readModel : commit.clearedReadModels()) {
-      args.add(bytes(ProjectionIds.requireValidName(readModel, "read-model name")));
+      args.add(bytes(readModel));
     }
 
     args.add(count(commit.changes().size()));
@@ -97,8 +97,10 @@ public final class CommitEncoding {
       List<byte[]> args, String readModel, StoredDocument document, int maxDocumentBytes) {
     byte[] json = document.json().getBytes(UTF_8);
     if (json.length > maxDocumentBytes) {
-      throw tooLarge(readModel, document.id(), json.length, maxDocumentBytes);
+      throw new InvalidDocumentException(tooLarge(readModel, document.id(), json.length,
+          maxDocumentBytes) + "; nothing of the commit was written");
     }
+    // index names stand in keys and index sections, which rely on their holding no ':'
     document.indexValues().keySet()
         .forEach(index -> ProjectionIds.requireValidName(index, "index name"));
     byte[] section = DocumentEncoding.indexSection(document.indexValues());
@@ -113,12 +115,29 @@ public final class CommitEncoding {
     }
   }
 
-  /** The refusal of a document over the limit, naming read model, id and both sizes. */
-  public static InvalidDocumentException tooLarge(
-      String readModel, String id, long bytes, int maxDocumentBytes) {
-    return new InvalidDocumentException("read model '" + readModel + "', document '" + id
-        + "': its JSON is " + bytes + " bytes, over this Redis store's limit of " + maxDocumentBytes
-        + " bytes (property 'max-document-bytes'); nothing of the commit was written");
+  /**
+   * Refuses a document whose JSON is over the limit in UTF-8 bytes. A character takes 1 to 3 bytes (a
+   * surrogate pair 4 for 2), so the bytes are counted only when the length in characters leaves the
+   * answer open: for documents well under the limit the check costs nothing.
+   *
+   * @throws InvalidDocumentException naming read model, id and both sizes
+   */
+  public static void requireWithinLimit(String readModel, StoredDocument document, int maxDocumentBytes) {
+    String json = document.json();
+    if ((long) json.length() * 3 <= maxDocumentBytes) {
+      return;
+    }
+    long size = DocumentEncoding.utf8Length(json);
+    if (size > maxDocumentBytes) {
+      throw new InvalidDocumentException(tooLarge(readModel, document.id(), size, maxDocumentBytes));
+    }
+  }
+
+  /** Why a document over the limit is refused, naming read model, id and both sizes. */
+  private static String tooLarge(String readModel, String id, long bytes, int maxDocumentBytes) {
+    return "read model '" + readModel + "', document '" + id + "': its JSON is " + bytes
+        + " bytes, over this Redis store's limit of " + maxDocumentBytes
+        + " bytes (property 'max-document-bytes')";
   }
 
   private static byte[] count(int n) {

@@ -7,11 +7,10 @@
 -- commit, or a key of the wrong type, writes nothing: Redis does not roll a script back, which is why
 -- no check may come after the first write.
 --
--- Changes reach the script with at most one change per (read model, id): the client keeps the last,
--- so the order of writes within a commit does not matter. The script runs on a single-threaded
--- server, so it sends the server few, large commands: per read model one HMGET of the stored
--- documents, and one variadic HSET, ZADD, SADD, SREM or HDEL per key written, whatever the number of
--- documents.
+-- A commit carries at most one change per (read model, id), so the order of writes within a commit
+-- does not matter. The script runs on a single-threaded server, so it sends the server few, large
+-- commands: per read model one HMGET of the stored documents, and one variadic HSET, ZADD, SADD, SREM
+-- or HDEL per key written, whatever the number of documents.
 local call, find, sub, unpack, tonumber = redis.call, string.find, string.sub, unpack, tonumber
 local stateKey = KEYS[1]
 local args = ARGV

@@ -2,10 +2,9 @@
 -- two commits. KEYS[1] the documents hash.
 --   ARGV[1] 'page': KEYS[2] the sorted set of ids, all scores 0; ARGV[2] the lexicographic lower bound
 --     ('-' or '(' .. id); ARGV[3] the largest number of ids. The ids come back in order.
---   ARGV[1] 'index': KEYS[2] the set of ids with one value of an index; KEYS[3] the read model's index
---     names and ARGV[2] the index, answered with {'noindex', declared names} if it is not declared.
---     The ids come back in no particular order.
--- Returns {'ok', ids, documents}.
+--   ARGV[1] 'index': KEYS[2] the set of the ids with one value of an index. The ids come back in no
+--     particular order.
+-- Returns {'ok', ids, documents}, or {'wrongtype', key, found, expected}.
 local function check(key, kind)
   local found = redis.call('TYPE', key)['ok']
   if found ~= 'none' and found ~= kind then
@@ -13,25 +12,14 @@ local function check(key, kind)
   end
   return nil
 end
-local bad = check(KEYS[1], 'hash')
+local bad = check(KEYS[1], 'hash') or check(KEYS[2], ARGV[1] == 'page' and 'zset' or 'set')
 if bad then
   return bad
 end
 local ids
 if ARGV[1] == 'page' then
-  bad = check(KEYS[2], 'zset')
-  if bad then
-    return bad
-  end
   ids = redis.call('ZRANGEBYLEX', KEYS[2], ARGV[2], '+', 'LIMIT', 0, tonumber(ARGV[3]))
 else
-  bad = check(KEYS[3], 'set') or check(KEYS[2], 'set')
-  if bad then
-    return bad
-  end
-  if redis.call('SISMEMBER', KEYS[3], ARGV[2]) == 0 then
-    return {'noindex', redis.call('SMEMBERS', KEYS[3])}
-  end
   ids = redis.call('SMEMBERS', KEYS[2])
 end
 local documents = {}
