@@ -8,7 +8,7 @@ import io.orchestrix.projection.HandlerContext;
 import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.ReadModel;
 import io.orchestrix.projection.core.InMemoryEventLog;
-import io.orchestrix.projection.core.MetricNames;
+import io.orchestrix.projection.MetricNames;
 import io.orchestrix.projection.core.ProjectionRunner;
 import io.orchestrix.projection.core.Projections;
 import java.nio.file.Path;
@@ -70,8 +70,11 @@ class RunnerConnectionKillTest {
         long placed = append(log, 0, 60, i -> new OrderPlaced("o" + i, "c" + i % 7));
         admin.pauseWrites();
         runner.start();
+        // at start-up the first held call is the engine's preparation of its read model; whether the
+        // store's one resend reaches a fresh connection (and is held and killed too) or another
+        // connection the kill above left dead depends on the pool, so only the runner's retry counts
         assertThat(killHeldCallsUntilTheRunnerRetries(admin, name, retries))
-            .as("calls killed at start-up").isGreaterThanOrEqualTo(2);
+            .as("calls killed at start-up").isPositive();
         admin.unpause();
         assertThat(runner.awaitPosition("orders", placed, DEADLINE)).as("caught up after start-up")
             .isTrue();
