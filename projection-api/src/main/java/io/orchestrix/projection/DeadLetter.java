@@ -14,6 +14,10 @@ import java.util.Objects;
  * {@link #errorType()} is {@link #PARKED}; it is applied when the events ahead of it are retried
  * successfully or discarded.
  *
+ * <p>The texts are kept by every store alike: U+0000 and unpaired surrogates become U+FFFD in the
+ * error message and stack trace, and {@code \}{@code u} escapes in the envelope's JSON, which reads
+ * back the same.
+ *
  * @param projectionId the projection that failed
  * @param position the event's position
  * @param eventId the event's id
@@ -55,6 +59,9 @@ public record DeadLetter(
     Objects.requireNonNull(stackTrace, "stackTrace");
     Objects.requireNonNull(firstFailureAt, "firstFailureAt");
     Objects.requireNonNull(lastFailureAt, "lastFailureAt");
+    envelopeJson = FreeText.storableJson(envelopeJson);
+    errorMessage = FreeText.storable(errorMessage);
+    stackTrace = FreeText.storable(stackTrace);
     if (position < 1) {
       throw new IllegalArgumentException("position must be at least 1 but was " + position);
     }

@@ -10,6 +10,9 @@ import org.jspecify.annotations.Nullable;
  * <p>The checkpoint is {@link #lastProcessedPosition()}: the position of the last event whose effect
  * is committed, 0 before the first one. It moves forward only, except by an explicit reset or replay.
  *
+ * <p>{@code lastError} is free text that every store keeps: U+0000 and unpaired surrogates in it
+ * become U+FFFD.
+ *
  * <p>A projection whose handler failed is unhealthy and stopped at {@link #failedPosition()}: it will
  * apply nothing past that event until the event is processed successfully, dead-lettered, or the
  * projection is reset or replayed.
@@ -37,6 +40,7 @@ public record ProjectionState(
     Objects.requireNonNull(projectionId, "projectionId must not be null");
     Objects.requireNonNull(updatedAt, "updatedAt must not be null");
     ProjectionIds.requireValid(projectionId);
+    lastError = FreeText.storable(lastError);
     if (lastProcessedPosition < 0) {
       throw new IllegalArgumentException(
           "lastProcessedPosition must not be negative but was " + lastProcessedPosition);

@@ -32,25 +32,32 @@ public final class StoreUris {
   }
 
   /**
-   * Masks what follows the first ':' of the user info: everything between {@code //} and the last
-   * {@code @} before the query, so that a password holding '/', '@' or ':' is masked whole.
+   * Masks the password of the user info: what follows the user's ':' up to the last '@', so that a
+   * password holding '/', '?', '@' or ':' is masked whole (a '@' later in the query makes it mask
+   * more than the password, never less). The user info starts after {@code //}, or after the scheme
+   * and any '/' when there is no {@code //}; a candidate whose user part holds '/', '?', '&' or '#'
+   * is a path or query, not a user.
    */
   private static String redactUserInfo(String uri) {
     int start = uri.indexOf("//");
-    if (start < 0) {
+    if (start >= 0) {
+      start += 2;
+    } else {
+      start = uri.indexOf(':') + 1;
+      while (start < uri.length() && uri.charAt(start) == '/') {
+        start++;
+      }
+    }
+    int at = uri.lastIndexOf('@');
+    if (start <= 0 || at < start) {
       return uri;
     }
-    start += 2;
-    int query = uri.indexOf('?', start);
-    int end = uri.lastIndexOf('@', query < 0 ? uri.length() - 1 : query - 1);
-    if (end < start) {
+    String candidate = uri.substring(start, at);
+    int colon = candidate.indexOf(':');
+    if (colon < 0 || candidate.substring(0, colon).matches(".*[/?&#].*")) {
       return uri;
     }
-    int colon = uri.indexOf(':', start);
-    if (colon < 0 || colon > end) {
-      return uri;
-    }
-    return uri.substring(0, colon + 1) + "****" + uri.substring(end);
+    return uri.substring(0, start + colon + 1) + "****" + uri.substring(at);
   }
 
   /**
