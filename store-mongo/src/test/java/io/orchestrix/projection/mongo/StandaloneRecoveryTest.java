@@ -19,6 +19,7 @@ import io.orchestrix.projection.core.InMemoryProjectionStateStore;
 import io.orchestrix.projection.core.Projections;
 import io.orchestrix.projection.mongo.internal.WriteFaults;
 import io.orchestrix.projection.spi.ProjectionStore;
+import io.orchestrix.projection.spi.ReadModelSchema;
 import io.orchestrix.projection.spi.StoredDocument;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -138,9 +139,14 @@ class StandaloneRecoveryTest {
     }
   }
 
+  /** A store with both read models prepared, as the engine prepares them. */
   private static MongoProjectionStore open(String prefix, WriteFaults faults) {
-    return MongoProjectionStore.open(server.uri(),
+    MongoProjectionStore store = MongoProjectionStore.open(server.uri(),
         TestMongo.options(prefix).mode(MongoStoreMode.STANDALONE).build(), faults);
+    for (ReadModel<?> readModel : List.of(ORDERS, CUSTOMERS)) {
+      store.prepareReadModel(new ReadModelSchema(readModel.name(), readModel.indexNames()));
+    }
+    return store;
   }
 
   /** Fails the write after {@code cut} writes and every one after it, like a process that died. */
