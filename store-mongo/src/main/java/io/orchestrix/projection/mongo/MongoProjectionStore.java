@@ -226,6 +226,11 @@ public final class MongoProjectionStore extends AbstractProjectionStore {
     return mode == MongoStoreMode.TRANSACTIONAL;
   }
 
+  /** How many checked documents wait for their commit with their encoding kept, for tests. */
+  int keptEncodings() {
+    return checked.size();
+  }
+
   @Override
   public String toString() {
     return "MongoProjectionStore[" + description() + ", " + mode + "]";

@@ -13,7 +13,8 @@ import java.util.Map;
  * identity: a {@code StoredDocument} is immutable), and converts any other document itself, which
  * checks it; either way it refuses a document MongoDB cannot hold before it writes anything.
  *
- * <p>Bounded: one encoding per read model and id (a later check of the same id replaces it), at most
+ * <p>Bounded: one encoding per read model and id (a later check of the same id replaces it, a commit
+ * deleting the id forgets it), at most
  * {@value #MAX_BYTES} bytes in all (beyond that, documents are simply converted again at commit), and
  * an encoding not used within {@value #MAX_AGE_IN_COMMITS} commits of the store (its batch failed, or a
  * later save replaced the document) is dropped. Thread-safe.
@@ -72,6 +73,16 @@ public final class CheckedDocuments {
     return ReadModelDocuments.encode(readModel, document);
   }
 
+  /** Forgets the encoding of a document the commit deletes: a handler saved it, then deleted it. */
+  public void discard(String readModel, String id) {
+    synchronized (this) {
+      Kept entry = kept.remove(new Key(readModel, id));
+      if (entry != null) {
+        bytes -= entry.encoding().size();
+      }
+    }
+  }
+
   /** Counts a commit of the store and drops the encodings that have waited too long for theirs. */
   public synchronized void startCommit() {
     commits++;
@@ -84,8 +95,8 @@ public final class CheckedDocuments {
     }
   }
 
-  /** How many encodings are kept, for tests. */
-  synchronized int size() {
+  /** How many encodings are kept. */
+  public synchronized int size() {
     return kept.size();
   }
 }

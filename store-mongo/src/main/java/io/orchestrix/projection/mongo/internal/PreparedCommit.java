@@ -88,6 +88,7 @@ public final class PreparedCommit {
       }
     }
     for (String id : changes.deletes()) {
+      checked.discard(changes.readModel(), id);
       if (standalone) {
         deferredDeletes.add(id);
       } else {

@@ -80,6 +80,16 @@ class CheckedDocumentsTest {
   }
 
   @Test
+  @DisplayName("a commit that deletes a checked document forgets its encoding")
+  void deleteForgets() {
+    checked.check("orders", order("o-1", "PAID"));
+
+    checked.discard("orders", "o-1");
+
+    assertThat(checked.size()).isZero();
+  }
+
+  @Test
   @DisplayName("an encoding no commit took within 16 commits is dropped")
   void unusedEncodingsAge() {
     checked.check("orders", order("o-1", "PAID"));
