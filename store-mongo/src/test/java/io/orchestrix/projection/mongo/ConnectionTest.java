@@ -136,6 +136,19 @@ class ConnectionTest {
         .isLessThan(5_000);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"mongodb://alice:Zq9?Xw7#Kp@host:99999/db", "mongodb://alice:Zq9/Xw7#Kp@host/db",
+      "mongodb://alice:Zq9%zzXw7#Kp@host/db", "mongodb://alice:Zq9?Xw7#Kp@/db",
+      "mongodb://alice:Zq9@Xw7#Kp@host/db.collection", "mongodb+srv://alice:Zq9?Xw7#Kp@host:1/db"})
+  @DisplayName("a password with characters MongoDB wants percent-encoded never shows in the refusal of its URI")
+  void awkwardPasswordsNeverShown(String uri) {
+    Throwable failure = catchThrowable(() -> MongoProjectionStore.open(uri));
+
+    assertThat(failure).isInstanceOf(StoreConfigurationException.class);
+    assertThat(stackTraceOf(failure)).as("message and causes")
+        .doesNotContain("Zq9").doesNotContain("Xw7").doesNotContain("#Kp");
+  }
+
   @Test
   @DisplayName("each kind of malformed URI is refused with a message that says what is wrong")
   void malformedUriMessages() {

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Where a store opened by URI connects: the URI checked before any connection is made, the database
@@ -48,18 +47,22 @@ public record MongoTarget(
    * @throws StoreConfigurationException naming the redacted URI and what is wrong
    */
   public static MongoTarget parse(String uri, Optional<String> database) {
-    StoreUris.Hierarchical parts = StoreUris.parseHierarchical(uri);
+    String masked = maskPassword(uri);
+    StoreUris.Hierarchical parts = StoreUris.parseHierarchical(masked);
     String redacted = parts.redacted();
     if (!SCHEMES.contains(parts.scheme())) {
       throw new StoreConfigurationException("'" + redacted + "' is not a MongoDB URI; it must start"
           + " with mongodb:// or mongodb+srv://", null);
     }
+    // The driver's messages quote what they refuse; the masked URI fails alike without a password.
+    requireConnectionString(masked, redacted);
     ConnectionString connection;
     try {
       connection = new ConnectionString(uri);
     } catch (IllegalArgumentException | MongoException e) {
-      throw new StoreConfigurationException("malformed MongoDB URI '" + redacted + "': "
-          + scrub(uri, e.getMessage()), null);
+      throw new StoreConfigurationException("malformed MongoDB URI '" + redacted + "': the user name"
+          + " or password is not written as MongoDB requires (percent-encode : / ? # [ ] @ and %"
+          + " in them)", null);
     }
     if (connection.getCollection() != null) {
       throw new StoreConfigurationException("MongoDB URI '" + redacted + "' names the collection '"
@@ -71,6 +74,40 @@ public record MongoTarget(
         credential == null ? null : credential.getUserName(),
         credential == null ? null : credential.getPassword());
     return new MongoTarget(connection, databaseOf(connection, database, redacted), redacted, errors);
+  }
+
+  private static void requireConnectionString(String masked, String redacted) {
+    try {
+      new ConnectionString(masked);
+    } catch (IllegalArgumentException | MongoException e) {
+      throw new StoreConfigurationException(
+          "malformed MongoDB URI '" + redacted + "': " + e.getMessage(), null);
+    }
+  }
+
+  /**
+   * The URI with its password replaced by {@code ****}. The user information ends at the last
+   * {@code @} before the first {@code /} after the hosts, as the driver reads it, or, if there is
+   * none there, at the last {@code @} before the query, so that a password holding an unencoded
+   * {@code /} or {@code ?} is masked whole too; the password is what follows its first {@code :}.
+   */
+  static String maskPassword(String uri) {
+    int scheme = uri.indexOf("://");
+    if (scheme < 0) {
+      return uri;
+    }
+    int start = scheme + 3;
+    int slash = uri.indexOf('/', start);
+    int end = uri.lastIndexOf('@', slash < 0 ? uri.length() - 1 : slash - 1);
+    if (end < start) {
+      int query = uri.indexOf('?', start);
+      end = uri.lastIndexOf('@', query < 0 ? uri.length() - 1 : query - 1);
+    }
+    if (end < start) {
+      return uri;
+    }
+    int colon = uri.indexOf(':', start);
+    return colon < 0 || colon > end ? uri : uri.substring(0, colon + 1) + "****" + uri.substring(end);
   }
 
   private static String databaseOf(
@@ -126,30 +163,5 @@ public record MongoTarget(
   /** The hosts as written in the URI. */
   public List<String> hosts() {
     return connection.getHosts();
-  }
-
-  /** The driver's message with the URI's password, raw or decoded, replaced by {@code ****}. */
-  private static String scrub(String uri, @Nullable String message) {
-    if (message == null) {
-      return "";
-    }
-    int scheme = uri.indexOf("://");
-    int at = uri.lastIndexOf('@');
-    if (scheme < 0 || at < scheme) {
-      return message;
-    }
-    String userInfo = uri.substring(scheme + 3, at);
-    int colon = userInfo.indexOf(':');
-    if (colon < 0 || colon == userInfo.length() - 1) {
-      return message;
-    }
-    String password = userInfo.substring(colon + 1);
-    String scrubbed = message.replace(password, "****");
-    try {
-      String decoded = java.net.URLDecoder.decode(password, java.nio.charset.StandardCharsets.UTF_8);
-      return decoded.isEmpty() ? scrubbed : scrubbed.replace(decoded, "****");
-    } catch (IllegalArgumentException undecodable) {
-      return scrubbed;
-    }
   }
 }
