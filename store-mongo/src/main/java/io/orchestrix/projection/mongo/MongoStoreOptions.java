@@ -1,6 +1,9 @@
 package io.orchestrix.projection.mongo;
 
 import io.orchestrix.projection.StoreConfigurationException;
+import io.orchestrix.projection.mongo.internal.DatabaseNames;
+import io.orchestrix.projection.mongo.internal.MongoTarget;
+import io.orchestrix.projection.spi.support.StoreProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
@@ -20,9 +23,12 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@value #COLLECTION_PREFIX}</td><td>prefix of every collection name, 0 to 40 of
  *       {@code A-Z a-z 0-9 _ - .}</td><td>{@value #DEFAULT_COLLECTION_PREFIX}</td></tr>
  *   <tr><td>{@value #DATABASE}</td><td>the database when the URI names none; an error if the URI names
- *       another</td><td>{@value #DEFAULT_DATABASE}</td></tr>
- *   <tr><td>{@value #SERVER_SELECTION_TIMEOUT_MS}</td><td>how long to wait for a usable server, in
- *       milliseconds, at least 1</td><td>the URI's {@code serverSelectionTimeoutMS}, else 10000</td></tr>
+ *       another</td><td>none: the URI or this property must name one</td></tr>
+ *   <tr><td>{@value #SERVER_SELECTION_TIMEOUT_MS}</td><td>how long a call waits for a usable server,
+ *       in milliseconds, at least 1</td><td>the URI's {@code serverSelectionTimeoutMS}, else
+ *       10000</td></tr>
+ *   <tr><td>{@value #SOCKET_TIMEOUT_MS}</td><td>how long a call waits for the server's reply, in
+ *       milliseconds, at least 1</td><td>the URI's {@code socketTimeoutMS}, else 60000</td></tr>
  *   <tr><td>{@value #MODE}</td><td>{@code auto}, {@code transactional} or {@code standalone}, see
  *       {@link MongoStoreMode}</td><td>{@code auto}</td></tr>
  * </table>
@@ -31,27 +37,34 @@ public final class MongoStoreOptions {
 
   /** Property key of the collection prefix. */
   public static final String COLLECTION_PREFIX = "collection-prefix";
-  /** Property key of the default database. */
+  /** Property key of the database, for a URI that names none. */
   public static final String DATABASE = "database";
   /** Property key of the server-selection timeout in milliseconds. */
   public static final String SERVER_SELECTION_TIMEOUT_MS = "server-selection-timeout-ms";
+  /** Property key of the socket read timeout in milliseconds. */
+  public static final String SOCKET_TIMEOUT_MS = "socket-timeout-ms";
   /** Property key of the commit mode. */
   public static final String MODE = "mode";
 
   /** Collection prefix used unless another is set. */
   public static final String DEFAULT_COLLECTION_PREFIX = "orchestrix_";
-  /** Database used when neither the URI nor the options name one. */
-  public static final String DEFAULT_DATABASE = "orchestrix";
   /** Server-selection timeout used when neither the URI nor the options set one. */
-  public static final Duration DEFAULT_SERVER_SELECTION_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_SERVER_SELECTION_TIMEOUT =
+      MongoTarget.DEFAULT_SERVER_SELECTION_TIMEOUT;
+  /**
+   * Socket read timeout used when neither the URI nor the options set one: a server that stops
+   * answering in the middle of a call fails it as an outage instead of blocking it for ever.
+   */
+  public static final Duration DEFAULT_SOCKET_TIMEOUT = MongoTarget.DEFAULT_SOCKET_TIMEOUT;
 
   private static final Set<String> KEYS =
-      Set.of(COLLECTION_PREFIX, DATABASE, SERVER_SELECTION_TIMEOUT_MS, MODE);
+      Set.of(COLLECTION_PREFIX, DATABASE, SERVER_SELECTION_TIMEOUT_MS, SOCKET_TIMEOUT_MS, MODE);
   private static final int MAX_PREFIX_LENGTH = 40;
 
   private final String collectionPrefix;
   private final @Nullable String database;
   private final @Nullable Duration serverSelectionTimeout;
+  private final @Nullable Duration socketTimeout;
   private final MongoStoreMode mode;
   private final Clock clock;
 
@@ -59,6 +72,7 @@ public final class MongoStoreOptions {
     this.collectionPrefix = builder.collectionPrefix;
     this.database = builder.database;
     this.serverSelectionTimeout = builder.serverSelectionTimeout;
+    this.socketTimeout = builder.socketTimeout;
     this.mode = builder.mode;
     this.clock = builder.clock;
   }
@@ -80,43 +94,23 @@ public final class MongoStoreOptions {
    */
   public static MongoStoreOptions fromProperties(Map<String, String> properties) {
     Builder builder = builder();
-    for (Map.Entry<String, String> property : properties.entrySet()) {
-      String key = property.getKey();
-      String value = property.getValue();
-      try {
-        switch (key) {
-          case COLLECTION_PREFIX -> builder.collectionPrefix(value);
-          case DATABASE -> builder.database(value);
-          case SERVER_SELECTION_TIMEOUT_MS -> builder.serverSelectionTimeout(
-              Duration.ofMillis(parseMillis(value)));
-          case MODE -> builder.mode(parseMode(value));
-          default -> throw new StoreConfigurationException("unknown MongoDB store property '" + key
-              + "'; known properties: " + new java.util.TreeSet<>(KEYS), null);
-        }
-      } catch (IllegalArgumentException e) {
-        throw new StoreConfigurationException(
-            "MongoDB store property '" + key + "': " + e.getMessage(), e);
-      }
-    }
+    StoreProperties.of("MongoDB store", properties, KEYS)
+        .apply(COLLECTION_PREFIX, builder::collectionPrefix)
+        .apply(DATABASE, builder::database)
+        .applyMillis(SERVER_SELECTION_TIMEOUT_MS, builder::serverSelectionTimeout)
+        .applyMillis(SOCKET_TIMEOUT_MS, builder::socketTimeout)
+        .apply(MODE, value -> builder.mode(parseMode(value)));
     return builder.build();
   }
 
-  private static long parseMillis(String value) {
-    try {
-      return Long.parseLong(value.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "expected a whole number of milliseconds but was '" + value + "'", e);
-    }
-  }
-
   private static MongoStoreMode parseMode(String value) {
-    try {
-      return MongoStoreMode.valueOf(value.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "expected auto, transactional or standalone but was '" + value + "'", e);
+    for (MongoStoreMode mode : MongoStoreMode.values()) {
+      if (mode.name().equals(value.trim().toUpperCase(Locale.ROOT))) {
+        return mode;
+      }
     }
+    throw new IllegalArgumentException(
+        "must be auto, transactional or standalone but was '" + value + "'");
   }
 
   /**
@@ -127,12 +121,21 @@ public final class MongoStoreOptions {
    */
   static String requireValidDatabase(String database) {
     Objects.requireNonNull(database, "database must not be null");
-    if (database.isEmpty() || database.length() > 63
-        || database.chars().anyMatch(c -> "/\\. \"$\0".indexOf(c) >= 0)) {
-      throw new IllegalArgumentException("database must be 1 to 63 characters without"
-          + " / \\ . space \" $ or NUL, but was '" + database + "'");
+    String problem = DatabaseNames.problem(database);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
     }
     return database;
+  }
+
+  private static Duration requirePositiveMillis(String setting, Duration timeout) {
+    Objects.requireNonNull(timeout, setting + " must not be null");
+    if (timeout.compareTo(Duration.ofMillis(1)) < 0
+        || timeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
+      throw new IllegalArgumentException(
+          setting + " must be 1 to " + Integer.MAX_VALUE + " ms but was " + timeout);
+    }
+    return timeout;
   }
 
   /** The prefix of every collection name. */
@@ -140,7 +143,7 @@ public final class MongoStoreOptions {
     return collectionPrefix;
   }
 
-  /** The database set explicitly, if any. */
+  /** The database for a URI that names none, if set. */
   public Optional<String> database() {
     return Optional.ofNullable(database);
   }
@@ -148,6 +151,11 @@ public final class MongoStoreOptions {
   /** The server-selection timeout set explicitly, if any. */
   public Optional<Duration> serverSelectionTimeout() {
     return Optional.ofNullable(serverSelectionTimeout);
+  }
+
+  /** The socket read timeout set explicitly, if any. */
+  public Optional<Duration> socketTimeout() {
+    return Optional.ofNullable(socketTimeout);
   }
 
   /** The requested commit mode. */
@@ -163,7 +171,8 @@ public final class MongoStoreOptions {
   @Override
   public String toString() {
     return "MongoStoreOptions[collectionPrefix=" + collectionPrefix + ", database=" + database
-        + ", serverSelectionTimeout=" + serverSelectionTimeout + ", mode=" + mode + "]";
+        + ", serverSelectionTimeout=" + serverSelectionTimeout + ", socketTimeout=" + socketTimeout
+        + ", mode=" + mode + "]";
   }
 
   /** Builds {@link MongoStoreOptions}; each setter checks its argument at once. Not thread-safe. */
@@ -172,6 +181,7 @@ public final class MongoStoreOptions {
     private String collectionPrefix = DEFAULT_COLLECTION_PREFIX;
     private @Nullable String database;
     private @Nullable Duration serverSelectionTimeout;
+    private @Nullable Duration socketTimeout;
     private MongoStoreMode mode = MongoStoreMode.AUTO;
     private Clock clock = Clock.systemUTC();
 
@@ -211,6 +221,17 @@ public final class MongoStoreOptions {
     }
 
     /**
+     * How long a call waits for the server's reply before failing with a transient
+     * {@link io.orchestrix.projection.StoreException}; overrides the URI's {@code socketTimeoutMS}.
+     *
+     * @throws IllegalArgumentException if not positive or over {@code Integer.MAX_VALUE} ms
+     */
+    public Builder socketTimeout(Duration timeout) {
+      this.socketTimeout = requirePositiveMillis("socketTimeout", timeout);
+      return this;
+    }
+
+    /**
      * How long an operation waits for a usable server before failing with a transient
      * {@link io.orchestrix.projection.StoreException}; overrides the URI's
      * {@code serverSelectionTimeoutMS}.
@@ -218,12 +239,7 @@ public final class MongoStoreOptions {
      * @throws IllegalArgumentException if not positive
      */
     public Builder serverSelectionTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "serverSelectionTimeout must not be null");
-      if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() == 0) {
-        throw new IllegalArgumentException(
-            "serverSelectionTimeout must be at least 1 ms but was " + timeout);
-      }
-      this.serverSelectionTimeout = timeout;
+      this.serverSelectionTimeout = requirePositiveMillis("serverSelectionTimeout", timeout);
       return this;
     }
 

@@ -7,19 +7,23 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import com.mongodb.ConnectionString;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
-import io.orchestrix.projection.spi.support.ProjectionStoreProviders;
-import io.orchestrix.projection.spi.support.StoreUris;
+import io.orchestrix.projection.FailureKind;
 import io.orchestrix.projection.StoreConfigurationException;
 import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.spi.ProjectionStore;
+import io.orchestrix.projection.spi.support.ProjectionStoreProviders;
+import io.orchestrix.projection.spi.support.StoreUris;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Opening the store: URIs, properties, provider discovery, unreachable servers, credentials. */
 class ConnectionTest {
@@ -112,22 +116,69 @@ class ConnectionTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a.b");
   }
 
-  @Test
-  @DisplayName("a malformed URI is a StoreConfigurationException without the password")
-  void malformedUri() {
-    Throwable failure = catchThrowable(() -> ProjectionStoreProviders.open(
-        "mongodb://alice:" + PASSWORD + "@host:notaport/db"));
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"mongodb:", "mongodb://", "mongodb:///db", "mongodb://host:99999/db",
+      "mongodb://host:0/db", "mongodb://host:port/db", "mongodb://host/", "mongodb://host",
+      "mongodb://host/?replicaSet=rs0", "mongodb+srv://", "mongodb+srv:///db", "mongodb+srv://host:27017/db",
+      "mongodb://host/db.collection", "mongodb://host/bad$name", "redis://host/db"})
+  @DisplayName("a malformed URI is refused with a StoreConfigurationException before any connection, never showing the password")
+  void malformedUrisRefused(String shape) {
+    String uri = shape.replaceFirst("://", "://alice:" + PASSWORD + "@");
 
-    assertThat(failure).isInstanceOf(StoreConfigurationException.class).hasMessageContaining("malformed");
-    assertThat(stackTraceOf(failure)).doesNotContain(PASSWORD);
+    long started = System.nanoTime();
+    Throwable failure = catchThrowable(() -> MongoProjectionStore.open(uri,
+        MongoStoreOptions.builder().serverSelectionTimeout(Duration.ofSeconds(30)).build()));
+    long tookMillis = (System.nanoTime() - started) / 1_000_000;
+
+    assertThat(failure).as(uri).isInstanceOf(StoreConfigurationException.class);
+    assertThat(stackTraceOf(failure)).as("message and causes").doesNotContain(PASSWORD);
+    assertThat(tookMillis).as("milliseconds to refuse without connecting (selection timeout 30 s)")
+        .isLessThan(5_000);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"mongodb://alice:Zq9?Xw7#Kp@host:99999/db", "mongodb://alice:Zq9/Xw7#Kp@host/db",
+      "mongodb://alice:Zq9%zzXw7#Kp@host/db", "mongodb://alice:Zq9?Xw7#Kp@/db",
+      "mongodb://alice:Zq9@Xw7#Kp@host/db.collection", "mongodb+srv://alice:Zq9?Xw7#Kp@host:1/db"})
+  @DisplayName("a password with characters MongoDB wants percent-encoded never shows in the refusal of its URI")
+  void awkwardPasswordsNeverShown(String uri) {
+    Throwable failure = catchThrowable(() -> MongoProjectionStore.open(uri));
+
+    assertThat(failure).isInstanceOf(StoreConfigurationException.class);
+    assertThat(stackTraceOf(failure)).as("message and causes")
+        .doesNotContain("Zq9").doesNotContain("Xw7").doesNotContain("#Kp");
   }
 
   @Test
-  @DisplayName("the database comes from the URI, else the property, else the default; two different names are refused")
+  @DisplayName("each kind of malformed URI is refused with a message that says what is wrong")
+  void malformedUriMessages() {
+    assertThatThrownBy(() -> MongoProjectionStore.open("mongodb:"))
+        .isInstanceOf(StoreConfigurationException.class).hasMessageContaining("scheme://host");
+    assertThatThrownBy(() -> MongoProjectionStore.open("mongodb://"))
+        .isInstanceOf(StoreConfigurationException.class).hasMessageContaining("names no host");
+    assertThatThrownBy(() -> MongoProjectionStore.open("mongodb:///db"))
+        .isInstanceOf(StoreConfigurationException.class).hasMessageContaining("names no host");
+    assertThatThrownBy(() -> MongoProjectionStore.open("mongodb+srv://"))
+        .isInstanceOf(StoreConfigurationException.class).hasMessageContaining("names no host");
+    assertThatThrownBy(() -> MongoProjectionStore.open("mongodb://host:99999/db"))
+        .isInstanceOf(StoreConfigurationException.class).hasMessageContaining("bad port '99999'");
+    assertThatThrownBy(() -> MongoProjectionStore.open("mongodb://host/"))
+        .isInstanceOf(StoreConfigurationException.class).hasMessageContaining("names no database")
+        .hasMessageContaining("'database'");
+    assertThatThrownBy(() -> MongoProjectionStore.open("mongodb+srv://host:27017/db"))
+        .isInstanceOf(StoreConfigurationException.class).hasMessageContaining("malformed MongoDB URI");
+    assertThatThrownBy(() -> MongoProjectionStore.open("redis://host/db"))
+        .isInstanceOf(StoreConfigurationException.class).hasMessageContaining("not a MongoDB URI");
+  }
+
+  @Test
+  @DisplayName("the database comes from the URI, else the property; two different names are refused")
   void databaseChoice() {
     String withoutDatabase = server.uri().replaceFirst("^(mongodb(?:\\+srv)?://[^/?]+)/[^?]*", "$1/");
     assertThatThrownBy(() -> ProjectionStoreProviders.open(server.uri(), Map.of(MongoStoreOptions.DATABASE, "other")))
         .isInstanceOf(StoreConfigurationException.class).hasMessageContaining("other");
+    assertThatThrownBy(() -> ProjectionStoreProviders.open(withoutDatabase, Map.of()))
+        .isInstanceOf(StoreConfigurationException.class).hasMessageContaining("names no database");
 
     String prefix = TestMongo.freshPrefix();
     try (ProjectionStore store = ProjectionStoreProviders.open(withoutDatabase,
@@ -152,8 +203,9 @@ class ConnectionTest {
 
       assertThat(client.getDatabase("app_db").listCollectionNames().into(new java.util.ArrayList<>()))
           .isNotEmpty();
-      assertThatThrownBy(() -> store.loadState("p")).isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining("closed");
+      assertThatThrownBy(() -> store.loadState("p")).isInstanceOf(StoreException.class)
+          .hasMessageContaining("closed")
+          .satisfies(failure -> assertThat(((StoreException) failure).kind()).isEqualTo(FailureKind.FATAL));
       client.getDatabase("app_db").drop();
     }
   }

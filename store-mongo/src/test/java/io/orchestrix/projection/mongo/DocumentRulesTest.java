@@ -87,8 +87,7 @@ class DocumentRulesTest {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {
-      "{\"a.b\":1}", "{\"$set\":1}", "{\"outer\":{\"$inner\":1}}", "{\"list\":[1,{\"dot.ted\":2}]}",
-      "{\"nul\\u0000name\":1}"})
+      "{\"a.b\":1}", "{\"$set\":1}", "{\"outer\":{\"$inner\":1}}", "{\"list\":[1,{\"dot.ted\":2}]}"})
   @DisplayName("a field name MongoDB refuses is refused before any write, naming read model, id and field")
   void badFieldNamesRefused(String json) {
     StoredDocument bad = doc("o-1", json, Map.of(), 1);
@@ -98,6 +97,18 @@ class DocumentRulesTest {
         .hasMessageContaining("read model 'orders'").hasMessageContaining("document 'o-1'")
         .hasMessageContaining("field name");
     assertRefusedWithoutWrites(bad);
+  }
+
+  @Test
+  @DisplayName("a NUL in a field name, raw or escaped, is refused before any write")
+  void nulInFieldNameRefused() {
+    for (String json : List.of("{\"nul\\u0000name\":1}", "{\"nul\u0000name\":1}")) {
+      StoredDocument bad = doc("o-1", json, Map.of(), 1);
+
+      assertThatThrownBy(() -> store.checkDocument("orders", bad))
+          .isInstanceOf(InvalidDocumentException.class).hasMessageContaining("U+0000");
+      assertRefusedWithoutWrites(bad);
+    }
   }
 
   @Test

@@ -71,14 +71,19 @@ class MongoStoreContractTest extends ProjectionStoreContract {
     }
   }
 
+  /** A store over the same data whose commits fail before their write number {@code writes}. */
   @Override
   protected ProjectionStore openStoreFailingAfterWrites(int writes) {
     AtomicInteger sent = new AtomicInteger();
-    return MongoProjectionStore.open(server.uri(), TestMongo.options(prefix).build(), write -> {
-      if (sent.getAndIncrement() >= writes) {
-        throw StoreException.outage("injected failure before " + write + ", after " + writes
-            + " writes", null, null);
-      }
-    });
+    MongoProjectionStore failing = MongoProjectionStore.open(server.uri(),
+        TestMongo.options(prefix).build(), write -> {
+          if (sent.getAndIncrement() >= writes) {
+            throw StoreException.outage("injected failure before " + write + ", after " + writes
+                + " writes", null, null);
+          }
+        });
+    failing.prepareReadModel(ORDERS);
+    failing.prepareReadModel(NOTES);
+    return failing;
   }
 }

@@ -184,6 +184,7 @@ class StandaloneWritesTest {
           put("notes", doc("n-1", "{}", Map.of(), 9)))), List.of(deadLetter(PROJECTION, 3))));
       int cut = writes;
       MongoProjectionStore failing = open(failAfter(cut));
+      failing.prepareReadModel(new ReadModelSchema("notes", List.of()));
       long resetToken = store.claimWriter(PROJECTION);
       Throwable failure = catchThrowable(() -> failing.commit(reset(resetToken)));
       if (failure == null) {

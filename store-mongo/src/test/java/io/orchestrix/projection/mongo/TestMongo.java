@@ -79,10 +79,10 @@ final class TestMongo implements AutoCloseable {
     return uri;
   }
 
-  /** The database the store uses on this server: the URI's, else the store's default. */
+  /** The database the store uses on this server: the URI's, which the store requires. */
   String database() {
-    String named = new ConnectionString(uri).getDatabase();
-    return named != null ? named : MongoStoreOptions.DEFAULT_DATABASE;
+    return java.util.Objects.requireNonNull(new ConnectionString(uri).getDatabase(),
+        "the test server's URI must name a database");
   }
 
   /** Drops every collection of the store's database whose name starts with the prefix. */

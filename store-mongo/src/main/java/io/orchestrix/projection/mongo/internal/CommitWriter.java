@@ -10,6 +10,8 @@ import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.result.UpdateResult;
 import io.orchestrix.projection.CheckpointConflictException;
+import io.orchestrix.projection.FailureKind;
+import io.orchestrix.projection.ProjectionException;
 import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.WriterFencedException;
 import io.orchestrix.projection.spi.Commit;
@@ -47,8 +49,8 @@ import org.jspecify.annotations.Nullable;
  * </ol>
  * A crash before step 4 leaves puts ahead of the checkpoint, which the engine's reprocessing skips by
  * position; a crash after it leaves deletes pending, which the next claim or commit of the projection
- * completes before anything reads on. A failure in step 5 is reported as a transient
- * {@link StoreException} although the checkpoint moved, so that the engine claims again at once.
+ * completes before anything reads on. A failure in step 5 is reported as a {@link StoreException}
+ * (transient for an outage) although the checkpoint moved, so that the engine claims again at once.
  * Deletes wait for the checkpoint because a delete carries no position: applied early, reprocessing
  * would find the document missing before the event that deletes it.
  *
@@ -112,10 +114,10 @@ public final class CommitWriter {
       } catch (RuntimeException e) {
         // Reported rather than left for later: the engine then claims again, which completes the
         // deletes at once, and finds the checkpoint moved, so it skips the committed events.
-        throw StoreException.outage("projection '" + commit.projectionId() + "': committed up to"
+        throw StoreException.of("projection '" + commit.projectionId() + "': committed up to"
             + " position " + commit.state().lastProcessedPosition() + ", but its deletes failed;"
             + " they are recorded with the checkpoint and the next claim or commit of the projection"
-            + " completes them: " + e.getMessage(), commit.projectionId(), e);
+            + " completes them: " + e.getMessage(), commit.projectionId(), kindOf(e), e);
       }
     }
   }
@@ -265,6 +267,14 @@ public final class CommitWriter {
       throw new CheckpointConflictException(
           commit.projectionId(), commit.expectedPosition(), checkpoint);
     }
+  }
+
+  /** An outage stays transient; anything else will fail again at the next claim. */
+  private static FailureKind kindOf(RuntimeException failure) {
+    if (failure instanceof ProjectionException known) {
+      return known.kind() == FailureKind.TRANSIENT ? FailureKind.TRANSIENT : FailureKind.FATAL;
+    }
+    return StoreErrors.isTransient(failure) ? FailureKind.TRANSIENT : FailureKind.FATAL;
   }
 
   private static BsonDocument byId(String projectionId) {

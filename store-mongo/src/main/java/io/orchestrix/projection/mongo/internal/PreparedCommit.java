@@ -11,20 +11,18 @@ import io.orchestrix.projection.spi.Commit;
 import io.orchestrix.projection.spi.ReadModelChanges;
 import io.orchestrix.projection.spi.StoredDocument;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
 import org.bson.RawBsonDocument;
 
 /**
- * A commit turned into bulk writes, one list per collection, with every document encoded and checked
- * before anything is written. Within a read model only the last change to each id is kept (the
- * commit's rule "a later change to the same id wins"), so the writes of one collection touch distinct
- * ids and may run unordered. Every write filters on {@code _id} alone. Immutable once built.
+ * A commit turned into bulk writes, one list per collection, with every document encoded (which checks
+ * it) before anything is written. A commit changes each id of a read model once, so the writes of one
+ * collection touch distinct ids and may run unordered. Every write filters on {@code _id} alone.
+ * Immutable once built.
  */
 public final class PreparedCommit {
 
@@ -60,24 +58,27 @@ public final class PreparedCommit {
    *     checkpoint has moved
    * @param sequence this commit's sequence number, greater than the one of any earlier commit of this
    *     store, which decides between writes of one writer at the same position
+   * @param checked the encodings made when the documents were checked
    * @throws io.orchestrix.projection.InvalidDocumentException if any document cannot be stored
    */
-  public static PreparedCommit of(Commit commit, boolean standalone, long sequence) {
+  public static PreparedCommit of(
+      Commit commit, boolean standalone, long sequence, CheckedDocuments checked) {
     Map<String, CollectionWrites> writes = new LinkedHashMap<>();
     for (ReadModelChanges changes : commit.changes()) {
-      writes.put(changes.readModel(), writes(changes, standalone, commit.writerToken(), sequence));
+      writes.put(changes.readModel(),
+          writes(changes, standalone, commit.writerToken(), sequence, checked));
     }
     return new PreparedCommit(commit, writes, deadLetterWrites(commit));
   }
 
-  private static CollectionWrites writes(
-      ReadModelChanges changes, boolean standalone, long writerToken, long sequence) {
+  private static CollectionWrites writes(ReadModelChanges changes, boolean standalone,
+      long writerToken, long sequence, CheckedDocuments checked) {
     List<WriteModel<BsonDocument>> models = new ArrayList<>(changes.size());
     List<String> deferredDeletes = new ArrayList<>();
     for (StoredDocument document : changes.puts()) {
       BsonDocument byId = new BsonDocument(ReadModelDocuments.ID, new BsonString(document.id()));
-      RawBsonDocument latest = ReadModelDocuments.encodeLatest(
-          changes.readModel(), document, writerToken, sequence);
+      RawBsonDocument latest = checked.take(changes.readModel(), document)
+          .latest(writerToken, sequence);
       if (standalone && document.position() > 0) {
         models.add(new UpdateOneModel<>(byId,
             new BsonDocument("$max", new BsonDocument(ReadModelDocuments.LATEST, latest)), UPSERT));
@@ -87,6 +88,7 @@ public final class PreparedCommit {
       }
     }
     for (String id : changes.deletes()) {
+      checked.discard(changes.readModel(), id);
       if (standalone) {
         deferredDeletes.add(id);
       } else {
@@ -96,19 +98,15 @@ public final class PreparedCommit {
     return new CollectionWrites(List.copyOf(models), List.copyOf(deferredDeletes));
   }
 
+  /** Upserts of the added dead letters, then deletes of the removed ones: run in this order. */
   private static List<WriteModel<BsonDocument>> deadLetterWrites(Commit commit) {
-    Set<Long> removed = new HashSet<>(commit.deadLettersRemoved());
     List<WriteModel<BsonDocument>> models = new ArrayList<>();
-    Map<Long, DeadLetter> added = new LinkedHashMap<>();
-    commit.deadLettersAdded().forEach(letter -> added.put(letter.position(), letter));
-    for (DeadLetter letter : added.values()) {
-      if (!removed.contains(letter.position())) {
-        BsonDocument document = DeadLetterDocuments.document(letter);
-        models.add(new ReplaceOneModel<>(
-            new BsonDocument("_id", document.get("_id")), document, REPLACE_UPSERT));
-      }
+    for (DeadLetter letter : commit.deadLettersAdded()) {
+      BsonDocument document = DeadLetterDocuments.document(letter);
+      models.add(new ReplaceOneModel<>(
+          new BsonDocument("_id", document.get("_id")), document, REPLACE_UPSERT));
     }
-    for (long position : removed) {
+    for (long position : commit.deadLettersRemoved()) {
       models.add(new DeleteOneModel<>(
           new BsonDocument("_id", DeadLetterDocuments.id(commit.projectionId(), position))));
     }
@@ -125,7 +123,10 @@ public final class PreparedCommit {
     return readModelWrites;
   }
 
-  /** The dead-letter writes: upserts of added letters, then deletes of removed ones. */
+  /**
+   * The dead-letter writes: upserts of added letters, then deletes of removed ones, to run as one
+   * ordered bulk write, so that a letter both added and removed ends removed.
+   */
   public List<WriteModel<BsonDocument>> deadLetterWrites() {
     return deadLetterWrites;
   }

@@ -52,23 +52,21 @@ public final class ReadModelDocuments {
   }
 
   /**
-   * The {@code latest} sub-document of a document, checked against MongoDB's rules.
-   *
-   * @param writerToken the fencing token of the commit that writes it
-   * @param sequence the commit's sequence number, greater than any earlier one of the same store
+   * Converts a document to its {@code latest} sub-document, which is also the check that MongoDB can
+   * hold it: the JSON is parsed once, straight into BSON. The writer token and commit sequence are
+   * left 0, to be set by {@link EncodedDocument#latest} when the commit that writes it is known.
    *
    * @throws InvalidDocumentException naming the read model, the id and the reason, if MongoDB cannot
-   *     hold it (a field name it refuses, a number Decimal128 cannot hold, over 16 MiB as stored, not
-   *     one JSON object)
+   *     hold it (a field name it refuses, a number Decimal128 cannot hold, nesting too deep, over
+   *     16 MiB as stored, not one JSON object)
    */
-  public static RawBsonDocument encodeLatest(
-      String readModel, StoredDocument document, long writerToken, long sequence) {
+  public static EncodedDocument encode(String readModel, StoredDocument document) {
     BasicOutputBuffer buffer = new BasicOutputBuffer(document.json().length() + 96);
     try (BsonBinaryWriter writer = new BsonBinaryWriter(buffer)) {
       writer.writeStartDocument();
-      writer.writeInt64("position", document.position());
-      writer.writeInt64("writer", writerToken);
-      writer.writeInt64("sequence", sequence);
+      writer.writeInt64(EncodedDocument.POSITION, document.position());
+      writer.writeInt64(EncodedDocument.WRITER, 0);
+      writer.writeInt64(EncodedDocument.SEQUENCE, 0);
       writer.writeStartDocument("index");
       for (Map.Entry<String, String> entry : document.indexValues().entrySet()) {
         writer.writeString(entry.getKey(), entry.getValue());
@@ -85,7 +83,7 @@ public final class ReadModelDocuments {
       throw invalid(readModel, document.id(), "it takes " + size
           + " bytes as BSON, over MongoDB's limit of " + MAX_DOCUMENT_BYTES + " bytes (16 MiB)");
     }
-    return new RawBsonDocument(buffer.getInternalBuffer(), 0, buffer.getPosition());
+    return new EncodedDocument(buffer.getInternalBuffer(), buffer.getPosition());
   }
 
   /** The whole stored document: the id and its {@code latest} sub-document. */
@@ -125,7 +123,7 @@ public final class ReadModelDocuments {
           reader.readStartDocument();
           while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
             switch (reader.readName()) {
-              case "position" -> position = reader.getCurrentBsonType() == BsonType.INT32
+              case EncodedDocument.POSITION -> position = reader.getCurrentBsonType() == BsonType.INT32
                   ? reader.readInt32() : reader.readInt64();
               case "index" -> indexValues = readIndexValues(reader);
               case "doc" -> json = JsonBson.readObject(reader);

@@ -58,16 +58,34 @@ public final class StateDocuments {
         Instant.parse(stored.getString("updatedAt").getValue()));
   }
 
-  /** The stored checkpoint, 0 if none. */
+  /**
+   * The stored checkpoint, 0 if none.
+   *
+   * @throws IllegalStateException if the field holds something else than a number
+   */
   public static long checkpoint(@Nullable BsonDocument stored) {
-    return stored == null || !stored.isNumber(CHECKPOINT)
-        ? 0 : stored.getNumber(CHECKPOINT).longValue();
+    return number(stored, CHECKPOINT);
   }
 
-  /** The stored writer token, 0 if none was ever claimed. */
+  /**
+   * The stored writer token, 0 if none was ever claimed.
+   *
+   * @throws IllegalStateException if the field holds something else than a number
+   */
   public static long writerToken(@Nullable BsonDocument stored) {
-    return stored == null || !stored.isNumber(WRITER_TOKEN)
-        ? 0 : stored.getNumber(WRITER_TOKEN).longValue();
+    return number(stored, WRITER_TOKEN);
+  }
+
+  private static long number(@Nullable BsonDocument stored, String field) {
+    if (stored == null || !stored.containsKey(field)) {
+      return 0;
+    }
+    if (!stored.isNumber(field)) {
+      throw new IllegalStateException("the stored state of projection " + stored.get(ID)
+          + " holds a " + stored.get(field).getBsonType() + " as its " + field
+          + " (was it written outside the store?)");
+    }
+    return stored.getNumber(field).longValue();
   }
 
   private static BsonValue text(@Nullable String value) {

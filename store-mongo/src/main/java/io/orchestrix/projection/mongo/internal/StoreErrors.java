@@ -1,23 +1,32 @@
 package io.orchestrix.projection.mongo.internal;
 
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoCommandException;
+import com.mongodb.MongoConnectionPoolClearedException;
 import com.mongodb.MongoException;
 import com.mongodb.MongoExecutionTimeoutException;
 import com.mongodb.MongoInterruptedException;
-import com.mongodb.MongoNodeIsRecoveringException;
-import com.mongodb.MongoNotPrimaryException;
 import com.mongodb.MongoSecurityException;
+import com.mongodb.MongoServerUnavailableException;
 import com.mongodb.MongoSocketException;
 import com.mongodb.MongoTimeoutException;
 import com.mongodb.MongoWriteConcernException;
+import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.bulk.WriteConcernError;
 import io.orchestrix.projection.FailureKind;
 import io.orchestrix.projection.StoreException;
 import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Turns driver exceptions into {@link StoreException}s whose messages name the servers and the
- * operation, never the password, and say whether retrying may help. Immutable; thread-safe.
+ * operation, never the password, and whose {@link FailureKind} says whether the same call may succeed
+ * later: {@link FailureKind#TRANSIENT} for an outage (no server reachable within the selection
+ * timeout, a connection refused, dropped or timed out, a server shutting down, a primary stepping down
+ * or not primary, an operation out of time), {@link FailureKind#FATAL} for everything else (refused
+ * credentials or permissions, a duplicate key, a document the store did not write). Immutable;
+ * thread-safe.
  */
 public final class StoreErrors {
 
@@ -25,6 +34,15 @@ public final class StoreErrors {
   private static final int UNAUTHORIZED = 13;
   /** MongoDB's error code for "AuthenticationFailed". */
   private static final int AUTHENTICATION_FAILED = 18;
+  /**
+   * Server error codes of an outage, as the driver's retryable-error list has them: host unreachable
+   * or not found (6, 7), network timeout (89), shutdown in progress (91, 11600), not writable primary
+   * or no longer primary (10107, 13435, 13436, 10058, 189, 11602), socket error (9001), time limits
+   * (50, 262), write-concern timeout (64), write conflict (112), read preference or read concern not
+   * satisfiable yet (133, 134).
+   */
+  private static final Set<Integer> OUTAGE_CODES = Set.of(6, 7, 50, 64, 89, 91, 112, 133, 134, 189,
+      262, 9001, 10058, 10107, 11600, 11602, 13435, 13436);
 
   private final String description;
   private final String hosts;
@@ -63,10 +81,9 @@ public final class StoreErrors {
       RuntimeException failure, String operation, @Nullable String projectionId) {
     String detail = scrub(failure.getMessage());
     if (failure instanceof MongoTimeoutException) {
-      return StoreException.outage("MongoDB at " + hosts + " (" + description + ") could not be reached"
-          + " within the server-selection timeout while " + operation
-          + "; is the server running and reachable? Driver detail: " + detail,
-          projectionId, failure);
+      return StoreException.outage("MongoDB at " + hosts + " (" + description + ") could not be"
+          + " reached in time while " + operation + "; is the server running and reachable? Driver"
+          + " detail: " + detail, projectionId, failure);
     }
     if (isAuthenticationFailure(failure)) {
       return StoreException.failure("MongoDB at " + hosts + " (" + description
@@ -100,18 +117,30 @@ public final class StoreErrors {
 
   /** Whether the same call may succeed later: an outage, a fail-over, a transient transaction error. */
   public static boolean isTransient(Throwable failure) {
+    if (isAuthenticationFailure(failure)) {
+      return false;
+    }
     if (failure instanceof MongoException mongo
         && (mongo.hasErrorLabel(MongoException.TRANSIENT_TRANSACTION_ERROR_LABEL)
             || mongo.hasErrorLabel(MongoException.UNKNOWN_TRANSACTION_COMMIT_RESULT_LABEL)
             || mongo.hasErrorLabel("RetryableWriteError"))) {
       return true;
     }
+    if (failure instanceof MongoBulkWriteException bulk) {
+      WriteConcernError concern = bulk.getWriteConcernError();
+      return (concern != null && OUTAGE_CODES.contains(concern.getCode()))
+          || (!bulk.getWriteErrors().isEmpty()
+              && bulk.getWriteErrors().stream().map(BulkWriteError::getCode)
+                  .allMatch(OUTAGE_CODES::contains));
+    }
     return failure instanceof MongoSocketException
         || failure instanceof MongoTimeoutException
-        || failure instanceof MongoNotPrimaryException
-        || failure instanceof MongoNodeIsRecoveringException
+        || failure instanceof MongoServerUnavailableException
+        || failure instanceof MongoConnectionPoolClearedException
         || failure instanceof MongoExecutionTimeoutException
         || failure instanceof MongoWriteConcernException
-        || failure instanceof MongoInterruptedException;
+        || failure instanceof MongoInterruptedException
+        || (failure instanceof MongoException mongo && OUTAGE_CODES.contains(mongo.getCode()))
+        || (failure.getCause() instanceof MongoSocketException);
   }
 }

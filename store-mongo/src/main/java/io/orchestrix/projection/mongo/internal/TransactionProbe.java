@@ -44,7 +44,8 @@ public final class TransactionProbe {
   /**
    * Why a real transaction misbehaved, or empty if it behaved: inserts a sentinel document inside a
    * transaction, checks from outside that it is invisible, aborts, and checks it is still absent. Any
-   * exception means no transactions. Leaves no sentinel behind when the server allows deleting it.
+   * exception but an outage means no transactions; an outage is thrown, since it says nothing about
+   * transactions. Leaves no sentinel behind when the server allows deleting it.
    *
    * @param collection a collection that exists and whose ids never look like {@code txn-probe:<uuid>}
    */
@@ -71,6 +72,9 @@ public final class TransactionProbe {
       }
       return Optional.empty();
     } catch (RuntimeException e) {
+      if (StoreErrors.isTransient(e)) {
+        throw e; // an outage says nothing about transactions: opening fails and may be retried
+      }
       return Optional.of("a transaction failed: " + e);
     } finally {
       deleteQuietly(collection, sentinelId);
