@@ -12,7 +12,6 @@ import io.orchestrix.projection.InvalidDocumentException;
 import io.orchestrix.projection.spi.support.ProjectionStoreProviders;
 import io.orchestrix.projection.StoreConfigurationException;
 import io.orchestrix.projection.StoreException;
-import io.orchestrix.projection.jdbc.internal.SchemaManager;
 import io.orchestrix.projection.spi.ProjectionStore;
 import io.orchestrix.projection.spi.ReadModelSchema;
 import java.nio.file.Path;
@@ -124,7 +123,7 @@ class JdbcProjectionStoreTest {
     Throwable failure = catchThrowableOfType(StoreConfigurationException.class,
         () -> JdbcProjectionStore.open("jdbc:postgresql://db:notaport/test?password=s3cret", Map.of()));
 
-    assertThat(failure).hasMessageContaining("malformed").hasMessageContaining("db:notaport")
+    assertThat(failure).hasMessageContaining("bad port").hasMessageContaining("db:notaport")
         .hasMessageNotContaining("s3cret");
     for (Throwable t = failure; t != null; t = t.getCause()) {
       assertThat(String.valueOf(t.getMessage())).doesNotContain("s3cret");
@@ -141,6 +140,7 @@ class JdbcProjectionStoreTest {
       store.commit(commit("p", token, 0, 7, List.of(put("orders", order("o-1", "PLACED", "c", 5, 7)))));
     }
     try (ProjectionStore reopened = ProjectionStoreProviders.open(fileUrl)) {
+      reopened.prepareReadModel(ORDERS);
       assertThat(reopened.loadState("p").orElseThrow().lastProcessedPosition()).isEqualTo(7);
       assertThat(reopened.find("orders", "o-1")).isPresent();
       assertThat(reopened.findByIndex("orders", "status", "PLACED")).hasSize(1);
@@ -153,13 +153,13 @@ class JdbcProjectionStoreTest {
     try (JdbcProjectionStore store = JdbcProjectionStore.open(url, Map.of())) {
       store.saveState(io.orchestrix.projection.tck.StoreFixtures.stateAt("p", 4));
     }
-    assertThat(storedSchemaVersion()).isEqualTo(SchemaManager.CURRENT_VERSION);
+    assertThat(storedSchemaVersion()).isEqualTo(JdbcProjectionStore.SCHEMA_VERSION);
     try (Connection connection = DriverManager.getConnection(url)) {
       connection.createStatement().executeUpdate("UPDATE orx_schema_version SET schema_version = 0");
     }
 
     try (JdbcProjectionStore reopened = JdbcProjectionStore.open(url, Map.of())) {
-      assertThat(storedSchemaVersion()).isEqualTo(SchemaManager.CURRENT_VERSION);
+      assertThat(storedSchemaVersion()).isEqualTo(JdbcProjectionStore.SCHEMA_VERSION);
       assertThat(reopened.loadState("p").orElseThrow().lastProcessedPosition()).isEqualTo(4);
     }
   }
@@ -214,16 +214,17 @@ class JdbcProjectionStoreTest {
   }
 
   @Test
-  @DisplayName("writing a read model that was never prepared is refused, naming it; reading it finds nothing")
+  @DisplayName("a read model not prepared on this store instance is refused, naming it, for writes and reads alike")
   void unpreparedReadModel() {
     try (JdbcProjectionStore store = JdbcProjectionStore.open(url, Map.of())) {
       long token = store.claimWriter("p");
 
       assertThatThrownBy(() -> store.commit(commit("p", token, 0, 1, List.of(put("ghost", doc("g", "{}", Map.of(), 1))))))
-          .isInstanceOf(StoreException.class).hasMessageContaining("ghost").hasMessageContaining("prepareReadModel");
-      assertThat(store.find("ghost", "g")).isEmpty();
-      assertThat(store.count("ghost")).isZero();
-      assertThat(store.page("ghost", null, 10)).isEmpty();
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ghost").hasMessageContaining("prepareReadModel");
+      assertThatThrownBy(() -> store.find("ghost", "g"))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ghost");
+      assertThatThrownBy(() -> store.count("ghost"))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ghost");
       assertThat(store.loadState("p").orElseThrow().lastProcessedPosition()).isZero();
     }
   }

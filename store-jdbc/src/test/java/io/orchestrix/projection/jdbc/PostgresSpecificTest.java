@@ -109,8 +109,10 @@ class PostgresSpecificTest {
     });
     try (JdbcProjectionStore healthy = JdbcProjectionStore.open(url, options);
          JdbcProjectionStore doomed = JdbcProjectionStore.create(killing, options)) {
-      healthy.prepareReadModel(ORDERS);
-      healthy.prepareReadModel(NOTES);
+      for (JdbcProjectionStore each : List.of(healthy, doomed)) {
+        each.prepareReadModel(ORDERS);
+        each.prepareReadModel(NOTES);
+      }
       long token = healthy.claimWriter("p");
       Commit commit = Commit.batch(token, 0, stateAt("p", 5), StoreFixtures.grouped(List.of(
           put("orders", order("o-1", "PLACED", "c", 1, 5)), put("notes", doc("n-1", "{}", Map.of(), 5)))));

@@ -1,8 +1,8 @@
-package io.orchestrix.projection.jdbc;
+package io.orchestrix.projection.eventstore.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.orchestrix.projection.jdbc.EventFixtures.Opened;
+import io.orchestrix.projection.eventstore.jdbc.EventFixtures.Opened;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

@@ -1,29 +1,31 @@
-package io.orchestrix.projection.jdbc;
+package io.orchestrix.projection.eventstore.jdbc;
 
-import static io.orchestrix.projection.jdbc.EventFixtures.COUNTS;
+import static io.orchestrix.projection.eventstore.jdbc.EventFixtures.COUNTS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.orchestrix.projection.EventEnvelope;
 import io.orchestrix.projection.ProjectionEngine;
+import io.orchestrix.projection.ProjectionStatus;
 import io.orchestrix.projection.SerializationException;
 import io.orchestrix.projection.StoreConfigurationException;
 import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.StreamVersionConflictException;
-import io.orchestrix.projection.core.json.EventTypes;
 import io.orchestrix.projection.core.InMemoryProjectionStateStore;
 import io.orchestrix.projection.core.ProjectionRunner;
-import io.orchestrix.projection.ProjectionStatus;
 import io.orchestrix.projection.core.Projections;
-import io.orchestrix.projection.jdbc.EventFixtures.Deposited;
-import io.orchestrix.projection.jdbc.EventFixtures.Opened;
-import io.orchestrix.projection.jdbc.EventFixtures.Ticked;
-import io.orchestrix.projection.jdbc.EventFixtures.TickCounter;
-import io.orchestrix.projection.jdbc.EventFixtures.Unregistered;
-import io.orchestrix.projection.jdbc.EventFixtures.Withdrawn;
-import io.orchestrix.projection.jdbc.EventFixtures.WithdrawnV1;
-import io.orchestrix.projection.jdbc.internal.SchemaManager;
+import io.orchestrix.projection.core.json.EventTypes;
+import io.orchestrix.projection.eventstore.jdbc.EventFixtures.Deposited;
+import io.orchestrix.projection.eventstore.jdbc.EventFixtures.Opened;
+import io.orchestrix.projection.eventstore.jdbc.EventFixtures.TickCounter;
+import io.orchestrix.projection.eventstore.jdbc.EventFixtures.Ticked;
+import io.orchestrix.projection.eventstore.jdbc.EventFixtures.Unregistered;
+import io.orchestrix.projection.eventstore.jdbc.EventFixtures.Withdrawn;
+import io.orchestrix.projection.eventstore.jdbc.EventFixtures.WithdrawnV1;
+import io.orchestrix.projection.jdbc.FaultInjectingDataSource;
+import io.orchestrix.projection.jdbc.JdbcProjectionStore;
+import io.orchestrix.projection.jdbc.JdbcStoreOptions;
 import io.orchestrix.projection.spi.ReadModelSchema;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -471,7 +473,7 @@ abstract class JdbcEventStoreContract {
       }
     }
     assertThat(versions).containsExactlyInAnyOrderEntriesOf(
-        Map.of(1, SchemaManager.CURRENT_VERSION, 2, SchemaManager.EVENT_STORE_VERSION));
+        Map.of(1, JdbcProjectionStore.SCHEMA_VERSION, 2, JdbcEventStore.SCHEMA_VERSION));
   }
 
   @Test
