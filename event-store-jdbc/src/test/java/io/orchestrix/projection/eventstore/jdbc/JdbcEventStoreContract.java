@@ -344,6 +344,44 @@ abstract class JdbcEventStoreContract {
   }
 
   @Test
+  @DisplayName("stream ids differing only in case, trailing spaces or astral characters are distinct streams, read back exactly")
+  void streamIdsKeptExactly() {
+    JdbcEventStore store = open(EventFixtures.accountTypes());
+    List<String> streams = List.of("acc", "ACC", "acc ", "acc  ", "acc\uFFFF", "acc\uFFFE", "acc🎉",
+        "acc😀", "日".repeat(JdbcEventStore.MAX_KEY_LENGTH), "🎉".repeat(JdbcEventStore.MAX_KEY_LENGTH / 2));
+    for (String stream : streams) {
+      store.append(stream, 0, List.of(new Opened(stream, "owner of " + stream)));
+    }
+
+    for (String stream : streams) {
+      assertThat(store.streamVersion(stream)).as("version of stream %s", stream.length()).isEqualTo(1);
+      assertThat(store.readStream(stream, 0, 10)).singleElement().satisfies(event -> {
+        assertThat(event.streamId()).isEqualTo(stream);
+        assertThat(event.payload()).isEqualTo(new Opened(stream, "owner of " + stream));
+      });
+    }
+    assertThat(store.read(0, 100)).extracting(EventEnvelope::streamId).containsExactlyElementsOf(streams);
+  }
+
+  @Test
+  @DisplayName("text no database keeps exactly (U+0000, an unpaired surrogate) is refused before anything is written, on every database")
+  void unstorableTextRefused() {
+    JdbcEventStore store = open(EventFixtures.accountTypes());
+
+    assertThatThrownBy(() -> store.append("acc", 0, List.of(new Opened("acc", "a\u0000b"))))
+        .isInstanceOf(SerializationException.class).hasMessageContaining("U+0000");
+    assertThatThrownBy(() -> store.append("acc", 0, List.of(new Opened("acc", "half \uD83D"))))
+        .isInstanceOf(SerializationException.class).hasMessageContaining("surrogate");
+    assertThatThrownBy(() -> store.append("acc", 0, List.of(new Opened("acc", "b")), Map.of("k", "\u0000")))
+        .isInstanceOf(SerializationException.class).hasMessageContaining("U+0000");
+    assertThatThrownBy(() -> store.append("acc\uDE00", 0, List.of(new Opened("acc", "b"))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("streamId");
+
+    assertThat(store.headPosition()).isZero();
+    assertThat(store.read(0, 10)).isEmpty();
+  }
+
+  @Test
   @DisplayName("a BeforeCommit that throws rolls the whole append back, and the next append reuses its positions")
   void rolledBackAppendLeavesNoGap() {
     JdbcEventStore store = open(EventFixtures.accountTypes());

@@ -27,6 +27,8 @@ final class H2Dialect implements SqlDialect {
    */
   private static final Set<String> CONFIGURATION_STATES = Set.of("28000", "90008", "90011", "90013",
       "90028", "90031", "90034", "90046", "90048", "90049", "90050", "90062", "90113");
+  /** Of those, the codes of a file H2 cannot create, read or write. */
+  private static final Set<String> FILE_STATES = Set.of("90028", "90031", "90034", "90062");
 
   @Override
   public Product product() {
@@ -166,9 +168,15 @@ final class H2Dialect implements SqlDialect {
         || "HYT00".equals(error.getSQLState());
   }
 
+  /** For a file H2 cannot create, read or write, says where to look. */
   @Override
   public Optional<String> configurationProblem(SQLException error) {
-    return CONFIGURATION_STATES.contains(error.getSQLState())
-        ? Optional.of(String.valueOf(error.getMessage())) : Optional.empty();
+    String state = error.getSQLState();
+    if (!CONFIGURATION_STATES.contains(state)) {
+      return Optional.empty();
+    }
+    String message = String.valueOf(error.getMessage()).lines().findFirst().orElse("").strip();
+    return Optional.of(FILE_STATES.contains(state) ? message + "; check that the database's directory"
+        + " exists or can be created, and that this process may write to it" : message);
   }
 }

@@ -55,9 +55,11 @@ final class Pools {
       return new StoreConfigurationException("malformed JDBC URL '" + description
           + "': no driver accepts it (" + reason + ")", cause);
     }
-    if (sql.flatMap(dialect::configurationProblem).isPresent()) {
+    Optional<String> problem = sql.flatMap(dialect::configurationProblem);
+    if (problem.isPresent()) {
       return new StoreConfigurationException("cannot open " + dialect.name() + " database '"
-          + description + "': " + reason, cause);
+          + description + "': " + firstLine(problem.get()).replace(poolUrl, description)
+          .replace(url, description), cause);
     }
     return StoreException.outage("cannot connect to '" + description + "': " + reason, null, cause);
   }
