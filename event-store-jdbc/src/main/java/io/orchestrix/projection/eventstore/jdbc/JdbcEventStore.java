@@ -53,8 +53,8 @@ import org.jspecify.annotations.Nullable;
  * yet visible to this read's snapshot (MariaDB can show a later commit before an earlier one), so it
  * is returned by a later read, never skipped, and a rolled-back append leaves no hole to wait for.
  * The price is that appends are serialised: one locked section (a few statements and the commit) at
- * a time, and an append whose transaction is slow holds up the others. The README's "Event store"
- * section has the proof and measurements.
+ * a time, and an append whose transaction is slow holds up the others. The module's README has
+ * the proof and measurements.
  *
  * <h2>Notifications</h2>
  * On PostgreSQL an append queues {@code pg_notify} in its transaction, delivered at commit;

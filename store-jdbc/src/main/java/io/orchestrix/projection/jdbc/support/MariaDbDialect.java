@@ -24,8 +24,8 @@ final class MariaDbDialect implements SqlDialect {
   private static final String EXACT_COLLATION = "utf8mb4_nopad_bin";
   /** The name MariaDB 11.4 and later also accept for the same binary, no-pad collation. */
   private static final String EXACT_COLLATION_ALIAS = "utf8mb4_0900_bin";
-  /** Access denied to the user or the database, unknown database. */
-  private static final Set<Integer> CONFIGURATION_ERRORS = Set.of(1044, 1045, 1049);
+  /** Access denied to the user (by password or by plugin) or to the database, unknown database. */
+  private static final Set<Integer> CONFIGURATION_ERRORS = Set.of(1044, 1045, 1049, 1698);
 
   @Override
   public Product product() {
@@ -154,7 +154,7 @@ final class MariaDbDialect implements SqlDialect {
 
   @Override
   public Optional<String> configurationProblem(SQLException error) {
-    return CONFIGURATION_ERRORS.contains(error.getErrorCode())
+    return CONFIGURATION_ERRORS.contains(error.getErrorCode()) || "28000".equals(error.getSQLState())
         ? Optional.of(String.valueOf(error.getMessage())) : Optional.empty();
   }
 }
