@@ -13,6 +13,7 @@ import io.orchestrix.projection.eventstore.jdbc.internal.EventReader;
 import io.orchestrix.projection.eventstore.jdbc.internal.EventTables;
 import io.orchestrix.projection.jdbc.JdbcStoreOptions;
 import io.orchestrix.projection.jdbc.support.JdbcDatabase;
+import io.orchestrix.projection.jdbc.support.SqlDialect;
 import io.orchestrix.projection.jdbc.support.SqlFailures;
 import io.orchestrix.projection.jdbc.support.TableNames;
 import java.time.Duration;
@@ -126,7 +127,7 @@ public final class JdbcEventStore implements EventSource, AutoCloseable {
     Objects.requireNonNull(url, "url must not be null");
     Objects.requireNonNull(types, "types must not be null");
     Objects.requireNonNull(options, "options must not be null");
-    int listening = url.regionMatches(true, 0, "jdbc:postgresql:", 0, 16) ? 1 : 0;
+    int listening = JdbcDatabase.productOf(url) == SqlDialect.Product.POSTGRESQL ? 1 : 0;
     return start(JdbcDatabase.open(url, options.poolSize() + listening, options.connectionTimeout()),
         types, options);
   }
@@ -186,8 +187,6 @@ public final class JdbcEventStore implements EventSource, AutoCloseable {
   public EventTypes eventTypes() {
     return types;
   }
-
-  // ---- append
 
   /**
    * What an append wrote, given to a {@link BeforeCommit} callback.
@@ -317,8 +316,6 @@ public final class JdbcEventStore implements EventSource, AutoCloseable {
         () -> reader.streamVersion(streamId));
   }
 
-  // ---- read
-
   /**
    * Up to {@code limit} events with positions above {@code afterPosition}, in position order, payloads
    * read through the {@link EventTypes} (and their upcasters). Positions are contiguous: the events
@@ -331,7 +328,6 @@ public final class JdbcEventStore implements EventSource, AutoCloseable {
    */
   @Override
   public List<EventEnvelope<?>> read(long afterPosition, int limit) {
-    requirePositiveLimit(limit);
     return call("reading events after position " + afterPosition,
         () -> reader.read(afterPosition, limit));
   }
@@ -344,15 +340,8 @@ public final class JdbcEventStore implements EventSource, AutoCloseable {
    */
   public List<EventEnvelope<?>> readStream(String streamId, long afterVersion, int limit) {
     Objects.requireNonNull(streamId, "streamId must not be null");
-    requirePositiveLimit(limit);
     return call("reading stream '" + EventReader.abbreviate(streamId) + "'",
         () -> reader.readStream(streamId, afterVersion, limit));
-  }
-
-  private static void requirePositiveLimit(int limit) {
-    if (limit < 1) {
-      throw new IllegalArgumentException("limit must be at least 1 but was " + limit);
-    }
   }
 
   /** The position of the last committed event, 0 if there is none; every position up to it holds an event. */

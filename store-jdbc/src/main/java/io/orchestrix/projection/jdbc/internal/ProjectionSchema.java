@@ -126,7 +126,8 @@ public final class ProjectionSchema {
             + " ON " + table + " (" + column + ")");
         keyColumns.add(column);
       }
-      dialect.requireExactKeyColumns(handle, names.schema(), names.table(name), keyColumns, description);
+      // a column added just now is of the key type; those found already are checked
+      dialect.requireExactKeyColumns(existing, table, keyColumns, description);
     });
     return new ReadModelTable(dialect, schema.name(), table, schema.indexes());
   }

@@ -46,6 +46,15 @@ public final class JdbcDatabase implements AutoCloseable {
   }
 
   /**
+   * The database a JDBC URL names, after the same checks as {@link #open}, without connecting.
+   *
+   * @throws StoreConfigurationException for an unsupported or incomplete URL
+   */
+  public static SqlDialect.Product productOf(String url) {
+    return JdbcUrls.check(Objects.requireNonNull(url, "url must not be null")).product();
+  }
+
+  /**
    * Opens a HikariCP pool of its own on a JDBC URL, in READ COMMITTED, closed by {@link #close()}.
    * The URL must name its host and database (PostgreSQL, MariaDB) or its database (H2): no driver
    * default is used. The dialect adds the settings it needs to the URL unless the URL sets them.

@@ -157,19 +157,29 @@ public interface SqlDialect {
    */
   default void requireExactKeyColumns(Handle handle, @Nullable String schema, String table,
       List<String> keyColumns, String description) {
-    Map<String, Column> columns = columns(handle, schema, table);
-    String qualified = schema == null ? table : schema + "." + table;
+    requireExactKeyColumns(columns(handle, schema, table),
+        schema == null ? table : schema + "." + table, keyColumns, description);
+  }
+
+  /**
+   * Refuses key columns that do not keep text exactly, among columns already read with
+   * {@link #columns}; see {@link #requireExactKeyColumns(Handle, String, String, List, String)}.
+   *
+   * @param qualifiedTable the table's name for the message and the statements that fix it
+   */
+  default void requireExactKeyColumns(Map<String, Column> columns, String qualifiedTable,
+      List<String> keyColumns, String description) {
     List<String> found = new ArrayList<>();
     List<String> fixes = new ArrayList<>();
     for (String name : keyColumns) {
       Column column = columns.get(name.toLowerCase(Locale.ROOT));
       if (column != null && !isExactKeyType(column.type())) {
         found.add(column.name() + " (" + column.type() + ")");
-        fixes.add(alterToKeyType(qualified, column));
+        fixes.add(alterToKeyType(qualifiedTable, column));
       }
     }
     if (!found.isEmpty()) {
-      throw new StoreConfigurationException("table " + qualified + " in " + description
+      throw new StoreConfigurationException("table " + qualifiedTable + " in " + description
           + " has key columns that do not compare text exactly (ids differing only in case, in"
           + " trailing spaces or in characters outside the Basic Multilingual Plane could be confused): "
           + String.join(", ", found) + "; the JDBC store needs " + keyType() + ". Run "

@@ -52,9 +52,11 @@ public final class EventReader {
   /**
    * Up to {@code limit} events after {@code afterPosition}, in position order, up to the first hole.
    *
+   * @throws IllegalArgumentException if {@code limit} is below 1
    * @throws StoreException (not transient) if an event cannot be read, naming it and its position
    */
   public List<EventEnvelope<?>> read(long afterPosition, int limit) {
+    requirePositiveLimit(limit);
     long after = Math.max(0, afterPosition);
     List<Row> rows = ReadCommitted.read(database, handle -> handle.createQuery(tables.readSql())
         .bind("after", after).bind("limit", limit)
@@ -66,13 +68,21 @@ public final class EventReader {
    * Up to {@code limit} events of one stream after {@code afterVersion}, in version order, up to the
    * first hole.
    *
+   * @throws IllegalArgumentException if {@code limit} is below 1
    * @throws StoreException (not transient) if an event cannot be read
    */
   public List<EventEnvelope<?>> readStream(String streamId, long afterVersion, int limit) {
+    requirePositiveLimit(limit);
     List<Row> rows = ReadCommitted.read(database, handle -> handle.createQuery(tables.readStreamSql())
         .bind("stream", streamId).bind("after", afterVersion).bind("limit", limit)
         .map((rs, ctx) -> Row.of(rs)).list());
     return decode(contiguous(rows, Math.max(0, afterVersion), Row::streamVersion, "version"));
+  }
+
+  private static void requirePositiveLimit(int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1 but was " + limit);
+    }
   }
 
   /** The position of the last committed event, 0 if there is none. */
