@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How a {@link JdbcProjectionStore} (and the JDBC event store of event-store-jdbc) names its tables
- * and sizes its pool. Immutable and thread-safe;
- * build with {@link #builder()} or read from store properties with {@link #fromProperties(Map)}.
+ * and sizes its pool. Immutable and thread-safe; build with {@link #builder()} or read from store
+ * properties with {@link #fromProperties(Map)}.
  *
  * <p>Every table the store creates is named {@code <schema>.<tablePrefix><name>}: {@code
  * <tablePrefix>schema_version}, {@code <tablePrefix>state}, {@code <tablePrefix>dead_letter} and one
