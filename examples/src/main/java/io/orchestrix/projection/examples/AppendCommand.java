@@ -2,7 +2,7 @@ package io.orchestrix.projection.examples;
 
 import io.orchestrix.projection.examples.workload.Fingerprint;
 import io.orchestrix.projection.examples.workload.StandardWorkload;
-import io.orchestrix.projection.jdbc.JdbcEventStore;
+import io.orchestrix.projection.eventstore.jdbc.JdbcEventStore;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Locale;

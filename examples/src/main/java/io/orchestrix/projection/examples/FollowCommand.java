@@ -9,7 +9,7 @@ import io.orchestrix.projection.examples.workload.OrderSummaryDocument;
 import io.orchestrix.projection.examples.workload.ReadModelDigest;
 import io.orchestrix.projection.examples.workload.WorkloadEvent;
 import io.orchestrix.projection.examples.workload.WorkloadProjection;
-import io.orchestrix.projection.jdbc.JdbcEventStore;
+import io.orchestrix.projection.eventstore.jdbc.JdbcEventStore;
 import io.orchestrix.projection.spi.ProjectionStore;
 import java.io.PrintWriter;
 import java.util.Locale;

@@ -1,6 +1,6 @@
 package io.orchestrix.projection.examples;
 
-import io.orchestrix.projection.jdbc.JdbcEventStore;
+import io.orchestrix.projection.eventstore.jdbc.JdbcEventStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;

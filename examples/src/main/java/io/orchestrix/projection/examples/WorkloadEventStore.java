@@ -8,7 +8,7 @@ import io.orchestrix.projection.core.json.EventTypes;
 import io.orchestrix.projection.core.json.JacksonDocumentCodec;
 import io.orchestrix.projection.examples.workload.StandardWorkload;
 import io.orchestrix.projection.examples.workload.WorkloadEvent;
-import io.orchestrix.projection.jdbc.JdbcEventStore;
+import io.orchestrix.projection.eventstore.jdbc.JdbcEventStore;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package io.orchestrix.projection.jdbc;
 
-import io.orchestrix.projection.jdbc.internal.Dialects;
+import io.orchestrix.projection.jdbc.support.JdbcDatabase;
 import io.orchestrix.projection.spi.ProjectionStore;
 import io.orchestrix.projection.spi.ProjectionStoreProvider;
 import java.util.Map;
@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * Opens {@link JdbcProjectionStore}s for {@code jdbc:postgresql}, {@code jdbc:mariadb} and
- * {@code jdbc:h2} URLs, found by {@link io.orchestrix.projection.ProjectionStores}. Properties are
+ * {@code jdbc:h2} URLs, found by {@code ProjectionStores} (projection-core). Properties are
  * those of {@link JdbcStoreOptions#PROPERTY_KEYS}; unknown keys are refused. Thread-safe; the
  * constructor does no I/O.
  */
@@ -19,7 +19,7 @@ public final class JdbcProjectionStoreProvider implements ProjectionStoreProvide
 
   @Override
   public Set<String> schemes() {
-    return Dialects.schemes();
+    return JdbcDatabase.schemes();
   }
 
   @Override

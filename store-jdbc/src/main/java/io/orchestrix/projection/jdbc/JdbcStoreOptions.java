@@ -1,19 +1,20 @@
 package io.orchestrix.projection.jdbc;
 
 import io.orchestrix.projection.StoreConfigurationException;
+import io.orchestrix.projection.spi.support.StoreProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How a {@link JdbcProjectionStore} names its tables and sizes its pool. Immutable and thread-safe;
- * build with {@link #builder()} or read from store properties with {@link #fromProperties(Map)}.
+ * How a {@link JdbcProjectionStore} (and the JDBC event store of event-store-jdbc) names its tables
+ * and sizes its pool. Immutable and thread-safe; build with {@link #builder()} or read from store
+ * properties with {@link #fromProperties(Map)}.
  *
  * <p>Every table the store creates is named {@code <schema>.<tablePrefix><name>}: {@code
  * <tablePrefix>schema_version}, {@code <tablePrefix>state}, {@code <tablePrefix>dead_letter} and one
@@ -78,31 +79,12 @@ public final class JdbcStoreOptions {
    */
   public static JdbcStoreOptions fromProperties(Map<String, String> properties) {
     Builder builder = builder();
-    for (Map.Entry<String, String> entry : new java.util.TreeMap<>(properties).entrySet()) {
-      String key = entry.getKey();
-      String value = entry.getValue();
-      try {
-        switch (key) {
-          case TABLE_PREFIX -> builder.tablePrefix(value);
-          case SCHEMA -> builder.schema(value);
-          case POOL_SIZE -> builder.poolSize(parseInt(key, value));
-          case CONNECTION_TIMEOUT_MS -> builder.connectionTimeout(Duration.ofMillis(parseInt(key, value)));
-          default -> throw new StoreConfigurationException("unknown JDBC store property '" + key
-              + "'; the JDBC store accepts " + new TreeSet<>(PROPERTY_KEYS), null);
-        }
-      } catch (IllegalArgumentException e) {
-        throw new StoreConfigurationException("bad JDBC store property '" + key + "': " + e.getMessage(), e);
-      }
-    }
+    StoreProperties.of("JDBC store", properties, PROPERTY_KEYS)
+        .apply(TABLE_PREFIX, builder::tablePrefix)
+        .apply(SCHEMA, builder::schema)
+        .applyInt(POOL_SIZE, builder::poolSize)
+        .applyMillis(CONNECTION_TIMEOUT_MS, builder::connectionTimeout);
     return builder.build();
-  }
-
-  private static int parseInt(String key, String value) {
-    try {
-      return Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + " must be a whole number but was '" + value + "'", e);
-    }
   }
 
   /** The prefix of every table name. */

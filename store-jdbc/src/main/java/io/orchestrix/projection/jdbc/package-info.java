@@ -3,9 +3,8 @@
  * H2 through Jdbi 3. Open it with {@code ProjectionStores.open("jdbc:postgresql://...")},
  * {@link io.orchestrix.projection.jdbc.JdbcProjectionStore#open(String, java.util.Map)} or, on your own
  * pool, {@link io.orchestrix.projection.jdbc.JdbcProjectionStore#create(javax.sql.DataSource,
- * io.orchestrix.projection.jdbc.JdbcStoreOptions)}. The same databases hold an event store,
- * {@link io.orchestrix.projection.jdbc.JdbcEventStore}: appends with optimistic concurrency, and a
- * gap-safe {@link io.orchestrix.projection.EventSource} for a projection runner to follow.
+ * io.orchestrix.projection.jdbc.JdbcStoreOptions)}. An event store on the same databases is in the
+ * module event-store-jdbc.
  */
 @NullMarked
 package io.orchestrix.projection.jdbc;

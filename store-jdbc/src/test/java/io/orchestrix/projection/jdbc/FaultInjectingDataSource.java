@@ -20,19 +20,19 @@ import javax.sql.DataSource;
  * A data source without a pool whose connections count write statements (INSERT, UPDATE, DELETE,
  * MERGE; a batch counts once) and, when the count would pass a limit, run a fault instead: by default
  * the physical connection is closed and the statement fails, as if the process or network died
- * there. Thread-safe.
+ * there. Thread-safe. Shared with event-store-jdbc's tests through this module's test jar.
  */
-final class FaultInjectingDataSource implements DataSource {
+public final class FaultInjectingDataSource implements DataSource {
 
   /** What happens in place of the write past the limit. */
   @FunctionalInterface
-  interface Fault {
+  public interface Fault {
     /** Runs on the connection about to write; may throw to fail the write. */
     void strike(Connection connection) throws SQLException;
   }
 
   /** Closes the connection and fails the write. */
-  static final Fault CRASH = connection -> {
+  public static final Fault CRASH = connection -> {
     connection.close();
     throw new SQLException("injected fault: the connection died before this write", "08006");
   };
@@ -46,24 +46,24 @@ final class FaultInjectingDataSource implements DataSource {
   private final AtomicInteger writes = new AtomicInteger();
   private final AtomicInteger statements = new AtomicInteger();
 
-  FaultInjectingDataSource(String url, int writesBeforeFault, Fault fault) {
+  public FaultInjectingDataSource(String url, int writesBeforeFault, Fault fault) {
     this.url = url;
     this.writesBeforeFault = writesBeforeFault;
     this.fault = fault;
   }
 
   /** A data source that never faults and only counts. */
-  static FaultInjectingDataSource counting(String url) {
+  public static FaultInjectingDataSource counting(String url) {
     return new FaultInjectingDataSource(url, Integer.MAX_VALUE, CRASH);
   }
 
   /** Write statements executed so far. */
-  int writes() {
+  public int writes() {
     return writes.get();
   }
 
   /** Statements of any kind executed so far (each batch once). */
-  int statements() {
+  public int statements() {
     return statements.get();
   }
 

@@ -12,9 +12,13 @@ import io.orchestrix.projection.InvalidDocumentException;
 import io.orchestrix.projection.spi.support.ProjectionStoreProviders;
 import io.orchestrix.projection.StoreConfigurationException;
 import io.orchestrix.projection.StoreException;
-import io.orchestrix.projection.jdbc.internal.SchemaManager;
 import io.orchestrix.projection.spi.ProjectionStore;
 import io.orchestrix.projection.spi.ReadModelSchema;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -28,6 +32,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** What the JDBC store adds to the contract: opening, options, errors, limits; on embedded H2. */
 @DisplayName("JDBC store: opening, options, errors and limits (H2)")
@@ -124,11 +130,56 @@ class JdbcProjectionStoreTest {
     Throwable failure = catchThrowableOfType(StoreConfigurationException.class,
         () -> JdbcProjectionStore.open("jdbc:postgresql://db:notaport/test?password=s3cret", Map.of()));
 
-    assertThat(failure).hasMessageContaining("malformed").hasMessageContaining("db:notaport")
+    assertThat(failure).hasMessageContaining("bad port").hasMessageContaining("db:notaport")
         .hasMessageNotContaining("s3cret");
     for (Throwable t = failure; t != null; t = t.getCause()) {
       assertThat(String.valueOf(t.getMessage())).doesNotContain("s3cret");
     }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"jdbc:postgresql://", "jdbc:postgresql://?password=s3cret",
+      "jdbc:postgresql://db.invalid", "jdbc:postgresql://db.invalid/?user=u&password=s3cret",
+      "jdbc:postgresql:", "jdbc:postgresql:test?password=s3cret", "jdbc:postgresql://:5432/test",
+      "jdbc:mariadb://db.invalid", "jdbc:mariadb://db.invalid:3306/?password=s3cret",
+      "jdbc:mariadb://:3306/db", "jdbc:mariadb://u:s3cret@:3306/db", "jdbc:mariadb:",
+      "jdbc:h2:", "jdbc:h2:;PASSWORD=s3cret", "jdbc:h2:mem:", "jdbc:h2:mem:;PASSWORD=s3cret",
+      "jdbc:h2:file:", "jdbc:h2:tcp://", "jdbc:h2:tcp://localhost/"})
+  @DisplayName("a URL that leaves its host or database to the driver's defaults is refused before any connection, without its password")
+  void incompleteUrlRefused(String incomplete) {
+    StoreConfigurationException failure = catchThrowableOfType(StoreConfigurationException.class,
+        () -> JdbcProjectionStore.open(incomplete, Map.of("connection-timeout-ms", "250")).close());
+
+    assertThat(failure).as("refusal of %s", incomplete).isNotNull();
+    assertThat(failure.getMessage()).as("what is missing").containsPattern("names no (host|database|H2 database)");
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      assertThat(String.valueOf(t.getMessage())).as("message in the cause chain").doesNotContain("s3cret");
+    }
+  }
+
+  @Test
+  @DisplayName("an H2 file whose directory cannot be created fails in one line saying so, and nothing is printed")
+  void h2FileInDirectoryThatCannotBeCreated(@TempDir Path directory) throws IOException {
+    Path notADirectory = Files.createFile(directory.resolve("not-a-directory"));
+    String fileUrl = "jdbc:h2:file:" + notADirectory.resolve("projections") + ";PASSWORD=s3cret";
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    StoreConfigurationException failure;
+    try (PrintStream capture = new PrintStream(printed, true, StandardCharsets.UTF_8)) {
+      System.setOut(capture);
+      System.setErr(capture);
+      failure = catchThrowableOfType(StoreConfigurationException.class,
+          () -> JdbcProjectionStore.open(fileUrl, Map.of()).close());
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+
+    assertThat(failure).as("failure to open").isNotNull();
+    assertThat(failure.getMessage()).as("one line").doesNotContain("\n")
+        .contains(notADirectory.toString()).contains("directory").doesNotContain("s3cret");
+    assertThat(printed.toString(StandardCharsets.UTF_8)).as("printed while opening").isEmpty();
   }
 
   @Test
@@ -141,6 +192,7 @@ class JdbcProjectionStoreTest {
       store.commit(commit("p", token, 0, 7, List.of(put("orders", order("o-1", "PLACED", "c", 5, 7)))));
     }
     try (ProjectionStore reopened = ProjectionStoreProviders.open(fileUrl)) {
+      reopened.prepareReadModel(ORDERS);
       assertThat(reopened.loadState("p").orElseThrow().lastProcessedPosition()).isEqualTo(7);
       assertThat(reopened.find("orders", "o-1")).isPresent();
       assertThat(reopened.findByIndex("orders", "status", "PLACED")).hasSize(1);
@@ -153,13 +205,13 @@ class JdbcProjectionStoreTest {
     try (JdbcProjectionStore store = JdbcProjectionStore.open(url, Map.of())) {
       store.saveState(io.orchestrix.projection.tck.StoreFixtures.stateAt("p", 4));
     }
-    assertThat(storedSchemaVersion()).isEqualTo(SchemaManager.CURRENT_VERSION);
+    assertThat(storedSchemaVersion()).isEqualTo(JdbcProjectionStore.SCHEMA_VERSION);
     try (Connection connection = DriverManager.getConnection(url)) {
       connection.createStatement().executeUpdate("UPDATE orx_schema_version SET schema_version = 0");
     }
 
     try (JdbcProjectionStore reopened = JdbcProjectionStore.open(url, Map.of())) {
-      assertThat(storedSchemaVersion()).isEqualTo(SchemaManager.CURRENT_VERSION);
+      assertThat(storedSchemaVersion()).isEqualTo(JdbcProjectionStore.SCHEMA_VERSION);
       assertThat(reopened.loadState("p").orElseThrow().lastProcessedPosition()).isEqualTo(4);
     }
   }
@@ -214,16 +266,17 @@ class JdbcProjectionStoreTest {
   }
 
   @Test
-  @DisplayName("writing a read model that was never prepared is refused, naming it; reading it finds nothing")
+  @DisplayName("a read model not prepared on this store instance is refused, naming it, for writes and reads alike")
   void unpreparedReadModel() {
     try (JdbcProjectionStore store = JdbcProjectionStore.open(url, Map.of())) {
       long token = store.claimWriter("p");
 
       assertThatThrownBy(() -> store.commit(commit("p", token, 0, 1, List.of(put("ghost", doc("g", "{}", Map.of(), 1))))))
-          .isInstanceOf(StoreException.class).hasMessageContaining("ghost").hasMessageContaining("prepareReadModel");
-      assertThat(store.find("ghost", "g")).isEmpty();
-      assertThat(store.count("ghost")).isZero();
-      assertThat(store.page("ghost", null, 10)).isEmpty();
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ghost").hasMessageContaining("prepareReadModel");
+      assertThatThrownBy(() -> store.find("ghost", "g"))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ghost");
+      assertThatThrownBy(() -> store.count("ghost"))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ghost");
       assertThat(store.loadState("p").orElseThrow().lastProcessedPosition()).isZero();
     }
   }

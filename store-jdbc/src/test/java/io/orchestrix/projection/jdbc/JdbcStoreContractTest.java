@@ -50,10 +50,18 @@ abstract class JdbcStoreContractTest extends ProjectionStoreContract {
         JdbcStoreOptions.POOL_SIZE, "3"));
   }
 
+  /**
+   * A store on connections that die before the write after the given number. Its read models are
+   * prepared here, as the store requires of every read model it writes: preparing runs only DDL and
+   * reads, which are not counted as writes.
+   */
   @Override
   protected ProjectionStore openStoreFailingAfterWrites(int writes) {
-    return JdbcProjectionStore.create(
+    ProjectionStore failing = JdbcProjectionStore.create(
         new FaultInjectingDataSource(rawUrl(), writes, FaultInjectingDataSource.CRASH), options());
+    failing.prepareReadModel(ORDERS);
+    failing.prepareReadModel(NOTES);
+    return failing;
   }
 
   @Override

@@ -11,23 +11,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The databases the JDBC store's tests run on, and cleanup of a test's tables. */
-final class JdbcTestDatabases {
+/**
+ * The databases the JDBC modules' tests run on, and cleanup of a test's tables; shared with
+ * event-store-jdbc's tests through this module's test jar.
+ */
+public final class JdbcTestDatabases {
 
   private JdbcTestDatabases() {}
 
   /** PostgreSQL from PROJECTION_TEST_POSTGRES_URL; aborts (or fails under CI) without it. */
-  static String postgres() {
+  public static String postgres() {
     return TestServers.require(TestServers.Server.POSTGRES);
   }
 
   /** MariaDB from PROJECTION_TEST_MARIADB_URL; aborts (or fails under CI) without it. */
-  static String mariadb() {
+  public static String mariadb() {
     return TestServers.require(TestServers.Server.MARIADB);
   }
 
   /** Drops every table whose name starts with the prefix (PostgreSQL and MariaDB). */
-  static void dropTablesWithPrefix(String url, String prefix) throws SQLException {
+  public static void dropTablesWithPrefix(String url, String prefix) throws SQLException {
     try (Connection connection = DriverManager.getConnection(url)) {
       DatabaseMetaData meta = connection.getMetaData();
       List<String> tables = new ArrayList<>();

@@ -7,6 +7,7 @@ import static io.orchestrix.projection.tck.StoreFixtures.stateAt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.orchestrix.projection.StoreConfigurationException;
 import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.spi.Commit;
 import io.orchestrix.projection.tck.StoreFixtures;
@@ -85,8 +86,10 @@ class MariaDbSpecificTest {
     });
     try (JdbcProjectionStore healthy = JdbcProjectionStore.open(url, options);
          JdbcProjectionStore doomed = JdbcProjectionStore.create(killing, options)) {
-      healthy.prepareReadModel(ORDERS);
-      healthy.prepareReadModel(NOTES);
+      for (JdbcProjectionStore each : List.of(healthy, doomed)) {
+        each.prepareReadModel(ORDERS);
+        each.prepareReadModel(NOTES);
+      }
       long token = healthy.claimWriter("p");
       Commit commit = Commit.batch(token, 0, stateAt("p", 5), StoreFixtures.grouped(List.of(
           put("orders", order("o-1", "PLACED", "c", 1, 5)), put("notes", doc("n-1", "{}", Map.of(), 5)))));
@@ -99,6 +102,20 @@ class MariaDbSpecificTest {
       assertThat(healthy.count("orders") + healthy.count("notes")).isZero();
       healthy.commit(commit);
       assertThat(healthy.count("orders") + healthy.count("notes")).isEqualTo(2);
+    }
+  }
+
+  @Test
+  @DisplayName("a database that does not exist or a user the server refuses is a StoreConfigurationException, not an outage")
+  void wrongDatabaseOrUserIsConfiguration() {
+    String noDatabase = url.replaceFirst("/[^/?]+(\\?|$)", "/" + prefix + "missing$1");
+    String noUser = url.replaceFirst("user=[^&]*", "user=" + prefix + "nobody&password=s3cret");
+
+    for (String wrong : List.of(noDatabase, noUser)) {
+      StoreConfigurationException failure = catchThrowableOfType(StoreConfigurationException.class,
+          () -> JdbcProjectionStore.open(wrong, options).close());
+      assertThat(failure).as("failure to open %s", wrong).isNotNull();
+      assertThat(failure.getMessage()).contains("cannot open MariaDB database").doesNotContain("s3cret");
     }
   }
 }

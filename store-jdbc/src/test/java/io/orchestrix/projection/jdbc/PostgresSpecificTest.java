@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.orchestrix.projection.InvalidDocumentException;
+import io.orchestrix.projection.StoreConfigurationException;
 import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.spi.Commit;
 import io.orchestrix.projection.tck.StoreFixtures;
@@ -109,8 +110,10 @@ class PostgresSpecificTest {
     });
     try (JdbcProjectionStore healthy = JdbcProjectionStore.open(url, options);
          JdbcProjectionStore doomed = JdbcProjectionStore.create(killing, options)) {
-      healthy.prepareReadModel(ORDERS);
-      healthy.prepareReadModel(NOTES);
+      for (JdbcProjectionStore each : List.of(healthy, doomed)) {
+        each.prepareReadModel(ORDERS);
+        each.prepareReadModel(NOTES);
+      }
       long token = healthy.claimWriter("p");
       Commit commit = Commit.batch(token, 0, stateAt("p", 5), StoreFixtures.grouped(List.of(
           put("orders", order("o-1", "PLACED", "c", 1, 5)), put("notes", doc("n-1", "{}", Map.of(), 5)))));
@@ -193,6 +196,20 @@ class PostgresSpecificTest {
         indexes.add(rs.getString(1));
       }
       assertThat(indexes).anyMatch(d -> d.contains("(ix_status)")).anyMatch(d -> d.contains("(ix_customer_id)"));
+    }
+  }
+
+  @Test
+  @DisplayName("a database that does not exist or a role the server does not know is a StoreConfigurationException, not an outage")
+  void wrongDatabaseOrRoleIsConfiguration() {
+    String noDatabase = url.replaceFirst("/[^/?]+(\\?|$)", "/" + prefix + "missing$1");
+    String noRole = url.replaceFirst("user=[^&]*", "user=" + prefix + "nobody&password=s3cret");
+
+    for (String wrong : List.of(noDatabase, noRole)) {
+      StoreConfigurationException failure = catchThrowableOfType(StoreConfigurationException.class,
+          () -> JdbcProjectionStore.open(wrong, options).close());
+      assertThat(failure).as("failure to open %s", wrong).isNotNull();
+      assertThat(failure.getMessage()).contains("cannot open PostgreSQL database").doesNotContain("s3cret");
     }
   }
 }

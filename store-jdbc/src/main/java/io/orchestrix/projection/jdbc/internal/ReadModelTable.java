@@ -1,5 +1,6 @@
 package io.orchestrix.projection.jdbc.internal;
 
+import io.orchestrix.projection.jdbc.support.SqlDialect;
 import io.orchestrix.projection.spi.StoredDocument;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -28,7 +29,7 @@ public final class ReadModelTable implements RowMapper<StoredDocument> {
   private final String selectColumns;
   private final String upsert;
 
-  ReadModelTable(Dialect dialect, String readModel, String table, List<String> indexes) {
+  ReadModelTable(SqlDialect dialect, String readModel, String table, List<String> indexes) {
     this.readModel = readModel;
     this.table = table;
     this.indexes = List.copyOf(indexes);
@@ -48,11 +49,6 @@ public final class ReadModelTable implements RowMapper<StoredDocument> {
   /** The read model's name. */
   public String readModel() {
     return readModel;
-  }
-
-  /** The qualified table name. */
-  public String table() {
-    return table;
   }
 
   /** The indexes this table has columns for. */
@@ -102,8 +98,15 @@ public final class ReadModelTable implements RowMapper<StoredDocument> {
     return "SELECT COUNT(*) FROM " + table;
   }
 
-  /** Binds one document to a batch of {@link #upsertSql()} and adds it to the batch. */
+  /**
+   * Binds one document to a batch of {@link #upsertSql()} and adds it to the batch, after checking it
+   * against the store's {@link DocumentLimits}: the commit's one pass over its documents is also its
+   * check.
+   *
+   * @throws io.orchestrix.projection.InvalidDocumentException if the document is beyond the limits
+   */
   public void addUpsert(PreparedBatch batch, StoredDocument document) {
+    DocumentLimits.check(readModel, document);
     batch.bind("id", document.id()).bind("doc_json", document.json())
         .bind("doc_position", document.position());
     for (String index : indexes) {

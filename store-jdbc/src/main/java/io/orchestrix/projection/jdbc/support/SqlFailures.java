@@ -1,4 +1,4 @@
-package io.orchestrix.projection.jdbc.internal;
+package io.orchestrix.projection.jdbc.support;
 
 import io.orchestrix.projection.FailureKind;
 import io.orchestrix.projection.StoreException;
@@ -7,9 +7,9 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /** Turns JDBC and Jdbi failures into {@link StoreException}s. Stateless and thread-safe. */
-public final class SqlErrors {
+public final class SqlFailures {
 
-  private SqlErrors() {}
+  private SqlFailures() {}
 
   /** The first {@link SQLException} in a cause chain, if any. */
   public static Optional<SQLException> sqlCause(Throwable failure) {
@@ -26,19 +26,21 @@ public final class SqlErrors {
 
   /**
    * A StoreException for a failed operation: transient if the dialect says the SQL error is an
-   * outage.
+   * outage, fatal otherwise. The message names the operation, the place and the database's reason
+   * with its SQL state and error code.
    *
-   * @param what what was being done, e.g. "commit of projection 'p'"
+   * @param operation what was being done, e.g. "committing projection 'p'"
    * @param where the store's description (no password)
+   * @param projectionId the projection concerned, or null
    */
-  public static StoreException toStoreException(
-      Dialect dialect, String what, String where, @Nullable String projectionId, RuntimeException failure) {
+  public static StoreException translate(SqlDialect dialect, String operation, String where,
+      @Nullable String projectionId, RuntimeException failure) {
     Optional<SQLException> sql = sqlCause(failure);
-    boolean transientFailure = sql.map(dialect::isTransient).orElse(false);
+    boolean outage = sql.map(dialect::isTransient).orElse(false);
     String detail = sql.map(e -> e.getMessage() + " (SQLState " + e.getSQLState() + ", error "
         + e.getErrorCode() + ")").orElse(String.valueOf(failure.getMessage()));
-    return StoreException.of(what + " failed on " + where + (transientFailure
+    return StoreException.of(operation + " failed on " + where + (outage
         ? " (transient: retrying later may succeed): " : ": ") + detail, projectionId,
-        transientFailure ? FailureKind.TRANSIENT : FailureKind.FATAL, failure);
+        outage ? FailureKind.TRANSIENT : FailureKind.FATAL, failure);
   }
 }

@@ -1,11 +1,14 @@
-package io.orchestrix.projection.jdbc.internal;
+package io.orchestrix.projection.eventstore.jdbc.internal;
 
 import io.orchestrix.projection.StoreException;
+import io.orchestrix.projection.jdbc.support.SqlDialect;
+import io.orchestrix.projection.jdbc.support.SqlFailures;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Handle;
@@ -35,7 +38,7 @@ public final class AppendListener implements AutoCloseable {
   private static final Duration LAST_RETRY = Duration.ofSeconds(2);
 
   private final Jdbi jdbi;
-  private final Dialect dialect;
+  private final SqlDialect dialect;
   private final String channel;
   private final String description;
 
@@ -55,15 +58,39 @@ public final class AppendListener implements AutoCloseable {
    * @param jdbi where to take the dedicated connection from (held as long as the listener runs)
    * @param description the database, without password, for messages
    */
-  public AppendListener(Jdbi jdbi, Dialect dialect, String channel, String description) {
+  public AppendListener(Jdbi jdbi, SqlDialect dialect, String channel, String description) {
     this.jdbi = jdbi;
     this.dialect = dialect;
     this.channel = channel;
     this.description = description;
   }
 
+  /**
+   * Waits until an event after {@code afterPosition} is committed (already, or notified while
+   * waiting), or the timeout passes. Starts listening first if not yet, and looks at the head only
+   * once the channel is listened to, so an append committed after the look is notified.
+   *
+   * @param headPosition reads the committed head
+   * @return true if an event after the position is committed, or the listening connection was
+   *     re-opened meanwhile (a notification may have been missed, so the caller should look); false at
+   *     the timeout, or if the channel is not listened to within it
+   * @throws StoreException the last connection failure, if the listener is not listening because of it
+   */
+  public boolean awaitAppend(long afterPosition, Duration timeout, LongSupplier headPosition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
+    Ticket ticket = ticket(deadline);
+    if (ticket == null) {
+      return false;
+    }
+    if (headPosition.getAsLong() > afterPosition) {
+      return true;
+    }
+    return awaitNotification(ticket, afterPosition, deadline);
+  }
+
   /** What a waiter saw when it started: compared with what the listener saw since. */
-  public record Ticket(long generation, long received) {}
+  private record Ticket(long generation, long received) {}
 
   /**
    * Starts listening if not yet, and waits until the channel is listened to, so that every append
@@ -72,7 +99,7 @@ public final class AppendListener implements AutoCloseable {
    * @return the ticket to pass to {@link #awaitNotification}, or null if not listening within the timeout
    * @throws StoreException the last connection failure, if the listener is not listening because of it
    */
-  public @Nullable Ticket ticket(long deadlineNanos) throws InterruptedException {
+  private @Nullable Ticket ticket(long deadlineNanos) throws InterruptedException {
     lock.lock();
     try {
       startIfNeeded();
@@ -98,7 +125,7 @@ public final class AppendListener implements AutoCloseable {
    *
    * @return true if the caller should read, false at the deadline
    */
-  public boolean awaitNotification(Ticket ticket, long afterPosition, long deadlineNanos)
+  private boolean awaitNotification(Ticket ticket, long afterPosition, long deadlineNanos)
       throws InterruptedException {
     lock.lock();
     try {
@@ -148,7 +175,7 @@ public final class AppendListener implements AutoCloseable {
           break;
         }
         RuntimeException failed = e instanceof RuntimeException r ? r : new IllegalStateException(e);
-        StoreException lost = SqlErrors.toStoreException(dialect,
+        StoreException lost = SqlFailures.translate(dialect,
             "listening for appends on channel '" + channel + "'", description, null, failed);
         LOG.warn("{}; listening again in {}", lost.getMessage(), retry);
         update(() -> {

@@ -1,12 +1,16 @@
-package io.orchestrix.projection.jdbc;
+package io.orchestrix.projection.eventstore.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.orchestrix.projection.jdbc.EventFixtures.Opened;
+import io.orchestrix.projection.StoreConfigurationException;
+import io.orchestrix.projection.eventstore.jdbc.EventFixtures.Opened;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -44,5 +48,15 @@ class H2EventStoreTest extends JdbcEventStoreContract {
     long started = System.nanoTime();
     assertThat(store.awaitAppend(0, Duration.ofSeconds(5))).isFalse();
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+  }
+
+  @Test
+  @DisplayName("a URL that leaves its host or database to the driver's defaults is refused before any connection")
+  void incompleteUrlRefused() {
+    for (String incomplete : List.of("jdbc:postgresql://", "jdbc:postgresql:", "jdbc:mariadb://db.invalid",
+        "jdbc:mariadb://:3306/events", "jdbc:h2:", "jdbc:h2:mem:")) {
+      assertThatThrownBy(() -> JdbcEventStore.open(incomplete, EventFixtures.accountTypes(), Map.of()))
+          .as(incomplete).isInstanceOf(StoreConfigurationException.class).hasMessageContaining("names no");
+    }
   }
 }

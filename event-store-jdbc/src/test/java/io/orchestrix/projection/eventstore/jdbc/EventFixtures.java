@@ -1,4 +1,4 @@
-package io.orchestrix.projection.jdbc;
+package io.orchestrix.projection.eventstore.jdbc;
 
 import io.orchestrix.projection.HandlerContext;
 import io.orchestrix.projection.ReadModel;

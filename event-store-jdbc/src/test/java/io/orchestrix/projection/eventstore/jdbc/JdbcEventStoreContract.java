@@ -1,29 +1,31 @@
-package io.orchestrix.projection.jdbc;
+package io.orchestrix.projection.eventstore.jdbc;
 
-import static io.orchestrix.projection.jdbc.EventFixtures.COUNTS;
+import static io.orchestrix.projection.eventstore.jdbc.EventFixtures.COUNTS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.orchestrix.projection.EventEnvelope;
 import io.orchestrix.projection.ProjectionEngine;
+import io.orchestrix.projection.ProjectionStatus;
 import io.orchestrix.projection.SerializationException;
 import io.orchestrix.projection.StoreConfigurationException;
 import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.StreamVersionConflictException;
-import io.orchestrix.projection.core.json.EventTypes;
 import io.orchestrix.projection.core.InMemoryProjectionStateStore;
 import io.orchestrix.projection.core.ProjectionRunner;
-import io.orchestrix.projection.ProjectionStatus;
 import io.orchestrix.projection.core.Projections;
-import io.orchestrix.projection.jdbc.EventFixtures.Deposited;
-import io.orchestrix.projection.jdbc.EventFixtures.Opened;
-import io.orchestrix.projection.jdbc.EventFixtures.Ticked;
-import io.orchestrix.projection.jdbc.EventFixtures.TickCounter;
-import io.orchestrix.projection.jdbc.EventFixtures.Unregistered;
-import io.orchestrix.projection.jdbc.EventFixtures.Withdrawn;
-import io.orchestrix.projection.jdbc.EventFixtures.WithdrawnV1;
-import io.orchestrix.projection.jdbc.internal.SchemaManager;
+import io.orchestrix.projection.core.json.EventTypes;
+import io.orchestrix.projection.eventstore.jdbc.EventFixtures.Deposited;
+import io.orchestrix.projection.eventstore.jdbc.EventFixtures.Opened;
+import io.orchestrix.projection.eventstore.jdbc.EventFixtures.TickCounter;
+import io.orchestrix.projection.eventstore.jdbc.EventFixtures.Ticked;
+import io.orchestrix.projection.eventstore.jdbc.EventFixtures.Unregistered;
+import io.orchestrix.projection.eventstore.jdbc.EventFixtures.Withdrawn;
+import io.orchestrix.projection.eventstore.jdbc.EventFixtures.WithdrawnV1;
+import io.orchestrix.projection.jdbc.FaultInjectingDataSource;
+import io.orchestrix.projection.jdbc.JdbcProjectionStore;
+import io.orchestrix.projection.jdbc.JdbcStoreOptions;
 import io.orchestrix.projection.spi.ReadModelSchema;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -342,6 +344,44 @@ abstract class JdbcEventStoreContract {
   }
 
   @Test
+  @DisplayName("stream ids differing only in case, trailing spaces or astral characters are distinct streams, read back exactly")
+  void streamIdsKeptExactly() {
+    JdbcEventStore store = open(EventFixtures.accountTypes());
+    List<String> streams = List.of("acc", "ACC", "acc ", "acc  ", "acc\uFFFF", "acc\uFFFE", "acc🎉",
+        "acc😀", "日".repeat(JdbcEventStore.MAX_KEY_LENGTH), "🎉".repeat(JdbcEventStore.MAX_KEY_LENGTH / 2));
+    for (String stream : streams) {
+      store.append(stream, 0, List.of(new Opened(stream, "owner of " + stream)));
+    }
+
+    for (String stream : streams) {
+      assertThat(store.streamVersion(stream)).as("version of stream %s", stream.length()).isEqualTo(1);
+      assertThat(store.readStream(stream, 0, 10)).singleElement().satisfies(event -> {
+        assertThat(event.streamId()).isEqualTo(stream);
+        assertThat(event.payload()).isEqualTo(new Opened(stream, "owner of " + stream));
+      });
+    }
+    assertThat(store.read(0, 100)).extracting(EventEnvelope::streamId).containsExactlyElementsOf(streams);
+  }
+
+  @Test
+  @DisplayName("text no database keeps exactly (U+0000, an unpaired surrogate) is refused before anything is written, on every database")
+  void unstorableTextRefused() {
+    JdbcEventStore store = open(EventFixtures.accountTypes());
+
+    assertThatThrownBy(() -> store.append("acc", 0, List.of(new Opened("acc", "a\u0000b"))))
+        .isInstanceOf(SerializationException.class).hasMessageContaining("U+0000");
+    assertThatThrownBy(() -> store.append("acc", 0, List.of(new Opened("acc", "half \uD83D"))))
+        .isInstanceOf(SerializationException.class).hasMessageContaining("surrogate");
+    assertThatThrownBy(() -> store.append("acc", 0, List.of(new Opened("acc", "b")), Map.of("k", "\u0000")))
+        .isInstanceOf(SerializationException.class).hasMessageContaining("U+0000");
+    assertThatThrownBy(() -> store.append("acc\uDE00", 0, List.of(new Opened("acc", "b"))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("streamId");
+
+    assertThat(store.headPosition()).isZero();
+    assertThat(store.read(0, 10)).isEmpty();
+  }
+
+  @Test
   @DisplayName("a BeforeCommit that throws rolls the whole append back, and the next append reuses its positions")
   void rolledBackAppendLeavesNoGap() {
     JdbcEventStore store = open(EventFixtures.accountTypes());
@@ -471,7 +511,7 @@ abstract class JdbcEventStoreContract {
       }
     }
     assertThat(versions).containsExactlyInAnyOrderEntriesOf(
-        Map.of(1, SchemaManager.CURRENT_VERSION, 2, SchemaManager.EVENT_STORE_VERSION));
+        Map.of(1, JdbcProjectionStore.SCHEMA_VERSION, 2, JdbcEventStore.SCHEMA_VERSION));
   }
 
   @Test

@@ -1,9 +1,11 @@
-package io.orchestrix.projection.jdbc;
+package io.orchestrix.projection.eventstore.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.orchestrix.projection.StoreException;
+import io.orchestrix.projection.jdbc.JdbcStoreOptions;
+import io.orchestrix.projection.jdbc.JdbcTestDatabases;
 import java.sql.SQLException;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;

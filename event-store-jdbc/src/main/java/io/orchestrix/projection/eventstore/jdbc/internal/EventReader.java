@@ -1,0 +1,164 @@
+package io.orchestrix.projection.eventstore.jdbc.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.orchestrix.projection.EventEnvelope;
+import io.orchestrix.projection.SerializationException;
+import io.orchestrix.projection.StoreException;
+import io.orchestrix.projection.core.json.EventTypes;
+import io.orchestrix.projection.jdbc.support.JdbcDatabase;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads events in READ COMMITTED and returns only runs of contiguous positions (or a stream's
+ * versions), stopping before a hole: by the event store's ordering invariant a hole is an event
+ * already committed that this read's snapshot does not show yet (MariaDB builds its read views
+ * without a global lock and can show a later commit before an earlier one), so a later read returns
+ * it and nothing is skipped. Payloads are decoded through {@link EventTypes} (and its upcasters)
+ * outside the transaction, so upcasting never holds a connection. Thread-safe.
+ */
+public final class EventReader {
+
+  private static final TypeReference<Map<String, String>> METADATA = new TypeReference<>() {};
+  private static final Logger LOG = LoggerFactory.getLogger(EventReader.class);
+  private static final long HOLE_WARNING_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+  private final JdbcDatabase database;
+  private final EventTables tables;
+  private final EventTypes types;
+  private final String description;
+  private final ObjectMapper metadataMapper = new ObjectMapper();
+  /** The number missing at the last hole seen, and since when (nanoTime), for {@link #noteHole}. */
+  private final long[] holeWatch = {0, 0};
+
+  /** @param description the store's description for messages (no password) */
+  public EventReader(JdbcDatabase database, EventTables tables, EventTypes types, String description) {
+    this.database = database;
+    this.tables = tables;
+    this.types = types;
+    this.description = description;
+  }
+
+  /**
+   * Up to {@code limit} events after {@code afterPosition}, in position order, up to the first hole.
+   *
+   * @throws IllegalArgumentException if {@code limit} is below 1
+   * @throws StoreException (not transient) if an event cannot be read, naming it and its position
+   */
+  public List<EventEnvelope<?>> read(long afterPosition, int limit) {
+    requirePositiveLimit(limit);
+    long after = Math.max(0, afterPosition);
+    List<Row> rows = ReadCommitted.read(database, handle -> handle.createQuery(tables.readSql())
+        .bind("after", after).bind("limit", limit)
+        .map((rs, ctx) -> Row.of(rs)).list());
+    return decode(contiguous(rows, after, Row::position, "position"));
+  }
+
+  /**
+   * Up to {@code limit} events of one stream after {@code afterVersion}, in version order, up to the
+   * first hole.
+   *
+   * @throws IllegalArgumentException if {@code limit} is below 1
+   * @throws StoreException (not transient) if an event cannot be read
+   */
+  public List<EventEnvelope<?>> readStream(String streamId, long afterVersion, int limit) {
+    requirePositiveLimit(limit);
+    List<Row> rows = ReadCommitted.read(database, handle -> handle.createQuery(tables.readStreamSql())
+        .bind("stream", streamId).bind("after", afterVersion).bind("limit", limit)
+        .map((rs, ctx) -> Row.of(rs)).list());
+    return decode(contiguous(rows, Math.max(0, afterVersion), Row::streamVersion, "version"));
+  }
+
+  private static void requirePositiveLimit(int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1 but was " + limit);
+    }
+  }
+
+  /** The position of the last committed event, 0 if there is none. */
+  public long headPosition() {
+    return ReadCommitted.read(database,
+        handle -> handle.createQuery(tables.headSql()).mapTo(Long.class).one());
+  }
+
+  /** The version of a stream: how many events it has, 0 if none. */
+  public long streamVersion(String streamId) {
+    return database.jdbi().withHandle(handle -> handle.createQuery(tables.streamVersionSql())
+        .bind("stream", streamId).mapTo(Long.class).one());
+  }
+
+  private List<Row> contiguous(List<Row> rows, long after, ToLongFunction<Row> number, String what) {
+    long expected = after + 1;
+    for (int i = 0; i < rows.size(); i++, expected++) {
+      long found = number.applyAsLong(rows.get(i));
+      if (found != expected) {
+        noteHole(what, expected, found);
+        return rows.subList(0, i);
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * A hole lasts for one read or two; one that lasts means a row was deleted by hand, and the reader
+   * would wait at it for ever: say so, once per hole.
+   */
+  private void noteHole(String what, long missing, long found) {
+    LOG.debug("{}: {} {} is not visible yet to this read though {} is; stopping the page before it",
+        description, what, missing, found);
+    long now = System.nanoTime();
+    synchronized (holeWatch) {
+      if (holeWatch[0] != missing) {
+        holeWatch[0] = missing;
+        holeWatch[1] = now;
+      } else if (holeWatch[1] != Long.MIN_VALUE && now - holeWatch[1] > HOLE_WARNING_NANOS) {
+        holeWatch[1] = Long.MIN_VALUE;
+        LOG.warn("{}: {} {} has been missing for more than {} s while {} exists; readers wait at it."
+            + " Were rows of the events table deleted by hand?", description, what, missing,
+            TimeUnit.NANOSECONDS.toSeconds(HOLE_WARNING_NANOS), found);
+      }
+    }
+  }
+
+  private List<EventEnvelope<?>> decode(List<Row> rows) {
+    List<EventEnvelope<?>> envelopes = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      Object payload;
+      Map<String, String> metadata;
+      try {
+        payload = types.fromJson(row.typeName(), row.payload());
+        metadata = metadataMapper.readValue(row.metadata(), METADATA);
+      } catch (SerializationException | JsonProcessingException e) {
+        throw StoreException.failure("event " + row.eventId() + " at position " + row.position()
+            + " of stream '" + abbreviate(row.streamId()) + "' (type '" + row.typeName()
+            + "') in " + description + " cannot be read: " + e.getMessage(), null, e);
+      }
+      envelopes.add(new EventEnvelope<>(row.eventId(), row.streamId(), row.position(),
+          Instant.parse(row.occurredAt()), metadata, payload));
+    }
+    return List.copyOf(envelopes);
+  }
+
+  /** The text, cut to 80 characters for messages. */
+  public static String abbreviate(String text) {
+    return text.length() <= 80 ? text : text.substring(0, 77) + "...";
+  }
+
+  private record Row(long position, String eventId, String streamId, long streamVersion,
+      String typeName, String payload, String metadata, String occurredAt) {
+    static Row of(ResultSet rs) throws SQLException {
+      return new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5),
+          rs.getString(6), rs.getString(7), rs.getString(8));
+    }
+  }
+}

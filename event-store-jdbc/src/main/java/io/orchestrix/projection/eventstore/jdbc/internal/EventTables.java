@@ -1,0 +1,176 @@
+package io.orchestrix.projection.eventstore.jdbc.internal;
+
+import io.orchestrix.projection.jdbc.support.JdbcDatabase;
+import io.orchestrix.projection.jdbc.support.SchemaVersions;
+import io.orchestrix.projection.jdbc.support.SqlDialect;
+import io.orchestrix.projection.jdbc.support.TableNames;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The event store's tables and statements for one table prefix and dialect: {@code <prefix>events}
+ * (one row per event, keyed by global position) and {@code <prefix>event_head} (one row, the last
+ * allocated position), versioned as row {@link SchemaVersions#EVENT_STORE} of
+ * {@code <prefix>schema_version}. Taking positions and notifying appends are here too, since they are
+ * statements on the head and differ by database. Immutable and thread-safe.
+ */
+public final class EventTables {
+
+  /** The longest event id, stream id and type name, in characters. */
+  public static final int MAX_KEY_LENGTH = 512;
+  /** The schema version of the event store's tables this code writes and reads. */
+  public static final int VERSION = 1;
+
+  private final SqlDialect dialect;
+  private final TableNames names;
+
+  /** The statements for these names. */
+  public EventTables(SqlDialect dialect, TableNames names) {
+    this.dialect = dialect;
+    this.names = names;
+  }
+
+  /**
+   * Brings the tables to {@link #VERSION} and checks that their key columns compare text exactly.
+   *
+   * @param description the store's description for messages (no password)
+   * @throws io.orchestrix.projection.StoreConfigurationException if the stored version is newer than
+   *     this code, or a key column compares text inexactly
+   */
+  public void migrate(JdbcDatabase database, String description) {
+    SchemaVersions.migrate(database, names, new SchemaVersions.Component(SchemaVersions.EVENT_STORE,
+        "event store", List.of(SchemaVersions.Migration.of(createStatements()))), description);
+    database.jdbi().useHandle(handle -> dialect.requireExactKeyColumns(handle, names.schema(),
+        names.table("events"), List.of("event_id", "stream_id", "type_name"), description));
+  }
+
+  private List<String> createStatements() {
+    String key = dialect.keyType();
+    String json = dialect.documentType();
+    String options = dialect.tableOptions();
+    return List.of(
+        "CREATE TABLE IF NOT EXISTS " + events() + " ("
+            + "position BIGINT NOT NULL PRIMARY KEY, "
+            + "event_id " + key + " NOT NULL, "
+            + "stream_id " + key + " NOT NULL, "
+            + "stream_version BIGINT NOT NULL, "
+            + "type_name " + key + " NOT NULL, "
+            + "payload " + json + " NOT NULL, "
+            + "metadata " + json + " NOT NULL, "
+            + "occurred_at VARCHAR(40) NOT NULL, "
+            + "CONSTRAINT " + eventIdKey() + " UNIQUE (event_id), "
+            + "CONSTRAINT " + streamVersionKey() + " UNIQUE (stream_id, stream_version))"
+            + options,
+        "CREATE TABLE IF NOT EXISTS " + head() + " ("
+            + "id INT NOT NULL PRIMARY KEY, "
+            + "position BIGINT NOT NULL)" + options,
+        // the head starts at the last position already stored, so a re-run never goes backwards
+        "INSERT INTO " + head() + " (id, position) SELECT 1, COALESCE(MAX(position), 0) FROM "
+            + events() + " WHERE NOT EXISTS (SELECT 1 FROM " + head() + " WHERE id = 1)");
+  }
+
+  /** The table of events. */
+  public String events() {
+    return names.qualified("events");
+  }
+
+  /** The one-row table holding the last allocated position. */
+  public String head() {
+    return names.qualified("event_head");
+  }
+
+  /** The name of the unique constraint on (stream id, stream version). */
+  public String streamVersionKey() {
+    return names.identifier("events_stream_version");
+  }
+
+  private String eventIdKey() {
+    return names.identifier("events_event_id");
+  }
+
+  /**
+   * The PostgreSQL notification channel: a lower-case identifier of at most 63 characters, distinct
+   * per schema and prefix.
+   */
+  public String channel() {
+    return names.scoped("orx_events_");
+  }
+
+  /**
+   * Takes the next {@code count} positions: increments the one row of the head and returns its new
+   * value, the last position taken. The increment locks the row until the transaction ends, which is
+   * what serialises appends. One {@code UPDATE ... RETURNING} on PostgreSQL, an {@code UPDATE} and a
+   * {@code SELECT} of the row just locked elsewhere.
+   *
+   * @throws IllegalStateException if the head has no row (the tables were changed by hand)
+   */
+  public long allocatePositions(Handle handle, int count) {
+    if (dialect.product() == SqlDialect.Product.POSTGRESQL) {
+      return handle.createQuery("UPDATE " + head() + " SET position = position + :n WHERE id = 1"
+              + " RETURNING position")
+          .bind("n", count).mapTo(Long.class).findOne()
+          .orElseThrow(() -> new IllegalStateException("the event head table " + head() + " has no row 1"));
+    }
+    int updated = handle.createUpdate("UPDATE " + head() + " SET position = position + :n WHERE id = 1")
+        .bind("n", count).execute();
+    if (updated != 1) {
+      throw new IllegalStateException("the event head table " + head() + " has no row 1");
+    }
+    return handle.createQuery(headSql()).mapTo(Long.class).one();
+  }
+
+  /** Whether appends notify listeners when they commit (PostgreSQL LISTEN/NOTIFY). */
+  public boolean notifiesAppends() {
+    return dialect.product() == SqlDialect.Product.POSTGRESQL;
+  }
+
+  /**
+   * On PostgreSQL, queues {@code pg_notify} of the append's last position, delivered when (and only
+   * if) the transaction commits; elsewhere nothing, and readers poll.
+   */
+  public void notifyAppend(Handle handle, long lastPosition) {
+    if (notifiesAppends()) {
+      handle.createQuery("SELECT 1 FROM (SELECT pg_notify(:channel, :payload)) AS notified")
+          .bind("channel", channel()).bind("payload", Long.toString(lastPosition))
+          .mapTo(Integer.class).one();
+    }
+  }
+
+  /** Inserts one event; parameters named after the columns. */
+  public String insertSql() {
+    return "INSERT INTO " + events() + " (position, event_id, stream_id, stream_version,"
+        + " type_name, payload, metadata, occurred_at) VALUES (:position, :event_id, :stream_id,"
+        + " :stream_version, :type_name, " + dialect.documentParameter("payload") + ", "
+        + dialect.documentParameter("metadata") + ", :occurred_at)";
+  }
+
+  /** Events after {@code :after}, in position order, at most {@code :limit}. */
+  public String readSql() {
+    return "SELECT position, event_id, stream_id, stream_version, type_name, payload, metadata,"
+        + " occurred_at FROM " + events() + " WHERE position > :after ORDER BY position"
+        + " LIMIT :limit";
+  }
+
+  /** Events of stream {@code :stream} after version {@code :after}, in version order, at most {@code :limit}. */
+  public String readStreamSql() {
+    return "SELECT position, event_id, stream_id, stream_version, type_name, payload, metadata,"
+        + " occurred_at FROM " + events() + " WHERE stream_id = :stream AND stream_version > :after"
+        + " ORDER BY stream_version LIMIT :limit";
+  }
+
+  /** The committed head position. */
+  public String headSql() {
+    return "SELECT position FROM " + head() + " WHERE id = 1";
+  }
+
+  /** The versions of the streams bound as the list {@code streams}; streams with no event are absent. */
+  public String streamVersionsSql() {
+    return "SELECT stream_id, MAX(stream_version) AS version FROM " + events()
+        + " WHERE stream_id IN (<streams>) GROUP BY stream_id";
+  }
+
+  /** The version of stream {@code :stream}, 0 if it has no event. */
+  public String streamVersionSql() {
+    return "SELECT COALESCE(MAX(stream_version), 0) FROM " + events() + " WHERE stream_id = :stream";
+  }
+}

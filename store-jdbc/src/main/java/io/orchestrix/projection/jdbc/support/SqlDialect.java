@@ -1,0 +1,217 @@
+package io.orchestrix.projection.jdbc.support;
+
+import io.orchestrix.projection.StoreConfigurationException;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.SqlStatement;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What differs between the databases the JDBC modules support: column types, upsert syntax, how to
+ * match a list of ids, how to serialise schema changes between processes, how to check that text is
+ * kept exactly, and how to read error codes. Obtained from {@link JdbcDatabase#dialect()};
+ * implementations are stateless and thread-safe.
+ */
+public interface SqlDialect {
+
+  /** The databases there is a dialect for. */
+  enum Product {
+    /** PostgreSQL, the reference database. */
+    POSTGRESQL("PostgreSQL"),
+    /** MariaDB (InnoDB). */
+    MARIADB("MariaDB"),
+    /** H2, embedded or in server mode. */
+    H2("H2");
+
+    private final String displayName;
+
+    Product(String displayName) {
+      this.displayName = displayName;
+    }
+
+    /** The database's name for messages: {@code PostgreSQL}, {@code MariaDB}, {@code H2}. */
+    public String displayName() {
+      return displayName;
+    }
+  }
+
+  /** The database this dialect speaks to. */
+  Product product();
+
+  /** The database's name, for messages. */
+  default String name() {
+    return product().displayName();
+  }
+
+  /**
+   * Type of a document id, an index value or any other key text: up to 512 characters, compared
+   * code point by code point, case and trailing spaces included.
+   */
+  String keyType();
+
+  /** Type of a document's JSON. */
+  String documentType();
+
+  /** Type of unbounded text (error messages, stack traces, envelopes). */
+  String textType();
+
+  /** What follows {@code CREATE TABLE (...)}: engine and character set where needed. */
+  String tableOptions();
+
+  /**
+   * The URL a pool opened by {@link JdbcDatabase#open} connects with: the user's URL plus the settings
+   * the JDBC modules need, when the URL does not set them itself.
+   */
+  default String poolUrl(String url) {
+    return url;
+  }
+
+  /** The SQL expression that turns the named text parameter into a stored JSON document. */
+  default String documentParameter(String parameter) {
+    return ":" + parameter;
+  }
+
+  /**
+   * An insert-or-replace statement with named parameters, one per column.
+   *
+   * @param table the qualified table name
+   * @param keyColumns the primary-key columns
+   * @param columns every column written, key columns first
+   * @param values the value expression of each column, in the same order
+   */
+  String upsert(String table, List<String> keyColumns, List<String> columns, List<String> values);
+
+  /**
+   * The condition "column is one of the ids bound with {@link #bindIds}": an {@code IN} list by
+   * default; PostgreSQL binds one array instead.
+   */
+  default String idIsAnyOf(String column) {
+    return column + " IN (<ids>)";
+  }
+
+  /** Binds the ids that {@link #idIsAnyOf} refers to. */
+  default void bindIds(SqlStatement<?> statement, List<String> ids) {
+    statement.bindList("ids", ids);
+  }
+
+  /** The statement creating a schema (a database on MariaDB) if it does not exist. */
+  String createSchema(String schema);
+
+  /**
+   * Runs schema changes while holding a lock that other processes changing the same tables also
+   * take, so that concurrent opens do not race. {@code lockName} is at most 64 characters.
+   */
+  void withSchemaLock(Handle handle, String lockName, Runnable changes);
+
+  /**
+   * Refuses a connection that would not keep every character exactly: a PostgreSQL database whose
+   * encoding is not UTF-8, a MariaDB connection whose character set is not {@code utf8mb4}, an H2
+   * database that ignores case or compares by a collation.
+   *
+   * @param description the database without password, for the message
+   * @throws StoreConfigurationException saying what was found and what to change
+   */
+  void requireExactText(Handle handle, String description);
+
+  /**
+   * A column of a table as the database describes it.
+   *
+   * @param name the column's name, lower case
+   * @param type its type, with its collation where that decides how text compares
+   * @param nullable whether it may hold null
+   */
+  record Column(String name, String type, boolean nullable) {}
+
+  /**
+   * The table's columns by lower-case name; empty if the table does not exist.
+   *
+   * @param schema the table's schema, or null for the connection's default
+   * @param table the unqualified table name
+   */
+  Map<String, Column> columns(Handle handle, @Nullable String schema, String table);
+
+  /** Whether a column of this type, as {@link #columns} describes it, keeps key text exactly. */
+  boolean isExactKeyType(String columnType);
+
+  /** The statement that turns an existing column into one of {@link #keyType()}, keeping its nullability. */
+  String alterToKeyType(String qualifiedTable, Column column);
+
+  /**
+   * Refuses a table whose key columns do not keep text exactly (made by hand, by an older tool, or on
+   * an H2 database that once ignored case), naming each column, its type and the statement that fixes
+   * it. Columns the table does not have are not checked.
+   *
+   * @param schema the table's schema, or null for the connection's default
+   * @param table the unqualified table name
+   * @param keyColumns the names of the key columns to check
+   * @param description the database without password, for the message
+   * @throws StoreConfigurationException if a column compares text inexactly
+   */
+  default void requireExactKeyColumns(Handle handle, @Nullable String schema, String table,
+      List<String> keyColumns, String description) {
+    requireExactKeyColumns(columns(handle, schema, table),
+        schema == null ? table : schema + "." + table, keyColumns, description);
+  }
+
+  /**
+   * Refuses key columns that do not keep text exactly, among columns already read with
+   * {@link #columns}; see {@link #requireExactKeyColumns(Handle, String, String, List, String)}.
+   *
+   * @param qualifiedTable the table's name for the message and the statements that fix it
+   */
+  default void requireExactKeyColumns(Map<String, Column> columns, String qualifiedTable,
+      List<String> keyColumns, String description) {
+    List<String> found = new ArrayList<>();
+    List<String> fixes = new ArrayList<>();
+    for (String name : keyColumns) {
+      Column column = columns.get(name.toLowerCase(Locale.ROOT));
+      if (column != null && !isExactKeyType(column.type())) {
+        found.add(column.name() + " (" + column.type() + ")");
+        fixes.add(alterToKeyType(qualifiedTable, column));
+      }
+    }
+    if (!found.isEmpty()) {
+      throw new StoreConfigurationException("table " + qualifiedTable + " in " + description
+          + " has key columns that do not compare text exactly (ids differing only in case, in"
+          + " trailing spaces or in characters outside the Basic Multilingual Plane could be confused): "
+          + String.join(", ", found) + "; the JDBC store needs " + keyType() + ". Run "
+          + String.join("; ", fixes) + ", or use another table prefix", null);
+    }
+  }
+
+  /** Whether the error says a table does not exist. */
+  boolean isUndefinedTable(SQLException error);
+
+  /** Whether the error says a unique key was violated. */
+  boolean isDuplicateKey(SQLException error);
+
+  /**
+   * Whether the error is an outage that may pass: lost connection, server shutting down, deadlock or
+   * serialisation failure.
+   */
+  default boolean isTransient(SQLException error) {
+    String state = error.getSQLState();
+    return error instanceof SQLTransientException
+        || error instanceof SQLRecoverableException
+        || error instanceof SQLNonTransientConnectionException
+        || (state != null && (state.startsWith("08") || state.equals("40001") || state.equals("40P01")
+            || state.startsWith("57P") || state.equals("53300")));
+  }
+
+  /**
+   * Why opening a connection failed, if the database says the URL or the place it names is wrong
+   * rather than that the server is unreachable: for example an H2 file in a directory that cannot be
+   * written. Such a failure is a configuration error, not an outage.
+   */
+  default Optional<String> configurationProblem(SQLException error) {
+    return Optional.empty();
+  }
+}
