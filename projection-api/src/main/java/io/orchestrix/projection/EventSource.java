@@ -21,6 +21,40 @@ public interface EventSource {
    */
   List<EventEnvelope<?>> read(long afterPosition, int limit);
 
+  /**
+   * Up to {@code limit} events of one partition with positions above {@code afterPosition}, and how
+   * far the source looked (see {@link EventPage}). The default reads unfiltered pages and keeps the
+   * partition's events, looking at most a few pages ahead; a source that can filter on its server (by
+   * a stored {@link Partitions#hash} of the stream id) overrides it so that each partition reads only
+   * its own events.
+   *
+   * @throws StoreException if the source cannot be read (transient for outages)
+   */
+  default EventPage read(long afterPosition, int limit, PartitionFilter filter) {
+    if (filter.acceptsAll()) {
+      List<EventEnvelope<?>> page = read(afterPosition, limit);
+      return new EventPage(page, page.isEmpty() ? afterPosition : page.get(page.size() - 1).position());
+    }
+    List<EventEnvelope<?>> accepted = new java.util.ArrayList<>();
+    long scanned = afterPosition;
+    for (int pages = 0; pages < 4 && accepted.size() < limit; pages++) {
+      List<EventEnvelope<?>> page = read(scanned, limit);
+      for (EventEnvelope<?> event : page) {
+        if (accepted.size() == limit) {
+          return new EventPage(accepted, scanned);
+        }
+        if (filter.accepts(event)) {
+          accepted.add(event);
+        }
+        scanned = event.position();
+      }
+      if (page.size() < limit) {
+        break;
+      }
+    }
+    return new EventPage(accepted, scanned);
+  }
+
   /** The highest position that {@link #read} could return now, 0 if the source is empty. */
   long headPosition();
 
