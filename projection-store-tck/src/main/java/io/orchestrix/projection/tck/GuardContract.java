@@ -1,0 +1,222 @@
+package io.orchestrix.projection.tck;
+
+import static io.orchestrix.projection.tck.ContractSupport.seed;
+import static io.orchestrix.projection.tck.StoreFixture.NOTES;
+import static io.orchestrix.projection.tck.StoreFixture.ORDERS;
+import static io.orchestrix.projection.tck.StoreFixture.PROJECTION;
+import static io.orchestrix.projection.tck.StoreFixtures.T0;
+import static io.orchestrix.projection.tck.StoreFixtures.commit;
+import static io.orchestrix.projection.tck.StoreFixtures.doc;
+import static io.orchestrix.projection.tck.StoreFixtures.order;
+import static io.orchestrix.projection.tck.StoreFixtures.put;
+import static io.orchestrix.projection.tck.StoreFixtures.snapshot;
+import static io.orchestrix.projection.tck.StoreFixtures.stateAt;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import io.orchestrix.projection.FailureKind;
+import io.orchestrix.projection.ProjectionState;
+import io.orchestrix.projection.StoreException;
+import io.orchestrix.projection.spi.Commit;
+import io.orchestrix.projection.spi.ProjectionStore;
+import io.orchestrix.projection.spi.ReadModelSchema;
+import io.orchestrix.projection.spi.StoredDocument;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The guards every store applies alike, before it does any work: page limits, read-model names, read
+ * models prepared on the instance, declared indexes, null arguments, and the closed store. Each test
+ * checks every call it concerns and reports all that differ at once.
+ *
+ * <p>Two calls are left out on purpose: {@link ProjectionStore#commitsAtomically()}, which says what
+ * the store is rather than asking it anything, and {@link ProjectionStore#checkDocument}, which checks
+ * a document's text without touching the store, after {@code close()} and for a null read-model name.
+ */
+public interface GuardContract {
+
+  /** The store under test. */
+  StoreFixture fixture();
+
+  /** Every read-model call of a store, by name, made with the given read-model name. */
+  private static Map<String, Consumer<ProjectionStore>> readModelCalls(String readModel) {
+    Map<String, Consumer<ProjectionStore>> calls = new LinkedHashMap<>();
+    calls.put("find", store -> store.find(readModel, "o-1"));
+    calls.put("findAll", store -> store.findAll(readModel, List.of("o-1")));
+    calls.put("findByIndex", store -> store.findByIndex(readModel, "status", "PLACED"));
+    calls.put("count", store -> store.count(readModel));
+    calls.put("page", store -> store.page(readModel, null, 10));
+    return calls;
+  }
+
+  @Test
+  @DisplayName("page with a limit below 1 is refused with IllegalArgumentException")
+  default void pageLimitBelowOneRefused() {
+    seed(fixture().store(), "orders", List.of(order("o-1", "PLACED", "c", 1, 1)));
+    SoftAssertions softly = new SoftAssertions();
+
+    for (int limit : new int[] {0, -1, Integer.MIN_VALUE}) {
+      softly.assertThatThrownBy(() -> fixture().store().page("orders", null, limit))
+          .as("page with limit %d", limit).isInstanceOf(IllegalArgumentException.class);
+      softly.assertThatThrownBy(() -> fixture().store().page("orders", "o-0", limit))
+          .as("page after an id with limit %d", limit).isInstanceOf(IllegalArgumentException.class);
+    }
+    softly.assertAll();
+  }
+
+  @Test
+  @DisplayName("an invalid read-model name is refused on every read-model call with IllegalArgumentException naming it")
+  default void invalidReadModelNameRefused() {
+    ProjectionStore store = fixture().store();
+    SoftAssertions softly = new SoftAssertions();
+
+    for (String name : List.of("Orders", "orders-x", "1orders", "or ders", "orders;drop", "x".repeat(41))) {
+      readModelCalls(name).forEach((call, made) -> softly.assertThatThrownBy(() -> made.accept(store))
+          .as("%s on read model '%s'", call, name)
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(name));
+      softly.assertThatThrownBy(() -> store.prepareReadModel(new ReadModelSchema(name, List.of())))
+          .as("prepareReadModel of '%s'", name)
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(name);
+    }
+    softly.assertAll();
+  }
+
+  @Test
+  @DisplayName("a read model not prepared on this instance is refused with IllegalArgumentException naming it, even if another instance prepared it, and a commit naming one writes nothing")
+  default void unpreparedReadModelRefused() {
+    seed(fixture().store(), "orders", List.of(order("o-1", "PLACED", "c", 1, 1)));
+    ProjectionStore unprepared = fixture().openStore();
+    SoftAssertions softly = new SoftAssertions();
+
+    readModelCalls("orders").forEach((call, made) -> softly.assertThatThrownBy(() -> made.accept(unprepared))
+        .as("%s on a read model another instance prepared", call)
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("orders"));
+    readModelCalls("never_prepared").forEach((call, made) -> softly.assertThatThrownBy(
+            () -> made.accept(fixture().store()))
+        .as("%s on a read model no instance prepared", call)
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("never_prepared"));
+    long token = fixture().store().claimWriter(PROJECTION);
+    Map<String, Object> before = snapshot(fixture().store(), PROJECTION, Set.of("orders", "notes"));
+    softly.assertThatThrownBy(() -> fixture().store().commit(commit(PROJECTION, token, 1, 2, List.of(
+            put("orders", order("o-2", "PLACED", "c", 1, 2)), put("never_prepared", doc("x", "{}", Map.of(), 2))))))
+        .as("a commit with changes to an unprepared read model")
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("never_prepared");
+    softly.assertThatThrownBy(() -> fixture().store().commit(Commit.reset(token, 1,
+            ProjectionState.initial(PROJECTION, T0), Set.of("orders", "never_prepared"))))
+        .as("a reset of an unprepared read model")
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("never_prepared");
+    softly.assertThatThrownBy(() -> unprepared.commit(commit(PROJECTION, token, 1, 2, List.of(
+            put("orders", order("o-2", "PLACED", "c", 1, 2))))))
+        .as("a commit to a read model this instance did not prepare")
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("orders");
+    softly.assertAll();
+
+    assertThat(snapshot(fixture().anotherStore(), PROJECTION, Set.of("orders", "notes")))
+        .as("the store after the refused commits").isEqualTo(before);
+  }
+
+  @Test
+  @DisplayName("findByIndex on an index the read model did not declare is refused with IllegalArgumentException naming the index")
+  default void undeclaredIndexRefusedByName() {
+    seed(fixture().store(), "orders", List.of(order("o-1", "PLACED", "c-1", 1, 1)));
+    SoftAssertions softly = new SoftAssertions();
+
+    Map<String, String> undeclared = Map.of("orders", "total", "notes", "status");
+    undeclared.forEach((readModel, index) -> softly.assertThatThrownBy(
+            () -> fixture().store().findByIndex(readModel, index, "1"))
+        .as("index '%s' of read model '%s'", index, readModel)
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(index));
+    softly.assertThatThrownBy(() -> fixture().store().findByIndex("orders", "Not An Index", "1"))
+        .as("an index name that no read model could declare")
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Not An Index");
+    softly.assertAll();
+  }
+
+  @Test
+  @DisplayName("a null argument is refused with NullPointerException naming it")
+  default void nullArgumentsRefused() {
+    ProjectionStore store = fixture().store();
+    StoredDocument document = order("o-1", "PLACED", "c", 1, 1);
+    Map<String, Runnable> calls = new LinkedHashMap<>();
+    calls.put("prepareReadModel(null) | schema", () -> store.prepareReadModel(null));
+    calls.put("claimWriter(null) | projectionId", () -> store.claimWriter(null));
+    calls.put("commit(null) | commit", () -> store.commit(null));
+    calls.put("checkDocument(orders, null) | document", () -> store.checkDocument("orders", null));
+    calls.put("loadState(null) | projectionId", () -> store.loadState(null));
+    calls.put("saveState(null) | state", () -> store.saveState(null));
+    calls.put("find(null, id) | readModel", () -> store.find(null, "o-1"));
+    calls.put("find(orders, null) | id", () -> store.find("orders", null));
+    calls.put("findAll(null, ids) | readModel", () -> store.findAll(null, List.of("o-1")));
+    calls.put("findAll(orders, null) | ids", () -> store.findAll("orders", null));
+    calls.put("findAll(orders, [o-1, null]) | id", () -> store.findAll("orders", Arrays.asList("o-1", null)));
+    calls.put("findByIndex(null, status, v) | readModel", () -> store.findByIndex(null, "status", "v"));
+    calls.put("findByIndex(orders, null, v) | index", () -> store.findByIndex("orders", null, "v"));
+    calls.put("findByIndex(orders, status, null) | value", () -> store.findByIndex("orders", "status", null));
+    calls.put("count(null) | readModel", () -> store.count(null));
+    calls.put("page(null, null, 10) | readModel", () -> store.page(null, null, 10));
+    calls.put("deadLetters(null) | projectionId", () -> store.deadLetters(null));
+    seed(store, "orders", List.of(document));
+    SoftAssertions softly = new SoftAssertions();
+
+    calls.forEach((call, made) -> {
+      String[] callAndArgument = call.split(" \\| ");
+      softly.assertThatThrownBy(made::run).as(callAndArgument[0])
+          .isInstanceOf(NullPointerException.class).hasMessageContaining(callAndArgument[1]);
+    });
+    softly.assertAll();
+
+    assertThat(store.find("orders", "o-1")).as("the store still answers").isPresent();
+  }
+
+  @Test
+  @DisplayName("after close, every call but close and description is refused with a FATAL StoreException saying the store is closed")
+  default void closedStoreRefusesEveryCall() {
+    seed(fixture().store(), "orders", List.of(order("o-1", "PLACED", "c", 1, 1)));
+    ProjectionStore closed = fixture().anotherStore();
+    long token = closed.claimWriter(PROJECTION);
+    Commit next = commit(PROJECTION, token, 1, 2, List.of(put("orders", order("o-2", "PLACED", "c", 1, 2))));
+    closed.close();
+    Map<String, Runnable> calls = new LinkedHashMap<>();
+    calls.put("prepareReadModel", () -> closed.prepareReadModel(NOTES));
+    calls.put("prepareReadModel of a new read model", () -> closed.prepareReadModel(new ReadModelSchema("fresh", List.of())));
+    calls.put("claimWriter", () -> closed.claimWriter(PROJECTION));
+    calls.put("commit", () -> closed.commit(next));
+    calls.put("loadState", () -> closed.loadState(PROJECTION));
+    calls.put("saveState", () -> closed.saveState(stateAt("another", 1)));
+    calls.put("deadLetters", () -> closed.deadLetters(PROJECTION));
+    readModelCalls(ORDERS.name()).forEach((call, made) -> calls.put(call, () -> made.accept(closed)));
+    SoftAssertions softly = new SoftAssertions();
+
+    calls.forEach((call, made) -> softly.assertThatThrownBy(made::run).as("%s after close", call)
+        .isInstanceOfSatisfying(StoreException.class, refused -> {
+          assertThat(refused.kind()).as("kind of the refusal of %s", call).isEqualTo(FailureKind.FATAL);
+          assertThat(refused.getMessage()).as("message of the refusal of %s", call).contains("closed");
+        }));
+    softly.assertThatCode(closed::description).as("description after close").doesNotThrowAnyException();
+    softly.assertAll();
+
+    assertThat(fixture().store().loadState(PROJECTION).orElseThrow().lastProcessedPosition())
+        .as("the checkpoint, untouched by the closed instance").isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("close is idempotent, and closing one instance leaves the others working")
+  default void closeIsIdempotent() {
+    seed(fixture().store(), "orders", List.of(order("o-1", "PLACED", "c", 1, 1)));
+    ProjectionStore another = fixture().anotherStore();
+
+    assertThatCode(() -> {
+      another.close();
+      another.close();
+    }).as("closing twice").doesNotThrowAnyException();
+    assertThat(another.description()).as("description after close").isNotBlank();
+    assertThat(fixture().store().find("orders", "o-1")).as("another instance after the close").isPresent();
+  }
+}
