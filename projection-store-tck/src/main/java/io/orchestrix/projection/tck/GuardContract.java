@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.assertj.core.api.SoftAssertions;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +58,19 @@ public interface GuardContract {
     return calls;
   }
 
+  /**
+   * Checks softly that a call was refused with an exception of the type whose message holds a text,
+   * reporting a failure under the description.
+   */
+  private static void assertRefused(SoftAssertions softly, String description, Class<? extends Throwable> type,
+      String named, ThrowingCallable call) {
+    Throwable refused = catchThrowable(call);
+    softly.assertThat(refused).as(description).isInstanceOf(type);
+    if (type.isInstance(refused)) {
+      softly.assertThat(refused.getMessage()).as("message of the refusal of %s", description).contains(named);
+    }
+  }
+
   @Test
   @DisplayName("page with a limit below 1 is refused with IllegalArgumentException")
   default void pageLimitBelowOneRefused() {
@@ -79,12 +93,10 @@ public interface GuardContract {
     SoftAssertions softly = new SoftAssertions();
 
     for (String name : List.of("Orders", "orders-x", "1orders", "or ders", "orders;drop", "x".repeat(41))) {
-      readModelCalls(name).forEach((call, made) -> softly.assertThat(catchThrowable(() -> made.accept(store)))
-          .as("%s on read model '%s'", call, name)
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(name));
-      softly.assertThat(catchThrowable(() -> store.prepareReadModel(new ReadModelSchema(name, List.of()))))
-          .as("prepareReadModel of '%s'", name)
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(name);
+      readModelCalls(name).forEach((call, made) -> assertRefused(softly, call + " on read model '" + name + "'",
+          IllegalArgumentException.class, name, () -> made.accept(store)));
+      assertRefused(softly, "prepareReadModel of '" + name + "'", IllegalArgumentException.class, name,
+          () -> store.prepareReadModel(new ReadModelSchema(name, List.of())));
     }
     softly.assertAll();
   }
@@ -96,29 +108,26 @@ public interface GuardContract {
     ProjectionStore unprepared = fixture().openStore();
     SoftAssertions softly = new SoftAssertions();
 
-    readModelCalls("orders").forEach((call, made) -> softly.assertThat(catchThrowable(() -> made.accept(unprepared)))
-        .as("%s on a read model another instance prepared", call)
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("orders"));
-    readModelCalls("never_prepared").forEach((call, made) -> softly.assertThat(catchThrowable(
-            () -> made.accept(fixture().store())))
-        .as("%s on a read model no instance prepared", call)
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("never_prepared"));
+    readModelCalls("orders").forEach((call, made) -> assertRefused(softly,
+        call + " on a read model another instance prepared", IllegalArgumentException.class, "orders",
+        () -> made.accept(unprepared)));
+    readModelCalls("never_prepared").forEach((call, made) -> assertRefused(softly,
+        call + " on a read model no instance prepared", IllegalArgumentException.class, "never_prepared",
+        () -> made.accept(fixture().store())));
     Map<String, Object> before = snapshot(fixture().store(), PROJECTION, Set.of("orders", "notes"));
     long first = fixture().store().claimWriter("guard-1");
-    softly.assertThat(catchThrowable(() -> fixture().store().commit(commit("guard-1", first, 0, 1, List.of(
-            put("orders", order("o-2", "PLACED", "c", 1, 1)), put("never_prepared", doc("x", "{}", Map.of(), 1)))))))
-        .as("a commit with changes to an unprepared read model")
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("never_prepared");
+    assertRefused(softly, "a commit with changes to an unprepared read model",
+        IllegalArgumentException.class, "never_prepared",
+        () -> fixture().store().commit(commit("guard-1", first, 0, 1, List.of(
+            put("orders", order("o-2", "PLACED", "c", 1, 1)), put("never_prepared", doc("x", "{}", Map.of(), 1))))));
     long second = fixture().store().claimWriter("guard-2");
-    softly.assertThat(catchThrowable(() -> fixture().store().commit(Commit.reset(second, 0,
-            ProjectionState.initial("guard-2", T0), Set.of("orders", "never_prepared")))))
-        .as("a reset of an unprepared read model")
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("never_prepared");
+    assertRefused(softly, "a reset of an unprepared read model",
+        IllegalArgumentException.class, "never_prepared", () -> fixture().store().commit(Commit.reset(second, 0,
+            ProjectionState.initial("guard-2", T0), Set.of("orders", "never_prepared"))));
     long third = unprepared.claimWriter("guard-3");
-    softly.assertThat(catchThrowable(() -> unprepared.commit(commit("guard-3", third, 0, 1, List.of(
-            put("orders", order("o-2", "PLACED", "c", 1, 1)))))))
-        .as("a commit to a read model this instance did not prepare")
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("orders");
+    assertRefused(softly, "a commit to a read model this instance did not prepare",
+        IllegalArgumentException.class, "orders", () -> unprepared.commit(commit("guard-3", third, 0, 1, List.of(
+            put("orders", order("o-2", "PLACED", "c", 1, 1))))));
     softly.assertAll();
 
     assertThat(snapshot(fixture().anotherStore(), PROJECTION, Set.of("orders", "notes")))
@@ -132,13 +141,11 @@ public interface GuardContract {
     SoftAssertions softly = new SoftAssertions();
 
     Map<String, String> undeclared = Map.of("orders", "total", "notes", "status");
-    undeclared.forEach((readModel, index) -> softly.assertThat(catchThrowable(
-            () -> fixture().store().findByIndex(readModel, index, "1")))
-        .as("index '%s' of read model '%s'", index, readModel)
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(index));
-    softly.assertThat(catchThrowable(() -> fixture().store().findByIndex("orders", "Not An Index", "1")))
-        .as("an index name that no read model could declare")
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Not An Index");
+    undeclared.forEach((readModel, index) -> assertRefused(softly,
+        "index '" + index + "' of read model '" + readModel + "'", IllegalArgumentException.class, index,
+        () -> fixture().store().findByIndex(readModel, index, "1")));
+    assertRefused(softly, "an index name that no read model could declare", IllegalArgumentException.class,
+        "Not An Index", () -> fixture().store().findByIndex("orders", "Not An Index", "1"));
     softly.assertAll();
   }
 
@@ -170,8 +177,7 @@ public interface GuardContract {
 
     calls.forEach((call, made) -> {
       String[] callAndArgument = call.split(" \\| ");
-      softly.assertThat(catchThrowable(made::run)).as(callAndArgument[0])
-          .isInstanceOf(NullPointerException.class).hasMessageContaining(callAndArgument[1]);
+      assertRefused(softly, callAndArgument[0], NullPointerException.class, callAndArgument[1], made::run);
     });
     softly.assertAll();
 
@@ -188,7 +194,8 @@ public interface GuardContract {
     closed.close();
     Map<String, Runnable> calls = new LinkedHashMap<>();
     calls.put("prepareReadModel", () -> closed.prepareReadModel(NOTES));
-    calls.put("prepareReadModel of a new read model", () -> closed.prepareReadModel(new ReadModelSchema("fresh", List.of())));
+    calls.put("prepareReadModel of a new read model",
+        () -> closed.prepareReadModel(new ReadModelSchema("fresh", List.of())));
     calls.put("claimWriter", () -> closed.claimWriter(PROJECTION));
     calls.put("commit", () -> closed.commit(next));
     calls.put("loadState", () -> closed.loadState(PROJECTION));
