@@ -176,6 +176,37 @@ public final class StoreFixtures {
     return snapshot;
   }
 
+  /**
+   * Ids that need escaping in keys, queries or URLs: quotes, {@code %}, {@code /}, {@code :}, spaces
+   * (leading, trailing), case, control characters, combining marks, and the longest ids allowed.
+   */
+  public static List<String> awkwardIds() {
+    return List.of("with space", " leading", "trailing ", "a", "A", "a ", "quote'single", "quote\"double",
+        "back\\slash", "per%cent", "under_score", "slash/and/more", "colon:and:more", "semi;colon",
+        "star*", "question?", "hash#", "amp&eq=", "curly{}", "bracket[0]", "new\nline", "tab\tchar",
+        "ünïcödé", "日本語", "emoji-🎉", "ñ", "n\u0303", "x".repeat(StoredDocument.MAX_ID_LENGTH),
+        "é".repeat(StoredDocument.MAX_ID_LENGTH));
+  }
+
+  /**
+   * A text for messages: quoted, with every character outside printable ASCII written as
+   * {@code \\uXXXX} (so that case, spaces, surrogates and look-alikes show), at most 80 characters.
+   */
+  public static String visible(String text) {
+    StringBuilder shown = new StringBuilder("'");
+    int i = 0;
+    for (; i < text.length() && shown.length() < 80; i++) {
+      char c = text.charAt(i);
+      if (c >= 0x20 && c < 0x7f) {
+        shown.append(c);
+      } else {
+        shown.append(String.format("\\u%04X", (int) c));
+      }
+    }
+    return i == text.length() ? shown.append('\'').toString()
+        : shown.append("...' (").append(text.length()).append(" chars)").toString();
+  }
+
   /** At most 60 characters of a text, for messages. */
   public static String abbreviate(String text) {
     return text.length() <= 60 ? text : text.substring(0, 57) + "...";

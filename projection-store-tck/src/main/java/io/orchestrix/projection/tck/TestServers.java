@@ -18,9 +18,11 @@ import org.junit.jupiter.api.Assumptions;
  *
  * <ol>
  *   <li>the environment variable named by {@link Server#environmentVariable()}, holding a URL;
- *   <li>Testcontainers, if a Docker daemon answers: one container per server kind for the whole JVM
- *       (PostgreSQL, MariaDB, Redis, and MongoDB as a single-node replica set, so its transactions
- *       run), removed when the JVM ends;
+ *   <li>Testcontainers, if a Docker daemon answers and Testcontainers is on the test class path (the
+ *       kit declares it optional: add {@code org.testcontainers:testcontainers}, and
+ *       {@code testcontainers-mongodb} for MongoDB, to a store's test dependencies to use it): one
+ *       container per server kind for the whole JVM (PostgreSQL, MariaDB, Redis, and MongoDB as a
+ *       single-node replica set, so its transactions run), removed when the JVM ends;
  *   <li>an embedded server, where one exists: only the store module knows it (H2 in store-jdbc, the
  *       in-process server in store-mongo), so {@link #find} returns empty for MongoDB and the module
  *       falls back to it;
@@ -33,12 +35,17 @@ import org.junit.jupiter.api.Assumptions;
  * is {@code true}: then a missing server that has no embedded stand-in (PostgreSQL, MariaDB, Redis)
  * fails the test loudly, because CI must never pass by skipping.
  *
- * <p>Stateless and thread-safe.
+ * <p>Without Testcontainers on the class path every other way works as described; only
+ * {@code ContainerServers}, loaded when a Docker daemon answers and Testcontainers is present, refers to
+ * it. Stateless and thread-safe.
  */
 public final class TestServers {
 
   /** The environment variable that CI sets to {@code true}. */
   public static final String CI_VARIABLE = "CI";
+
+  /** The Testcontainers class every container but MongoDB's needs. */
+  private static final String GENERIC_CONTAINER = "org.testcontainers.containers.GenericContainer";
 
   private TestServers() {}
 
@@ -46,28 +53,32 @@ public final class TestServers {
   public enum Server {
     /** PostgreSQL, as a JDBC URL such as {@code jdbc:postgresql://127.0.0.1:5432/test?user=postgres}. */
     POSTGRES("PostgreSQL", "PROJECTION_TEST_POSTGRES_URL", false, 5432,
-        "jdbc:postgresql://127.0.0.1:5432/test?user=postgres"),
+        "jdbc:postgresql://127.0.0.1:5432/test?user=postgres", GENERIC_CONTAINER),
     /** MariaDB, as a JDBC URL such as {@code jdbc:mariadb://127.0.0.1:3306/test?user=root}. */
     MARIADB("MariaDB", "PROJECTION_TEST_MARIADB_URL", false, 3306,
-        "jdbc:mariadb://127.0.0.1:3306/test?user=root"),
+        "jdbc:mariadb://127.0.0.1:3306/test?user=root", GENERIC_CONTAINER),
     /** Redis, as a URI such as {@code redis://127.0.0.1:6379}. */
-    REDIS("Redis", "PROJECTION_TEST_REDIS_URL", false, 6379, "redis://127.0.0.1:6379"),
+    REDIS("Redis", "PROJECTION_TEST_REDIS_URL", false, 6379, "redis://127.0.0.1:6379",
+        GENERIC_CONTAINER),
     /** MongoDB, as a URI such as {@code mongodb://127.0.0.1:27017/test}; an in-process stand-in exists. */
-    MONGO("MongoDB", "PROJECTION_TEST_MONGO_URI", true, 0, "");
+    MONGO("MongoDB", "PROJECTION_TEST_MONGO_URI", true, 0, "",
+        "org.testcontainers.mongodb.MongoDBContainer");
 
     private final String displayName;
     private final String environmentVariable;
     private final boolean hasEmbeddedStandIn;
     private final int localPort;
     private final String localUrl;
+    private final String containerClass;
 
     Server(String displayName, String environmentVariable, boolean hasEmbeddedStandIn,
-        int localPort, String localUrl) {
+        int localPort, String localUrl, String containerClass) {
       this.displayName = displayName;
       this.environmentVariable = environmentVariable;
       this.hasEmbeddedStandIn = hasEmbeddedStandIn;
       this.localPort = localPort;
       this.localUrl = localUrl;
+      this.containerClass = containerClass;
     }
 
     /** The URL of the server on its default local port, empty for MongoDB (its stand-in comes first). */
@@ -119,7 +130,8 @@ public final class TestServers {
     Lookups REAL = new Lookups() {
       @Override
       public Optional<String> container(Server server, Map<String, String> environment) {
-        return dockerAvailable(environment) ? ContainerServers.url(server) : Optional.empty();
+        return dockerAvailable(environment) && testcontainersPresent(server)
+            ? ContainerServers.url(server) : Optional.empty();
       }
 
       @Override
@@ -173,7 +185,7 @@ public final class TestServers {
     String message = "no " + server.displayName() + " server for this test: set "
         + server.environmentVariable() + " to its URL"
         + (server.localPort == 0 ? "" : " or run one on 127.0.0.1:" + server.localPort)
-        + dockerHint(environment);
+        + dockerHint(server, environment);
     if (isCi(environment) && !server.hasEmbeddedStandIn()) {
       throw new IllegalStateException(
           "CI=true but " + message + "; CI must run every store test, so this is a failure");
@@ -186,11 +198,26 @@ public final class TestServers {
     return "true".equals(environment.getOrDefault(CI_VARIABLE, "").trim().toLowerCase(Locale.ROOT));
   }
 
-  private static String dockerHint(Map<String, String> environment) {
-    return dockerAvailable(environment)
+  private static String dockerHint(Server server, Map<String, String> environment) {
+    if (!dockerAvailable(environment)) {
+      return " (no Docker daemon was found, so Testcontainers cannot start one either)";
+    }
+    return testcontainersPresent(server)
         ? " (a Docker daemon answers: start the server with Testcontainers or docker run and export"
             + " the variable)"
-        : " (no Docker daemon was found, so Testcontainers cannot start one either)";
+        : " (a Docker daemon answers, but Testcontainers is not on the test class path: add"
+            + " org.testcontainers:testcontainers" + (server == Server.MONGO ? " and testcontainers-mongodb" : "")
+            + " as test dependencies to let the kit start one)";
+  }
+
+  /**
+   * Whether the Testcontainers classes a container of the server needs are on the class path of this
+   * kit, found without loading them.
+   */
+  static boolean testcontainersPresent(Server server) {
+    ClassLoader loader = TestServers.class.getClassLoader();
+    return loader.getResource(server.containerClass.replace('.', '/') + ".class") != null
+        && loader.getResource("org/testcontainers/DockerClientFactory.class") != null;
   }
 
   /** Whether something accepts TCP connections on the address within half a second. */

@@ -2,6 +2,8 @@ package io.orchestrix.projection.tck;
 
 import io.orchestrix.projection.core.InMemoryProjectionStateStore;
 import io.orchestrix.projection.spi.ProjectionStore;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 
@@ -31,5 +33,16 @@ class InMemoryStoreContractTest extends ProjectionStoreContract {
   @Override
   protected ProjectionStore openStoreFailingAfterWrites(int writes) {
     return writes > 0 ? store.openAnother() : new CommitFailingStore(store.openAnother());
+  }
+
+  /** {@code memory:} and {@code memory:NAME} are its only forms; it has no host, so no {@link #uriScheme()}. */
+  @Override
+  protected List<String> malformedUris() {
+    return List.of("memory:/absolute", "memory://" + connectionTrapAddress() + "/db", "memory:name?option=1");
+  }
+
+  @Override
+  protected Optional<String> storeUri() {
+    return Optional.of("memory:");
   }
 }
