@@ -133,7 +133,7 @@ final class KafkaJdbcLoopBaseline implements AutoCloseable {
           statements.add(WorkloadRecords.decode(record));
         }
         statements.execute();
-        Map<TopicPartition, Long> next = nextOffsets(records);
+        Map<TopicPartition, Long> next = nextOffsets(consumer, records);
         for (Map.Entry<TopicPartition, Long> partition : next.entrySet()) {
           saveOffset.setString(1, PROJECTION_ID);
           saveOffset.setString(2, topic);
@@ -190,11 +190,15 @@ final class KafkaJdbcLoopBaseline implements AutoCloseable {
         .toList();
   }
 
-  private static Map<TopicPartition, Long> nextOffsets(ConsumerRecords<String, byte[]> records) {
+  /**
+   * The consumer's position in each polled partition: the offset after the last record returned,
+   * and past any transaction marker that follows it, which {@code lastOffset + 1} would not be.
+   */
+  private static Map<TopicPartition, Long> nextOffsets(KafkaConsumer<String, byte[]> consumer,
+      ConsumerRecords<String, byte[]> records) {
     Map<TopicPartition, Long> next = new HashMap<>();
     for (TopicPartition partition : records.partitions()) {
-      List<ConsumerRecord<String, byte[]>> polled = records.records(partition);
-      next.put(partition, polled.get(polled.size() - 1).offset() + 1);
+      next.put(partition, consumer.position(partition));
     }
     return next;
   }
