@@ -2,6 +2,7 @@ package io.orchestrix.projection.kafka.testing;
 
 import io.orchestrix.projection.kafka.testing.internal.BrokerRuntime;
 import io.orchestrix.projection.kafka.testing.internal.ContainerBroker;
+import io.orchestrix.projection.kafka.testing.internal.DockerProbe;
 import io.orchestrix.projection.kafka.testing.internal.ExternalBroker;
 import java.time.Duration;
 import java.util.List;
@@ -114,7 +115,7 @@ public final class KafkaTestBroker implements AutoCloseable {
       return new KafkaTestBroker(new ExternalBroker(bootstrap.trim(), BOOTSTRAP_VARIABLE),
           Kind.EXTERNAL, isShared, Duration.ZERO);
     }
-    if (ContainerBroker.available(Optional.ofNullable(environment.get("DOCKER_HOST")))) {
+    if (DockerProbe.available(Optional.ofNullable(environment.get("DOCKER_HOST")))) {
       return timed(ContainerBroker::launch, Kind.CONTAINER, isShared);
     }
     return new EmbeddedKafka(Kind.IN_JVM, isShared).start();

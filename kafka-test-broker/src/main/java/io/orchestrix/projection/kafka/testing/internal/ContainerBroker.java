@@ -1,17 +1,13 @@
 package io.orchestrix.projection.kafka.testing.internal;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
-import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
 
 /**
  * A broker in a Docker container started with Testcontainers ({@code apache/kafka}, KRaft, the
- * version of the clients). Only loaded after {@link #available()} said yes, so the optional
- * Testcontainers dependency may be absent. The container cannot be stopped and started again by a
- * test: Docker would map it to another port. Thread-safe.
+ * version of the clients). Only loaded after {@link DockerProbe#available} said yes, so the
+ * optional Testcontainers dependency may be absent. The container cannot be stopped and started
+ * again by a test: Docker would map it to another port. Thread-safe.
  */
 public final class ContainerBroker implements BrokerRuntime {
 
@@ -24,23 +20,6 @@ public final class ContainerBroker implements BrokerRuntime {
   private ContainerBroker(KafkaContainer container) {
     this.container = container;
     this.bootstrapServers = container.getBootstrapServers();
-  }
-
-  /**
-   * Whether Testcontainers is on the class path and a Docker daemon answers. Checks the class path
-   * first, so a missing optional dependency is a plain "no".
-   */
-  public static boolean available(Optional<String> dockerHost) {
-    if (dockerHost.isEmpty() && !Files.exists(Path.of("/var/run/docker.sock"))) {
-      return false;
-    }
-    try {
-      Class.forName("org.testcontainers.DockerClientFactory", false,
-          ContainerBroker.class.getClassLoader());
-    } catch (ClassNotFoundException absent) {
-      return false;
-    }
-    return DockerClientFactory.instance().isDockerAvailable();
   }
 
   /** Starts a container with the test settings of {@link KraftNode} that matter for speed. */
