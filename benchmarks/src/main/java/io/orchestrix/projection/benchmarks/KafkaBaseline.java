@@ -126,10 +126,11 @@ public final class KafkaBaseline implements Callable<Integer> {
         if (run > 0) {
           rates.add(result.eventsPerSecond());
         }
-        out.printf(Locale.ROOT, "  %-9s Kafka JDBC loop %,12.0f events/s  (%.3f s, %,d commits,"
-            + " assigned after %d ms)%n", run == 0 ? "warm-up" : "run " + run,
-            result.eventsPerSecond(), result.nanos() / 1e9, result.commits(),
-            result.assignedAfterNanos() / 1_000_000);
+        out.printf(Locale.ROOT, "  %-9s Kafka JDBC loop %,12.0f events/s  (%.3f s: poll %.3f s,"
+            + " decode and statements %.3f s, commit %.3f s; %,d commits, assigned after %d ms)%n",
+            run == 0 ? "warm-up" : "run " + run, result.eventsPerSecond(), result.nanos() / 1e9,
+            result.pollNanos() / 1e9, result.writeNanos() / 1e9, result.commitNanos() / 1e9,
+            result.commits(), result.assignedAfterNanos() / 1_000_000);
       }
       ReadModelDigest digest = loop.digest();
       boolean same = digest.equals(reference);

@@ -60,8 +60,12 @@ final class KafkaJdbcLoopBaseline implements AutoCloseable {
    * @param nanos from {@code subscribe} to the commit that reached the end offsets
    * @param assignedAfterNanos from {@code subscribe} to the first assignment (joining the group)
    * @param commits transactions committed, one per non-empty poll
+   * @param pollNanos time inside {@code poll} (fetching, and joining the group)
+   * @param writeNanos time decoding records and executing the statements, before the commit
+   * @param commitNanos time in {@code Connection.commit} (the server's fsync)
    */
-  record Run(long eventsApplied, long nanos, long assignedAfterNanos, long commits) {
+  record Run(long eventsApplied, long nanos, long assignedAfterNanos, long commits, long pollNanos,
+      long writeNanos, long commitNanos) {
     double eventsPerSecond() {
       return nanos == 0 ? 0 : eventsApplied * 1e9 / nanos;
     }
@@ -119,9 +123,15 @@ final class KafkaJdbcLoopBaseline implements AutoCloseable {
       long applied = 0;
       long commits = 0;
       long lastRecordAt = started;
+      long pollNanos = 0;
+      long writeNanos = 0;
+      long commitNanos = 0;
       consumer.subscribe(List.of(topic), new SeekToStoredOffsets(consumer, stored));
       while (!reached(stored, end)) {
+        long polling = System.nanoTime();
         ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
+        long writing = System.nanoTime();
+        pollNanos += writing - polling;
         if (assignedAt == 0 && !consumer.assignment().isEmpty()) {
           assignedAt = System.nanoTime();
         }
@@ -142,7 +152,10 @@ final class KafkaJdbcLoopBaseline implements AutoCloseable {
           saveOffset.addBatch();
         }
         saveOffset.executeBatch();
+        long committing = System.nanoTime();
         connection.commit();
+        writeNanos += committing - writing;
+        commitNanos += System.nanoTime() - committing;
         stored.putAll(next);
         applied += records.count();
         commits++;
@@ -150,7 +163,7 @@ final class KafkaJdbcLoopBaseline implements AutoCloseable {
       }
       long finished = System.nanoTime();
       return new Run(applied, finished - started, assignedAt == 0 ? 0 : assignedAt - started,
-          commits);
+          commits, pollNanos, writeNanos, commitNanos);
     } catch (SQLException e) {
       rollbackQuietly(e);
       throw new IllegalStateException("Kafka JDBC loop: run failed: " + e, e);
