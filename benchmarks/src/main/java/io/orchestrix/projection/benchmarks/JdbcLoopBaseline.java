@@ -1,13 +1,8 @@
 package io.orchestrix.projection.benchmarks;
 
 import io.orchestrix.projection.EventEnvelope;
-import io.orchestrix.projection.examples.workload.OrderSummaryDocument;
-import io.orchestrix.projection.examples.workload.OrderSummaryDocument.Status;
 import io.orchestrix.projection.examples.workload.ReadModelDigest;
 import io.orchestrix.projection.examples.workload.WorkloadEvent;
-import io.orchestrix.projection.examples.workload.WorkloadEvent.ItemAdded;
-import io.orchestrix.projection.examples.workload.WorkloadEvent.OrderCreated;
-import io.orchestrix.projection.examples.workload.WorkloadEvent.OrderShipped;
 import io.orchestrix.projection.examples.workload.WorkloadRunner;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -15,7 +10,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -33,37 +27,21 @@ final class JdbcLoopBaseline implements Contender {
   static final String DEFAULT_PREFIX = "bench_loop_";
   static final String PROJECTION_ID = "order-summary-loop";
 
-  private final String table;
+  private final OrderSummaryTable table;
   private final String checkpoints;
-  private final String insertCreated;
-  private final String updateItem;
-  private final String updateShipped;
   private final String moveCheckpoint;
   private final Connection connection;
 
   JdbcLoopBaseline(String url, String tablePrefix) {
-    table = tablePrefix + "order_summary";
+    table = new OrderSummaryTable(tablePrefix + "order_summary");
     checkpoints = tablePrefix + "checkpoint";
-    insertCreated = "INSERT INTO " + table
-        + " (order_id, customer_id, customer_name, status, item_count, total_amount)"
-        + " VALUES (?, ?, ?, 'CREATED', 0, 0)";
-    updateItem = "UPDATE " + table
-        + " SET item_count = item_count + ?, total_amount = total_amount + ? WHERE order_id = ?";
-    updateShipped = "UPDATE " + table
-        + " SET status = 'SHIPPED', carrier = ?, tracking = ? WHERE order_id = ?";
     moveCheckpoint = "UPDATE " + checkpoints
         + " SET position = ? WHERE projection_id = ? AND position = ?";
     try {
       connection = DriverManager.getConnection(withRewrittenInserts(url));
       connection.setAutoCommit(false);
       try (Statement statement = connection.createStatement()) {
-        statement.execute("CREATE TABLE IF NOT EXISTS " + table + " (order_id text PRIMARY KEY,"
-            + " customer_id text NOT NULL, customer_name text NOT NULL, status text NOT NULL,"
-            + " item_count bigint NOT NULL, total_amount numeric(19, 2) NOT NULL, carrier text,"
-            + " tracking text)");
-        statement.execute("CREATE INDEX IF NOT EXISTS " + table + "_status ON " + table + " (status)");
-        statement.execute(
-            "CREATE INDEX IF NOT EXISTS " + table + "_customer ON " + table + " (customer_id)");
+        table.create(statement);
         statement.execute("CREATE TABLE IF NOT EXISTS " + checkpoints
             + " (projection_id text PRIMARY KEY, position bigint NOT NULL)");
       }
@@ -88,7 +66,7 @@ final class JdbcLoopBaseline implements Contender {
   @Override
   public void reset() {
     try (Statement statement = connection.createStatement()) {
-      statement.execute("TRUNCATE " + table + ", " + checkpoints);
+      statement.execute("TRUNCATE " + table.name() + ", " + checkpoints);
       statement.execute("INSERT INTO " + checkpoints + " VALUES ('" + PROJECTION_ID + "', 0)");
       connection.commit();
     } catch (SQLException e) {
@@ -98,9 +76,7 @@ final class JdbcLoopBaseline implements Contender {
 
   @Override
   public WorkloadRunner.Result run(List<EventEnvelope<WorkloadEvent>> events, int batchSize) {
-    try (PreparedStatement created = connection.prepareStatement(insertCreated);
-        PreparedStatement items = connection.prepareStatement(updateItem);
-        PreparedStatement shipped = connection.prepareStatement(updateShipped);
+    try (OrderSummaryTable.Batch statements = table.prepare(connection);
         PreparedStatement checkpointMove = connection.prepareStatement(moveCheckpoint)) {
       long from = storedCheckpoint();
       long checkpoint = from;
@@ -111,11 +87,9 @@ final class JdbcLoopBaseline implements Contender {
         List<EventEnvelope<WorkloadEvent>> batch =
             events.subList(start, Math.min(start + batchSize, events.size()));
         for (EventEnvelope<WorkloadEvent> event : batch) {
-          add(event.payload(), created, items, shipped);
+          statements.add(event.payload());
         }
-        created.executeBatch();
-        requireOneRowEach(items.executeBatch(), "ItemAdded");
-        requireOneRowEach(shipped.executeBatch(), "OrderShipped");
+        statements.execute();
         long last = batch.get(batch.size() - 1).position();
         checkpointMove.setLong(1, last);
         checkpointMove.setString(2, PROJECTION_ID);
@@ -131,34 +105,6 @@ final class JdbcLoopBaseline implements Contender {
     } catch (SQLException e) {
       rollbackQuietly(e);
       throw new IllegalStateException("JDBC loop: run failed: " + e, e);
-    }
-  }
-
-  private static void add(WorkloadEvent event, PreparedStatement created, PreparedStatement items,
-      PreparedStatement shipped) throws SQLException {
-    if (event instanceof OrderCreated c) {
-      created.setString(1, c.orderId());
-      created.setString(2, c.customerId());
-      created.setString(3, c.customerName());
-      created.addBatch();
-    } else if (event instanceof ItemAdded i) {
-      items.setLong(1, i.qty());
-      items.setBigDecimal(2, i.lineTotal());
-      items.setString(3, i.orderId());
-      items.addBatch();
-    } else if (event instanceof OrderShipped s) {
-      shipped.setString(1, s.carrier());
-      shipped.setString(2, s.tracking());
-      shipped.setString(3, s.orderId());
-      shipped.addBatch();
-    }
-  }
-
-  private static void requireOneRowEach(int[] counts, String type) {
-    for (int count : counts) {
-      if (count != 1) {
-        throw new IllegalStateException("JDBC loop: an " + type + " update changed " + count + " rows");
-      }
     }
   }
 
@@ -184,20 +130,11 @@ final class JdbcLoopBaseline implements Contender {
 
   @Override
   public ReadModelDigest digest() {
-    List<OrderSummaryDocument> documents = new ArrayList<>();
-    try (Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery("SELECT order_id, customer_id, customer_name, status,"
-            + " item_count, total_amount, carrier, tracking FROM " + table)) {
-      while (rows.next()) {
-        documents.add(new OrderSummaryDocument(rows.getString(1), rows.getString(2),
-            rows.getString(3), Status.valueOf(rows.getString(4)), rows.getLong(5),
-            rows.getBigDecimal(6), rows.getString(7), rows.getString(8)));
-      }
-      connection.commit();
+    try {
+      return table.digest(connection);
     } catch (SQLException e) {
       throw new IllegalStateException("JDBC loop: cannot read its table: " + e, e);
     }
-    return ReadModelDigest.of(documents.stream());
   }
 
   @Override

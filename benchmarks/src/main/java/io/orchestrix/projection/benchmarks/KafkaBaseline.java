@@ -1,0 +1,160 @@
+package io.orchestrix.projection.benchmarks;
+
+import io.orchestrix.projection.EventEnvelope;
+import io.orchestrix.projection.examples.workload.OrderSummaryDocument;
+import io.orchestrix.projection.examples.workload.ReadModelDigest;
+import io.orchestrix.projection.examples.workload.StandardWorkload;
+import io.orchestrix.projection.examples.workload.WorkloadEvent;
+import io.orchestrix.projection.examples.workload.WorkloadEvent.ItemAdded;
+import io.orchestrix.projection.examples.workload.WorkloadEvent.OrderCreated;
+import io.orchestrix.projection.examples.workload.WorkloadEvent.OrderShipped;
+import io.orchestrix.projection.kafka.testing.KafkaTestBroker;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * One command for the Kafka baseline: a broker (a child JVM on this machine, or the one named by
+ * {@code --bootstrap}), a new topic of K partitions, the standard workload of N events produced into
+ * it ({@link WorkloadProducer}, timed and fingerprinted), then {@link KafkaJdbcLoopBaseline} from
+ * empty tables to the end offsets: one warm-up run and {@code --runs} timed runs, the median, and the
+ * digest of what PostgreSQL holds compared with the digest of the workload's read model.
+ *
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar
+ * io.orchestrix.projection.benchmarks.KafkaBaseline --events 100000 --partitions 12 --jdbc-url
+ * 'jdbc:postgresql://127.0.0.1:5432/test?user=postgres'}.
+ */
+@Command(
+    name = "kafka-baseline",
+    mixinStandardHelpOptions = true,
+    description = "Standard workload: produce to Kafka, then time the hand-written Kafka->JDBC loop.")
+public final class KafkaBaseline implements Callable<Integer> {
+
+  @Option(names = "--events", defaultValue = "100000", paramLabel = "N",
+      description = "Events, a positive multiple of 5. Default: ${DEFAULT-VALUE}")
+  int events;
+
+  @Option(names = "--partitions", defaultValue = "12", paramLabel = "K",
+      description = "Partitions of the topic. Default: ${DEFAULT-VALUE}")
+  int partitions;
+
+  @Option(names = "--batch-size", defaultValue = "1000", paramLabel = "B",
+      description = "max.poll.records: events per poll, and so per transaction at most. Default: ${DEFAULT-VALUE}")
+  int batchSize;
+
+  @Option(names = "--runs", defaultValue = "3", paramLabel = "R",
+      description = "Timed runs after the warm-up; the median is reported. Default: ${DEFAULT-VALUE}")
+  int runs;
+
+  @Option(names = "--jdbc-url", paramLabel = "URL",
+      defaultValue = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres",
+      description = "The PostgreSQL database of the read model and the offsets. Default: ${DEFAULT-VALUE}")
+  String jdbcUrl;
+
+  @Option(names = "--table-prefix", defaultValue = KafkaJdbcLoopBaseline.DEFAULT_PREFIX,
+      paramLabel = "PREFIX", description = "Prefix of the loop's two tables. Default: ${DEFAULT-VALUE}")
+  String tablePrefix;
+
+  @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
+      description = "A running broker; without it a single-node KRaft broker starts in a child JVM.")
+  @Nullable String bootstrap;
+
+  @Option(names = "--broker-jvm-option", paramLabel = "OPTION",
+      defaultValue = "-Xms1g,-Xmx1g,-XX:+UseParallelGC", split = ",",
+      description = "Options of the child JVM's broker. Default: ${DEFAULT-VALUE}")
+  List<String> brokerJvmOptions;
+
+  private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+
+  /** Runs the command; exits with 0 if the digest matched. */
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new KafkaBaseline()).execute(args));
+  }
+
+  @Override
+  public Integer call() {
+    StandardWorkload.of(events);
+    if (partitions <= 0 || batchSize <= 0 || runs <= 0) {
+      throw new CommandLine.ParameterException(new CommandLine(this),
+          "--partitions, --batch-size and --runs must be positive");
+    }
+    try (KafkaTestBroker broker = broker()) {
+      out.printf(Locale.ROOT, "broker: %s, started in %d ms%n", broker, broker.startupTime().toMillis());
+      String topic = "standard-workload-" + events + "-" + UUID.randomUUID().toString().substring(0, 8);
+      broker.createTopic(topic, partitions);
+      WorkloadProducer.Result produced = WorkloadProducer.produce(broker.bootstrapServers(), topic, events);
+      out.printf(Locale.ROOT, "produced %,d events to %s (%d partitions) in %.3f s: %,.0f events/s;"
+          + " fingerprint %s%n", produced.events(), topic, partitions, produced.nanos() / 1e9,
+          produced.eventsPerSecond(), produced.fingerprint());
+      ReadModelDigest reference = referenceDigest(events);
+      out.println("reference digest (the workload's read model, folded in memory): " + reference);
+      return measure(broker.bootstrapServers(), topic, reference) ? 0 : 1;
+    }
+  }
+
+  private KafkaTestBroker broker() {
+    if (bootstrap != null) {
+      return KafkaTestBroker.resolve(Map.of(KafkaTestBroker.BOOTSTRAP_VARIABLE, bootstrap));
+    }
+    return KafkaTestBroker.childProcess().jvmOptions(brokerJvmOptions)
+        .brokerProperty("num.io.threads", "4")
+        .start();
+  }
+
+  private boolean measure(String bootstrapServers, String topic, ReadModelDigest reference) {
+    try (KafkaJdbcLoopBaseline loop =
+        new KafkaJdbcLoopBaseline(jdbcUrl, tablePrefix, bootstrapServers, topic, batchSize)) {
+      List<Double> rates = new ArrayList<>();
+      for (int run = 0; run <= runs; run++) {
+        loop.reset();
+        System.gc();
+        KafkaJdbcLoopBaseline.Run result = loop.run();
+        if (result.eventsApplied() != events) {
+          throw new IllegalStateException("the loop applied " + result.eventsApplied() + " of "
+              + events + " events");
+        }
+        if (run > 0) {
+          rates.add(result.eventsPerSecond());
+        }
+        out.printf(Locale.ROOT, "  %-9s Kafka JDBC loop %,12.0f events/s  (%.3f s: poll %.3f s,"
+            + " decode and statements %.3f s, commit %.3f s; %,d commits, assigned after %d ms)%n",
+            run == 0 ? "warm-up" : "run " + run, result.eventsPerSecond(), result.nanos() / 1e9,
+            result.pollNanos() / 1e9, result.writeNanos() / 1e9, result.commitNanos() / 1e9,
+            result.commits(), result.assignedAfterNanos() / 1_000_000);
+      }
+      ReadModelDigest digest = loop.digest();
+      boolean same = digest.equals(reference);
+      out.printf("  digest    Kafka JDBC loop %s%s%n", digest, same ? "" : "  <-- DIFFERS");
+      out.printf(Locale.ROOT, "| N | partitions | max.poll.records | Kafka JDBC loop, median of %d |"
+          + " digest |%n|---|---|---|---|---|%n| %,d | %d | %,d | %,.0f | %s |%n", runs, events,
+          partitions, batchSize, EndToEnd.median(rates), same ? "equal" : "DIFFERS");
+      return same;
+    }
+  }
+
+  /** The workload's read model folded in memory, as every other path must build it. */
+  static ReadModelDigest referenceDigest(int events) {
+    Map<String, OrderSummaryDocument> documents = new HashMap<>();
+    for (EventEnvelope<WorkloadEvent> envelope : StandardWorkload.of(events)) {
+      WorkloadEvent event = envelope.payload();
+      if (event instanceof OrderCreated created) {
+        documents.put(created.orderId(), OrderSummaryDocument.created(created));
+      } else if (event instanceof ItemAdded item) {
+        documents.computeIfPresent(item.orderId(), (id, document) -> document.withItem(item));
+      } else if (event instanceof OrderShipped shipped) {
+        documents.computeIfPresent(shipped.orderId(), (id, document) -> document.shipped(shipped));
+      }
+    }
+    return ReadModelDigest.of(documents.values().stream());
+  }
+}
