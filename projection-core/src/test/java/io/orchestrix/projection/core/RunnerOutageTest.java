@@ -153,8 +153,14 @@ class RunnerOutageTest {
       if (injected.of(run) > 0) {
         // either the outage blocks the run, which must then show it, or the run needed the failing
         // call no more (its last commit was applied before the failure was reported)
-        await().atMost(DEADLINE).until(() -> run.status().stale() || run.status().position() == run.last);
-        ProjectionStatus during = run.status();
+        java.util.concurrent.atomic.AtomicReference<ProjectionStatus> seen =
+            new java.util.concurrent.atomic.AtomicReference<>();
+        await().atMost(DEADLINE).until(() -> {
+          ProjectionStatus status = run.status();
+          seen.set(status);
+          return status.stale() || status.position() == run.last;
+        });
+        ProjectionStatus during = seen.get();
         if (during.position() < run.last) {
           assertThat(during.outage()).as("%s", during).isPresent();
           assertThat(during.state()).as("%s", during)

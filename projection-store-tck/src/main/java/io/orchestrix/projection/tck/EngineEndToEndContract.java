@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.orchestrix.projection.BatchResult;
-import io.orchestrix.projection.ErrorPolicy;
+import io.orchestrix.projection.FailurePolicy;
 import io.orchestrix.projection.EventEnvelope;
 import io.orchestrix.projection.HandlerFailedException;
 import io.orchestrix.projection.ProjectionConflictException;
@@ -53,12 +53,12 @@ public interface EngineEndToEndContract {
   String ENGINE_PROJECTION = "order-summary-e2e";
 
   private ProjectionEngine engine(ProjectionStore target) {
-    return engine(target, ErrorPolicy.STOP, new AtomicBoolean());
+    return engine(target, FailurePolicy.stop(), new AtomicBoolean());
   }
 
-  private ProjectionEngine engine(ProjectionStore target, ErrorPolicy policy, AtomicBoolean poisoned) {
+  private ProjectionEngine engine(ProjectionStore target, FailurePolicy policy, AtomicBoolean poisoned) {
     ProjectionEngine engine = Projections.engine(ENGINE_PROJECTION).store(target)
-        .readModel(ORDER_SUMMARY).readModel(BROKEN).errorPolicy(policy).batchSize(4).build();
+        .readModel(ORDER_SUMMARY).readModel(BROKEN).failurePolicy(policy).batchSize(4).build();
     OrderSummaryFixture.register(engine, poisoned);
     return engine;
   }
@@ -179,7 +179,7 @@ public interface EngineEndToEndContract {
   @DisplayName("a handler failure commits the good prefix and stops at the failed event until it succeeds")
   default void handlerFailureKeepsGoodPrefix() {
     AtomicBoolean poisoned = new AtomicBoolean(true);
-    ProjectionEngine engine = engine(freshStore(), ErrorPolicy.STOP, poisoned);
+    ProjectionEngine engine = engine(freshStore(), FailurePolicy.stop(), poisoned);
     List<EventEnvelope<?>> events = new ArrayList<>(exampleEvents().subList(0, 6));
     events.addAll(envelopes(7, List.of(new Poison("ORDER-001"),
         new OrderCreated("ORDER-002", "CUST-002", "Bob Smith", new BigDecimal("99.99")))));
@@ -210,7 +210,7 @@ public interface EngineEndToEndContract {
   @Test
   @DisplayName("under the dead-letter policy a failed event is stored as a dead letter and processing goes on")
   default void deadLetterPolicy() {
-    ProjectionEngine engine = engine(freshStore(), ErrorPolicy.DEAD_LETTER, new AtomicBoolean(true));
+    ProjectionEngine engine = engine(freshStore(), FailurePolicy.deadLetter(), new AtomicBoolean(true));
     BatchResult result = engine.processEvents(envelopes(1, List.of(
         new OrderCreated("ORDER-A", "CUST-A", "Ann", BigDecimal.ONE), new Poison("ORDER-A"),
         new OrderCreated("ORDER-B", "CUST-B", "Ben", BigDecimal.TEN))));
