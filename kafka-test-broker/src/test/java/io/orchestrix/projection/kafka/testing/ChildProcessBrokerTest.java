@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -89,7 +91,12 @@ class ChildProcessBrokerTest {
       Clients.send(producer, "child-down", 0, List.of("before"));
       broker.stop();
 
-      Future<RecordMetadata> ack = producer.send(new ProducerRecord<>("child-down", "k", "while-down"));
+      // Kafka 4 clients re-bootstrap once every known broker is gone, which forgets the topic's
+      // metadata: send() may then block until the broker is back, so it is called off this thread
+      ExecutorService sender = Executors.newSingleThreadExecutor();
+      Future<RecordMetadata> ack = sender.submit(
+          () -> producer.send(new ProducerRecord<>("child-down", "k", "while-down")).get());
+      sender.shutdown();
       try (KafkaConsumer<String, String> consumer = Clients.consumer(broker, "child-down-g", "classic")) {
         consumer.subscribe(List.of("child-down"));
         assertThat(consumer.poll(Duration.ofMillis(200))).as("records while the broker is down").isEmpty();

@@ -33,7 +33,9 @@ final class Clients {
         ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
         ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200,
-        ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 200),
+        ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 200,
+        ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) DEADLINE.toMillis() * 2,
+        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) DEADLINE.toMillis() * 2),
         new StringSerializer(), new StringSerializer());
   }
 
