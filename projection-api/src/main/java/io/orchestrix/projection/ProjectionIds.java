@@ -7,6 +7,11 @@ package io.orchestrix.projection;
  * <p>A projection id is 1 to 100 characters of letters, digits, {@code -}, {@code _} and {@code .}.
  * A read-model or index name is 1 to 40 characters: a lower-case letter, then lower-case letters,
  * digits and {@code _}. Thread-safe; stateless.
+ *
+ * <p>A store keeps each partition of a partitioned projection under a key of its own,
+ * {@link #partitionKey}: the projection id, {@code #p} and the partition number, at most
+ * {@link #MAX_PROJECTION_ID_LENGTH} characters in all. No projection id holds {@code #}, so a key never
+ * names another projection.
  */
 public final class ProjectionIds {
 
@@ -39,6 +44,59 @@ public final class ProjectionIds {
       }
     }
     return projectionId;
+  }
+
+  /**
+   * The key a store keeps partition {@code partition} of a projection under (its checkpoint, writer
+   * token and dead letters): {@code projectionId#p<partition>}.
+   *
+   * @throws IllegalArgumentException if the id is invalid, the partition negative, or the key longer
+   *     than {@link #MAX_PROJECTION_ID_LENGTH}
+   */
+  public static String partitionKey(String projectionId, int partition) {
+    requireValid(projectionId);
+    if (partition < 0) {
+      throw new IllegalArgumentException("partition must not be negative but was " + partition);
+    }
+    String key = projectionId + "#p" + partition;
+    if (key.length() > MAX_PROJECTION_ID_LENGTH) {
+      throw new IllegalArgumentException("projection id '" + projectionId + "' is too long to be "
+          + "partitioned: the key of partition " + partition + " would be " + key.length()
+          + " characters, more than " + MAX_PROJECTION_ID_LENGTH);
+    }
+    return key;
+  }
+
+  /**
+   * Returns the key if it is a projection id or a {@link #partitionKey} of one: what a store accepts
+   * wherever the SPI says projection id.
+   *
+   * @throws IllegalArgumentException naming the key and the rule it breaks
+   */
+  public static String requireValidKey(String key) {
+    int mark = key.indexOf("#p");
+    if (mark < 0) {
+      return requireValid(key);
+    }
+    String number = key.substring(mark + 2);
+    boolean digits = !number.isEmpty() && number.length() <= 9
+        && (number.equals("0") || number.charAt(0) != '0');
+    for (int i = 0; digits && i < number.length(); i++) {
+      digits = Character.isDigit(number.charAt(i)) && number.charAt(i) < 128;
+    }
+    if (!digits || key.length() > MAX_PROJECTION_ID_LENGTH) {
+      throw new IllegalArgumentException("a projection key is a projection id, or a projection id, "
+          + "'#p' and a partition number, at most " + MAX_PROJECTION_ID_LENGTH
+          + " characters, but was '" + key + "'");
+    }
+    requireValid(key.substring(0, mark));
+    return key;
+  }
+
+  /** The projection id of a key made by {@link #partitionKey}, or the key itself if it is an id. */
+  public static String projectionOf(String key) {
+    int mark = key.indexOf("#p");
+    return mark < 0 ? key : key.substring(0, mark);
   }
 
   /**

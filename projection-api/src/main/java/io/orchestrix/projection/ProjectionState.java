@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * apply nothing past that event until the event is processed successfully, dead-lettered, or the
  * projection is reset or replayed.
  *
- * @param projectionId the projection's unique id
+ * @param projectionId the projection's unique id, or the key of one of its partitions
+ *     ({@link ProjectionIds#partitionKey})
  * @param lastProcessedEventId id of the last applied event, null before the first one
  * @param lastProcessedPosition the checkpoint, 0 before the first event
  * @param errorCount how many handler failures this projection has recorded since its last reset
@@ -39,7 +40,7 @@ public record ProjectionState(
   public ProjectionState {
     Objects.requireNonNull(projectionId, "projectionId must not be null");
     Objects.requireNonNull(updatedAt, "updatedAt must not be null");
-    ProjectionIds.requireValid(projectionId);
+    ProjectionIds.requireValidKey(projectionId);
     lastError = FreeText.storable(lastError);
     if (lastProcessedPosition < 0) {
       throw new IllegalArgumentException(

@@ -1,6 +1,7 @@
 package io.orchestrix.projection.spi;
 
 import io.orchestrix.projection.DeadLetter;
+import io.orchestrix.projection.ProjectionIds;
 import io.orchestrix.projection.ProjectionState;
 import java.util.HashSet;
 import java.util.List;
@@ -20,6 +21,17 @@ import java.util.Set;
  * {@link #deadLettersRemoved()} (by position); and stores {@link #state()}. It refuses the commit,
  * writing nothing, if the stored checkpoint is not {@link #expectedPosition()} (no stored state counts
  * as 0) or the stored fencing token is not {@link #writerToken()}.
+ *
+ * <h2>Partitions</h2>
+ * A commit of one partition of a partitioned projection ({@link #inPartition}) carries the
+ * partition's key as its projection id and the partition's number as {@link #partition()}. The store
+ * keeps, with each document, the partition of the commit that last wrote it ({@link #UNPARTITIONED}
+ * for a commit of a projection that is not split, and for documents stored before the store kept
+ * partitions). It refuses the whole commit of partition k, writing nothing, with
+ * {@link io.orchestrix.projection.PartitionConflictException} naming the document and both partitions,
+ * if it puts or deletes a document kept for another partition (0 or more, not k), even one that
+ * another commit is writing at the same moment. A reset of partition k
+ * ({@link #clearedReadModels()}) deletes only the documents kept for partition k.
  */
 public final class Commit {
 
@@ -32,10 +44,23 @@ public final class Commit {
   private final List<Long> deadLettersRemoved;
   private final Set<String> clearedReadModels;
   private final boolean clearsDeadLetters;
+  private final int partition;
+
+  /** {@link #partition()} of a commit of a projection that is not split. */
+  public static final int UNPARTITIONED = -1;
 
   private Commit(long writerToken, long expectedPosition, ProjectionState state,
       List<ReadModelChanges> changes, List<DeadLetter> deadLettersAdded,
       List<Long> deadLettersRemoved, Set<String> clearedReadModels, boolean clearsDeadLetters) {
+    this(writerToken, expectedPosition, state, changes, deadLettersAdded, deadLettersRemoved,
+        clearedReadModels, clearsDeadLetters, UNPARTITIONED);
+  }
+
+  private Commit(long writerToken, long expectedPosition, ProjectionState state,
+      List<ReadModelChanges> changes, List<DeadLetter> deadLettersAdded,
+      List<Long> deadLettersRemoved, Set<String> clearedReadModels, boolean clearsDeadLetters,
+      int partition) {
+    this.partition = partition;
     this.projectionId = Objects.requireNonNull(state, "state").projectionId();
     this.writerToken = writerToken;
     this.expectedPosition = expectedPosition;
@@ -112,6 +137,23 @@ public final class Commit {
         Set.of(), false);
   }
 
+  /**
+   * This commit as one of partition {@code partition} of a partitioned projection: its state's
+   * projection id must be that partition's key ({@link ProjectionIds#partitionKey}).
+   *
+   * @throws IllegalArgumentException if the partition is negative or the key is not the partition's
+   */
+  public Commit inPartition(int partition) {
+    String key = ProjectionIds.partitionKey(
+        ProjectionIds.projectionOf(projectionId), partition);
+    if (!key.equals(projectionId)) {
+      throw new IllegalArgumentException("a commit of partition " + partition + " carries the key '"
+          + key + "', not '" + projectionId + "'");
+    }
+    return new Commit(writerToken, expectedPosition, state, changes, deadLettersAdded,
+        deadLettersRemoved, clearedReadModels, clearsDeadLetters, partition);
+  }
+
   private static void requireForward(long expectedPosition, ProjectionState state) {
     if (state.lastProcessedPosition() < expectedPosition) {
       throw new IllegalArgumentException("projection '" + state.projectionId()
@@ -123,6 +165,13 @@ public final class Commit {
   /** The projection committing. */
   public String projectionId() {
     return projectionId;
+  }
+
+  /**
+   * The partition committing, 0 or more, or {@link #UNPARTITIONED} for a projection that is not split.
+   */
+  public int partition() {
+    return partition;
   }
 
   /** The fencing token from {@link ProjectionStore#claimWriter}. */
@@ -176,7 +225,8 @@ public final class Commit {
 
   @Override
   public String toString() {
-    return "Commit[" + projectionId + ", token " + writerToken + ", " + expectedPosition + " -> "
+    return "Commit[" + projectionId + (partition == UNPARTITIONED ? "" : " (partition " + partition
+        + ")") + ", token " + writerToken + ", " + expectedPosition + " -> "
         + state.lastProcessedPosition() + ", " + documentCount() + " documents, +"
         + deadLettersAdded.size() + "/-" + deadLettersRemoved.size() + " dead letters"
         + (clearsDeadLetters ? ", reset of " + clearedReadModels : "") + "]";

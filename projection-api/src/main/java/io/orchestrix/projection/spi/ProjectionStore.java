@@ -2,6 +2,7 @@ package io.orchestrix.projection.spi;
 
 import io.orchestrix.projection.DeadLetter;
 import io.orchestrix.projection.ProjectionStateStore;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -105,6 +106,31 @@ public interface ProjectionStore extends ProjectionStateStore {
 
   /** The projection's dead letters, ascending by position. */
   List<DeadLetter> deadLetters(String projectionId);
+
+  /**
+   * Takes or renews a lease, atomically, judging expiry by the store's clock: {@code owner} gets
+   * {@code resource} of {@code group} for {@code ttl} if nobody holds it, its holder's lease has
+   * expired, or {@code owner} holds it already (a renewal, which keeps the {@link Lease#epoch()} if it
+   * had not expired). Of several callers racing for a free lease, exactly one gets it. Names are
+   * checked by {@link LeaseNames}.
+   *
+   * @return the lease now held by {@code owner}, or empty if another owner holds it
+   */
+  Optional<Lease> acquireLease(String group, String resource, String owner, Duration ttl);
+
+  /**
+   * Gives a lease up at once if {@code owner} holds it, so that another owner may take it without
+   * waiting for it to expire.
+   *
+   * @return whether {@code owner} held it (expired or not) and it is now released
+   */
+  boolean releaseLease(String group, String resource, String owner);
+
+  /**
+   * Every lease of a group, expired ones included, by resource; each with the time it had left by the
+   * store's clock when the store answered.
+   */
+  List<Lease> leases(String group);
 
   /** Releases connections and pools this store opened; idempotent. */
   @Override

@@ -2,15 +2,18 @@ package io.orchestrix.projection.core;
 
 import io.orchestrix.projection.CheckpointConflictException;
 import io.orchestrix.projection.DeadLetter;
+import io.orchestrix.projection.PartitionConflictException;
 import io.orchestrix.projection.ProjectionState;
 import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.WriterFencedException;
 import io.orchestrix.projection.spi.Commit;
+import io.orchestrix.projection.spi.Lease;
 import io.orchestrix.projection.spi.ReadModelChanges;
 import io.orchestrix.projection.spi.ReadModelSchema;
 import io.orchestrix.projection.spi.StoredDocument;
 import io.orchestrix.projection.spi.support.AbstractProjectionStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -30,7 +33,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe: every operation holds one lock, so a commit is atomic and isolated exactly as in a
  * durable store (it is validated completely before anything changes). Nothing survives the JVM; use a
- * durable store in production. Documents are kept in id order ({@link String#compareTo}).
+ * durable store in production. Documents are kept in id order ({@link String#compareTo}). Leases
+ * expire by the store's {@link Clock}; handles made by {@link #openAnother()} share it, as the nodes of
+ * a durable store share the database's clock.
  */
 public final class InMemoryProjectionStateStore extends AbstractProjectionStore {
 
@@ -42,6 +47,11 @@ public final class InMemoryProjectionStateStore extends AbstractProjectionStore 
     private final Map<String, Long> writerTokens = new HashMap<>();
     private final Map<String, ReadModelData> readModels = new HashMap<>();
     private final Map<String, TreeMap<Long, DeadLetter>> deadLetters = new HashMap<>();
+    private final MemoryLeases leases;
+
+    Data(Clock clock) {
+      this.leases = new MemoryLeases(clock);
+    }
   }
 
   /** A new, empty store. */
@@ -51,7 +61,15 @@ public final class InMemoryProjectionStateStore extends AbstractProjectionStore 
 
   /** A new, empty store described by the given name in messages. */
   public InMemoryProjectionStateStore(String description) {
-    this(description, new Data());
+    this(description, Clock.systemUTC());
+  }
+
+  /**
+   * A new, empty store described by the given name, whose leases expire by the given clock (a test's
+   * controllable clock, say).
+   */
+  public InMemoryProjectionStateStore(String description, Clock clock) {
+    this(description, new Data(Objects.requireNonNull(clock, "clock must not be null")));
   }
 
   private InMemoryProjectionStateStore(String description, Data data) {
@@ -115,13 +133,22 @@ public final class InMemoryProjectionStateStore extends AbstractProjectionStore 
       if (position != commit.expectedPosition()) {
         throw new CheckpointConflictException(projectionId, commit.expectedPosition(), position);
       }
-      commit.clearedReadModels().forEach(name -> data(name).clear());
+      int partition = commit.partition();
+      if (partition != Commit.UNPARTITIONED) {
+        for (ReadModelChanges changes : commit.changes()) {
+          ReadModelData target = data(changes.readModel());
+          changes.puts().forEach(document -> target.requireWritableBy(projectionId,
+              document.id(), partition));
+          changes.deletes().forEach(id -> target.requireWritableBy(projectionId, id, partition));
+        }
+      }
+      commit.clearedReadModels().forEach(name -> data(name).clear(partition));
       if (commit.clearsDeadLetters()) {
         data.deadLetters.remove(projectionId);
       }
       for (ReadModelChanges changes : commit.changes()) {
         ReadModelData target = data(changes.readModel());
-        changes.puts().forEach(target::put);
+        changes.puts().forEach(document -> target.put(document, partition));
         changes.deletes().forEach(target::delete);
       }
       if (!commit.deadLettersAdded().isEmpty() || !commit.deadLettersRemoved().isEmpty()) {
@@ -202,6 +229,28 @@ public final class InMemoryProjectionStateStore extends AbstractProjectionStore 
   }
 
   @Override
+  protected Optional<Lease> doAcquireLease(String group, String resource, String owner,
+      Duration ttl) {
+    synchronized (data) {
+      return data.leases.acquire(group, resource, owner, ttl);
+    }
+  }
+
+  @Override
+  protected boolean doReleaseLease(String group, String resource, String owner) {
+    synchronized (data) {
+      return data.leases.release(group, resource, owner);
+    }
+  }
+
+  @Override
+  protected List<Lease> doLeases(String group) {
+    synchronized (data) {
+      return data.leases.list(group);
+    }
+  }
+
+  @Override
   protected void doClose() {
     // nothing to release: the data lives as long as this object
   }
@@ -228,6 +277,8 @@ public final class InMemoryProjectionStateStore extends AbstractProjectionStore 
     private ReadModelSchema schema;
     private final TreeMap<String, StoredDocument> documents = new TreeMap<>();
     private final Map<String, Map<String, TreeSet<String>>> indexes = new HashMap<>();
+    /** The partition that last wrote each document, for documents written by a partition. */
+    private final Map<String, Integer> writtenBy = new HashMap<>();
 
     ReadModelData(ReadModelSchema schema) {
       this.schema = schema;
@@ -252,7 +303,19 @@ public final class InMemoryProjectionStateStore extends AbstractProjectionStore 
       schema = new ReadModelSchema(schema.name(), all);
     }
 
-    void put(StoredDocument document) {
+    void requireWritableBy(String projectionKey, String id, int partition) {
+      Integer owner = writtenBy.get(id);
+      if (owner != null && owner != partition) {
+        throw new PartitionConflictException(projectionKey, schema.name(), id, owner, partition);
+      }
+    }
+
+    void put(StoredDocument document, int partition) {
+      if (partition == Commit.UNPARTITIONED) {
+        writtenBy.remove(document.id());
+      } else {
+        writtenBy.put(document.id(), partition);
+      }
       StoredDocument old = documents.put(document.id(), document);
       indexes.forEach((index, byValue) -> {
         String oldValue = old == null ? null : old.indexValues().get(index);
@@ -268,6 +331,7 @@ public final class InMemoryProjectionStateStore extends AbstractProjectionStore 
 
     void delete(String id) {
       StoredDocument old = documents.remove(id);
+      writtenBy.remove(id);
       if (old != null) {
         indexes.forEach((index, byValue) -> unindex(byValue, old.indexValues().get(index), id));
       }
@@ -284,9 +348,20 @@ public final class InMemoryProjectionStateStore extends AbstractProjectionStore 
       }
     }
 
-    void clear() {
-      documents.clear();
-      indexes.values().forEach(Map::clear);
+    void clear(int partition) {
+      if (partition == Commit.UNPARTITIONED) {
+        documents.clear();
+        writtenBy.clear();
+        indexes.values().forEach(Map::clear);
+        return;
+      }
+      List<String> owned = new ArrayList<>();
+      writtenBy.forEach((id, owner) -> {
+        if (owner == partition) {
+          owned.add(id);
+        }
+      });
+      owned.forEach(this::delete);
     }
   }
 }

@@ -3,9 +3,11 @@ package io.orchestrix.projection.core;
 import io.orchestrix.projection.DeadLetter;
 import io.orchestrix.projection.ProjectionState;
 import io.orchestrix.projection.spi.Commit;
+import io.orchestrix.projection.spi.Lease;
 import io.orchestrix.projection.spi.ProjectionStore;
 import io.orchestrix.projection.spi.ReadModelSchema;
 import io.orchestrix.projection.spi.StoredDocument;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -34,5 +36,12 @@ class ForwardingStore implements ProjectionStore {
   @Override public List<DeadLetter> deadLetters(String projectionId) { return delegate.deadLetters(projectionId); }
   @Override public Optional<ProjectionState> loadState(String projectionId) { return delegate.loadState(projectionId); }
   @Override public void saveState(ProjectionState state) { delegate.saveState(state); }
+  @Override public Optional<Lease> acquireLease(String group, String resource, String owner, Duration ttl) {
+    return delegate.acquireLease(group, resource, owner, ttl);
+  }
+  @Override public boolean releaseLease(String group, String resource, String owner) {
+    return delegate.releaseLease(group, resource, owner);
+  }
+  @Override public List<Lease> leases(String group) { return delegate.leases(group); }
   @Override public void close() { delegate.close(); }
 }

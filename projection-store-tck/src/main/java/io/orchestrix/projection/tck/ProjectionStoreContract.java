@@ -305,6 +305,14 @@ public abstract class ProjectionStoreContract {
   class DeadLetters extends Concern implements DeadLetterContract {}
 
   @Nested
+  @DisplayName("leases")
+  class Leases extends Concern implements LeaseContract {}
+
+  @Nested
+  @DisplayName("partitions")
+  class Partitions extends Concern implements PartitionContract {}
+
+  @Nested
   @DisplayName("schema")
   class Schema extends Concern implements SchemaContract {}
 

@@ -7,9 +7,11 @@ import io.orchestrix.projection.EventEnvelope;
 import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.ProjectionState;
 import io.orchestrix.projection.spi.Commit;
+import io.orchestrix.projection.spi.Lease;
 import io.orchestrix.projection.spi.ProjectionStore;
 import io.orchestrix.projection.spi.ReadModelSchema;
 import io.orchestrix.projection.spi.StoredDocument;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -148,6 +150,21 @@ class EnginePathTest {
     @Override
     public void saveState(ProjectionState state) {
       store.saveState(state);
+    }
+
+    @Override
+    public Optional<Lease> acquireLease(String group, String resource, String owner, Duration ttl) {
+      return store.acquireLease(group, resource, owner, ttl);
+    }
+
+    @Override
+    public boolean releaseLease(String group, String resource, String owner) {
+      return store.releaseLease(group, resource, owner);
+    }
+
+    @Override
+    public List<Lease> leases(String group) {
+      return store.leases(group);
     }
 
     @Override

@@ -6,11 +6,14 @@ import io.orchestrix.projection.ProjectionIds;
 import io.orchestrix.projection.ProjectionState;
 import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.spi.Commit;
+import io.orchestrix.projection.spi.Lease;
+import io.orchestrix.projection.spi.LeaseNames;
 import io.orchestrix.projection.spi.ProjectionStore;
 import io.orchestrix.projection.spi.ReadModelChanges;
 import io.orchestrix.projection.spi.ReadModelSchema;
 import io.orchestrix.projection.spi.StorableText;
 import io.orchestrix.projection.spi.StoredDocument;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -189,6 +192,27 @@ public abstract class AbstractProjectionStore implements ProjectionStore {
   }
 
   @Override
+  public final Optional<Lease> acquireLease(String group, String resource, String owner,
+      Duration ttl) {
+    LeaseNames.require(group, resource, owner, ttl);
+    return call("taking lease '" + resource + "' of '" + group + "' for '" + owner + "'", null,
+        () -> doAcquireLease(group, resource, owner, ttl));
+  }
+
+  @Override
+  public final boolean releaseLease(String group, String resource, String owner) {
+    LeaseNames.require(group, resource, owner, LeaseNames.MIN_TTL);
+    return call("releasing lease '" + resource + "' of '" + group + "' held by '" + owner + "'", null,
+        () -> doReleaseLease(group, resource, owner));
+  }
+
+  @Override
+  public final List<Lease> leases(String group) {
+    LeaseNames.requireGroup(group);
+    return call("reading the leases of '" + group + "'", null, () -> doLeases(group));
+  }
+
+  @Override
   public final void close() {
     if (!closed) {
       closed = true;
@@ -256,7 +280,8 @@ public abstract class AbstractProjectionStore implements ProjectionStore {
   }
 
   private static void requireProjectionId(String projectionId) {
-    ProjectionIds.requireValid(Objects.requireNonNull(projectionId, "projectionId must not be null"));
+    ProjectionIds.requireValidKey(
+        Objects.requireNonNull(projectionId, "projectionId must not be null"));
   }
 
   /**
@@ -312,6 +337,22 @@ public abstract class AbstractProjectionStore implements ProjectionStore {
 
   /** The projection's dead letters, ascending by position. */
   protected abstract List<DeadLetter> doDeadLetters(String projectionId);
+
+  /** See {@link ProjectionStore#acquireLease}; the arguments are checked. */
+  protected Optional<Lease> doAcquireLease(String group, String resource, String owner,
+      Duration ttl) {
+    throw new UnsupportedOperationException(description + " keeps no leases");
+  }
+
+  /** See {@link ProjectionStore#releaseLease}; the arguments are checked. */
+  protected boolean doReleaseLease(String group, String resource, String owner) {
+    throw new UnsupportedOperationException(description + " keeps no leases");
+  }
+
+  /** See {@link ProjectionStore#leases}, ordered by resource; the group is checked. */
+  protected List<Lease> doLeases(String group) {
+    throw new UnsupportedOperationException(description + " keeps no leases");
+  }
 
   /** Releases what the store opened; called once. */
   protected abstract void doClose();
