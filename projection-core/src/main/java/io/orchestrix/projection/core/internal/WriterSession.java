@@ -29,7 +29,9 @@ import org.jspecify.annotations.Nullable;
 final class WriterSession {
 
   private final String writerKey;
+  private final int partition;
   private final EngineParts parts;
+  private final EngineMetrics metrics;
   private final ReentrantLock lock = new ReentrantLock();
   private final DocumentCache cache;
   private final CommitPipeline pipeline;
@@ -43,11 +45,18 @@ final class WriterSession {
   /** The state readers see: the last committed one, or the last known after a failure. */
   private volatile @Nullable ProjectionState published;
 
-  WriterSession(String writerKey, EngineParts parts) {
+  /**
+   * @param partition the partition this writer commits for, or {@link Commit#UNPARTITIONED}; its key
+   *     is then {@code ProjectionIds.partitionKey(projection, partition)}
+   */
+  WriterSession(String writerKey, int partition, EngineParts parts) {
     this.writerKey = writerKey;
+    this.partition = partition;
     this.parts = parts;
+    this.metrics = new EngineMetrics(parts.config.meterRegistry(), parts.config.projectionId(),
+        partition);
     this.cache = new DocumentCache(parts.config.cacheSize());
-    this.pipeline = new CommitPipeline(writerKey, parts.store, parts.metrics);
+    this.pipeline = new CommitPipeline(writerKey, partition, parts.store, metrics);
     this.failures = new FailureDecisions(parts.config.failurePolicy(), parts.config.clock());
     this.preparer = new BatchPreparer(parts);
   }
@@ -60,6 +69,15 @@ final class WriterSession {
 
   String writerKey() {
     return writerKey;
+  }
+
+  /** The partition this writer commits for, or {@link Commit#UNPARTITIONED}. */
+  int partition() {
+    return partition;
+  }
+
+  EngineMetrics metrics() {
+    return metrics;
   }
 
   ReentrantLock lock() {
@@ -155,7 +173,7 @@ final class WriterSession {
     try {
       ProjectionState before = claimed();
       return preparer.prepare(new BatchPreparer.Writer(writerKey, before, writerToken,
-          Set.copyOf(blockedStreams), cache, pipeline.inFlight(), failures), events);
+          Set.copyOf(blockedStreams), cache, pipeline.inFlight(), failures, metrics), events);
     } catch (ProjectionException e) {
       forget();
       return PreparedBatch.nothingToCommit(new BatchOutcome.Failed(e));
@@ -191,14 +209,14 @@ final class WriterSession {
     published = after;
     long finished = System.nanoTime();
     BatchResult result = prepared.outcome().committed();
-    parts.metrics.state(after.lastProcessedPosition(), after.healthy());
-    parts.metrics.batch(result.applied(), result.skipped(), result.deadLettered(),
+    metrics.state(after.lastProcessedPosition(), after.healthy());
+    metrics.batch(result.applied(), result.skipped(), result.deadLettered(),
         prepared.handlerNanos(), finished - commitStarted, finished - prepared.started());
   }
 
   private void recordSkipped(PreparedBatch prepared) {
     if (prepared.outcome() instanceof BatchOutcome.Completed completed) {
-      parts.metrics.batch(0, completed.result().skipped(), 0, 0, 0, 0);
+      metrics.batch(0, completed.result().skipped(), 0, 0, 0, 0);
     }
   }
 
@@ -241,7 +259,7 @@ final class WriterSession {
   private void accept(ProjectionState newState) {
     state = newState;
     published = newState;
-    parts.metrics.state(newState.lastProcessedPosition(), newState.healthy());
+    metrics.state(newState.lastProcessedPosition(), newState.healthy());
   }
 
   // ---- for operations (the caller holds the lock)
