@@ -8,6 +8,7 @@ import io.orchestrix.projection.ProjectionState;
 import io.orchestrix.projection.ReadModel;
 import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.spi.Commit;
+import io.orchestrix.projection.spi.ProjectionStore;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -74,6 +75,10 @@ final class WriterSession {
   /** The partition this writer commits for, or {@link Commit#UNPARTITIONED}. */
   int partition() {
     return partition;
+  }
+
+  ProjectionStore store() {
+    return parts.store;
   }
 
   EngineMetrics metrics() {
@@ -163,6 +168,40 @@ final class WriterSession {
       CompletableFuture<BatchOutcome> committed = pipeline.enqueue(prepared,
           done -> committed(done, commitStarted));
       return new Submission(prepared.outcome(), committed);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Moves a healthy partition's checkpoint forward to a position up to which its source looked and
+   * found none of its events, in a commit without changes, so that an idle partition is not behind.
+   * Does nothing if the checkpoint is there already or the partition is stopped at a failed event.
+   */
+  BatchOutcome advanceTo(long position) {
+    lock.lock();
+    try {
+      if (pipeline.takeFailure()) {
+        return queuedCommitFailed();
+      }
+      ProjectionState before = claimed();
+      if (position <= before.lastProcessedPosition() || !before.healthy()) {
+        return new BatchOutcome.Completed(
+            new BatchResult(0, 0, 0, before.lastProcessedPosition()), before);
+      }
+      ProjectionState after = new ProjectionState(writerKey, before.lastProcessedEventId(), position,
+          before.errorCount(), true, before.lastError(), 0, parts.now());
+      BatchOutcome.Failed failure = pipeline.commitNow(
+          Commit.batch(writerToken, before.lastProcessedPosition(), after, List.of()));
+      if (failure != null) {
+        forget();
+        return failure;
+      }
+      accept(after);
+      return new BatchOutcome.Completed(new BatchResult(0, 0, 0, position), after);
+    } catch (ProjectionException e) {
+      forget();
+      return new BatchOutcome.Failed(e);
     } finally {
       lock.unlock();
     }
@@ -299,7 +338,7 @@ final class WriterSession {
   }
 
   /**
-   * Waits for queued commits and claims, for an operator's action.
+   * Waits for queued commits and claims afresh, fencing every other writer, for an operator's action.
    *
    * @throws StoreException if a queued commit failed (naming what to do) or the store fails
    */
@@ -308,7 +347,19 @@ final class WriterSession {
       forget();
       throw queuedCommitFailure();
     }
+    forget();
     return claimed();
+  }
+
+  /** Forgets the claim, so that the next batch claims the projection afresh and reloads. */
+  void release() {
+    lock.lock();
+    try {
+      pipeline.drain();
+      forget();
+    } finally {
+      lock.unlock();
+    }
   }
 
   long writerToken() {
