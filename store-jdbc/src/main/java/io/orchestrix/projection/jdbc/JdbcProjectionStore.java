@@ -8,6 +8,7 @@ import io.orchestrix.projection.jdbc.internal.CommitWriter;
 import io.orchestrix.projection.jdbc.internal.DeadLetterTable;
 import io.orchestrix.projection.jdbc.internal.DocumentLimits;
 import io.orchestrix.projection.jdbc.internal.DocumentReader;
+import io.orchestrix.projection.jdbc.internal.LeaseTable;
 import io.orchestrix.projection.jdbc.internal.ProjectionSchema;
 import io.orchestrix.projection.jdbc.internal.ReadModelTable;
 import io.orchestrix.projection.jdbc.internal.StateTable;
@@ -15,10 +16,12 @@ import io.orchestrix.projection.jdbc.support.JdbcDatabase;
 import io.orchestrix.projection.jdbc.support.SqlFailures;
 import io.orchestrix.projection.jdbc.support.TableNames;
 import io.orchestrix.projection.spi.Commit;
+import io.orchestrix.projection.spi.Lease;
 import io.orchestrix.projection.spi.ProjectionStore;
 import io.orchestrix.projection.spi.ReadModelSchema;
 import io.orchestrix.projection.spi.StoredDocument;
 import io.orchestrix.projection.spi.support.AbstractProjectionStore;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -79,6 +82,7 @@ public final class JdbcProjectionStore extends AbstractProjectionStore {
   private final DeadLetterTable deadLetters;
   private final CommitWriter commits;
   private final DocumentReader documents;
+  private final LeaseTable leases;
   private final ConcurrentMap<String, ReadModelTable> tables = new ConcurrentHashMap<>();
 
   private JdbcProjectionStore(JdbcDatabase database, JdbcStoreOptions options, TableNames names) {
@@ -89,7 +93,8 @@ public final class JdbcProjectionStore extends AbstractProjectionStore {
     this.states = new StateTable(database.jdbi(), database.dialect(), schema.stateTable(),
         options.clock());
     this.deadLetters = new DeadLetterTable(database.dialect(), schema.deadLetterTable());
-    this.commits = new CommitWriter(database.jdbi(), states, deadLetters);
+    this.commits = new CommitWriter(database.jdbi(), database.dialect(), states, deadLetters);
+    this.leases = new LeaseTable(database.jdbi(), database.dialect(), schema.leaseTable());
     this.documents = new DocumentReader(database.jdbi(), database.dialect());
   }
 
@@ -225,6 +230,26 @@ public final class JdbcProjectionStore extends AbstractProjectionStore {
   @Override
   protected List<DeadLetter> doDeadLetters(String projectionId) {
     return database.jdbi().withHandle(handle -> deadLetters.list(handle, projectionId));
+  }
+
+  /**
+   * One transaction on the lease's row: locked, then judged by the database's clock, then written;
+   * see {@link ProjectionStore#acquireLease}.
+   */
+  @Override
+  protected Optional<Lease> doAcquireLease(String group, String resource, String owner,
+      Duration ttl) {
+    return leases.acquire(group, resource, owner, ttl);
+  }
+
+  @Override
+  protected boolean doReleaseLease(String group, String resource, String owner) {
+    return leases.release(group, resource, owner);
+  }
+
+  @Override
+  protected List<Lease> doLeases(String group) {
+    return leases.list(group);
   }
 
   @Override
