@@ -59,6 +59,19 @@ import org.jspecify.annotations.Nullable;
  * upsert, then the dead letters. A batch of 1,000 events thus costs a handful of round trips whatever
  * the number of documents.
  *
+ * <h2>Partitions</h2>
+ * Each document keeps the partition of the commit that last wrote it (-1 for an unpartitioned commit
+ * and for documents stored before schema version 2). A commit of partition k upserts and deletes
+ * only documents kept for -1 or k, then reads back which of its ids another partition keeps and, if
+ * any, throws {@link io.orchestrix.projection.PartitionConflictException} and rolls back: one query
+ * more per read model, none for an unpartitioned commit. Its reset deletes only partition k's
+ * documents.
+ *
+ * <h2>Leases</h2>
+ * Kept in the table {@code <prefix>lease} and judged by the database's clock only (never this
+ * process's, nor {@link JdbcStoreOptions#clock()}): taking one locks its row, reads the database's
+ * time, then writes, in one transaction; of racers for a free lease exactly one wins.
+ *
  * <h2>Contract</h2>
  * Thread-safe; the rules every store shares are those of {@link AbstractProjectionStore}. Failures are
  * {@link StoreException}s, transient for lost connections, deadlocks and timeouts, with messages that
