@@ -15,12 +15,15 @@ import io.orchestrix.projection.mongo.internal.ProjectionStates;
 import io.orchestrix.projection.mongo.internal.ReadModelReads;
 import io.orchestrix.projection.mongo.internal.StoreCollections;
 import io.orchestrix.projection.mongo.internal.StoreErrors;
+import io.orchestrix.projection.mongo.internal.StoreLeases;
 import io.orchestrix.projection.mongo.internal.StoreSchema;
 import io.orchestrix.projection.mongo.internal.WriteFaults;
 import io.orchestrix.projection.spi.Commit;
+import io.orchestrix.projection.spi.Lease;
 import io.orchestrix.projection.spi.ReadModelSchema;
 import io.orchestrix.projection.spi.StoredDocument;
 import io.orchestrix.projection.spi.support.AbstractProjectionStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +97,7 @@ public final class MongoProjectionStore extends AbstractProjectionStore {
   private final ProjectionStates states;
   private final CommitWriter commits;
   private final StoreCollections collections;
+  private final StoreLeases leases;
   private final CheckedDocuments checked = new CheckedDocuments();
   private final MongoStoreMode mode;
   private final String modeReason;
@@ -112,6 +116,7 @@ public final class MongoProjectionStore extends AbstractProjectionStore {
     this.reads = new ReadModelReads(collections);
     this.commits = new CommitWriter(client, collections, faults);
     this.states = new ProjectionStates(collections, commits);
+    this.leases = new StoreLeases(collections.leases());
     call("opening the store", null, () -> {
       schema.open();
       return null;
@@ -322,6 +327,29 @@ public final class MongoProjectionStore extends AbstractProjectionStore {
         .sort(new BsonDocument(DeadLetterDocuments.POSITION, new BsonInt32(1)))
         .forEach(stored -> letters.add(DeadLetterDocuments.deadLetter(stored)));
     return letters;
+  }
+
+  /**
+   * Takes or renews a lease as {@link io.orchestrix.projection.spi.ProjectionStore#acquireLease}
+   * says, judging expiry by the MongoDB server's clock ({@code $currentDate} and {@code $$NOW}, which
+   * need MongoDB 4.2 or later), never this process's. A renewal is one round trip; taking a free or
+   * expired lease two or three; a refusal four. The time to live is kept in whole milliseconds
+   * (rounded down).
+   */
+  @Override
+  protected Optional<Lease> doAcquireLease(String group, String resource, String owner,
+      Duration ttl) {
+    return leases.acquire(group, resource, owner, ttl);
+  }
+
+  @Override
+  protected boolean doReleaseLease(String group, String resource, String owner) {
+    return leases.release(group, resource, owner);
+  }
+
+  @Override
+  protected List<Lease> doLeases(String group) {
+    return leases.list(group);
   }
 
   @Override

@@ -54,7 +54,8 @@ class LayoutTest {
 
       MongoDatabase db = client.getDatabase(database());
       assertThat(db.listCollectionNames().into(new ArrayList<>())).contains(
-          prefix + "meta", prefix + "state", prefix + "dead_letters", prefix + "rm_orders");
+          prefix + "meta", prefix + "state", prefix + "dead_letters", prefix + "leases",
+          prefix + "rm_orders");
       List<String> indexKeys = new ArrayList<>();
       db.getCollection(prefix + "rm_orders").listIndexes()
           .forEach(index -> indexKeys.add(index.getString("name") + "=" + index.get("key", Document.class).toJson()));
@@ -64,7 +65,8 @@ class LayoutTest {
       Document stored = db.getCollection(prefix + "rm_orders").find().first();
       assertThat(stored.keySet()).containsExactly("_id", "latest");
       Document latest = stored.get("latest", Document.class);
-      assertThat(latest.keySet()).containsExactly("position", "writer", "sequence", "index", "doc");
+      assertThat(latest.keySet()).containsExactly("position", "writer", "sequence", "partition", "index", "doc");
+      assertThat(latest.getInteger("partition")).as("written by no partition").isEqualTo(-1);
       assertThat(latest.getLong("writer")).isEqualTo(token);
       assertThat(latest.getLong("position")).isEqualTo(7);
       assertThat(latest.get("doc", Document.class).getString("status")).isEqualTo("PAID");

@@ -78,7 +78,7 @@ public final class PreparedCommit {
     for (StoredDocument document : changes.puts()) {
       BsonDocument byId = new BsonDocument(ReadModelDocuments.ID, new BsonString(document.id()));
       RawBsonDocument latest = checked.take(changes.readModel(), document)
-          .latest(writerToken, sequence);
+          .latest(writerToken, sequence, Commit.UNPARTITIONED);
       if (standalone && document.position() > 0) {
         models.add(new UpdateOneModel<>(byId,
             new BsonDocument("$max", new BsonDocument(ReadModelDocuments.LATEST, latest)), UPSERT));
