@@ -1,5 +1,6 @@
 package io.orchestrix.projection.mongo.internal;
 
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.ReadPreference;
 import com.mongodb.TransactionOptions;
@@ -8,6 +9,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.WriteModel;
 import com.mongodb.client.result.UpdateResult;
 import io.orchestrix.projection.CheckpointConflictException;
 import io.orchestrix.projection.FailureKind;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
+import org.bson.BsonInt32;
 import org.bson.BsonInt64;
 import org.bson.BsonString;
 import org.bson.BsonValue;
@@ -60,6 +63,8 @@ public final class CommitWriter {
 
   /** The state field recording deletes deferred past the checkpoint (standalone mode). */
   public static final String PENDING_DELETES = "pendingDeletes";
+  /** The field of the record of deletes naming the partition that deletes, if partitioned. */
+  static final String PENDING_PARTITION = "partition";
   /** Most bytes of ids one standalone commit may defer, well below a document's 16 MiB. */
   static final int MAX_PENDING_DELETE_BYTES = 8 * 1024 * 1024;
 
@@ -73,11 +78,13 @@ public final class CommitWriter {
   private final MongoClient client;
   private final StoreCollections collections;
   private final WriteFaults faults;
+  private final PartitionGuard partitions;
 
   public CommitWriter(MongoClient client, StoreCollections collections, WriteFaults faults) {
     this.client = client;
     this.collections = collections;
     this.faults = faults;
+    this.partitions = new PartitionGuard(collections);
   }
 
   /** Applies the commit without a transaction, as the class comment describes. */
@@ -86,10 +93,11 @@ public final class CommitWriter {
     BsonDocument deletes = deferredDeletes(prepared);
     BsonDocument stored = collections.state().find(byId(commit.projectionId())).first();
     requireCurrent(commit, stored);
+    partitions.check(null, prepared);
     completePendingDeletes(null, stored);
     for (String readModel : commit.clearedReadModels()) {
       faults.beforeWrite("clearing read model '" + readModel + "'");
-      collections.readModel(readModel).deleteMany(new BsonDocument());
+      collections.readModel(readModel).deleteMany(cleared(commit));
     }
     if (commit.clearsDeadLetters()) {
       faults.beforeWrite("clearing dead letters");
@@ -98,7 +106,7 @@ public final class CommitWriter {
     prepared.readModelWrites().forEach((readModel, writes) -> {
       if (!writes.writes().isEmpty()) {
         faults.beforeWrite("writing read model '" + readModel + "'");
-        collections.readModel(readModel).bulkWrite(writes.writes(), UNORDERED);
+        writeReadModel(null, prepared, readModel);
       }
     });
     if (!prepared.deadLetterWrites().isEmpty()) {
@@ -129,12 +137,13 @@ public final class CommitWriter {
       session.withTransaction(() -> {
         BsonDocument stored = collections.state().find(session, byId(commit.projectionId())).first();
         requireCurrent(commit, stored);
+        partitions.check(session, prepared);
         completePendingDeletes(session, stored);
         faults.beforeWrite("moving the checkpoint");
         moveCheckpoint(session, commit, null);
         for (String readModel : commit.clearedReadModels()) {
           faults.beforeWrite("clearing read model '" + readModel + "'");
-          collections.readModel(readModel).deleteMany(session, new BsonDocument());
+          collections.readModel(readModel).deleteMany(session, cleared(commit));
         }
         if (commit.clearsDeadLetters()) {
           faults.beforeWrite("clearing dead letters");
@@ -144,8 +153,7 @@ public final class CommitWriter {
             : prepared.readModelWrites().entrySet()) {
           if (!entry.getValue().writes().isEmpty()) {
             faults.beforeWrite("writing read model '" + entry.getKey() + "'");
-            collections.readModel(entry.getKey())
-                .bulkWrite(session, entry.getValue().writes(), UNORDERED);
+            writeReadModel(session, prepared, entry.getKey());
           }
         }
         if (!prepared.deadLetterWrites().isEmpty()) {
@@ -155,6 +163,28 @@ public final class CommitWriter {
         return null;
       }, TRANSACTION);
     }
+  }
+
+  /** One bulk write of a read model's puts (and deletes, in a transaction). */
+  private void writeReadModel(
+      @Nullable ClientSession session, PreparedCommit prepared, String readModel) {
+    List<WriteModel<BsonDocument>> writes = prepared.readModelWrites().get(readModel).writes();
+    MongoCollection<BsonDocument> collection = collections.readModel(readModel);
+    try {
+      if (session == null) {
+        collection.bulkWrite(writes, UNORDERED);
+      } else {
+        collection.bulkWrite(session, writes, UNORDERED);
+      }
+    } catch (MongoBulkWriteException e) {
+      throw partitions.conflictOf(prepared, readModel, e);
+    }
+  }
+
+  /** What a reset clears: every document, or, for a partition's reset, the partition's own. */
+  private static BsonDocument cleared(Commit commit) {
+    return commit.partition() == Commit.UNPARTITIONED
+        ? new BsonDocument() : PartitionGuard.keptFor(commit.partition());
   }
 
   /**
@@ -174,6 +204,9 @@ public final class CommitWriter {
       BsonDocument filter = new BsonDocument(ReadModelDocuments.ID,
           new BsonDocument("$in", entry.getValue().asArray()))
           .append(ReadModelDocuments.POSITION, new BsonDocument("$lte", checkpoint));
+      if (pending.isNumber(PENDING_PARTITION)) {
+        filter.putAll(PartitionGuard.writableBy(pending.getNumber(PENDING_PARTITION).intValue()));
+      }
       faults.beforeWrite("deleting from read model '" + entry.getKey() + "'");
       MongoCollection<BsonDocument> collection = collections.readModel(entry.getKey());
       if (session == null) {
@@ -217,9 +250,13 @@ public final class CommitWriter {
           + " bytes, but this one deletes ids of about " + bytes + " bytes; commit smaller batches",
           prepared.commit().projectionId(), null);
     }
-    return new BsonDocument(StateDocuments.CHECKPOINT,
+    BsonDocument recorded = new BsonDocument(StateDocuments.CHECKPOINT,
         new BsonInt64(prepared.commit().state().lastProcessedPosition()))
         .append("readModels", readModels);
+    if (prepared.commit().partition() != Commit.UNPARTITIONED) {
+      recorded.append(PENDING_PARTITION, new BsonInt32(prepared.commit().partition()));
+    }
+    return recorded;
   }
 
   private void moveCheckpoint(
