@@ -13,6 +13,7 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.event.CommandListener;
 import com.mongodb.event.CommandStartedEvent;
+import io.orchestrix.projection.ProjectionIds;
 import io.orchestrix.projection.tck.StoreFixtures;
 import io.orchestrix.projection.spi.ReadModelSchema;
 import java.util.ArrayList;
@@ -81,19 +82,7 @@ class LayoutTest {
   void oneBulkWritePerCollection() {
     String prefix = TestMongo.freshPrefix();
     List<String> commands = Collections.synchronizedList(new ArrayList<>());
-    CommandListener listener = new CommandListener() {
-      @Override
-      public void commandStarted(CommandStartedEvent event) {
-        BsonDocument command = event.getCommand();
-        String name = event.getCommandName();
-        if (List.of("insert", "update", "delete", "findAndModify", "find").contains(name)) {
-          commands.add(name + ":" + command.getString(name).getValue().replace(prefix, ""));
-        }
-      }
-    };
-    MongoClientSettings settings = MongoClientSettings.builder()
-        .applyConnectionString(new ConnectionString(server.uri())).addCommandListener(listener).build();
-    try (MongoClient client = MongoClients.create(settings);
+    try (MongoClient client = recordingClient(prefix, commands);
         MongoProjectionStore store = MongoProjectionStore.open(client, database(),
             TestMongo.options(prefix).build())) {
       store.prepareReadModel(new ReadModelSchema("orders", List.of("status")));
@@ -121,6 +110,54 @@ class LayoutTest {
               : List.of("find:state", "update:state", "delete:rm_orders"));
       assertThat(store.count("orders")).isEqualTo(998);
     }
+  }
+
+  @Test
+  @DisplayName("a partitioned commit adds one query per read model, before any write, and nothing per document")
+  void partitionedCommitChecksOncePerCollection() {
+    String prefix = TestMongo.freshPrefix();
+    List<String> commands = Collections.synchronizedList(new ArrayList<>());
+    try (MongoClient client = recordingClient(prefix, commands);
+        MongoProjectionStore store = MongoProjectionStore.open(client, database(),
+            TestMongo.options(prefix).build())) {
+      store.prepareReadModel(new ReadModelSchema("orders", List.of("status")));
+      store.prepareReadModel(new ReadModelSchema("notes", List.of()));
+      String key = ProjectionIds.partitionKey("p", 3);
+      long token = store.claimWriter(key);
+      List<StoreFixtures.Change> changes = new ArrayList<>();
+      for (int i = 0; i < 1_000; i++) {
+        changes.add(put("orders", order("o-" + i, "PLACED", "c", i, 1 + i)));
+        changes.add(put("notes", order("n-" + i, "NOTE", "c", i, 1 + i)));
+      }
+      commands.clear();
+      store.commit(commit(key, token, 0, 1_000, changes).inPartition(3));
+
+      assertThat(commands).as("round trips in %s mode", store.mode()).containsExactlyElementsOf(
+          store.mode() == MongoStoreMode.STANDALONE
+              ? List.of("find:state", "find:rm_orders", "find:rm_notes", "update:rm_orders",
+                  "update:rm_notes", "update:state")
+              : List.of("find:state", "find:rm_orders", "find:rm_notes", "update:state",
+                  "update:rm_orders", "update:rm_notes"));
+      Document stored = client.getDatabase(database()).getCollection(prefix + "rm_orders")
+          .find(new Document("_id", "o-7")).first();
+      assertThat(stored.get("latest", Document.class).getInteger("partition")).isEqualTo(3);
+    }
+  }
+
+  /** A client that records the name and collection of each read and write command it sends. */
+  private static MongoClient recordingClient(String prefix, List<String> commands) {
+    CommandListener listener = new CommandListener() {
+      @Override
+      public void commandStarted(CommandStartedEvent event) {
+        BsonDocument command = event.getCommand();
+        String name = event.getCommandName();
+        if (List.of("insert", "update", "delete", "findAndModify", "find").contains(name)) {
+          commands.add(name + ":" + command.getString(name).getValue().replace(prefix, ""));
+        }
+      }
+    };
+    return MongoClients.create(MongoClientSettings.builder()
+        .applyConnectionString(new ConnectionString(server.uri())).addCommandListener(listener).build());
   }
 
   private static String database() {
