@@ -67,6 +67,24 @@ import org.slf4j.LoggerFactory;
  * standalone mode, whose commits are not atomic for readers ({@link #commitsAtomically()} is false)
  * but give the same read models after any failure once the events are processed again.
  *
+ * <h2>Leases</h2>
+ * In {@code <prefix>leases}, one document per group and resource; whether a lease has expired is
+ * decided by the MongoDB server's clock alone ({@code $currentDate} when it is taken or renewed,
+ * {@code $$NOW} in the filter of the write that takes it and in listings), so nodes need no agreed
+ * clocks; this needs MongoDB 4.2 or later. Each take or renewal is one atomic single-document write;
+ * of nodes racing for a free, expired or released lease exactly one gets it.
+ *
+ * <h2>Partitions</h2>
+ * Each read-model document records the partition of the commit that last wrote it
+ * ({@code latest.partition}; -1, or missing in documents stored before, for none). A partitioned
+ * commit first checks, with one query per read model, that no document it puts or deletes is kept for
+ * another partition, and its writes are conditional on that too, so a document created by another
+ * partition at the same moment refuses one of the two commits with a
+ * {@link io.orchestrix.projection.PartitionConflictException}. In transactional mode a refused commit
+ * writes nothing; in standalone mode it writes nothing when refused by the check, and when refused by
+ * its conditional write (a race) leaves its other puts ahead of its unmoved checkpoint, as a commit cut
+ * short does. Commits that are not partitioned cost what they did.
+ *
  * <h2>Errors</h2>
  * Every failure of the server is a {@link StoreException}: {@link io.orchestrix.projection.FailureKind#TRANSIENT}
  * for an outage (no server within the server-selection timeout, a connection refused or dropped, no

@@ -33,13 +33,16 @@ import org.jspecify.annotations.Nullable;
  * Applies prepared commits, in one of two ways.
  *
  * <p><b>Transactional</b> (replica set or sharded cluster whose transactions passed the start-up
- * probe): one multi-document transaction reads the state, checks writer token and checkpoint, moves
- * the checkpoint, and applies every bulk write; the driver's {@code withTransaction} retries it on
+ * probe): one multi-document transaction reads the state, checks writer token and checkpoint (and, for
+ * a partitioned commit, the partitions of its documents: {@link PartitionGuard}), moves the
+ * checkpoint, and applies every bulk write; the driver's {@code withTransaction} retries it on
  * transient transaction errors. Readers see all of it or none of it.
  *
  * <p><b>Standalone</b>, in this order:
  * <ol>
- *   <li>read the state and check writer token and checkpoint (a refused commit writes nothing);</li>
+ *   <li>read the state and check writer token and checkpoint, then, for a partitioned commit, that no
+ *       document it puts or deletes is kept for another partition (a commit refused here writes
+ *       nothing);</li>
  *   <li>finish the deferred deletes an earlier commit recorded but did not complete;</li>
  *   <li>a reset's clearing, then one unordered bulk write of puts per read-model collection, each a
  *       {@code $max} of the document's {@code latest} sub-document, which starts with position,
@@ -50,7 +53,14 @@ import org.jspecify.annotations.Nullable;
  *   <li>delete those documents (only those at or below the new checkpoint, so a later re-creation is
  *       never undone) and clear the record.</li>
  * </ol>
- * A crash before step 4 leaves puts ahead of the checkpoint, which the engine's reprocessing skips by
+ * A partitioned commit's puts are upserts conditional on the partition; one that collides with a
+ * document another partition created after the check refuses the commit with a
+ * {@link io.orchestrix.projection.PartitionConflictException} before its checkpoint moves, but its
+ * other puts of the same unordered bulk write (and of read models written before) stay, ahead of the
+ * checkpoint, as after a crash. A partitioned commit's deferred deletes match only documents its
+ * partition may write.
+ *
+ * <p>A crash before step 4 leaves puts ahead of the checkpoint, which the engine's reprocessing skips by
  * position; a crash after it leaves deletes pending, which the next claim or commit of the projection
  * completes before anything reads on. A failure in step 5 is reported as a {@link StoreException}
  * (transient for an outage) although the checkpoint moved, so that the engine claims again at once.
