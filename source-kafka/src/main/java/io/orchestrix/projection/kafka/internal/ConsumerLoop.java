@@ -109,7 +109,9 @@ public final class ConsumerLoop implements Runnable {
     } finally {
       close();
     }
-    tracker.state(State.STOPPED, null);
+    if (tracker.state() != State.FAILED) {
+      tracker.state(State.STOPPED, null);
+    }
   }
 
   // ---- start: find the topics, check the partition count, subscribe
