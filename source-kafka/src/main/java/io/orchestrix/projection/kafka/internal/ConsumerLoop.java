@@ -7,7 +7,6 @@ import io.orchestrix.projection.ProjectionState;
 import io.orchestrix.projection.kafka.KafkaOffsetOutOfRangeException;
 import io.orchestrix.projection.kafka.KafkaPartitionCountException;
 import io.orchestrix.projection.kafka.KafkaSourceStatus.State;
-import io.orchestrix.projection.kafka.KafkaTopicNotFoundException;
 import io.orchestrix.projection.kafka.KafkaUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +26,6 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.NoOffsetForPartitionException;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -44,7 +42,6 @@ import org.slf4j.LoggerFactory;
 public final class ConsumerLoop implements Runnable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
-  private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration BUSY_POLL = Duration.ofMillis(20);
   private static final Duration IDLE_POLL = Duration.ofMillis(200);
   private static final long END_OFFSETS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -117,31 +114,8 @@ public final class ConsumerLoop implements Runnable {
   // ---- start: find the topics, check the partition count, subscribe
 
   private boolean subscribe() {
-    int failures = 0;
-    while (running()) {
-      try {
-        Map<String, Integer> counts = new HashMap<>();
-        List<String> missing = new ArrayList<>();
-        for (String topic : config.topics()) {
-          List<PartitionInfo> infos = consumer.partitionsFor(topic, LOOKUP_TIMEOUT);
-          if (infos == null || infos.isEmpty()) {
-            missing.add(topic);
-          } else {
-            counts.put(topic, infos.size());
-          }
-        }
-        if (missing.isEmpty()) {
-          return subscribe(new PartitionIndex(counts));
-        }
-        tracker.state(State.WAITING_FOR_TOPIC, new KafkaTopicNotFoundException(
-            config.projectionId(), missing, config.bootstrapServers()));
-      } catch (TimeoutException e) {
-        tracker.state(State.UNAVAILABLE, new KafkaUnavailableException(config.projectionId(),
-            config.bootstrapServers(), "looking up topics " + config.topics(), e));
-      }
-      await(config.outageBackoff().delay(++failures));
-    }
-    return false;
+    PartitionIndex found = new TopicLookup(config, consumer, tracker).find(this::running, this::await);
+    return found != null && subscribe(found);
   }
 
   private boolean subscribe(PartitionIndex found) {
@@ -353,7 +327,7 @@ public final class ConsumerLoop implements Runnable {
       return;
     }
     try {
-      consumer.endOffsets(assigned, LOOKUP_TIMEOUT).forEach(tracker::endOffset);
+      consumer.endOffsets(assigned, TopicLookup.LOOKUP_TIMEOUT).forEach(tracker::endOffset);
       if (unavailableAttempts > 0 || tracker.state() == State.UNAVAILABLE) {
         unavailableAttempts = 0;
         tracker.state(State.RUNNING, null);
