@@ -125,6 +125,19 @@ public interface ProjectionEngine {
    */
   PartitionFilter partitionFilter(int partition);
 
+  /**
+   * Claims this projection's writer anew (for a partition's engine, the partition's writer), even if
+   * this engine claimed it before: takes a new fencing token, so that any other writer's commit is
+   * refused from now on, waits for this engine's queued commits, and reloads the stored state and dead
+   * letters, forgetting what this engine believed. What a source does when it is given ownership of a
+   * partition, before it reads the checkpoint to resume from. For a split projection, claims every
+   * partition.
+   *
+   * @return the stored state after the claim (for a split projection, the combined state)
+   * @throws StoreException if the store fails; this engine then claims again on its next batch
+   */
+  ProjectionState claim();
+
   /** An operator's actions on this projection: reset, move the checkpoint, dead letters. */
   ProjectionOperations operations();
 

@@ -158,6 +158,11 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
   }
 
   @Override
+  public ProjectionState claim() {
+    return session.reclaim();
+  }
+
+  @Override
   public ProjectionOperations operations() {
     return operations;
   }

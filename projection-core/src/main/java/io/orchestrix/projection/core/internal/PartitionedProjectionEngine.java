@@ -185,6 +185,14 @@ public final class PartitionedProjectionEngine implements ProjectionEngine {
         state().lastProcessedPosition());
   }
 
+  /** Claims every partition anew, in partition order, and returns the combined state. */
+  @Override
+  public ProjectionState claim() {
+    List<ProjectionState> states = new ArrayList<>(partitions.size());
+    partitions.forEach(partition -> states.add(partition.claim()));
+    return PartitionedOperations.combined(projectionId, states);
+  }
+
   /** Operations on every partition; see {@link PartitionedOperations}. */
   @Override
   public ProjectionOperations operations() {

@@ -288,6 +288,27 @@ final class WriterSession {
     return current;
   }
 
+  /**
+   * Claims anew even if this writer holds a claim: waits for queued commits, forgets what it
+   * believed, takes a new fencing token and reloads.
+   *
+   * @throws ProjectionException if the store fails (then everything stays forgotten)
+   */
+  ProjectionState reclaim() {
+    lock.lock();
+    try {
+      pipeline.takeFailure();
+      forget();
+      failures.forget();
+      return claimed();
+    } catch (ProjectionException e) {
+      forget();
+      throw e;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Drops everything this writer believed, so the next call claims again and reloads. */
   void forget() {
     state = null;
