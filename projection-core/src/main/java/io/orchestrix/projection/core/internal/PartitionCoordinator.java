@@ -223,7 +223,9 @@ public final class PartitionCoordinator implements ProjectionWorker {
         mine.add(statuses.get(part.partition()).snapshot());
       }
     }
-    return StatusSummary.of(projectionId, position, mine, paused,
+    RunState idle = !control.isAlive() ? RunState.STOPPED : paused ? RunState.PAUSED
+        : RunState.STANDBY;
+    return StatusSummary.of(projectionId, position, mine, idle,
         parts.stream().allMatch(PartitionStatus::healthy));
   }
 
@@ -373,6 +375,7 @@ public final class PartitionCoordinator implements ProjectionWorker {
       worker.requestStop();
       worker.join(timeout.isZero() ? Duration.ofMillis(1) : timeout);
       statuses.get(partition).state(RunState.STANDBY);
+      storedPositions[partition] = statuses.get(partition).position();
     }
   }
 

@@ -19,13 +19,13 @@ final class StatusSummary {
   /**
    * @param position the lowest checkpoint of all the projection's partitions
    * @param mine the statuses of the partitions this node owns
-   * @param paused whether an operator paused the projection on this node
+   * @param idle the state when this node owns no partition: standby, paused or stopped
    * @param healthy whether every partition is healthy as last known
    */
   static ProjectionStatus of(String projectionId, long position, List<ProjectionStatus> mine,
-      boolean paused, boolean healthy) {
+      RunState idle, boolean healthy) {
     long checkpoint = position == Long.MAX_VALUE ? 0 : position;
-    RunState state = mine.isEmpty() ? (paused ? RunState.PAUSED : RunState.STANDBY) : RunState.STOPPED;
+    RunState state = mine.isEmpty() ? idle : RunState.STOPPED;
     long head = checkpoint;
     Duration lagTime = Duration.ZERO;
     String lastError = null;
