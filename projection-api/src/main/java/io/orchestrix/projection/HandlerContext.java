@@ -23,4 +23,14 @@ public interface HandlerContext {
    * @throws IllegalStateException if the handler call is over
    */
   <T> ReadModelRepository<T> readModel(ReadModel<T> readModel);
+
+  /**
+   * Whether this call builds a new generation of the projection beside the live one (a rebuild
+   * without downtime): the events are old ones being applied again, so effects outside the read models
+   * (mail, calls to other systems) should not happen. Handlers registered as side-effecting
+   * ({@link SideEffecting}, {@link ProjectionEngine#onSideEffect}) are not called at all then.
+   */
+  default boolean isRebuilding() {
+    return false;
+  }
 }

@@ -17,6 +17,9 @@ public final class MetricNames {
    */
   public static final String TAG_PARTITION = "partition";
 
+  /** Tag of the rebuild meters: the number of the generation being built. */
+  public static final String TAG_GENERATION = "generation";
+
   /** Counter: events seen by the engine, by outcome. */
   public static final String EVENTS = "projection.events";
   /** Counter: handler failures (each failed event once per attempt). */
@@ -46,6 +49,22 @@ public final class MetricNames {
   public static final String DEAD_LETTERS = "projection.dead.letters";
   /** Gauge (runner): age in seconds of the oldest dead letter, 0 if none. */
   public static final String DEAD_LETTERS_OLDEST_SECONDS = "projection.dead.letters.oldest.seconds";
+
+  /**
+   * Gauge (runner): the lowest checkpoint of a generation being built beside the live one. The
+   * rebuild's meters carry the projection's id and {@link #TAG_GENERATION}; the generation's own
+   * engine and lag meters are tagged with its key ({@code <projection>#g<n>}), so the live
+   * generation's lag is never that of the rebuild.
+   */
+  public static final String REBUILD_POSITION = "projection.rebuild.position";
+  /** Gauge (runner): the source's head as the rebuild last read it. */
+  public static final String REBUILD_HEAD = "projection.rebuild.head";
+  /** Gauge (runner): the rebuild's position over the head, 0 to 100. */
+  public static final String REBUILD_PERCENT = "projection.rebuild.percent";
+  /** Gauge (runner): events per second the rebuild applies on this node. */
+  public static final String REBUILD_RATE = "projection.rebuild.rate";
+  /** Gauge (runner): seconds left at that rate; -1 while unknown. */
+  public static final String REBUILD_ETA_SECONDS = "projection.rebuild.eta.seconds";
 
   /** Outcome tag value: the event's handlers ran and the effect was committed. */
   public static final String OUTCOME_APPLIED = "applied";

@@ -154,4 +154,23 @@ public interface ProjectionEngine {
    */
   <T> ReadModelView<T> readModel(ReadModel<T> readModel);
 
+  /**
+   * Registers a synchronous handler whose effect is outside the read models (mail, calls to other
+   * systems): it runs as {@link #on(Class, EventHandler)} does, except that it is not called while the
+   * projection builds a new generation beside the live one. The lambda form of {@link SideEffecting}.
+   *
+   * @throws UnsupportedOperationException if this engine does not support it
+   */
+  default <E> ProjectionEngine onSideEffect(Class<E> eventType, EventHandler<? super E> handler) {
+    throw new UnsupportedOperationException(getClass().getName() + " has no side-effect handlers");
+  }
+
+  /**
+   * The projection's generations, for a rebuild without downtime: start, cut over, roll back, drop.
+   *
+   * @throws UnsupportedOperationException if this engine does not support generations
+   */
+  default ProjectionGenerations generations() {
+    throw new UnsupportedOperationException(getClass().getName() + " has no generations");
+  }
 }

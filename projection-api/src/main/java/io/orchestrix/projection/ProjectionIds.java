@@ -48,17 +48,21 @@ public final class ProjectionIds {
 
   /**
    * The key a store keeps partition {@code partition} of a projection under (its checkpoint, writer
-   * token and dead letters): {@code projectionId#p<partition>}.
+   * token and dead letters): {@code base#p<partition>}, where the base is a projection id or a
+   * {@link #generationKey} of one.
    *
-   * @throws IllegalArgumentException if the id is invalid, the partition negative, or the key longer
+   * @throws IllegalArgumentException if the base is invalid, the partition negative, or the key longer
    *     than {@link #MAX_PROJECTION_ID_LENGTH}
    */
   public static String partitionKey(String projectionId, int partition) {
-    requireValid(projectionId);
+    String base = requireValidKey(projectionId);
+    if (base.contains("#p")) {
+      throw new IllegalArgumentException("'" + projectionId + "' is a partition's key already");
+    }
     if (partition < 0) {
       throw new IllegalArgumentException("partition must not be negative but was " + partition);
     }
-    String key = projectionId + "#p" + partition;
+    String key = base + "#p" + partition;
     if (key.length() > MAX_PROJECTION_ID_LENGTH) {
       throw new IllegalArgumentException("projection id '" + projectionId + "' is too long to be "
           + "partitioned: the key of partition " + partition + " would be " + key.length()
@@ -68,33 +72,77 @@ public final class ProjectionIds {
   }
 
   /**
-   * Returns the key if it is a projection id or a {@link #partitionKey} of one: what a store accepts
-   * wherever the SPI says projection id.
+   * The key a store keeps generation {@code generation} of a projection under, when the projection is
+   * rebuilt without downtime: the projection id itself for generation 1 (so a projection never rebuilt
+   * keeps its keys), {@code projectionId#g<generation>} from generation 2 on, and
+   * {@code projectionId#g0} for the projection's generation registry. A partition of a generation is
+   * {@code partitionKey(generationKey(id, g), p)}.
+   *
+   * @throws IllegalArgumentException if the id is invalid, the generation negative, or the key (with
+   *     room for a partition number of 4 digits) longer than {@link #MAX_PROJECTION_ID_LENGTH}
+   */
+  public static String generationKey(String projectionId, int generation) {
+    requireValid(projectionId);
+    if (generation < 0) {
+      throw new IllegalArgumentException("generation must not be negative but was " + generation);
+    }
+    if (generation == 1) {
+      return projectionId;
+    }
+    String key = projectionId + "#g" + generation;
+    if (key.length() + "#p1023".length() > MAX_PROJECTION_ID_LENGTH) {
+      throw new IllegalArgumentException("projection id '" + projectionId + "' is too long to be "
+          + "rebuilt in generations: the key of generation " + generation + " and a partition would"
+          + " be more than " + MAX_PROJECTION_ID_LENGTH + " characters");
+    }
+    return key;
+  }
+
+  /**
+   * Returns the key if it is a projection id, optionally followed by {@code #g} and a generation
+   * number ({@link #generationKey}), optionally followed by {@code #p} and a partition number
+   * ({@link #partitionKey}): what a store accepts wherever the SPI says projection id.
    *
    * @throws IllegalArgumentException naming the key and the rule it breaks
    */
   public static String requireValidKey(String key) {
-    int mark = key.indexOf("#p");
-    if (mark < 0) {
+    int hash = key.indexOf('#');
+    if (hash < 0) {
       return requireValid(key);
     }
-    String number = key.substring(mark + 2);
-    boolean digits = !number.isEmpty() && number.length() <= 9
-        && (number.equals("0") || number.charAt(0) != '0');
-    for (int i = 0; digits && i < number.length(); i++) {
-      digits = Character.isDigit(number.charAt(i)) && number.charAt(i) < 128;
+    String rest = key.substring(hash);
+    int partitionMark = rest.indexOf("#p");
+    String generation = partitionMark < 0 ? rest : rest.substring(0, partitionMark);
+    String partition = partitionMark < 0 ? "" : rest.substring(partitionMark);
+    boolean ok = key.length() <= MAX_PROJECTION_ID_LENGTH
+        && (generation.isEmpty() || (generation.startsWith("#g") && isNumber(generation.substring(2))))
+        && (partition.isEmpty() || isNumber(partition.substring(2)));
+    if (!ok) {
+      throw new IllegalArgumentException("a projection key is a projection id, optionally '#g' and a "
+          + "generation number, optionally '#p' and a partition number, at most "
+          + MAX_PROJECTION_ID_LENGTH + " characters, but was '" + key + "'");
     }
-    if (!digits || key.length() > MAX_PROJECTION_ID_LENGTH) {
-      throw new IllegalArgumentException("a projection key is a projection id, or a projection id, "
-          + "'#p' and a partition number, at most " + MAX_PROJECTION_ID_LENGTH
-          + " characters, but was '" + key + "'");
-    }
-    requireValid(key.substring(0, mark));
+    requireValid(key.substring(0, hash));
     return key;
   }
 
-  /** The projection id of a key made by {@link #partitionKey}, or the key itself if it is an id. */
+  private static boolean isNumber(String number) {
+    boolean digits = !number.isEmpty() && number.length() <= 9
+        && (number.equals("0") || number.charAt(0) != '0');
+    for (int i = 0; digits && i < number.length(); i++) {
+      digits = number.charAt(i) >= '0' && number.charAt(i) <= '9';
+    }
+    return digits;
+  }
+
+  /** The projection id of a key made by {@link #partitionKey} or {@link #generationKey}. */
   public static String projectionOf(String key) {
+    int mark = key.indexOf('#');
+    return mark < 0 ? key : key.substring(0, mark);
+  }
+
+  /** The key without its partition: the projection id, or the generation's key. */
+  public static String unpartitionedKeyOf(String key) {
     int mark = key.indexOf("#p");
     return mark < 0 ? key : key.substring(0, mark);
   }

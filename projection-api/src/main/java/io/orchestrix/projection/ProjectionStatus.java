@@ -24,6 +24,9 @@ import org.jspecify.annotations.Nullable;
  * @param stale whether the store could not be reached when this was taken, so the figures are the
  *     last known ones
  * @param outageSince when the ongoing outage began, if one is ongoing
+ * @param generation the generation of the projection this node writes (1 unless it was rebuilt
+ *     without downtime)
+ * @param rebuild the progress of a new generation this node builds beside the live one, if it does
  */
 public record ProjectionStatus(
     String projectionId,
@@ -37,7 +40,28 @@ public record ProjectionStatus(
     double eventsPerSecond,
     long deadLetters,
     boolean stale,
-    @Nullable Instant outageSince) {
+    @Nullable Instant outageSince,
+    int generation,
+    @Nullable RebuildProgress rebuild) {
+
+  /** A status of generation 1 without a rebuild: the fields every status had before generations. */
+  public ProjectionStatus(String projectionId, RunState state, long position, long headPosition,
+      long lagEvents, Duration lagTime, boolean healthy, @Nullable String lastError,
+      double eventsPerSecond, long deadLetters, boolean stale, @Nullable Instant outageSince) {
+    this(projectionId, state, position, headPosition, lagEvents, lagTime, healthy, lastError,
+        eventsPerSecond, deadLetters, stale, outageSince, 1, null);
+  }
+
+  /** This status under another id, of a generation, with a rebuild's progress or none. */
+  public ProjectionStatus ofGeneration(String id, int number, @Nullable RebuildProgress progress) {
+    return new ProjectionStatus(id, state, position, headPosition, lagEvents, lagTime, healthy,
+        lastError, eventsPerSecond, deadLetters, stale, outageSince, number, progress);
+  }
+
+  /** The progress of a new generation this node builds, if it builds one. */
+  public java.util.Optional<RebuildProgress> rebuildProgress() {
+    return java.util.Optional.ofNullable(rebuild);
+  }
 
   /** When the ongoing store or source outage began, if one is ongoing. */
   public Optional<Instant> outage() {

@@ -44,6 +44,25 @@ public final class ReadModel<T> {
     this.indexNames = List.copyOf(indexes.keySet());
   }
 
+  private ReadModel(ReadModel<T> original, String name) {
+    this.name = ProjectionIds.requireValidName(name, "read-model name");
+    this.type = original.type;
+    this.idFunction = original.idFunction;
+    this.indexes = original.indexes;
+    this.indexNames = original.indexNames;
+  }
+
+  /**
+   * The same declaration (type, id function, indexes) stored under another name: what a projection
+   * rebuilt without downtime writes its new generation into.
+   *
+   * @throws IllegalArgumentException if the name is not a valid read-model name
+   */
+  public ReadModel<T> withName(String newName) {
+    Objects.requireNonNull(newName, "name must not be null");
+    return new ReadModel<>(this, newName);
+  }
+
   /** Starts a read-model declaration. */
   public static <T> Builder<T> builder(String name, Class<T> type) {
     return new Builder<>(name, type);

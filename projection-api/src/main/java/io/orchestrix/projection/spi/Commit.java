@@ -145,7 +145,7 @@ public final class Commit {
    */
   public Commit inPartition(int partition) {
     String key = ProjectionIds.partitionKey(
-        ProjectionIds.projectionOf(projectionId), partition);
+        ProjectionIds.unpartitionedKeyOf(projectionId), partition);
     if (!key.equals(projectionId)) {
       throw new IllegalArgumentException("a commit of partition " + partition + " carries the key '"
           + key + "', not '" + projectionId + "'");

@@ -8,9 +8,10 @@ import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.ProjectionIds;
 import io.orchestrix.projection.ProjectionStateStore;
 import io.orchestrix.projection.ReadModel;
-import io.orchestrix.projection.core.internal.DefaultProjectionEngine;
 import io.orchestrix.projection.core.internal.EngineConfig;
-import io.orchestrix.projection.core.internal.PartitionedProjectionEngine;
+import io.orchestrix.projection.core.internal.GenerationNames;
+import io.orchestrix.projection.core.internal.VersionSettings;
+import io.orchestrix.projection.core.internal.VersionedProjectionEngine;
 import io.orchestrix.projection.core.json.EventTypes;
 import io.orchestrix.projection.core.json.JacksonDocumentCodec;
 import io.orchestrix.projection.spi.DocumentCodec;
@@ -47,6 +48,14 @@ public final class ProjectionEngineBuilder {
   public static final int DEFAULT_CACHE_SIZE = 100_000;
   /** Most partitions a projection may have. */
   public static final int MAX_PARTITIONS = 1024;
+  /** The version of a projection that declares none. */
+  public static final String DEFAULT_VERSION = VersionSettings.DEFAULT_VERSION;
+  /** Default lag (head minus the lowest checkpoint) under which a new generation is cut over. */
+  public static final long DEFAULT_CUT_OVER_LAG = 100;
+  /** Default interval at which nodes and queries re-read which generation is live. */
+  public static final Duration DEFAULT_GENERATION_REFRESH = Duration.ofSeconds(1);
+  /** Default time a retired generation is kept, for a rollback, before it is dropped. */
+  public static final Duration DEFAULT_RETIRED_GENERATION_GRACE = Duration.ofHours(24);
 
   private final String projectionId;
   private @Nullable ProjectionStore store;
@@ -64,6 +73,12 @@ public final class ProjectionEngineBuilder {
   private boolean contiguousPositions;
   private int partitions = 1;
   private @Nullable Function<EventEnvelope<?>, String> partitionKey;
+  private String version = DEFAULT_VERSION;
+  private boolean rebuildNewVersionOnStart = true;
+  private boolean automaticCutOver = true;
+  private long cutOverLag = DEFAULT_CUT_OVER_LAG;
+  private Duration generationRefresh = DEFAULT_GENERATION_REFRESH;
+  private Duration retiredGenerationGrace = DEFAULT_RETIRED_GENERATION_GRACE;
 
   ProjectionEngineBuilder(String projectionId) {
     this.projectionId = ProjectionIds.requireValid(
@@ -91,6 +106,7 @@ public final class ProjectionEngineBuilder {
   /** Declares a read model this projection writes; its storage is prepared when the engine is built. */
   public ProjectionEngineBuilder readModel(ReadModel<?> readModel) {
     Objects.requireNonNull(readModel, "readModel must not be null");
+    GenerationNames.requireDeclarable(readModel.name());
     if (readModels.stream().anyMatch(r -> r.name().equals(readModel.name()))) {
       throw new IllegalArgumentException("readModel: '" + readModel.name() + "' is declared twice");
     }
@@ -225,6 +241,103 @@ public final class ProjectionEngineBuilder {
   }
 
   /**
+   * The version of this projection's code: bump it when a change of handlers needs the read models
+   * rebuilt. A node whose version the store does not know builds it as a new generation beside the
+   * live one (its own read models, {@code name__g<n>}, and checkpoints), which keeps serving queries
+   * and following events; once the new generation has caught up it is made live in one commit, and
+   * nodes still running an older version refuse to write
+   * ({@link io.orchestrix.projection.ProjectionVersionException}). Default {@value #DEFAULT_VERSION}.
+   *
+   * @throws IllegalArgumentException if not 1 to 40 characters of letters, digits, '.', '_' and '-'
+   */
+  public ProjectionEngineBuilder version(String version) {
+    Objects.requireNonNull(version, "version must not be null");
+    if (!version.matches("[A-Za-z0-9._-]{1,40}")) {
+      throw new IllegalArgumentException("version must be 1 to 40 characters of letters, digits,"
+          + " '.', '_' and '-' but was '" + version + "'");
+    }
+    this.version = version;
+    return this;
+  }
+
+  /**
+   * The version of this projection's code as a number; see {@link #version(String)}.
+   *
+   * @throws IllegalArgumentException if negative
+   */
+  public ProjectionEngineBuilder version(int version) {
+    if (version < 0) {
+      throw new IllegalArgumentException("version must not be negative but was " + version);
+    }
+    return version(Integer.toString(version));
+  }
+
+  /**
+   * Whether a runner whose version the store does not know starts building it by itself (true, the
+   * default), or waits, reporting {@code STANDBY}, until an operator starts it
+   * ({@code runner.rebuild(id, RebuildMode.BLUE_GREEN)} or {@code engine.generations().startRebuild()}).
+   */
+  public ProjectionEngineBuilder rebuildNewVersionOnStart(boolean startOnItsOwn) {
+    this.rebuildNewVersionOnStart = startOnItsOwn;
+    return this;
+  }
+
+  /**
+   * Whether the node building a new generation makes it live by itself once it has caught up (true,
+   * the default), or leaves that to an operator ({@code engine.generations().cutOver()}).
+   */
+  public ProjectionEngineBuilder automaticCutOver(boolean automatic) {
+    this.automaticCutOver = automatic;
+    return this;
+  }
+
+  /**
+   * The lag, in positions between the source's head and the new generation's lowest checkpoint, under
+   * which a new generation has caught up and is cut over. Default {@value #DEFAULT_CUT_OVER_LAG}.
+   *
+   * @throws IllegalArgumentException if negative
+   */
+  public ProjectionEngineBuilder cutOverLag(long cutOverLag) {
+    if (cutOverLag < 0) {
+      throw new IllegalArgumentException("cutOverLag must not be negative but was " + cutOverLag);
+    }
+    this.cutOverLag = cutOverLag;
+    return this;
+  }
+
+  /**
+   * How often queries and runners re-read which generation is live. A query that finds nothing reads
+   * it at once. Default 1 second.
+   *
+   * @throws IllegalArgumentException if not 10 ms to 1 minute
+   */
+  public ProjectionEngineBuilder generationRefresh(Duration refresh) {
+    Objects.requireNonNull(refresh, "generationRefresh must not be null");
+    if (refresh.toMillis() < 10 || refresh.toSeconds() > 60) {
+      throw new IllegalArgumentException(
+          "generationRefresh must be 10 ms to 1 minute but was " + refresh);
+    }
+    this.generationRefresh = refresh;
+    return this;
+  }
+
+  /**
+   * How long a generation retired by a cut-over is kept, so that a rollback to it is possible, before
+   * a node running the live generation drops it. Default 24 hours.
+   *
+   * @throws IllegalArgumentException if negative
+   */
+  public ProjectionEngineBuilder retiredGenerationGrace(Duration grace) {
+    Objects.requireNonNull(grace, "retiredGenerationGrace must not be null");
+    if (grace.isNegative()) {
+      throw new IllegalArgumentException("retiredGenerationGrace must not be negative but was "
+          + grace);
+    }
+    this.retiredGenerationGrace = grace;
+    return this;
+  }
+
+  /**
    * The engine. Building it does no I/O: the storage of the declared read models is prepared, and the
    * projection claimed, on first use (the first batch, query or operation), so an application starts
    * while its store is out and a runner waits for the store as its outage policy says.
@@ -245,8 +358,9 @@ public final class ProjectionEngineBuilder {
             : EngineConfig.Positions.GAPS_ALLOWED, partitions, partitionKey);
     if (partitions > 1) {
       ProjectionIds.partitionKey(projectionId, partitions - 1);
-      return new PartitionedProjectionEngine(config);
     }
-    return new DefaultProjectionEngine(config);
+    return new VersionedProjectionEngine(config, new VersionSettings(version,
+        rebuildNewVersionOnStart, automaticCutOver, cutOverLag, generationRefresh,
+        retiredGenerationGrace));
   }
 }

@@ -9,7 +9,9 @@ import io.orchestrix.projection.PartitionStatus;
 import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.ProjectionHealth;
 import io.orchestrix.projection.ProjectionStatus;
+import io.orchestrix.projection.core.internal.GenerationWorker;
 import io.orchestrix.projection.core.internal.RunnerSettings;
+import io.orchestrix.projection.core.internal.VersionedProjectionEngine;
 import io.orchestrix.projection.core.internal.PartitionCoordinator;
 import io.orchestrix.projection.core.internal.ProjectionWorker;
 import io.orchestrix.projection.core.internal.TrackingWorker;
@@ -109,6 +111,27 @@ public final class ProjectionRunner implements AutoCloseable {
   }
 
   /**
+   * Rebuilds a projection as the mode says: {@link RebuildMode#IN_PLACE} as {@link #rebuild(String)};
+   * {@link RebuildMode#BLUE_GREEN} starts building this node's version of the projection as a new
+   * generation beside the live one, which keeps serving queries and following events until the new
+   * generation has caught up and is cut over (see {@link ProjectionEngineBuilder#version(String)}).
+   *
+   * @throws IllegalStateException for {@code BLUE_GREEN}, if this node's version is the live one
+   *     (declare a new version first) or another version is being built
+   */
+  public void rebuild(String projectionId, RebuildMode mode) {
+    Objects.requireNonNull(mode, "mode must not be null");
+    if (mode == RebuildMode.IN_PLACE) {
+      rebuild(projectionId);
+      return;
+    }
+    if (!(worker(projectionId) instanceof GenerationWorker generations)) {
+      throw new IllegalArgumentException("projection '" + projectionId + "' has no generations");
+    }
+    generations.startRebuild();
+  }
+
+  /**
    * Moves a projection's checkpoint while paused (see
    * {@link io.orchestrix.projection.ProjectionOperations#resetTo(long)}).
    */
@@ -168,7 +191,11 @@ public final class ProjectionRunner implements AutoCloseable {
   }
 
   private PartitionCoordinator coordinator(String projectionId) {
-    if (worker(projectionId) instanceof PartitionCoordinator coordinator) {
+    ProjectionWorker worker = worker(projectionId);
+    if (worker instanceof GenerationWorker generations) {
+      worker = generations.inner().orElse(worker);
+    }
+    if (worker instanceof PartitionCoordinator coordinator) {
       return coordinator;
     }
     throw new IllegalArgumentException("projection '" + projectionId + "' is not run by leases:"
@@ -346,11 +373,19 @@ public final class ProjectionRunner implements AutoCloseable {
       RunnerSettings settings = new RunnerSettings(batchSize, maxIdleWait, outageBackoff,
           startupLimit, clock);
       Map<String, ProjectionWorker> workers = new LinkedHashMap<>();
-      engines.forEach((id, engine) -> workers.put(id, node == null && engine.partitions() == 1
+      engines.forEach((id, engine) -> workers.put(id,
+          engine instanceof VersionedProjectionEngine versioned
+              ? new GenerationWorker(versioned, generation -> workerFor(generation, settings),
+                  settings, meterRegistry)
+              : workerFor(engine, settings)));
+      return new ProjectionRunner(workers);
+    }
+
+    private ProjectionWorker workerFor(ProjectionEngine engine, RunnerSettings settings) {
+      return node == null && engine.partitions() == 1
           ? TrackingWorker.create(engine, source, settings, meterRegistry)
           : PartitionCoordinator.create(engine, node == null ? defaultNodeName() : node, leaseTime,
-              source, settings, meterRegistry)));
-      return new ProjectionRunner(workers);
+              source, settings, meterRegistry);
     }
   }
 }

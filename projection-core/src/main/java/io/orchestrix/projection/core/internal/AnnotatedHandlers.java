@@ -90,7 +90,8 @@ final class AnnotatedHandlers {
             return null;
           };
     }
-    return new RegisteredHandler(name, parameters[0], invoker);
+    return new RegisteredHandler(name, parameters[0], invoker,
+        method.isAnnotationPresent(io.orchestrix.projection.SideEffecting.class));
   }
 
   private static CompletionStage<?> stageOrMarker(Object result) {

@@ -25,10 +25,12 @@ final class BatchContext implements HandlerContext {
   private final UnitOfWork unitOfWork;
   private final ReadModels readModels;
   private final ProjectionStore store;
+  private final boolean rebuilding;
   private volatile boolean closed;
 
   BatchContext(String projectionId, EventEnvelope<?> envelope, UnitOfWork unitOfWork,
-      ReadModels readModels, ProjectionStore store) {
+      ReadModels readModels, ProjectionStore store, boolean rebuilding) {
+    this.rebuilding = rebuilding;
     this.projectionId = projectionId;
     this.envelope = envelope;
     this.unitOfWork = unitOfWork;
@@ -44,6 +46,11 @@ final class BatchContext implements HandlerContext {
   @Override
   public EventEnvelope<?> envelope() {
     return envelope;
+  }
+
+  @Override
+  public boolean isRebuilding() {
+    return rebuilding;
   }
 
   @Override

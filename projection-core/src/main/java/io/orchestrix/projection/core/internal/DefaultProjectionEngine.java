@@ -89,13 +89,27 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
     });
   }
 
+  @Override
+  public <E> ProjectionEngine onSideEffect(Class<E> eventType, EventHandler<? super E> handler) {
+    Objects.requireNonNull(handler, "handler must not be null");
+    return add(eventType, (payload, context) -> {
+      handler.handle(eventType.cast(payload), context);
+      return null;
+    }, true);
+  }
+
   private ProjectionEngine add(Class<?> eventType, RegisteredHandler.Invoker invoker) {
+    return add(eventType, invoker, false);
+  }
+
+  private ProjectionEngine add(Class<?> eventType, RegisteredHandler.Invoker invoker,
+      boolean sideEffecting) {
     Objects.requireNonNull(eventType, "eventType must not be null: a handler needs an event type");
     if (eventType.isPrimitive()) {
       throw new IllegalArgumentException("event type must be a class, not the primitive " + eventType);
     }
     String name = "on(" + eventType.getSimpleName() + ")#" + registry.nextLambdaNumber();
-    registry.add(List.of(new RegisteredHandler(name, eventType, invoker)));
+    registry.add(List.of(new RegisteredHandler(name, eventType, invoker, sideEffecting)));
     return this;
   }
 

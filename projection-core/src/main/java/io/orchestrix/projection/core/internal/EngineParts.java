@@ -3,6 +3,7 @@ package io.orchestrix.projection.core.internal;
 import io.orchestrix.projection.ReadModel;
 import io.orchestrix.projection.spi.ProjectionStore;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * What every writer session of one engine shares: configuration, store, read models, handlers,
@@ -17,15 +18,46 @@ final class EngineParts {
   final HandlerInvoker invoker;
   final DeadLetters deadLetters;
   private volatile boolean readModelsPrepared;
+  /** Whether these parts build a generation beside the live one: side-effecting handlers wait. */
+  private volatile boolean rebuilding;
+  /** Checked before each claim: throws if this generation may no longer be written. */
+  private volatile Runnable writeGuard = () -> { };
 
   EngineParts(EngineConfig config, HandlerRegistry registry) {
+    this(config, registry, Map.of());
+  }
+
+  /**
+   * @param aliases read models as the handlers and queries name them, by their name, mapped to those
+   *     of {@code config} that stand for them (a generation's own read models)
+   */
+  EngineParts(EngineConfig config, HandlerRegistry registry, Map<String, ReadModel<?>> aliases) {
     this.config = config;
     this.store = config.store();
-    this.readModels = new ReadModels(config.readModels(), config.codec());
+    this.readModels = new ReadModels(config.readModels(), config.codec(), aliases);
     this.registry = registry;
     this.invoker = new HandlerInvoker(config.projectionId(), readModels, store,
-        config.handlerTimeout());
+        config.handlerTimeout(), this::rebuilding);
     this.deadLetters = new DeadLetters(new EnvelopeJson(config.eventTypes()));
+  }
+
+  boolean rebuilding() {
+    return rebuilding;
+  }
+
+  void rebuilding(boolean building) {
+    rebuilding = building;
+  }
+
+  void writeGuard(Runnable guard) {
+    writeGuard = guard;
+  }
+
+  /**
+   * @throws io.orchestrix.projection.ProjectionVersionException if this generation may not be written
+   */
+  void checkWritable() {
+    writeGuard.run();
   }
 
   /**

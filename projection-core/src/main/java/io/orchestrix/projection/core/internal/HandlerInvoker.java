@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,13 +24,16 @@ final class HandlerInvoker {
   private final ReadModels readModels;
   private final ProjectionStore store;
   private final Duration handlerTimeout;
+  private final BooleanSupplier rebuilding;
 
+  /** @param rebuilding whether a new generation is being built: side-effecting handlers wait */
   HandlerInvoker(String projectionId, ReadModels readModels, ProjectionStore store,
-      Duration handlerTimeout) {
+      Duration handlerTimeout, BooleanSupplier rebuilding) {
     this.projectionId = projectionId;
     this.readModels = readModels;
     this.store = store;
     this.handlerTimeout = handlerTimeout;
+    this.rebuilding = rebuilding;
   }
 
   /**
@@ -44,9 +48,14 @@ final class HandlerInvoker {
     if (forType.length == 0) {
       return null;
     }
-    BatchContext context = new BatchContext(projectionId, event, unitOfWork, readModels, store);
+    boolean building = rebuilding.getAsBoolean();
+    BatchContext context = new BatchContext(projectionId, event, unitOfWork, readModels, store,
+        building);
     try {
       for (RegisteredHandler handler : forType) {
+        if (building && handler.sideEffecting()) {
+          continue;
+        }
         HandlerFailedException failed = invoke(handler, payload, event, context);
         if (failed != null) {
           return failed;

@@ -36,8 +36,14 @@ public final class PartitionedProjectionEngine implements ProjectionEngine {
   private final PartitionedOperations operations;
 
   public PartitionedProjectionEngine(EngineConfig config) {
+    this(new EngineParts(config, new HandlerRegistry()));
+  }
+
+  /** A partitioned engine over given parts (those of one generation of a versioned projection). */
+  PartitionedProjectionEngine(EngineParts parts) {
+    EngineConfig config = parts.config;
     this.projectionId = config.projectionId();
-    this.parts = new EngineParts(config, new HandlerRegistry());
+    this.parts = parts;
     List<DefaultProjectionEngine> engines = new ArrayList<>(config.partitions());
     for (int partition = 0; partition < config.partitions(); partition++) {
       engines.add(new DefaultProjectionEngine(parts, partition));
@@ -90,6 +96,12 @@ public final class PartitionedProjectionEngine implements ProjectionEngine {
   @Override
   public <E> ProjectionEngine onAsync(Class<E> eventType, AsyncEventHandler<? super E> handler) {
     partitions.get(0).onAsync(eventType, handler);
+    return this;
+  }
+
+  @Override
+  public <E> ProjectionEngine onSideEffect(Class<E> eventType, EventHandler<? super E> handler) {
+    partitions.get(0).onSideEffect(eventType, handler);
     return this;
   }
 

@@ -16,8 +16,19 @@ final class ReadModels {
   private final Map<String, Boolean> immutable = new java.util.HashMap<>();
   private final DocumentCodec codec;
 
+  private final Map<String, ReadModel<?>> aliases;
+
   ReadModels(List<ReadModel<?>> declared, DocumentCodec codec) {
+    this(declared, codec, Map.of());
+  }
+
+  /**
+   * @param aliases read models by the name handlers and queries know them by, mapped to the declared
+   *     one that stands for each (a generation's own)
+   */
+  ReadModels(List<ReadModel<?>> declared, DocumentCodec codec, Map<String, ReadModel<?>> aliases) {
     this.codec = codec;
+    this.aliases = Map.copyOf(aliases);
     for (ReadModel<?> readModel : declared) {
       ReadModel<?> previous = byName.putIfAbsent(readModel.name(), readModel);
       if (previous != null && previous != readModel) {
@@ -38,14 +49,17 @@ final class ReadModels {
   }
 
   /** The declared read model, checking that it is the one the caller holds. */
+  @SuppressWarnings("unchecked")
   <T> ReadModel<T> require(ReadModel<T> readModel, String projectionId) {
-    ReadModel<?> declared = byName.get(readModel.name());
+    ReadModel<?> alias = aliases.get(readModel.name());
+    ReadModel<?> declared = alias != null ? alias : byName.get(readModel.name());
     if (declared == null || declared.type() != readModel.type()) {
       throw new IllegalArgumentException("read model '" + readModel.name()
-          + "' is not declared on projection '" + projectionId + "'; declared: " + byName.keySet()
+          + "' is not declared on projection '" + projectionId + "'; declared: "
+          + (aliases.isEmpty() ? byName.keySet() : aliases.keySet())
           + "; add it with readModel(...) on the engine builder");
     }
-    return readModel;
+    return alias != null ? (ReadModel<T>) alias : readModel;
   }
 
   <T> T decode(ReadModel<T> readModel, StoredDocument document) {

@@ -271,6 +271,7 @@ final class WriterSession {
     ProjectionState current = state;
     if (current == null) {
       pipeline.drain();
+      parts.checkWritable();
       parts.prepareReadModels();
       writerToken = parts.store.claimWriter(writerKey);
       current = parts.store.loadState(writerKey)

@@ -1,0 +1,51 @@
+package io.orchestrix.projection;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One generation of a projection rebuilt without downtime: its read models and writer keys are its
+ * own (generation 1 uses the projection's plain names), and the projection's generation registry in
+ * its store says which one is live. Immutable.
+ *
+ * @param number 1 or more
+ * @param version the projection version (declared in code) that builds it
+ * @param state what the generation is now
+ * @param since when it entered that state
+ * @param note why it did (a cut-over, a rollback), or empty
+ */
+public record Generation(int number, String version, State state, Instant since, String note) {
+
+  /** @throws IllegalArgumentException if the number is below 1 */
+  public Generation {
+    Objects.requireNonNull(version, "version must not be null");
+    Objects.requireNonNull(state, "state must not be null");
+    Objects.requireNonNull(since, "since must not be null");
+    Objects.requireNonNull(note, "note must not be null");
+    if (number < 1) {
+      throw new IllegalArgumentException("a generation's number must be 1 or more but was " + number);
+    }
+  }
+
+  /** This generation in another state, from the given time. */
+  public Generation in(State newState, Instant at, String why) {
+    return new Generation(number, version, newState, at, why);
+  }
+
+  /** What a generation is. */
+  public enum State {
+    /** Being built beside the live one; queries do not see it. */
+    BUILDING,
+    /** The one queries read; exactly one generation is live. */
+    LIVE,
+    /** Live before the last cut-over; kept for a rollback until dropped. */
+    RETIRED,
+    /** Was live, and an operator rolled back to the generation before it. */
+    ROLLED_BACK,
+    /**
+     * Its read models, checkpoints and dead letters were cleared; kept in the registry so that a node
+     * still running its version is refused rather than taken for a new version.
+     */
+    DROPPED
+  }
+}

@@ -1,0 +1,367 @@
+package io.orchestrix.projection.core.internal;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.orchestrix.projection.Generation;
+import io.orchestrix.projection.MetricNames;
+import io.orchestrix.projection.ProjectionEngine;
+import io.orchestrix.projection.ProjectionException;
+import io.orchestrix.projection.ProjectionOperations;
+import io.orchestrix.projection.ProjectionStatus;
+import io.orchestrix.projection.ProjectionStatus.RunState;
+import io.orchestrix.projection.ProjectionVersionException;
+import io.orchestrix.projection.RebuildProgress;
+import io.orchestrix.projection.FailureKind;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a versioned projection in a runner: decides which generation this node's code writes, runs
+ * that generation with the runner's usual worker (one thread, or partitions shared by leases, in lease
+ * groups of the generation's own key), and every refresh interval reads the generation registry: a
+ * generation being built reports its progress and, once caught up, is cut over (when automatic); a
+ * generation that stops being writable (retired by a cut-over elsewhere, rolled back) has its worker
+ * stopped and reports {@link RunState#FAILED} with {@link ProjectionVersionException}; one that
+ * becomes writable again (a rollback) starts again. A node whose version waits for an operator
+ * reports {@link RunState#STANDBY}. Thread-safe.
+ */
+public final class GenerationWorker implements ProjectionWorker {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GenerationWorker.class);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+  private final VersionedProjectionEngine engine;
+  private final Function<ProjectionEngine, ProjectionWorker> workers;
+  private final @Nullable MeterRegistry meterRegistry;
+  private final RunnerSettings settings;
+  private final WorkerControl control;
+  private final String projectionId;
+  private volatile @Nullable ProjectionWorker inner;
+  private volatile int generation = 1;
+  private volatile boolean building;
+  private volatile boolean paused;
+  private volatile boolean startRequested;
+  private volatile ProjectionStatus idle;
+  private volatile @Nullable RebuildProgress progress;
+  private long lastPosition = -1;
+  private long lastNanos;
+  private double rate;
+  private int meteredGeneration;
+  private int outageAttempts;
+  private boolean everStarted;
+  private @Nullable Instant startupBegan;
+  private Duration nextWait = Duration.ZERO;
+
+  /**
+   * @param workers makes the worker that runs one generation's engine (what the runner would make for
+   *     an engine without generations)
+   */
+  public GenerationWorker(VersionedProjectionEngine engine,
+      Function<ProjectionEngine, ProjectionWorker> workers, RunnerSettings settings,
+      @Nullable MeterRegistry meterRegistry) {
+    this.engine = engine;
+    this.settings = settings;
+    this.workers = workers;
+    this.meterRegistry = meterRegistry;
+    this.projectionId = engine.projectionId();
+    this.control = new WorkerControl("projection-" + projectionId + "-generations");
+    this.idle = new ProjectionStatus(projectionId, RunState.STOPPED, 0, 0, 0, Duration.ZERO, true,
+        null, 0, 0, false, null);
+  }
+
+  @Override
+  public String projectionId() {
+    return projectionId;
+  }
+
+  /** The worker running this node's generation, if it runs one now. */
+  public Optional<ProjectionWorker> inner() {
+    return Optional.ofNullable(inner);
+  }
+
+  @Override
+  public void start() {
+    idle = idleState(RunState.WAITING_FOR_STORE, null);
+    control.start(this::run);
+  }
+
+  @Override
+  public void requestStop() {
+    control.requestStop();
+  }
+
+  @Override
+  public void join(Duration timeout) {
+    control.join(timeout);
+  }
+
+  @Override
+  public void pause() {
+    paused = true;
+    ProjectionWorker current = inner;
+    if (current != null) {
+      current.pause();
+    }
+  }
+
+  @Override
+  public void resume() {
+    paused = false;
+    ProjectionWorker current = inner;
+    if (current != null) {
+      current.resume();
+    }
+  }
+
+  @Override
+  public void whilePaused(Consumer<ProjectionOperations> operation) {
+    ProjectionWorker current = inner;
+    if (current != null) {
+      current.whilePaused(operation);
+    } else {
+      operation.accept(engine.operations());
+    }
+  }
+
+  /**
+   * Starts building this node's version beside the live one, as an operator's command; this node
+   * starts on it at its next look at the registry.
+   *
+   * @throws IllegalStateException if this version is live, or another is being built
+   */
+  public Generation startRebuild() {
+    Generation started = engine.control().startRebuild();
+    startRequested = true;
+    return started;
+  }
+
+  @Override
+  public boolean awaitPosition(long target, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    ProjectionWorker current = inner;
+    while (current == null) {
+      if (System.nanoTime() >= deadline) {
+        return false;
+      }
+      Thread.sleep(20);
+      current = inner;
+    }
+    return current.awaitPosition(target, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+  }
+
+  @Override
+  public ProjectionStatus status() {
+    ProjectionWorker current = inner;
+    ProjectionStatus base = current == null ? idle : current.status();
+    return base.ofGeneration(projectionId, generation, building ? progress : null);
+  }
+
+  // ---- the thread
+
+  private void run() {
+    try {
+      while (control.next() != WorkerControl.Next.STOP) {
+        nextWait = engine.settings().refresh();
+        tick();
+        control.sleep(nextWait);
+      }
+    } catch (RuntimeException | Error unexpected) {
+      idle = idleState(RunState.FAILED, "the generation thread of projection '" + projectionId
+          + "' ended unexpectedly: " + unexpected);
+      LOG.error("projection '{}': its generation thread ended unexpectedly", projectionId,
+          unexpected);
+    } finally {
+      stopInner();
+      if (idle.state() != RunState.FAILED) {
+        idle = idleState(RunState.STOPPED, idle.lastError());
+      }
+      control.ended();
+    }
+  }
+
+  private void tick() {
+    if (inner == null) {
+      startIfAllowed();
+      return;
+    }
+    try {
+      List<Generation> generations = engine.control().list();
+      Generation mine = generations.stream().filter(g -> g.number() == generation).findFirst()
+          .orElse(null);
+      if (mine == null || (mine.state() != Generation.State.LIVE
+          && mine.state() != Generation.State.BUILDING)) {
+        refuse();
+        return;
+      }
+      building = mine.state() == Generation.State.BUILDING;
+      engine.generation(generation).parts().rebuilding(building);
+      if (building) {
+        follow(mine);
+      } else {
+        engine.control().dropExpired();
+      }
+    } catch (ProjectionException e) {
+      LOG.warn("projection '{}': reading its generations failed; trying again in {}: {}",
+          projectionId, engine.settings().refresh(), e.getMessage());
+    } catch (IllegalStateException e) {
+      LOG.info("projection '{}': {}", projectionId, e.getMessage());
+    }
+  }
+
+  private void startIfAllowed() {
+    GenerationControl.Role role;
+    if (startupBegan == null) {
+      startupBegan = settings.clock().instant();
+    }
+    try {
+      role = engine.resolve(startRequested);
+      outageAttempts = 0;
+    } catch (ProjectionVersionException e) {
+      idle = idleState(RunState.FAILED, e.getMessage());
+      return;
+    } catch (ProjectionException e) {
+      waitForStore(e);
+      return;
+    }
+    if (role instanceof GenerationControl.Role.Wait wait) {
+      idle = idleState(RunState.STANDBY, wait.why());
+      return;
+    }
+    GenerationControl.Role.Write write = (GenerationControl.Role.Write) role;
+    generation = write.number();
+    building = write.building();
+    lastPosition = -1;
+    ProjectionWorker started = workers.apply(engine.generation(generation).engine());
+    if (paused) {
+      started.pause();
+    }
+    inner = started;
+    everStarted = true;
+    started.start();
+    LOG.info("projection '{}': this node (version '{}') writes generation {}{}", projectionId,
+        engine.settings().version(), generation, building ? ", being built beside the live one" : "");
+  }
+
+  /** The store did not answer which generation to write: wait with backoff, up to the start-up limit. */
+  private void waitForStore(ProjectionException failure) {
+    Instant began = startupBegan;
+    boolean limitPassed = !everStarted && began != null && settings.startupWait()
+        .map(limit -> Duration.between(began, settings.clock().instant()).compareTo(limit) >= 0)
+        .orElse(false);
+    if (limitPassed || failure.kind() == FailureKind.FATAL) {
+      idle = idleState(RunState.FAILED, "projection '" + projectionId + "': the store did not"
+          + " answer which generation to write" + (limitPassed ? " within the start-up limit of "
+          + settings.startupWait().orElseThrow() : "") + ": " + failure.getMessage());
+      nextWait = engine.settings().refresh();
+      return;
+    }
+    outageAttempts++;
+    ProjectionStatus last = idle;
+    idle = new ProjectionStatus(projectionId, everStarted ? RunState.RETRYING
+        : RunState.WAITING_FOR_STORE, last.position(), last.headPosition(), last.lagEvents(),
+        last.lagTime(), last.healthy(), failure.getMessage(), 0, last.deadLetters(), true,
+        last.outageSince() != null ? last.outageSince() : settings.clock().instant());
+    nextWait = settings.outageBackoff().delay(Math.min(outageAttempts, 30));
+  }
+
+  /** This generation may no longer be written: its worker stops and the node reports why. */
+  private void refuse() {
+    stopInner();
+    building = false;
+    engine.forgetRole();
+    try {
+      engine.resolve(false);
+      idle = idleState(RunState.STANDBY, null);
+    } catch (ProjectionVersionException e) {
+      idle = idleState(RunState.FAILED, e.getMessage());
+      LOG.error("projection '{}': {}", projectionId, e.getMessage());
+    }
+    engine.forgetRole();
+  }
+
+  /** Records the build's progress and cuts over once it has caught up, if automatic. */
+  private void follow(Generation mine) {
+    ProjectionWorker current = inner;
+    if (current == null) {
+      return;
+    }
+    ProjectionStatus status = current.status();
+    long now = System.nanoTime();
+    if (lastPosition >= 0 && now > lastNanos) {
+      rate = Math.max(0, status.position() - lastPosition) * 1e9 / (now - lastNanos);
+    }
+    lastPosition = status.position();
+    lastNanos = now;
+    long remaining = Math.max(0, status.headPosition() - status.position());
+    progress = new RebuildProgress(mine.number(), mine.version(), status.position(),
+        status.headPosition(), rate, rate > 0 ? Duration.ofMillis((long) (remaining * 1000 / rate))
+            : null);
+    meter(mine.number());
+    boolean caughtUp = (status.state() == RunState.RUNNING || status.state() == RunState.CATCHING_UP)
+        && status.healthy() && remaining <= engine.settings().cutOverLag();
+    if (caughtUp && engine.settings().automaticCutOver()) {
+      engine.control().cutOver();
+      building = false;
+      engine.generation(generation).parts().rebuilding(false);
+      engine.livePointer().refresh();
+    }
+  }
+
+  private void meter(int number) {
+    if (meterRegistry == null || meteredGeneration == number) {
+      return;
+    }
+    meteredGeneration = number;
+    Tags tags = Tags.of(MetricNames.TAG_PROJECTION, projectionId, MetricNames.TAG_GENERATION,
+        Integer.toString(number));
+    try {
+      Gauge.builder(MetricNames.REBUILD_POSITION, this, w -> figure(w, p -> (double) p.position()))
+          .tags(tags).register(meterRegistry);
+      Gauge.builder(MetricNames.REBUILD_HEAD, this, w -> figure(w, p -> (double) p.headPosition()))
+          .tags(tags).register(meterRegistry);
+      Gauge.builder(MetricNames.REBUILD_PERCENT, this, w -> figure(w, RebuildProgress::percent))
+          .tags(tags).register(meterRegistry);
+      Gauge.builder(MetricNames.REBUILD_RATE, this, w -> figure(w, RebuildProgress::eventsPerSecond))
+          .tags(tags).register(meterRegistry);
+      Gauge.builder(MetricNames.REBUILD_ETA_SECONDS, this, w -> figure(w,
+          p -> p.timeLeft().map(eta -> eta.toMillis() / 1000.0).orElse(-1.0)))
+          .tags(tags).register(meterRegistry);
+    } catch (RuntimeException e) {
+      LOG.warn("registering the rebuild meters failed; the rebuild goes on", e);
+    }
+  }
+
+  private static double figure(GenerationWorker worker,
+      java.util.function.ToDoubleFunction<RebuildProgress> figure) {
+    RebuildProgress current = worker.progress;
+    return current == null ? 0 : figure.applyAsDouble(current);
+  }
+
+  private void stopInner() {
+    ProjectionWorker current = inner;
+    if (current != null) {
+      current.requestStop();
+      current.join(STOP_TIMEOUT);
+      ProjectionStatus last = current.status();
+      idle = new ProjectionStatus(projectionId, RunState.STOPPED, last.position(),
+          last.headPosition(), last.lagEvents(), last.lagTime(), last.healthy(), last.lastError(),
+          0, last.deadLetters(), last.stale(), last.outageSince());
+      inner = null;
+    }
+  }
+
+  private ProjectionStatus idleState(RunState state, @Nullable String error) {
+    ProjectionStatus last = idle;
+    return new ProjectionStatus(projectionId, state, last.position(), last.headPosition(),
+        last.lagEvents(), last.lagTime(), state != RunState.FAILED && last.healthy(), error, 0,
+        last.deadLetters(), last.stale(), last.outageSince());
+  }
+}
