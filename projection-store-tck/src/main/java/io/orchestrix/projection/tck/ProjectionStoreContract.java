@@ -331,4 +331,8 @@ public abstract class ProjectionStoreContract {
   @Nested
   @DisplayName("engine end to end")
   class EngineEndToEnd extends Concern implements EngineEndToEndContract {}
+
+  @Nested
+  @DisplayName("rebuild without downtime")
+  class RebuildWithoutDowntime extends Concern implements RebuildWithoutDowntimeContract {}
 }

@@ -44,9 +44,12 @@ final class GenerationControl implements ProjectionGenerations {
   private final Clock clock;
   /** Resets every partition of a generation (its read models, checkpoints, dead letters). */
   private final IntConsumer resetGeneration;
+  /** Told after each change this node makes, so its own queries follow at once. */
+  private final Runnable changed;
 
   GenerationControl(String projectionId, VersionSettings settings, ProjectionStore store,
-      int partitions, Clock clock, IntConsumer resetGeneration) {
+      int partitions, Clock clock, IntConsumer resetGeneration, Runnable changed) {
+    this.changed = changed;
     this.projectionId = projectionId;
     this.settings = settings;
     this.store = store;
@@ -241,6 +244,7 @@ final class GenerationControl implements ProjectionGenerations {
         return g;
       }).toList();
     });
+    changed.run();
     fence(retired[0]);
     Generation live = live(after);
     LOG.info("projection '{}': cut over to generation {} (version '{}'); generation {} is retired",
@@ -268,6 +272,7 @@ final class GenerationControl implements ProjectionGenerations {
         return g;
       }).toList();
     });
+    changed.run();
     fence(rolledBack[0]);
     Generation live = live(after);
     LOG.info("projection '{}': rolled back to generation {} (version '{}')", projectionId,

@@ -52,9 +52,13 @@ public final class VersionedProjectionEngine implements ProjectionEngine {
     this.config = config;
     this.settings = settings;
     this.control = new GenerationControl(config.projectionId(), settings, config.store(),
-        config.partitions(), config.clock(), this::clear);
+        config.partitions(), config.clock(), this::clear, this::refreshLive);
     this.live = new LivePointer(control, settings.refresh());
     generation(1);
+  }
+
+  private void refreshLive() {
+    live.refresh();
   }
 
   /** The engine of a generation, made on first use; no I/O. */
