@@ -19,6 +19,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
  * {prefix}rm:{readModel}:ix:{index}:{value}   set   the ids of the documents with this value
  * {prefix}none                                 -    never written: the commit script's type check
  *                                                   names it as a key that does not exist
+ * {prefix}lease:{group}/{resource}            hash  one lease: owner, epoch, exp (Unix ms)
+ * {prefix}leases:{group}                      set   the group's resources, for listing
+ * {prefix}lease-epoch                         string the store-wide counter of lease epochs
  * </pre>
  *
  * <p>(see {@link DocumentEncoding} for the index section). A set per value makes a query by value one
@@ -26,6 +29,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
  * registry of values ({@code vals}) lets a reset find every set of an index without scanning the
  * keyspace. Redis deletes a set with its last member, and the commit script then drops its value from
  * the registry.
+ *
+ * <p>Lease groups and resources hold no {@code '/'} ({@link io.orchestrix.projection.spi.LeaseNames}),
+ * so the key of a lease names one group and one resource.
  *
  * <p>Immutable and thread-safe. The Lua scripts build the same names; keep both in step.
  */
@@ -78,6 +84,23 @@ public final class KeyLayout {
 
   public String index(String readModel, String index, String value) {
     return readModelBase(readModel) + "ix:" + index + ":" + value;
+  }
+
+  public String lease(String group, String resource) {
+    return leasePrefix(group) + resource;
+  }
+
+  /** What the key of every lease of the group starts with. */
+  public String leasePrefix(String group) {
+    return prefix + "lease:" + group + "/";
+  }
+
+  public String leaseResources(String group) {
+    return prefix + "leases:" + group;
+  }
+
+  public String leaseEpochs() {
+    return prefix + "lease-epoch";
   }
 
   public static byte[] bytes(String text) {
