@@ -7,6 +7,7 @@ import io.orchestrix.projection.redis.internal.CommitEncoding;
 import io.orchestrix.projection.redis.internal.CommitWriter;
 import io.orchestrix.projection.redis.internal.ConnectionSettings;
 import io.orchestrix.projection.redis.internal.KeyLayout;
+import io.orchestrix.projection.redis.internal.LeaseRecords;
 import io.orchestrix.projection.redis.internal.ProjectionRecords;
 import io.orchestrix.projection.redis.internal.ReadModelStorage;
 import io.orchestrix.projection.redis.internal.RedisClients;
@@ -14,9 +15,11 @@ import io.orchestrix.projection.redis.internal.RedisCommands;
 import io.orchestrix.projection.redis.internal.RedisErrors;
 import io.orchestrix.projection.redis.internal.StoredLayout;
 import io.orchestrix.projection.spi.Commit;
+import io.orchestrix.projection.spi.Lease;
 import io.orchestrix.projection.spi.ReadModelSchema;
 import io.orchestrix.projection.spi.StoredDocument;
 import io.orchestrix.projection.spi.support.AbstractProjectionStore;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -76,6 +79,7 @@ public final class RedisProjectionStore extends AbstractProjectionStore {
   private final ReadModelStorage readModels;
   private final ProjectionRecords projections;
   private final CommitWriter commits;
+  private final LeaseRecords leases;
 
   private RedisProjectionStore(String description, RedisCommands commands, RedisStoreOptions options,
       RedisErrors errors) {
@@ -87,6 +91,7 @@ public final class RedisProjectionStore extends AbstractProjectionStore {
     this.readModels = new ReadModelStorage(commands, keys, errors);
     this.projections = new ProjectionRecords(commands, keys, errors);
     this.commits = new CommitWriter(commands, keys, options.maxDocumentBytes());
+    this.leases = new LeaseRecords(commands, keys, errors);
     call("opening " + description, null, () -> {
       StoredLayout.check(commands, keys, errors, description);
       return null;
@@ -218,6 +223,34 @@ public final class RedisProjectionStore extends AbstractProjectionStore {
   @Override
   protected List<DeadLetter> doDeadLetters(String projectionId) {
     return projections.deadLetters(projectionId);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One script: expiry is judged by the Redis server's clock ({@code TIME}), and the epoch of a
+   * lease taken afresh comes from one counter under the key prefix ({@code INCR}).
+   */
+  @Override
+  protected Optional<Lease> doAcquireLease(String group, String resource, String owner,
+      Duration ttl) {
+    return leases.acquire(group, resource, owner, ttl);
+  }
+
+  @Override
+  protected boolean doReleaseLease(String group, String resource, String owner) {
+    return leases.release(group, resource, owner);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>An expired lease is listed for one day after it expired (unless it is
+   * taken or released); then Redis deletes its key and it is no longer listed.
+   */
+  @Override
+  protected List<Lease> doLeases(String group) {
+    return leases.list(group);
   }
 
   /** Closes the connection pool if this store opened it; a supplied client is left open. */
