@@ -2,6 +2,7 @@ package io.orchestrix.projection.eventstore.jdbc;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.orchestrix.projection.Partitions;
 import io.orchestrix.projection.SerializationException;
 import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.StreamVersionConflictException;
@@ -294,6 +295,7 @@ final class EventAppender {
         .bind("payload", event.payload())
         .bind("metadata", event.metadata())
         .bind("occurred_at", event.occurredAt())
+        .bind("partition_hash", Partitions.hash(streamId))
         .add();
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.orchestrix.projection.EventEnvelope;
+import io.orchestrix.projection.EventPage;
 import io.orchestrix.projection.SerializationException;
 import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.core.json.EventTypes;
@@ -14,8 +15,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +36,8 @@ public final class EventReader {
   private static final TypeReference<Map<String, String>> METADATA = new TypeReference<>() {};
   private static final Logger LOG = LoggerFactory.getLogger(EventReader.class);
   private static final long HOLE_WARNING_NANOS = TimeUnit.SECONDS.toNanos(30);
+  /** A partition's read looks this many times {@code limit * count} positions ahead at most. */
+  public static final int WINDOW_PER_PARTITION_EVENT = 4;
 
   private final JdbcDatabase database;
   private final EventTables tables;
@@ -62,6 +68,40 @@ public final class EventReader {
         .bind("after", after).bind("limit", limit)
         .map((rs, ctx) -> Row.of(rs)).list());
     return decode(contiguous(rows, after, Row::position, "position"));
+  }
+
+  /**
+   * Up to {@code limit} events of one partition of the stream ids after {@code afterPosition}, in
+   * position order, filtered by the database on the stored {@code partition_hash}, and how far the
+   * read looked: the last event's position if the page is full, else the end of the range read (the
+   * committed head, or {@code afterPosition} plus {@value #WINDOW_PER_PARTITION_EVENT} times
+   * {@code limit * count} positions, whichever is lower, so an idle partition's read costs a bounded
+   * range scan). Empty if this read's snapshot does not show every event of its range (a hole, see
+   * {@link #read}): the caller then reads unfiltered pages, which stop at holes.
+   *
+   * @throws IllegalArgumentException if {@code limit} is below 1
+   * @throws StoreException (not transient) if an event cannot be read
+   */
+  public Optional<EventPage> readPartition(long afterPosition, int limit, int partition, int count) {
+    requirePositiveLimit(limit);
+    long after = Math.max(0, afterPosition);
+    List<PartitionRow> rows = ReadCommitted.read(database, handle -> handle
+        .createQuery(tables.readPartitionSql())
+        .bind("after", after).bind("window", (long) WINDOW_PER_PARTITION_EVENT * limit * count)
+        .bind("count", count).bind("partition", partition).bind("limit", limit)
+        .map((rs, ctx) -> new PartitionRow(rs.getLong(1), rs.getLong(2),
+            rs.getObject(3) == null ? null : Row.of(rs, 2)))
+        .list());
+    long upper = Math.max(after, rows.get(0).upper());
+    if (tables.checksVisibleRange() && rows.get(0).visible() != upper - after) {
+      LOG.debug("{}: {} of the {} events after position {} up to {} are visible to this read; reading"
+          + " unfiltered pages instead", description, rows.get(0).visible(), upper - after, after, upper);
+      return Optional.empty();
+    }
+    List<Row> events = rows.stream().map(PartitionRow::row).filter(Objects::nonNull).toList();
+    long scanned = events.size() == limit ? events.get(events.size() - 1).position()
+        : Math.max(afterPosition, upper);
+    return Optional.of(new EventPage(decode(events), scanned));
   }
 
   /**
@@ -157,8 +197,17 @@ public final class EventReader {
   private record Row(long position, String eventId, String streamId, long streamVersion,
       String typeName, String payload, String metadata, String occurredAt) {
     static Row of(ResultSet rs) throws SQLException {
-      return new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5),
-          rs.getString(6), rs.getString(7), rs.getString(8));
+      return of(rs, 0);
+    }
+
+    /** The row whose columns start after the first {@code skip} of the result set. */
+    static Row of(ResultSet rs, int skip) throws SQLException {
+      return new Row(rs.getLong(skip + 1), rs.getString(skip + 2), rs.getString(skip + 3),
+          rs.getLong(skip + 4), rs.getString(skip + 5), rs.getString(skip + 6), rs.getString(skip + 7),
+          rs.getString(skip + 8));
     }
   }
+
+  /** A row of a partition's read: the end of its range, the events visible in it, and an event or none. */
+  private record PartitionRow(long upper, long visible, @Nullable Row row) {}
 }

@@ -19,7 +19,10 @@ public final class EventTables {
   /** The longest event id, stream id and type name, in characters. */
   public static final int MAX_KEY_LENGTH = 512;
   /** The schema version of the event store's tables this code writes and reads. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
+
+  private static final String COLUMNS = "position, event_id, stream_id, stream_version, type_name,"
+      + " payload, metadata, occurred_at";
 
   private final SqlDialect dialect;
   private final TableNames names;
@@ -39,7 +42,8 @@ public final class EventTables {
    */
   public void migrate(JdbcDatabase database, String description) {
     SchemaVersions.migrate(database, names, new SchemaVersions.Component(SchemaVersions.EVENT_STORE,
-        "event store", List.of(SchemaVersions.Migration.of(createStatements()))), description);
+        "event store", List.of(SchemaVersions.Migration.of(createStatements()),
+            new PartitionHashMigration(dialect, events()))), description);
     database.jdbi().useHandle(handle -> dialect.requireExactKeyColumns(handle, names.schema(),
         names.table("events"), List.of("event_id", "stream_id", "type_name"), description));
   }
@@ -139,22 +143,52 @@ public final class EventTables {
   /** Inserts one event; parameters named after the columns. */
   public String insertSql() {
     return "INSERT INTO " + events() + " (position, event_id, stream_id, stream_version,"
-        + " type_name, payload, metadata, occurred_at) VALUES (:position, :event_id, :stream_id,"
-        + " :stream_version, :type_name, " + dialect.documentParameter("payload") + ", "
-        + dialect.documentParameter("metadata") + ", :occurred_at)";
+        + " type_name, payload, metadata, occurred_at, partition_hash) VALUES (:position, :event_id,"
+        + " :stream_id, :stream_version, :type_name, " + dialect.documentParameter("payload") + ", "
+        + dialect.documentParameter("metadata") + ", :occurred_at, :partition_hash)";
   }
 
   /** Events after {@code :after}, in position order, at most {@code :limit}. */
   public String readSql() {
-    return "SELECT position, event_id, stream_id, stream_version, type_name, payload, metadata,"
-        + " occurred_at FROM " + events() + " WHERE position > :after ORDER BY position"
+    return "SELECT " + COLUMNS + " FROM " + events() + " WHERE position > :after ORDER BY position"
         + " LIMIT :limit";
+  }
+
+  /**
+   * One partition's events in {@code (:after, upper]}, in position order, at most {@code :limit}, where
+   * {@code upper} is the smaller of the committed head and {@code :after + :window}; the partition is
+   * {@code MOD(partition_hash, :count) = :partition}, filtered by the database on the rows of the
+   * position range (the primary key's range scan), so only the partition's rows are sent and decoded.
+   * Every row carries {@code upper} and, where the dialect needs it ({@link #checksVisibleRange}), the
+   * number of events of the whole range that this statement's snapshot sees; a range with no event of
+   * the partition yields one row of nulls carrying them.
+   */
+  public String readPartitionSql() {
+    String upper = "LEAST((SELECT position FROM " + head() + " WHERE id = 1), :after + :window)";
+    String visible = checksVisibleRange()
+        ? "(SELECT COUNT(*) FROM " + events() + " WHERE position > :after AND position <= q.upper)"
+        : "-1";
+    return "SELECT r.upper, r.visible, e.position, e.event_id, e.stream_id, e.stream_version,"
+        + " e.type_name, e.payload, e.metadata, e.occurred_at"
+        + " FROM (SELECT q.upper, " + visible + " AS visible FROM (SELECT " + upper + " AS upper) q) r"
+        + " LEFT JOIN (SELECT " + COLUMNS + " FROM " + events() + " WHERE position > :after"
+        + " AND position <= " + upper + " AND MOD(partition_hash, :count) = :partition"
+        + " ORDER BY position LIMIT :limit) e ON 1 = 1 ORDER BY e.position";
+  }
+
+  /**
+   * Whether a partition's read must count the events of its range to prove that its snapshot shows
+   * them all: on MariaDB a read view can show a later commit before an earlier one, and on H2 the
+   * store does not rely on the order in which commits become visible; a PostgreSQL snapshot that shows
+   * the head's commit shows every commit made before it.
+   */
+  public boolean checksVisibleRange() {
+    return dialect.product() != SqlDialect.Product.POSTGRESQL;
   }
 
   /** Events of stream {@code :stream} after version {@code :after}, in version order, at most {@code :limit}. */
   public String readStreamSql() {
-    return "SELECT position, event_id, stream_id, stream_version, type_name, payload, metadata,"
-        + " occurred_at FROM " + events() + " WHERE stream_id = :stream AND stream_version > :after"
+    return "SELECT " + COLUMNS + " FROM " + events() + " WHERE stream_id = :stream AND stream_version > :after"
         + " ORDER BY stream_version LIMIT :limit";
   }
 
