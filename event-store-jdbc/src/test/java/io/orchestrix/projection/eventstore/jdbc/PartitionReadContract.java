@@ -171,7 +171,7 @@ interface PartitionReadContract {
   }
 
   @Test
-  @DisplayName("event tables of schema version 1 get the partition hash of every stored event on opening, and move to version 2")
+  @DisplayName("event tables of schema version 1 get the partition hash of every stored event on opening, and move to the current version")
   default void versionOneTablesAreMigrated() throws SQLException {
     JdbcEventStore first = open(EventFixtures.accountTypes(), options());
     for (int i = 0; i < 30; i++) {
@@ -196,7 +196,7 @@ interface PartitionReadContract {
       try (ResultSet version = connection.createStatement().executeQuery(
           "SELECT schema_version FROM " + prefix() + "schema_version WHERE id = 2")) {
         version.next();
-        assertThat(version.getInt(1)).isEqualTo(JdbcEventStore.SCHEMA_VERSION).isEqualTo(2);
+        assertThat(version.getInt(1)).isEqualTo(JdbcEventStore.SCHEMA_VERSION);
       }
     }
     reopened.append("s-0", new Deposited("s-0", 99));

@@ -59,6 +59,11 @@ class PostgresEventStoreTest extends JdbcEventStoreContract {
   }
 
   @Override
+  boolean positionsGapFree() {
+    return false;
+  }
+
+  @Override
   String payloadParameter() {
     return "CAST(? AS JSONB)";
   }
