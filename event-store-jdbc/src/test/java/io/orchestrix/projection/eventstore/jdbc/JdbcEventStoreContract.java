@@ -64,7 +64,7 @@ import org.junit.jupiter.api.Test;
  * input, schema versioning, and the gap-safety proof under concurrent appends with rollbacks and
  * transactions held open. Subclasses name the database and how to drop a test's tables.
  */
-abstract class JdbcEventStoreContract implements PartitionReadContract {
+abstract class JdbcEventStoreContract implements PartitionReadContract, ConcurrentAppendContract {
 
   /** Thrown from a BeforeCommit to roll an append back. */
   static final class RollbackForTest extends RuntimeException {

@@ -110,12 +110,13 @@ public final class EventTables {
    * needs the id to come first).
    */
   public void lockStreams(Handle handle, int[] sortedHashes) {
-    handle.createQuery("SELECT COUNT(pg_advisory_xact_lock(:space, h)) FROM unnest(:hashes) AS h")
+    // one statement: both come before the positions, which is all the horizon's proof asks of the id
+    handle.createQuery("SELECT COUNT(pg_advisory_xact_lock(:space, h)), MIN(pg_current_xact_id()::text)"
+            + " FROM unnest(:hashes) AS h")
         .bind("space", names.qualified("events").hashCode())
         .bindArray("hashes", Integer.class, (Object[]) java.util.Arrays.stream(sortedHashes).boxed()
             .toArray(Integer[]::new))
-        .mapTo(Long.class).one();
-    handle.createQuery("SELECT pg_current_xact_id()::text").mapTo(String.class).one();
+        .mapToMap().one();
   }
 
   /** The table of events. */
