@@ -47,7 +47,10 @@ import org.jspecify.annotations.Nullable;
  * back, through its upcasters.
  *
  * <h2>Ordering: gap-safe by construction</h2>
- * Every append increments the one row of {@code <prefix>event_head} first, which locks that row until
+ * On PostgreSQL appends run concurrently: positions come from a sequence (a rolled-back append leaves
+ * a gap), an append locks only its streams, and reads stay below a horizon settled by the
+ * transaction-visibility bound of their own snapshot, so no event can appear later below what a read
+ * returned (docs/event-store-concurrency.md). On MariaDB and H2, every append increments the one row of {@code <prefix>event_head} first, which locks that row until
  * the append's transaction commits or rolls back, and takes the positions {@code head + 1 .. head + n}.
  * Appends therefore take positions one after the other in commit order: an append gets its positions
  * only after every earlier append has committed (and is visible) or rolled back (and returned its
@@ -212,8 +215,9 @@ public final class JdbcEventStore implements EventSource, AutoCloseable {
    * example an outbox row or a command's own table; if it throws, nothing of the append is kept, and
    * its exception is thrown by {@code append}.
    *
-   * <p>It runs while the append holds the event head's lock: every other append waits until this
-   * transaction ends, so keep it short.
+   * <p>It runs while the append holds its locks: on MariaDB and H2 the event head's (every other append
+   * waits), on PostgreSQL its streams' (appends to them wait, and followers wait for the transaction to
+   * end), so keep it short.
    */
   @FunctionalInterface
   public interface BeforeCommit {
@@ -321,8 +325,9 @@ public final class JdbcEventStore implements EventSource, AutoCloseable {
 
   /**
    * Up to {@code limit} events with positions above {@code afterPosition}, in position order, payloads
-   * read through the {@link EventTypes} (and their upcasters). Positions are contiguous: the events
-   * returned are exactly the next ones, and no event can later appear below the last one returned.
+   * read through the {@link EventTypes} (and their upcasters). No event can later appear below the last
+   * one returned. On MariaDB and H2 positions are contiguous; on PostgreSQL a rolled-back append leaves
+   * a gap, and a read waits up to 1 s for appends in flight when it began.
    *
    * @throws IllegalArgumentException if {@code limit} is below 1
    * @throws StoreException if the database fails (transient for outages), or, not transient, if an
