@@ -78,7 +78,7 @@ class ActuatorTest {
           assertThat(endpoint.deadLetters("notes", "dead-letters")).singleElement()
               .satisfies(letter -> assertThat(letter.streamId()).isEqualTo("note-1"));
           assertThatThrownBy(() -> endpoint.operate("notes", "discard-dead-letters", null, null, null))
-              .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("all=true");
+              .isInstanceOf(org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException.class).hasMessageContaining("all=true");
           Map<String, Object> discarded =
               endpoint.operate("notes", "discard-dead-letters", null, "note-1", null);
           assertThat(discarded).containsEntry("discarded", 1);

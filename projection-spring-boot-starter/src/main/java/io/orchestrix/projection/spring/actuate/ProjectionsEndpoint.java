@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -107,7 +108,7 @@ public final class ProjectionsEndpoint {
         int discarded = runner.whileHeld(id, operations -> operations.discardDeadLetters(selection));
         result.put("discarded", discarded);
       }
-      default -> throw new IllegalArgumentException("action must be one of pause, resume, rebuild, "
+      default -> throw invalid("action must be one of pause, resume, rebuild, "
           + "reset-to, retry-dead-letters, discard-dead-letters but was '" + action + "'");
     }
     result.put("status", StatusView.of(runner.status(id)));
@@ -116,14 +117,14 @@ public final class ProjectionsEndpoint {
 
   private static long requirePosition(@Nullable Long position) {
     if (position == null || position < 0) {
-      throw new IllegalArgumentException("reset-to needs a position of 0 or more but was " + position);
+      throw invalid("reset-to needs a position of 0 or more but was " + position);
     }
     return position;
   }
 
   private static Predicate<DeadLetter> selection(@Nullable String stream, @Nullable Boolean all) {
     if (stream != null && Boolean.TRUE.equals(all)) {
-      throw new IllegalArgumentException("give either stream or all=true, not both");
+      throw invalid("give either stream or all=true, not both");
     }
     if (stream != null) {
       return letter -> letter.streamId().equals(stream);
@@ -131,8 +132,12 @@ public final class ProjectionsEndpoint {
     if (Boolean.TRUE.equals(all)) {
       return letter -> true;
     }
-    throw new IllegalArgumentException(
+    throw invalid(
         "dead-letter actions need a stream, or all=true to act on every dead letter");
+  }
+
+  private static InvalidEndpointRequestException invalid(String reason) {
+    return new InvalidEndpointRequestException(reason, reason);
   }
 
   private ProjectionRunner runner() {
