@@ -11,6 +11,11 @@ public final class MetricNames {
   public static final String TAG_PROJECTION = "projection";
   /** Tag on {@link #EVENTS}: {@code applied}, {@code skipped} or {@code dead_lettered}. */
   public static final String TAG_OUTCOME = "outcome";
+  /**
+   * Tag of a partitioned projection's meters: the partition's number. Meters of a projection that is
+   * not split carry no such tag.
+   */
+  public static final String TAG_PARTITION = "partition";
 
   /** Counter: events seen by the engine, by outcome. */
   public static final String EVENTS = "projection.events";

@@ -99,6 +99,45 @@ public interface ProjectionEngine {
    */
   BatchResult replay(Iterable<? extends EventEnvelope<?>> events);
 
+  /**
+   * How many partitions this projection is split into; 1 if it is not. Each partition has its own
+   * checkpoint, writer token and dead letters, kept under {@link ProjectionIds#partitionKey}.
+   */
+  default int partitions() {
+    return 1;
+  }
+
+  /**
+   * The engine of one partition: the same handlers and read models, with the partition's own
+   * checkpoint, writer token, dead letters and operations. It processes whatever events it is given
+   * (choosing them is the caller's part, by {@link #partitionFilter}), and its first batch or
+   * operation claims the partition, fencing any other writer of it. For a projection that is not split,
+   * {@code partition(0)} is this engine.
+   *
+   * @throws IllegalArgumentException if the partition is not 0 to {@link #partitions()} - 1
+   */
+  ProjectionEngine partition(int partition);
+
+  /**
+   * Which events a partition processes.
+   *
+   * @throws IllegalArgumentException if the partition is not 0 to {@link #partitions()} - 1
+   */
+  PartitionFilter partitionFilter(int partition);
+
+  /**
+   * Claims this projection's writer anew (for a partition's engine, the partition's writer), even if
+   * this engine claimed it before: takes a new fencing token, so that any other writer's commit is
+   * refused from now on, waits for this engine's queued commits, and reloads the stored state and dead
+   * letters, forgetting what this engine believed. What a source does when it is given ownership of a
+   * partition, before it reads the checkpoint to resume from. For a split projection, claims every
+   * partition.
+   *
+   * @return the stored state after the claim (for a split projection, the combined state)
+   * @throws StoreException if the store fails; this engine then claims again on its next batch
+   */
+  ProjectionState claim();
+
   /** An operator's actions on this projection: reset, move the checkpoint, dead letters. */
   ProjectionOperations operations();
 

@@ -61,6 +61,11 @@ public record ProjectionStatus(
     CATCHING_UP,
     /** Paused by an operator; resumes where it was. */
     PAUSED,
+    /**
+     * Another node owns it (or, for a partition, this node has not taken it): this node stands by and
+     * takes it over once its owner's lease expires. Healthy.
+     */
+    STANDBY,
     /** Retrying after a handler failure, a store outage or a fencing conflict. */
     RETRYING,
     /**

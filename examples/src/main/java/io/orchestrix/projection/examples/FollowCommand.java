@@ -12,6 +12,7 @@ import io.orchestrix.projection.examples.workload.WorkloadProjection;
 import io.orchestrix.projection.eventstore.jdbc.JdbcEventStore;
 import io.orchestrix.projection.spi.ProjectionStore;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -57,6 +58,22 @@ final class FollowCommand implements Callable<Integer> {
           + " Default: ${DEFAULT-VALUE}")
   int batchSize;
 
+  @Option(names = "--partitions", defaultValue = "1", paramLabel = "P",
+      description = "Split the projection into P partitions by order id, shared among the nodes that"
+          + " follow the same store by leases in it. Changing P needs a rebuild. Default: 1.")
+  int partitions;
+
+  @Option(names = "--node", paramLabel = "NAME",
+      description = "This node's name among the nodes following the same projection. With a name,"
+          + " one node processes each partition at a time and the others stand by. Default: host and"
+          + " process id when partitioned, else no leases.")
+  @Nullable String node;
+
+  @Option(names = "--lease-seconds", defaultValue = "10", paramLabel = "S",
+      description = "How long a node's lease on a partition lasts unless renewed; a dead node's"
+          + " partitions pass to the others after about this long. Default: ${DEFAULT-VALUE}")
+  int leaseSeconds;
+
   @Option(names = "--dead-letter-after", paramLabel = "N",
       description = "Dead-letter an event after N failed attempts (with backoff) and go on; later"
           + " events of its stream are parked behind it. Default: stop at the event after 3 attempts.")
@@ -80,6 +97,14 @@ final class FollowCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--until must not be negative but was " + until);
     }
+    if (partitions < 1 || partitions > 1024) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--partitions must be 1 to 1024 but was " + partitions);
+    }
+    if (leaseSeconds < 1 || leaseSeconds > 600) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--lease-seconds must be 1 to 600 but was " + leaseSeconds);
+    }
     if (deadLetterAfter != null && deadLetterAfter < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--dead-letter-after must be at least 1 but was " + deadLetterAfter);
@@ -99,7 +124,8 @@ final class FollowCommand implements Callable<Integer> {
     FailurePolicy policy = deadLetterAfter == null ? FailurePolicy.retry(3)
         : FailurePolicy.retry(deadLetterAfter).thenDeadLetter();
     try (ProjectionStore projectionStore = store.open(); JdbcEventStore events = source.open()) {
-      ProjectionEngine engine = WorkloadProjection.engine(projectionStore, batchSize, policy);
+      ProjectionEngine engine =
+          WorkloadProjection.engine(projectionStore, batchSize, policy, partitions);
       if (failStream != null) {
         String failing = failStream;
         engine.on(WorkloadEvent.class, (WorkloadEvent event, HandlerContext context) -> {
@@ -115,8 +141,16 @@ final class FollowCommand implements Callable<Integer> {
       out.flush();
       Outcome outcome;
       ProjectionStatus last;
-      try (ProjectionRunner runner = ProjectionRunner.builder(events).projection(engine)
-          .batchSize(batchSize).build()) {
+      ProjectionRunner.Builder builder = ProjectionRunner.builder(events).projection(engine)
+          .batchSize(batchSize).leaseTime(Duration.ofSeconds(leaseSeconds));
+      if (node != null) {
+        try {
+          builder.node(node);
+        } catch (IllegalArgumentException e) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "--" + e.getMessage());
+        }
+      }
+      try (ProjectionRunner runner = builder.build()) {
         runner.start();
         outcome = follow(runner, engine.projectionId(), stopRequested, out);
         runner.stop();

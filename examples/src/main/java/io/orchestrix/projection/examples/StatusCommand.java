@@ -1,10 +1,15 @@
 package io.orchestrix.projection.examples;
 
 import io.orchestrix.projection.DeadLetter;
+import io.orchestrix.projection.ProjectionIds;
 import io.orchestrix.projection.ProjectionState;
+import io.orchestrix.projection.core.ProjectionEngineBuilder;
+import io.orchestrix.projection.spi.Lease;
 import io.orchestrix.projection.spi.ProjectionStore;
 import java.io.PrintWriter;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -48,6 +53,7 @@ final class StatusCommand implements Callable<Integer> {
             : String.format(Locale.ROOT, "%,d", state.failedPosition())));
         out.println("updated at   " + state.updatedAt());
       }
+      printPartitions(out, opened);
       List<DeadLetter> letters = opened.deadLetters(store.projection);
       long parked = letters.stream().filter(DeadLetter::isParked).count();
       out.printf(Locale.ROOT, "dead letters %,d (failed %,d, parked %,d)%n", letters.size(),
@@ -55,6 +61,30 @@ final class StatusCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /** The partitions of a partitioned projection, and the nodes following it, if it has any. */
+  private void printPartitions(PrintWriter out, ProjectionStore opened) {
+    Map<String, Lease> leases = new HashMap<>();
+    opened.leases(store.projection).forEach(lease -> leases.put(lease.resource(), lease));
+    for (int partition = 0; partition < ProjectionEngineBuilder.MAX_PARTITIONS; partition++) {
+      String key = ProjectionIds.partitionKey(store.projection, partition);
+      Optional<ProjectionState> state = opened.loadState(key);
+      Lease lease = leases.get("p" + partition);
+      if (state.isEmpty() && lease == null) {
+        break;
+      }
+      boolean held = lease != null && !lease.expired();
+      out.printf(Locale.ROOT, "partition %-3d position %,d  %s  owner %s%s%n", partition,
+          state.map(ProjectionState::lastProcessedPosition).orElse(0L),
+          state.map(s -> s.healthy() ? "healthy" : "FAILED at " + s.failedPosition()).orElse("-"),
+          held ? lease.owner() : "none",
+          held ? "  lease expires " + lease.expiresAt() : "");
+    }
+    for (Lease node : opened.leases(store.projection + "#nodes")) {
+      out.printf(Locale.ROOT, "node         %s  heartbeat until %s%s%n", node.owner(),
+          node.expiresAt(), node.expired() ? "  (gone)" : "");
+    }
   }
 
   private static String orNone(@Nullable String value) {

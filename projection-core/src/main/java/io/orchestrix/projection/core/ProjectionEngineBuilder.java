@@ -10,6 +10,7 @@ import io.orchestrix.projection.ProjectionStateStore;
 import io.orchestrix.projection.ReadModel;
 import io.orchestrix.projection.core.internal.DefaultProjectionEngine;
 import io.orchestrix.projection.core.internal.EngineConfig;
+import io.orchestrix.projection.core.internal.PartitionedProjectionEngine;
 import io.orchestrix.projection.core.json.EventTypes;
 import io.orchestrix.projection.core.json.JacksonDocumentCodec;
 import io.orchestrix.projection.spi.DocumentCodec;
@@ -44,6 +45,8 @@ public final class ProjectionEngineBuilder {
   public static final Duration DEFAULT_HANDLER_TIMEOUT = Duration.ofSeconds(30);
   /** Default number of documents per read model kept in the writer's cache. */
   public static final int DEFAULT_CACHE_SIZE = 100_000;
+  /** Most partitions a projection may have. */
+  public static final int MAX_PARTITIONS = 1024;
 
   private final String projectionId;
   private @Nullable ProjectionStore store;
@@ -59,6 +62,8 @@ public final class ProjectionEngineBuilder {
   private int cacheSize = DEFAULT_CACHE_SIZE;
   private FailurePolicy failurePolicy = FailurePolicy.stop();
   private boolean contiguousPositions;
+  private int partitions = 1;
+  private @Nullable Function<EventEnvelope<?>, String> partitionKey;
 
   ProjectionEngineBuilder(String projectionId) {
     this.projectionId = ProjectionIds.requireValid(
@@ -189,6 +194,37 @@ public final class ProjectionEngineBuilder {
   }
 
   /**
+   * Splits the projection into {@code partitions} partitions, each with its own checkpoint, writer
+   * token and dead letters, which several threads or nodes may process at once (a
+   * {@link ProjectionRunner} with a node name shares them out by leases in the store). An event belongs
+   * to the partition of its partition key ({@link #partitionKey}, the stream id by default). Every
+   * document must be written from one partition only: a write from a second one is refused with
+   * {@link io.orchestrix.projection.PartitionConflictException}. The count is part of the stored
+   * data: changing it needs a rebuild. Default 1, a projection that is not split.
+   *
+   * @throws IllegalArgumentException if partitions is not 1 to {@value #MAX_PARTITIONS}
+   */
+  public ProjectionEngineBuilder partitions(int partitions) {
+    if (partitions < 1 || partitions > MAX_PARTITIONS) {
+      throw new IllegalArgumentException(
+          "partitions must be 1 to " + MAX_PARTITIONS + " but was " + partitions);
+    }
+    this.partitions = partitions;
+    return this;
+  }
+
+  /**
+   * The partition key of an event, when it is not the stream id: for example a customer id, when a
+   * read-model document gathers several streams of one customer. The function must be pure and never
+   * return null. A source can filter by stream id on its server, but must read every event to apply a
+   * function, so prefer the stream id where it keeps documents within one partition.
+   */
+  public ProjectionEngineBuilder partitionKey(Function<EventEnvelope<?>, String> partitionKey) {
+    this.partitionKey = Objects.requireNonNull(partitionKey, "partitionKey must not be null");
+    return this;
+  }
+
+  /**
    * The engine. Building it does no I/O: the storage of the declared read models is prepared, and the
    * projection claimed, on first use (the first batch, query or operation), so an application starts
    * while its store is out and a runner waits for the store as its outage policy says.
@@ -203,9 +239,14 @@ public final class ProjectionEngineBuilder {
       }
     }
     ProjectionStore chosen = store != null ? store : new InMemoryProjectionStateStore();
-    return new DefaultProjectionEngine(new EngineConfig(projectionId, chosen, List.copyOf(readModels),
+    EngineConfig config = new EngineConfig(projectionId, chosen, List.copyOf(readModels),
         Map.copyOf(prefetch), codec, eventTypes, clock, meterRegistry, handlerTimeout, batchSize, cacheSize,
         failurePolicy, contiguousPositions ? EngineConfig.Positions.CONTIGUOUS
-            : EngineConfig.Positions.GAPS_ALLOWED));
+            : EngineConfig.Positions.GAPS_ALLOWED, partitions, partitionKey);
+    if (partitions > 1) {
+      ProjectionIds.partitionKey(projectionId, partitions - 1);
+      return new PartitionedProjectionEngine(config);
+    }
+    return new DefaultProjectionEngine(config);
   }
 }

@@ -4,12 +4,19 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.orchestrix.projection.Backoff;
 import io.orchestrix.projection.EventSource;
 import io.orchestrix.projection.FailurePolicy;
+import io.orchestrix.projection.NodeStatus;
+import io.orchestrix.projection.PartitionStatus;
 import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.ProjectionHealth;
 import io.orchestrix.projection.ProjectionOperations;
 import io.orchestrix.projection.ProjectionStatus;
 import io.orchestrix.projection.core.internal.RunnerSettings;
+import io.orchestrix.projection.core.internal.PartitionCoordinator;
+import io.orchestrix.projection.core.internal.ProjectionWorker;
 import io.orchestrix.projection.core.internal.TrackingWorker;
+import io.orchestrix.projection.spi.LeaseNames;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -44,9 +51,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ProjectionRunner implements AutoCloseable {
 
-  private final Map<String, TrackingWorker> workers;
+  private final Map<String, ProjectionWorker> workers;
 
-  private ProjectionRunner(Map<String, TrackingWorker> workers) {
+  private ProjectionRunner(Map<String, ProjectionWorker> workers) {
     this.workers = workers;
   }
 
@@ -57,7 +64,7 @@ public final class ProjectionRunner implements AutoCloseable {
 
   /** Starts every projection's thread. Idempotent. Returns at once: start-up shows in the status. */
   public void start() {
-    workers.values().forEach(TrackingWorker::start);
+    workers.values().forEach(ProjectionWorker::start);
   }
 
   /**
@@ -70,9 +77,9 @@ public final class ProjectionRunner implements AutoCloseable {
 
   /** Stops every projection, waiting up to the timeout before interrupting what still runs. */
   public void stop(Duration timeout) {
-    workers.values().forEach(TrackingWorker::requestStop);
+    workers.values().forEach(ProjectionWorker::requestStop);
     long deadline = System.nanoTime() + timeout.toNanos();
-    for (TrackingWorker worker : workers.values()) {
+    for (ProjectionWorker worker : workers.values()) {
       worker.join(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
   }
@@ -145,7 +152,7 @@ public final class ProjectionRunner implements AutoCloseable {
 
   /** The status of every projection, in registration order; never touches the store. */
   public List<ProjectionStatus> statuses() {
-    return workers.values().stream().map(TrackingWorker::status).toList();
+    return workers.values().stream().map(ProjectionWorker::status).toList();
   }
 
   /**
@@ -157,13 +164,51 @@ public final class ProjectionRunner implements AutoCloseable {
     return new ProjectionHealth(statuses.stream().noneMatch(ProjectionStatus::isDown), statuses);
   }
 
-  private TrackingWorker worker(String projectionId) {
-    TrackingWorker worker = workers.get(projectionId);
+  /**
+   * Each partition of a projection run by leases (partitioned, or given a {@link Builder#node}): its
+   * owner, lease, state and position as this node last saw them; never touches the store.
+   *
+   * @throws IllegalArgumentException if the projection is not run by leases
+   */
+  public List<PartitionStatus> partitions(String projectionId) {
+    return coordinator(projectionId).partitions();
+  }
+
+  /**
+   * The nodes running a projection by leases, with their last heartbeat, as this node last read
+   * them; never touches the store.
+   *
+   * @throws IllegalArgumentException if the projection is not run by leases
+   */
+  public List<NodeStatus> nodes(String projectionId) {
+    return coordinator(projectionId).nodes();
+  }
+
+  private PartitionCoordinator coordinator(String projectionId) {
+    if (worker(projectionId) instanceof PartitionCoordinator coordinator) {
+      return coordinator;
+    }
+    throw new IllegalArgumentException("projection '" + projectionId + "' is not run by leases:"
+        + " it has one partition and the runner was given no node name");
+  }
+
+  private ProjectionWorker worker(String projectionId) {
+    ProjectionWorker worker = workers.get(projectionId);
     if (worker == null) {
       throw new NoSuchElementException("no projection '" + projectionId + "' in this runner; it runs "
           + workers.keySet());
     }
     return worker;
+  }
+
+  private static String defaultNodeName() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      host = "node";
+    }
+    return host.replaceAll("[^A-Za-z0-9._-]", "-") + ":" + ProcessHandle.current().pid();
   }
 
   /**
@@ -175,6 +220,8 @@ public final class ProjectionRunner implements AutoCloseable {
     public static final int DEFAULT_BATCH_SIZE = 1_000;
     /** Default longest wait between polls of a source without notifications. */
     public static final Duration DEFAULT_MAX_IDLE_WAIT = Duration.ofMillis(200);
+    /** Default time a node's lease on a partition lasts unless renewed. */
+    public static final Duration DEFAULT_LEASE_TIME = Duration.ofSeconds(10);
     /** Default waits between attempts during a store or source outage: 100 ms doubling to 5 s. */
     public static final Backoff DEFAULT_OUTAGE_BACKOFF = Backoff.DEFAULT;
 
@@ -186,6 +233,8 @@ public final class ProjectionRunner implements AutoCloseable {
     private @Nullable Duration startupLimit;
     private Clock clock = Clock.systemUTC();
     private @Nullable MeterRegistry meterRegistry;
+    private @Nullable String node;
+    private Duration leaseTime = DEFAULT_LEASE_TIME;
 
     private Builder(EventSource source) {
       this.source = Objects.requireNonNull(source, "source must not be null");
@@ -265,6 +314,44 @@ public final class ProjectionRunner implements AutoCloseable {
     }
 
     /**
+     * This node's name among the nodes that run the same projections on the same store. With a name,
+     * every projection is shared out by leases in its store: each partition is processed by one node
+     * at a time, and a projection of one partition runs active/standby. A partitioned projection is
+     * always shared out by leases; without a name its node is named after the host and process.
+     *
+     * @throws IllegalArgumentException if the name is not 1 to 120 characters of letters, digits,
+     *     '-', '_', '.', '#' and ':'
+     */
+    public Builder node(String node) {
+      Objects.requireNonNull(node, "node must not be null");
+      try {
+        LeaseNames.requireGroup(node);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "node: " + e.getMessage().replace("lease group", "a node name"), e);
+      }
+      this.node = node;
+      return this;
+    }
+
+    /**
+     * How long a node's lease on a partition, and its heartbeat, last unless renewed; they are renewed
+     * every third of it. A partition of a node that died passes to another within about this time. A
+     * node that pauses longer (GC, network) is fenced and commits nothing more. Default 10 s.
+     *
+     * @throws IllegalArgumentException if not 1 second to 10 minutes
+     */
+    public Builder leaseTime(Duration leaseTime) {
+      Objects.requireNonNull(leaseTime, "leaseTime must not be null");
+      if (leaseTime.compareTo(Duration.ofSeconds(1)) < 0 || leaseTime.toMinutes() > 10) {
+        throw new IllegalArgumentException(
+            "leaseTime must be 1 second to 10 minutes but was " + leaseTime);
+      }
+      this.leaseTime = leaseTime;
+      return this;
+    }
+
+    /**
      * The runner, not yet started.
      *
      * @throws IllegalArgumentException if no projection was added
@@ -275,9 +362,11 @@ public final class ProjectionRunner implements AutoCloseable {
       }
       RunnerSettings settings = new RunnerSettings(batchSize, maxIdleWait, outageBackoff,
           startupLimit, clock);
-      Map<String, TrackingWorker> workers = new LinkedHashMap<>();
-      engines.forEach((id, engine) ->
-          workers.put(id, TrackingWorker.create(engine, source, settings, meterRegistry)));
+      Map<String, ProjectionWorker> workers = new LinkedHashMap<>();
+      engines.forEach((id, engine) -> workers.put(id, node == null && engine.partitions() == 1
+          ? TrackingWorker.create(engine, source, settings, meterRegistry)
+          : PartitionCoordinator.create(engine, node == null ? defaultNodeName() : node, leaseTime,
+              source, settings, meterRegistry)));
       return new ProjectionRunner(workers);
     }
   }

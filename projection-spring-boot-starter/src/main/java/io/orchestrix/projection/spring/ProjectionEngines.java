@@ -1,5 +1,6 @@
 package io.orchestrix.projection.spring;
 
+import io.orchestrix.projection.PartitionStatus;
 import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.ProjectionHealth;
 import io.orchestrix.projection.ProjectionStatus;
@@ -23,14 +24,29 @@ public final class ProjectionEngines {
 
   private final Map<String, ProjectionEngine> engines;
   private final @Nullable ProjectionRunner runner;
+  private final boolean runByLeases;
 
   /**
    * @param engines the engines by projection id, in registration order
    * @param runner the runner over those engines, or null if there are none
+   * @param runByLeases whether the runner shares the projections' partitions among nodes by leases
    */
-  public ProjectionEngines(Map<String, ProjectionEngine> engines, @Nullable ProjectionRunner runner) {
+  public ProjectionEngines(Map<String, ProjectionEngine> engines, @Nullable ProjectionRunner runner,
+      boolean runByLeases) {
     this.engines = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(engines));
     this.runner = runner;
+    this.runByLeases = runByLeases;
+  }
+
+  /**
+   * Each partition of a projection run by leases, with its owner, lease, state and position as this
+   * node last saw them; empty when the projections are not run by leases. Never touches the store.
+   *
+   * @throws NoSuchElementException if there is no such projection
+   */
+  public List<PartitionStatus> partitions(String projectionId) {
+    engine(projectionId);
+    return runByLeases && runner != null ? runner.partitions(projectionId) : List.of();
   }
 
   /** The ids of the projections, in registration order. */

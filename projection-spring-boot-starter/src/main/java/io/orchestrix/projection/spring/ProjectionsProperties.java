@@ -29,6 +29,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param readYourWritesTimeout how long {@link ReadYourWrites} waits by default for a projection to
  *     reach a position
  * @param failure what a projection does when a handler fails on an event
+ * @param partitions partitions of each projection, processed in parallel and shared out among the
+ *     nodes by leases in the store (1 to 1024); part of the stored data, so changing it needs a rebuild
+ * @param nodeName this node's name among the nodes running the same projections on the same store;
+ *     set, every projection is run by leases (one partition: active/standby); unset with one
+ *     partition, the node runs its projections alone
+ * @param leaseTime how long a node's lease on a partition lasts unless renewed (1 second to 10
+ *     minutes); a dead node's partitions pass to another within about this time
  */
 @ConfigurationProperties(prefix = ProjectionsProperties.PREFIX)
 public record ProjectionsProperties(
@@ -42,7 +49,10 @@ public record ProjectionsProperties(
     @Nullable Duration startupLimit,
     @DefaultValue("30s") Duration shutdownTimeout,
     @DefaultValue("5s") Duration readYourWritesTimeout,
-    @DefaultValue Failure failure) {
+    @DefaultValue Failure failure,
+    @DefaultValue("1") int partitions,
+    @Nullable String nodeName,
+    @DefaultValue("10s") Duration leaseTime) {
 
   /** The prefix of every property. */
   public static final String PREFIX = "orchestrix.projections";
@@ -64,6 +74,22 @@ public record ProjectionsProperties(
     }
     requirePositive("shutdown-timeout", shutdownTimeout);
     requirePositive("read-your-writes-timeout", readYourWritesTimeout);
+    if (partitions < 1 || partitions > io.orchestrix.projection.core.ProjectionEngineBuilder.MAX_PARTITIONS) {
+      throw new InvalidPropertyException("partitions", partitions,
+          "must be 1 to " + io.orchestrix.projection.core.ProjectionEngineBuilder.MAX_PARTITIONS);
+    }
+    if (nodeName != null && !nodeName.matches("[A-Za-z0-9_.#:-]{1,120}")) {
+      throw new InvalidPropertyException("node-name", nodeName,
+          "must be 1 to 120 letters, digits, '-', '_', '.', '#' and ':'");
+    }
+    if (leaseTime.compareTo(Duration.ofSeconds(1)) < 0 || leaseTime.toMinutes() > 10) {
+      throw new InvalidPropertyException("lease-time", leaseTime, "must be 1 second to 10 minutes");
+    }
+  }
+
+  /** Whether projections are shared out among nodes by leases: partitioned, or given a node name. */
+  public boolean runByLeases() {
+    return partitions > 1 || nodeName != null;
   }
 
   private static void requirePositive(String property, Duration value) {

@@ -30,6 +30,9 @@ class PropertyFailureTest {
       "store.uri|nosuch://x|orchestrix.projections.store.uri was refused",
       "store.properties.colour|blue|orchestrix.projections.store.properties was refused",
       "source.uri|kafka://x|orchestrix.projections.source.uri must be 'memory:' or a JDBC URL",
+      "partitions|0|orchestrix.projections.partitions must be 1 to 1024 but was '0'",
+      "node-name|a b|orchestrix.projections.node-name must be 1 to 120 letters",
+      "lease-time|500ms|orchestrix.projections.lease-time must be 1 second to 10 minutes",
   })
   void aBadValueFailsTheStartNamingTheProperty(String property, String value, String message) {
     runner.withPropertyValues("orchestrix.projections." + property + "=" + value).run(context -> {

@@ -8,6 +8,7 @@ import io.orchestrix.projection.jdbc.internal.CommitWriter;
 import io.orchestrix.projection.jdbc.internal.DeadLetterTable;
 import io.orchestrix.projection.jdbc.internal.DocumentLimits;
 import io.orchestrix.projection.jdbc.internal.DocumentReader;
+import io.orchestrix.projection.jdbc.internal.LeaseTable;
 import io.orchestrix.projection.jdbc.internal.ProjectionSchema;
 import io.orchestrix.projection.jdbc.internal.ReadModelTable;
 import io.orchestrix.projection.jdbc.internal.StateTable;
@@ -15,10 +16,12 @@ import io.orchestrix.projection.jdbc.support.JdbcDatabase;
 import io.orchestrix.projection.jdbc.support.SqlFailures;
 import io.orchestrix.projection.jdbc.support.TableNames;
 import io.orchestrix.projection.spi.Commit;
+import io.orchestrix.projection.spi.Lease;
 import io.orchestrix.projection.spi.ProjectionStore;
 import io.orchestrix.projection.spi.ReadModelSchema;
 import io.orchestrix.projection.spi.StoredDocument;
 import io.orchestrix.projection.spi.support.AbstractProjectionStore;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -56,6 +59,19 @@ import org.jspecify.annotations.Nullable;
  * upsert, then the dead letters. A batch of 1,000 events thus costs a handful of round trips whatever
  * the number of documents.
  *
+ * <h2>Partitions</h2>
+ * Each document keeps the partition of the commit that last wrote it (-1 for an unpartitioned commit
+ * and for documents stored before schema version 2). A commit of partition k upserts and deletes
+ * only documents kept for -1 or k, then reads back which of its ids another partition keeps and, if
+ * any, throws {@link io.orchestrix.projection.PartitionConflictException} and rolls back: one query
+ * more per read model, none for an unpartitioned commit. Its reset deletes only partition k's
+ * documents.
+ *
+ * <h2>Leases</h2>
+ * Kept in the table {@code <prefix>lease} and judged by the database's clock only (never this
+ * process's, nor {@link JdbcStoreOptions#clock()}): taking one locks its row, reads the database's
+ * time, then writes, in one transaction; of racers for a free lease exactly one wins.
+ *
  * <h2>Contract</h2>
  * Thread-safe; the rules every store shares are those of {@link AbstractProjectionStore}. Failures are
  * {@link StoreException}s, transient for lost connections, deadlocks and timeouts, with messages that
@@ -79,6 +95,7 @@ public final class JdbcProjectionStore extends AbstractProjectionStore {
   private final DeadLetterTable deadLetters;
   private final CommitWriter commits;
   private final DocumentReader documents;
+  private final LeaseTable leases;
   private final ConcurrentMap<String, ReadModelTable> tables = new ConcurrentHashMap<>();
 
   private JdbcProjectionStore(JdbcDatabase database, JdbcStoreOptions options, TableNames names) {
@@ -89,7 +106,8 @@ public final class JdbcProjectionStore extends AbstractProjectionStore {
     this.states = new StateTable(database.jdbi(), database.dialect(), schema.stateTable(),
         options.clock());
     this.deadLetters = new DeadLetterTable(database.dialect(), schema.deadLetterTable());
-    this.commits = new CommitWriter(database.jdbi(), states, deadLetters);
+    this.commits = new CommitWriter(database.jdbi(), database.dialect(), states, deadLetters);
+    this.leases = new LeaseTable(database.jdbi(), database.dialect(), schema.leaseTable());
     this.documents = new DocumentReader(database.jdbi(), database.dialect());
   }
 
@@ -225,6 +243,26 @@ public final class JdbcProjectionStore extends AbstractProjectionStore {
   @Override
   protected List<DeadLetter> doDeadLetters(String projectionId) {
     return database.jdbi().withHandle(handle -> deadLetters.list(handle, projectionId));
+  }
+
+  /**
+   * One transaction on the lease's row: locked, then judged by the database's clock, then written;
+   * see {@link ProjectionStore#acquireLease}.
+   */
+  @Override
+  protected Optional<Lease> doAcquireLease(String group, String resource, String owner,
+      Duration ttl) {
+    return leases.acquire(group, resource, owner, ttl);
+  }
+
+  @Override
+  protected boolean doReleaseLease(String group, String resource, String owner) {
+    return leases.release(group, resource, owner);
+  }
+
+  @Override
+  protected List<Lease> doLeases(String group) {
+    return leases.list(group);
   }
 
   @Override

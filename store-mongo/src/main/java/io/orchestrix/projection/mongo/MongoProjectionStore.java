@@ -15,12 +15,15 @@ import io.orchestrix.projection.mongo.internal.ProjectionStates;
 import io.orchestrix.projection.mongo.internal.ReadModelReads;
 import io.orchestrix.projection.mongo.internal.StoreCollections;
 import io.orchestrix.projection.mongo.internal.StoreErrors;
+import io.orchestrix.projection.mongo.internal.StoreLeases;
 import io.orchestrix.projection.mongo.internal.StoreSchema;
 import io.orchestrix.projection.mongo.internal.WriteFaults;
 import io.orchestrix.projection.spi.Commit;
+import io.orchestrix.projection.spi.Lease;
 import io.orchestrix.projection.spi.ReadModelSchema;
 import io.orchestrix.projection.spi.StoredDocument;
 import io.orchestrix.projection.spi.support.AbstractProjectionStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +67,24 @@ import org.slf4j.LoggerFactory;
  * standalone mode, whose commits are not atomic for readers ({@link #commitsAtomically()} is false)
  * but give the same read models after any failure once the events are processed again.
  *
+ * <h2>Leases</h2>
+ * In {@code <prefix>leases}, one document per group and resource; whether a lease has expired is
+ * decided by the MongoDB server's clock alone ({@code $currentDate} when it is taken or renewed,
+ * {@code $$NOW} in the filter of the write that takes it and in listings), so nodes need no agreed
+ * clocks; this needs MongoDB 4.2 or later. Each take or renewal is one atomic single-document write;
+ * of nodes racing for a free, expired or released lease exactly one gets it.
+ *
+ * <h2>Partitions</h2>
+ * Each read-model document records the partition of the commit that last wrote it
+ * ({@code latest.partition}; -1, or missing in documents stored before, for none). A partitioned
+ * commit first checks, with one query per read model, that no document it puts or deletes is kept for
+ * another partition, and its writes are conditional on that too, so a document created by another
+ * partition at the same moment refuses one of the two commits with a
+ * {@link io.orchestrix.projection.PartitionConflictException}. In transactional mode a refused commit
+ * writes nothing; in standalone mode it writes nothing when refused by the check, and when refused by
+ * its conditional write (a race) leaves its other puts ahead of its unmoved checkpoint, as a commit cut
+ * short does. Commits that are not partitioned cost what they did.
+ *
  * <h2>Errors</h2>
  * Every failure of the server is a {@link StoreException}: {@link io.orchestrix.projection.FailureKind#TRANSIENT}
  * for an outage (no server within the server-selection timeout, a connection refused or dropped, no
@@ -94,6 +115,7 @@ public final class MongoProjectionStore extends AbstractProjectionStore {
   private final ProjectionStates states;
   private final CommitWriter commits;
   private final StoreCollections collections;
+  private final StoreLeases leases;
   private final CheckedDocuments checked = new CheckedDocuments();
   private final MongoStoreMode mode;
   private final String modeReason;
@@ -112,6 +134,7 @@ public final class MongoProjectionStore extends AbstractProjectionStore {
     this.reads = new ReadModelReads(collections);
     this.commits = new CommitWriter(client, collections, faults);
     this.states = new ProjectionStates(collections, commits);
+    this.leases = new StoreLeases(collections.leases());
     call("opening the store", null, () -> {
       schema.open();
       return null;
@@ -322,6 +345,29 @@ public final class MongoProjectionStore extends AbstractProjectionStore {
         .sort(new BsonDocument(DeadLetterDocuments.POSITION, new BsonInt32(1)))
         .forEach(stored -> letters.add(DeadLetterDocuments.deadLetter(stored)));
     return letters;
+  }
+
+  /**
+   * Takes or renews a lease as {@link io.orchestrix.projection.spi.ProjectionStore#acquireLease}
+   * says, judging expiry by the MongoDB server's clock ({@code $currentDate} and {@code $$NOW}, which
+   * need MongoDB 4.2 or later), never this process's. A renewal is one round trip; taking a free or
+   * expired lease two or three; a refusal four. The time to live is kept in whole milliseconds
+   * (rounded down).
+   */
+  @Override
+  protected Optional<Lease> doAcquireLease(String group, String resource, String owner,
+      Duration ttl) {
+    return leases.acquire(group, resource, owner, ttl);
+  }
+
+  @Override
+  protected boolean doReleaseLease(String group, String resource, String owner) {
+    return leases.release(group, resource, owner);
+  }
+
+  @Override
+  protected List<Lease> doLeases(String group) {
+    return leases.list(group);
   }
 
   @Override

@@ -163,7 +163,10 @@ public final class MongoStoreOptions {
     return mode;
   }
 
-  /** The clock that stamps states the store creates itself (on a first claim). */
+  /**
+   * The clock that stamps states the store creates itself (on a first claim) and orders its commits.
+   * Leases never read it: the MongoDB server's clock alone decides when they expire.
+   */
   public Clock clock() {
     return clock;
   }
@@ -249,7 +252,7 @@ public final class MongoStoreOptions {
       return this;
     }
 
-    /** The clock that stamps states the store creates itself. */
+    /** The clock that stamps states the store creates itself; leases never read it. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock must not be null");
       return this;

@@ -13,6 +13,7 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.event.CommandListener;
 import com.mongodb.event.CommandStartedEvent;
+import io.orchestrix.projection.ProjectionIds;
 import io.orchestrix.projection.tck.StoreFixtures;
 import io.orchestrix.projection.spi.ReadModelSchema;
 import java.util.ArrayList;
@@ -54,7 +55,8 @@ class LayoutTest {
 
       MongoDatabase db = client.getDatabase(database());
       assertThat(db.listCollectionNames().into(new ArrayList<>())).contains(
-          prefix + "meta", prefix + "state", prefix + "dead_letters", prefix + "rm_orders");
+          prefix + "meta", prefix + "state", prefix + "dead_letters", prefix + "leases",
+          prefix + "rm_orders");
       List<String> indexKeys = new ArrayList<>();
       db.getCollection(prefix + "rm_orders").listIndexes()
           .forEach(index -> indexKeys.add(index.getString("name") + "=" + index.get("key", Document.class).toJson()));
@@ -64,7 +66,8 @@ class LayoutTest {
       Document stored = db.getCollection(prefix + "rm_orders").find().first();
       assertThat(stored.keySet()).containsExactly("_id", "latest");
       Document latest = stored.get("latest", Document.class);
-      assertThat(latest.keySet()).containsExactly("position", "writer", "sequence", "index", "doc");
+      assertThat(latest.keySet()).containsExactly("position", "writer", "sequence", "partition", "index", "doc");
+      assertThat(latest.getInteger("partition")).as("written by no partition").isEqualTo(-1);
       assertThat(latest.getLong("writer")).isEqualTo(token);
       assertThat(latest.getLong("position")).isEqualTo(7);
       assertThat(latest.get("doc", Document.class).getString("status")).isEqualTo("PAID");
@@ -79,19 +82,7 @@ class LayoutTest {
   void oneBulkWritePerCollection() {
     String prefix = TestMongo.freshPrefix();
     List<String> commands = Collections.synchronizedList(new ArrayList<>());
-    CommandListener listener = new CommandListener() {
-      @Override
-      public void commandStarted(CommandStartedEvent event) {
-        BsonDocument command = event.getCommand();
-        String name = event.getCommandName();
-        if (List.of("insert", "update", "delete", "findAndModify", "find").contains(name)) {
-          commands.add(name + ":" + command.getString(name).getValue().replace(prefix, ""));
-        }
-      }
-    };
-    MongoClientSettings settings = MongoClientSettings.builder()
-        .applyConnectionString(new ConnectionString(server.uri())).addCommandListener(listener).build();
-    try (MongoClient client = MongoClients.create(settings);
+    try (MongoClient client = recordingClient(prefix, commands);
         MongoProjectionStore store = MongoProjectionStore.open(client, database(),
             TestMongo.options(prefix).build())) {
       store.prepareReadModel(new ReadModelSchema("orders", List.of("status")));
@@ -119,6 +110,54 @@ class LayoutTest {
               : List.of("find:state", "update:state", "delete:rm_orders"));
       assertThat(store.count("orders")).isEqualTo(998);
     }
+  }
+
+  @Test
+  @DisplayName("a partitioned commit adds one query per read model, before any write, and nothing per document")
+  void partitionedCommitChecksOncePerCollection() {
+    String prefix = TestMongo.freshPrefix();
+    List<String> commands = Collections.synchronizedList(new ArrayList<>());
+    try (MongoClient client = recordingClient(prefix, commands);
+        MongoProjectionStore store = MongoProjectionStore.open(client, database(),
+            TestMongo.options(prefix).build())) {
+      store.prepareReadModel(new ReadModelSchema("orders", List.of("status")));
+      store.prepareReadModel(new ReadModelSchema("notes", List.of()));
+      String key = ProjectionIds.partitionKey("p", 3);
+      long token = store.claimWriter(key);
+      List<StoreFixtures.Change> changes = new ArrayList<>();
+      for (int i = 0; i < 1_000; i++) {
+        changes.add(put("orders", order("o-" + i, "PLACED", "c", i, 1 + i)));
+        changes.add(put("notes", order("n-" + i, "NOTE", "c", i, 1 + i)));
+      }
+      commands.clear();
+      store.commit(commit(key, token, 0, 1_000, changes).inPartition(3));
+
+      assertThat(commands).as("round trips in %s mode", store.mode()).containsExactlyElementsOf(
+          store.mode() == MongoStoreMode.STANDALONE
+              ? List.of("find:state", "find:rm_orders", "find:rm_notes", "update:rm_orders",
+                  "update:rm_notes", "update:state")
+              : List.of("find:state", "find:rm_orders", "find:rm_notes", "update:state",
+                  "update:rm_orders", "update:rm_notes"));
+      Document stored = client.getDatabase(database()).getCollection(prefix + "rm_orders")
+          .find(new Document("_id", "o-7")).first();
+      assertThat(stored.get("latest", Document.class).getInteger("partition")).isEqualTo(3);
+    }
+  }
+
+  /** A client that records the name and collection of each read and write command it sends. */
+  private static MongoClient recordingClient(String prefix, List<String> commands) {
+    CommandListener listener = new CommandListener() {
+      @Override
+      public void commandStarted(CommandStartedEvent event) {
+        BsonDocument command = event.getCommand();
+        String name = event.getCommandName();
+        if (List.of("insert", "update", "delete", "findAndModify", "find").contains(name)) {
+          commands.add(name + ":" + command.getString(name).getValue().replace(prefix, ""));
+        }
+      }
+    };
+    return MongoClients.create(MongoClientSettings.builder()
+        .applyConnectionString(new ConnectionString(server.uri())).addCommandListener(listener).build());
   }
 
   private static String database() {

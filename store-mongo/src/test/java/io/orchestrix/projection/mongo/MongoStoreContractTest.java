@@ -4,7 +4,10 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.spi.ProjectionStore;
+import io.orchestrix.projection.tck.ConfigurationContract;
 import io.orchestrix.projection.tck.ProjectionStoreContract;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
@@ -54,6 +57,28 @@ class MongoStoreContractTest extends ProjectionStoreContract {
   @Override
   protected boolean commitsAreAtomic() {
     return mode == MongoStoreMode.TRANSACTIONAL;
+  }
+
+  @Override
+  protected Optional<String> uriScheme() {
+    return Optional.of("mongodb");
+  }
+
+  @Override
+  protected Optional<String> storeUri() {
+    return Optional.of(server.uri());
+  }
+
+  /** URIs naming the kit's trap as their server that the store must refuse before connecting. */
+  @Override
+  protected List<String> malformedUris() {
+    String trap = connectionTrapAddress();
+    return List.of(
+        "mongodb://kit:" + ConfigurationContract.KIT_PASSWORD + "@" + trap,
+        "mongodb://kit:" + ConfigurationContract.KIT_PASSWORD + "@" + trap + "/db.orders",
+        "mongodb://kit:" + ConfigurationContract.KIT_PASSWORD + "@" + trap + "/db?w=nonsense&wtimeoutMS=x",
+        "mongodb://kit:" + ConfigurationContract.KIT_PASSWORD + "/x@" + trap + "/db",
+        "mongodb+srv://kit:" + ConfigurationContract.KIT_PASSWORD + "@" + trap + "/db");
   }
 
   @Override

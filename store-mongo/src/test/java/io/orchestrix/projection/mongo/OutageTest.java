@@ -13,6 +13,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.orchestrix.projection.Backoff;
 import io.orchestrix.projection.FailureKind;
+import io.orchestrix.projection.ProjectionIds;
 import io.orchestrix.projection.ProjectionState;
 import io.orchestrix.projection.ProjectionStatus;
 import io.orchestrix.projection.StoreException;
@@ -21,6 +22,7 @@ import io.orchestrix.projection.core.InMemoryProjectionStateStore;
 import io.orchestrix.projection.core.ProjectionRunner;
 import io.orchestrix.projection.mongo.internal.WriteFaults;
 import io.orchestrix.projection.spi.Commit;
+import io.orchestrix.projection.spi.Lease;
 import io.orchestrix.projection.spi.ReadModelSchema;
 import io.orchestrix.projection.spi.StoredDocument;
 import io.orchestrix.projection.tck.StoreFixtures;
@@ -45,6 +47,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class OutageTest {
 
   private static final String PROJECTION = "p";
+  private static final Duration LEASE_TTL = Duration.ofMinutes(10);
   private static final ReadModelSchema ORDERS = new ReadModelSchema("orders", List.of("status"));
   private static final Duration RECOVERY = Duration.ofSeconds(30);
 
@@ -60,12 +63,15 @@ class OutageTest {
   }
 
   @Test
-  @DisplayName("while the server is stopped every call is a transient StoreException, and after a restart on the same port the store goes on")
+  @DisplayName("while the server is stopped every call is a transient StoreException, leases and partitioned commits included, and after a restart on the same port the store goes on")
   void everyCallDuringAnOutageIsTransient() {
     try (RestartableMongo server = new RestartableMongo();
         MongoProjectionStore store = open(server.uri(), WriteFaults.NONE)) {
       long token = store.claimWriter(PROJECTION);
       store.commit(commit(PROJECTION, token, 0, 1, List.of(put("orders", order("o-1", "PLACED", "c", 1, 1)))));
+      String partitionKey = ProjectionIds.partitionKey(PROJECTION, 0);
+      long partitionToken = store.claimWriter(partitionKey);
+      Lease held = store.acquireLease("nodes", "p0", "node-a", LEASE_TTL).orElseThrow();
 
       server.stop();
 
@@ -83,6 +89,11 @@ class OutageTest {
       calls.put("count", () -> store.count("orders"));
       calls.put("page", () -> store.page("orders", null, 10));
       calls.put("deadLetters", () -> store.deadLetters(PROJECTION));
+      calls.put("partitioned commit", () -> store.commit(commit(partitionKey, partitionToken, 0, 1,
+          List.of(put("orders", order("o-p", "PLACED", "c", 1, 1)))).inPartition(0)));
+      calls.put("acquireLease", () -> store.acquireLease("nodes", "p0", "node-a", LEASE_TTL));
+      calls.put("releaseLease", () -> store.releaseLease("nodes", "p0", "node-a"));
+      calls.put("leases", () -> store.leases("nodes"));
       calls.forEach((call, action) -> assertTransient(call, action));
 
       server.restart();
@@ -94,6 +105,11 @@ class OutageTest {
       assertThat(store.findByIndex("orders", "status", "PLACED")).extracting(StoredDocument::id)
           .containsExactly("o-1", "o-2");
       assertThat(store.loadState(PROJECTION).orElseThrow().lastProcessedPosition()).isEqualTo(2);
+      assertThat(store.acquireLease("nodes", "p0", "node-a", LEASE_TTL)).as("renewed after the restart")
+          .hasValueSatisfying(lease -> assertThat(lease.epoch()).isEqualTo(held.epoch()));
+      store.commit(commit(partitionKey, partitionToken, 0, 1,
+          List.of(put("orders", order("o-p", "PLACED", "c", 1, 1)))).inPartition(0));
+      assertThat(store.find("orders", "o-p")).isPresent();
     }
   }
 

@@ -39,7 +39,17 @@ public final class WorkloadProjection {
   /** The workload's projection with a failure policy of its own. */
   public static ProjectionEngine engine(ProjectionStore store, int batchSize,
       FailurePolicy failurePolicy) {
+    return engine(store, batchSize, failurePolicy, 1);
+  }
+
+  /**
+   * The workload's projection split into partitions by order id (each order's stream is one
+   * partition's).
+   */
+  public static ProjectionEngine engine(ProjectionStore store, int batchSize,
+      FailurePolicy failurePolicy, int partitions) {
     ProjectionEngine engine = Projections.engine(PROJECTION_ID)
+        .partitions(partitions)
         .store(store)
         .readModel(OrderSummaryDocument.READ_MODEL)
         .prefetch(OrderSummaryDocument.READ_MODEL, EventEnvelope::streamId)

@@ -44,7 +44,7 @@ final class BatchPreparer {
   /** What the writer session lends a preparation. */
   record Writer(String writerKey, ProjectionState before, long writerToken,
       Set<String> blockedStreams, DocumentCache cache, @Nullable UnitOfWork inFlight,
-      FailureDecisions failures) {}
+      FailureDecisions failures, EngineMetrics metrics) {}
 
   /** Where the handler loop ended. */
   private enum Ending { ALL_EVENTS, RETRY, STOP }
@@ -60,7 +60,7 @@ final class BatchPreparer {
     long newErrors = prepared.outcome().stateAfter().map(ProjectionState::errorCount)
         .orElse(writer.before().errorCount()) - writer.before().errorCount();
     for (long i = 0; i < newErrors; i++) {
-      parts.metrics.error();
+      writer.metrics().error();
     }
     return prepared;
   }
@@ -107,7 +107,7 @@ final class BatchPreparer {
     for (int i = start; i < events.size(); i++) {
       EventEnvelope<?> event = events.get(i);
       if (!blocked.isEmpty() && blocked.contains(event.streamId())) {
-        deadLetters.add(parts.deadLetters.parked(event, parts.now()));
+        deadLetters.add(parts.deadLetters.parked(writer.writerKey(), event, parts.now()));
         lastEventId = event.eventId();
         lastPosition = event.position();
         continue;
@@ -131,7 +131,7 @@ final class BatchPreparer {
         LOG.warn("projection '{}' dead-lettered event {} at position {} after {} attempt(s): {}",
             writer.writerKey(), event.eventId(), event.position(), deadLetter.attempts(),
             failed.getMessage(), failed.getCause());
-        deadLetters.add(parts.deadLetters.failed(event, failed, deadLetter.attempts(),
+        deadLetters.add(parts.deadLetters.failed(writer.writerKey(), event, failed, deadLetter.attempts(),
             deadLetter.firstFailureAt(), parts.now()));
         if (blocked.isEmpty()) {
           blocked = new HashSet<>();

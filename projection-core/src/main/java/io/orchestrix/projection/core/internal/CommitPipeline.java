@@ -26,6 +26,7 @@ import org.jspecify.annotations.Nullable;
 final class CommitPipeline {
 
   private final String writerKey;
+  private final int partition;
   private final ProjectionStore store;
   private final EngineMetrics metrics;
   private @Nullable ExecutorService committer;
@@ -36,7 +37,8 @@ final class CommitPipeline {
   private @Nullable UnitOfWork inFlight;
   private volatile boolean failed;
 
-  CommitPipeline(String writerKey, ProjectionStore store, EngineMetrics metrics) {
+  CommitPipeline(String writerKey, int partition, ProjectionStore store, EngineMetrics metrics) {
+    this.partition = partition;
     this.writerKey = writerKey;
     this.store = store;
     this.metrics = metrics;
@@ -80,7 +82,7 @@ final class CommitPipeline {
   /** Stores a commit on the calling thread; returns its failure, or null. */
   BatchOutcome.@Nullable Failed commitNow(Commit commit) {
     try {
-      store.commit(commit);
+      store.commit(partition == Commit.UNPARTITIONED ? commit : commit.inPartition(partition));
       return null;
     } catch (ProjectionConflictException e) {
       metrics.conflict();

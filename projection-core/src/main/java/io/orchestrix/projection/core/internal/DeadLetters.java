@@ -8,33 +8,31 @@ import java.io.StringWriter;
 import java.time.Instant;
 
 /**
- * Makes the dead letters of one projection: failed events with their error, and parked events that
- * wait behind an earlier dead letter of their stream. Thread-safe; stateless apart from its
- * configuration.
+ * Makes the dead letters of one projection, under the key of the writer (the projection, or one of its
+ * partitions) that keeps them: failed events with their error, and parked events that wait behind an
+ * earlier dead letter of their stream. Thread-safe; stateless apart from its configuration.
  */
 final class DeadLetters {
 
-  private final String projectionId;
   private final EnvelopeJson envelopeJson;
 
-  DeadLetters(String projectionId, EnvelopeJson envelopeJson) {
-    this.projectionId = projectionId;
+  DeadLetters(EnvelopeJson envelopeJson) {
     this.envelopeJson = envelopeJson;
   }
 
   /** The dead letter of an event whose handler failed on every attempt. */
-  DeadLetter failed(EventEnvelope<?> event, HandlerFailedException failure, int attempts,
+  DeadLetter failed(String writerKey, EventEnvelope<?> event, HandlerFailedException failure, int attempts,
       Instant firstFailureAt, Instant now) {
     Throwable cause = causeOf(failure);
-    return new DeadLetter(projectionId, event.position(), event.eventId(), event.streamId(),
+    return new DeadLetter(writerKey, event.position(), event.eventId(), event.streamId(),
         event.payload().getClass().getName(), envelopeJson.write(event), failure.handler(),
         cause.getClass().getName(), String.valueOf(cause.getMessage()), stackTrace(cause), attempts,
         firstFailureAt, now);
   }
 
   /** The dead letter of an event parked behind an earlier dead letter of its stream. */
-  DeadLetter parked(EventEnvelope<?> event, Instant now) {
-    return new DeadLetter(projectionId, event.position(), event.eventId(), event.streamId(),
+  DeadLetter parked(String writerKey, EventEnvelope<?> event, Instant now) {
+    return new DeadLetter(writerKey, event.position(), event.eventId(), event.streamId(),
         event.payload().getClass().getName(), envelopeJson.write(event), "", DeadLetter.PARKED,
         "waiting behind an earlier dead letter of stream " + event.streamId(), "", 0, now, now);
   }

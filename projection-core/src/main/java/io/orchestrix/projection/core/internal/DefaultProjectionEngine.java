@@ -6,15 +6,17 @@ import io.orchestrix.projection.EventConsumer;
 import io.orchestrix.projection.EventEnvelope;
 import io.orchestrix.projection.EventHandler;
 import io.orchestrix.projection.InvalidEventException;
+import io.orchestrix.projection.PartitionFilter;
 import io.orchestrix.projection.ProjectionEngine;
+import io.orchestrix.projection.ProjectionIds;
 import io.orchestrix.projection.ProjectionOperations;
 import io.orchestrix.projection.ProjectionState;
 import io.orchestrix.projection.ReadModel;
 import io.orchestrix.projection.ReadModelView;
+import io.orchestrix.projection.spi.Commit;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,18 +30,29 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
 
   private final String projectionId;
   private final EngineParts parts;
-  private final HandlerRegistry registry = new HandlerRegistry();
-  private final AtomicInteger lambdaCount = new AtomicInteger();
+  private final HandlerRegistry registry;
+  private final int partition;
   private final WriterSession session;
   private final SessionOperations operations;
   private final BatchDriver driver;
 
   public DefaultProjectionEngine(EngineConfig config) {
-    this.projectionId = config.projectionId();
-    this.parts = new EngineParts(config, registry);
-    this.session = new WriterSession(projectionId, parts);
+    this(new EngineParts(config, new HandlerRegistry()), Commit.UNPARTITIONED);
+  }
+
+  /**
+   * The engine of one partition of a projection (or of the whole of one that is not split), sharing
+   * the parts, and so the handlers and read models, of its projection.
+   */
+  DefaultProjectionEngine(EngineParts parts, int partition) {
+    this.projectionId = parts.config.projectionId();
+    this.parts = parts;
+    this.registry = parts.registry;
+    this.partition = partition;
+    this.session = new WriterSession(partition == Commit.UNPARTITIONED ? projectionId
+        : ProjectionIds.partitionKey(projectionId, partition), partition, parts);
     this.operations = new SessionOperations(session, parts);
-    this.driver = new BatchDriver(session, operations, config.batchSize());
+    this.driver = new BatchDriver(session, operations, parts.config.batchSize());
   }
 
   @Override
@@ -81,7 +94,7 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
     if (eventType.isPrimitive()) {
       throw new IllegalArgumentException("event type must be a class, not the primitive " + eventType);
     }
-    String name = "on(" + eventType.getSimpleName() + ")#" + lambdaCount.incrementAndGet();
+    String name = "on(" + eventType.getSimpleName() + ")#" + registry.nextLambdaNumber();
     registry.add(List.of(new RegisteredHandler(name, eventType, invoker)));
     return this;
   }
@@ -129,6 +142,27 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
   }
 
   @Override
+  public ProjectionEngine partition(int number) {
+    if (number != Math.max(partition, 0)) {
+      throw new IllegalArgumentException("projection '" + projectionId + "' has no partition "
+          + number + (partition == Commit.UNPARTITIONED ? ": it is not split" : " here"));
+    }
+    return this;
+  }
+
+  @Override
+  public PartitionFilter partitionFilter(int number) {
+    partition(number);
+    return partition == Commit.UNPARTITIONED ? PartitionFilter.ALL
+        : parts.config.partitionFilter(number);
+  }
+
+  @Override
+  public ProjectionState claim() {
+    return session.reclaim();
+  }
+
+  @Override
   public ProjectionOperations operations() {
     return operations;
   }
@@ -144,8 +178,8 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
     if (known != null) {
       return known;
     }
-    return parts.store.loadState(projectionId)
-        .orElseGet(() -> ProjectionState.initial(projectionId, parts.now()));
+    String key = session.writerKey();
+    return parts.store.loadState(key).orElseGet(() -> ProjectionState.initial(key, parts.now()));
   }
 
   @Override
@@ -158,7 +192,7 @@ public final class DefaultProjectionEngine implements ProjectionEngine {
 
   @Override
   public String toString() {
-    return "ProjectionEngine[" + projectionId + " on " + parts.store.description() + "]";
+    return "ProjectionEngine[" + session.writerKey() + " on " + parts.store.description() + "]";
   }
 
   private List<? extends EventEnvelope<?>> validate(

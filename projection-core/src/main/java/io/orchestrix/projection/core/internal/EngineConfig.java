@@ -2,6 +2,7 @@ package io.orchestrix.projection.core.internal;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orchestrix.projection.EventEnvelope;
+import io.orchestrix.projection.PartitionFilter;
 import io.orchestrix.projection.FailurePolicy;
 import io.orchestrix.projection.ReadModel;
 import io.orchestrix.projection.core.json.EventTypes;
@@ -28,7 +29,14 @@ public record EngineConfig(
     int batchSize,
     int cacheSize,
     FailurePolicy failurePolicy,
-    Positions positions) {
+    Positions positions,
+    int partitions,
+    @Nullable Function<EventEnvelope<?>, String> partitionKey) {
+
+  /** Which events partition {@code partition} of this projection processes. */
+  public PartitionFilter partitionFilter(int partition) {
+    return new PartitionFilter(partition, partitions, partitionKey);
+  }
 
   /** Whether positions must be contiguous (1, 2, 3, ...) or may have gaps. */
   public enum Positions {

@@ -25,8 +25,16 @@ final class EngineMetrics {
   private final AtomicLong checkpoint = new AtomicLong();
   private final AtomicLong healthy = new AtomicLong(1);
 
-  EngineMetrics(@Nullable MeterRegistry registry, String projectionId) {
-    this.meters = registry == null ? null : new Meters(registry, projectionId, checkpoint, healthy);
+  /**
+   * @param partition the partition whose meters these are (tagged with it), or
+   *     {@link io.orchestrix.projection.spi.Commit#UNPARTITIONED} for a projection that is not split
+   */
+  EngineMetrics(@Nullable MeterRegistry registry, String projectionId, int partition) {
+    Tags tags = Tags.of(MetricNames.TAG_PROJECTION, projectionId);
+    if (partition >= 0) {
+      tags = tags.and(MetricNames.TAG_PARTITION, Integer.toString(partition));
+    }
+    this.meters = registry == null ? null : new Meters(registry, tags, checkpoint, healthy);
   }
 
   void batch(int applied, int skipped, int deadLettered, long handlerNanos, long commitNanos,
@@ -91,8 +99,7 @@ final class EngineMetrics {
     final Timer commitTime;
     final Timer batchTime;
 
-    Meters(MeterRegistry registry, String projectionId, AtomicLong checkpoint, AtomicLong healthy) {
-      Tags tags = Tags.of(MetricNames.TAG_PROJECTION, projectionId);
+    Meters(MeterRegistry registry, Tags tags, AtomicLong checkpoint, AtomicLong healthy) {
       applied = events(registry, tags, MetricNames.OUTCOME_APPLIED);
       skipped = events(registry, tags, MetricNames.OUTCOME_SKIPPED);
       deadLettered = events(registry, tags, MetricNames.OUTCOME_DEAD_LETTERED);

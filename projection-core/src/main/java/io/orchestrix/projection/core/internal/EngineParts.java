@@ -14,7 +14,6 @@ final class EngineParts {
   final ProjectionStore store;
   final ReadModels readModels;
   final HandlerRegistry registry;
-  final EngineMetrics metrics;
   final HandlerInvoker invoker;
   final DeadLetters deadLetters;
   private volatile boolean readModelsPrepared;
@@ -24,10 +23,9 @@ final class EngineParts {
     this.store = config.store();
     this.readModels = new ReadModels(config.readModels(), config.codec());
     this.registry = registry;
-    this.metrics = new EngineMetrics(config.meterRegistry(), config.projectionId());
     this.invoker = new HandlerInvoker(config.projectionId(), readModels, store,
         config.handlerTimeout());
-    this.deadLetters = new DeadLetters(config.projectionId(), new EnvelopeJson(config.eventTypes()));
+    this.deadLetters = new DeadLetters(new EnvelopeJson(config.eventTypes()));
   }
 
   /**

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The handlers of one engine, in registration order, with a per-payload-class dispatch table.
@@ -13,6 +14,13 @@ import java.util.concurrent.ConcurrentHashMap;
 final class HandlerRegistry {
 
   private volatile Snapshot snapshot = new Snapshot(List.of());
+
+  private final AtomicInteger lambdas = new AtomicInteger();
+
+  /** The number of the next handler registered as a lambda, for its name. */
+  int nextLambdaNumber() {
+    return lambdas.incrementAndGet();
+  }
 
   synchronized void add(List<RegisteredHandler> added) {
     List<RegisteredHandler> all = new ArrayList<>(snapshot.handlers);

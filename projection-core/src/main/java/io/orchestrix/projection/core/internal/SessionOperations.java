@@ -147,7 +147,7 @@ final class SessionOperations implements ProjectionOperations {
           continue;
         }
         unitOfWork.rollbackEvent();
-        parts.metrics.error();
+        session.metrics().error();
         updated.add(DeadLetters.failedAgain(letter, failed, now));
         break;
       }

@@ -2,7 +2,10 @@ package io.orchestrix.projection.core.internal;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orchestrix.projection.EventEnvelope;
+import io.orchestrix.projection.EventPage;
 import io.orchestrix.projection.EventSource;
+import io.orchestrix.projection.PartitionFilter;
+import io.orchestrix.projection.ProjectionConflictException;
 import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.ProjectionException;
 import io.orchestrix.projection.ProjectionOperations;
@@ -12,6 +15,7 @@ import io.orchestrix.projection.ProjectionStatus.RunState;
 import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.core.internal.WorkerControl.Next;
 import io.orchestrix.projection.core.internal.WriterSession.Submission;
+import io.orchestrix.projection.spi.Commit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -28,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * at a failed event or a fatal error by holding until an operator resumes. Whatever ends the thread
  * unexpectedly is reported as {@link RunState#FAILED} with its cause. Status never touches the store.
  */
-public final class TrackingWorker {
+public final class TrackingWorker implements ProjectionWorker {
 
   private static final Logger LOG = LoggerFactory.getLogger(TrackingWorker.class);
   private static final Duration MIN_IDLE_WAIT = Duration.ofMillis(1);
@@ -42,6 +46,9 @@ public final class TrackingWorker {
   private final RunnerSettings settings;
   private final WorkerControl control;
   private final WorkerStatus status;
+  private final PartitionFilter filter;
+  /** Whether a lease decides who writes: then a fenced worker ends instead of claiming again. */
+  private final boolean leased;
 
   /** A page whose commit may still be in flight. */
   private record InFlight(Submission submission, List<EventEnvelope<?>> page, long started) {
@@ -58,14 +65,30 @@ public final class TrackingWorker {
   private Instant deadLettersCountedAt = Instant.EPOCH;
 
   private TrackingWorker(DefaultProjectionEngine engine, EventSource source, RunnerSettings settings,
-      @Nullable MeterRegistry registry) {
-    this.projectionId = engine.projectionId();
+      WorkerStatus status, PartitionFilter filter, boolean leased) {
     this.session = engine.writerSession();
+    this.projectionId = session.writerKey();
     this.operations = engine.operations();
     this.source = source;
     this.settings = settings;
     this.control = new WorkerControl("projection-" + projectionId);
-    this.status = new WorkerStatus(projectionId, settings.clock(), registry);
+    this.status = status;
+    this.filter = filter;
+    this.leased = leased;
+  }
+
+  /**
+   * A worker for one partition of a projection whose partitions are shared out by leases: it reads
+   * only the partition's events, and ends, reporting {@link RunState#STANDBY}, as soon as another
+   * writer fences it, rather than claiming the partition back.
+   *
+   * @param status the partition's status, kept by its coordinator across the workers it starts
+   */
+  static TrackingWorker forLeasedPartition(DefaultProjectionEngine partition, EventSource source,
+      RunnerSettings settings, WorkerStatus status) {
+    int number = partition.writerSession().partition();
+    PartitionFilter filter = number < 0 ? PartitionFilter.ALL : partition.partitionFilter(number);
+    return new TrackingWorker(partition, source, settings, status, filter, true);
   }
 
   /**
@@ -79,36 +102,50 @@ public final class TrackingWorker {
       throw new IllegalArgumentException("projection: a runner runs engines built by"
           + " Projections.engine(...), not " + engine.getClass().getName());
     }
-    return new TrackingWorker(ours, source, settings, registry);
+    return new TrackingWorker(ours, source, settings,
+        new WorkerStatus(ours.projectionId(), Commit.UNPARTITIONED, settings.clock(), registry),
+        PartitionFilter.ALL, false);
   }
 
+  @Override
   public String projectionId() {
     return projectionId;
   }
 
+  @Override
   public void start() {
     control.start(this::run);
   }
 
+  /** Whether the thread was started and has not ended. */
+  public boolean isAlive() {
+    return control.isAlive();
+  }
+
+  @Override
   public void requestStop() {
     control.requestStop();
   }
 
+  @Override
   public void join(Duration timeout) {
     control.join(timeout);
   }
 
+  @Override
   public void pause() {
     control.pause();
   }
 
   /** Resumes a paused or failed projection; a failed event gets its attempts afresh. */
+  @Override
   public void resume() {
     session.clearFailures();
     control.resume();
   }
 
   /** Runs an operator's action while this projection's thread holds (or is not running). */
+  @Override
   public void whilePaused(Consumer<ProjectionOperations> operation) {
     control.whileHeld(() -> {
       operation.accept(operations);
@@ -121,11 +158,13 @@ public final class TrackingWorker {
   }
 
   /** Waits until the checkpoint reaches the position; never asks the store. */
+  @Override
   public boolean awaitPosition(long target, Duration timeout) throws InterruptedException {
     return control.awaitCondition(() -> status.position() >= target, timeout);
   }
 
   /** What the thread knows now; never asks the store, never throws. */
+  @Override
   public ProjectionStatus status() {
     return status.snapshot();
   }
@@ -160,8 +199,8 @@ public final class TrackingWorker {
       LOG.error("projection '{}': its runner thread ended unexpectedly", projectionId, unexpected);
     } finally {
       settleQuietly(inFlight);
-      if (!died) {
-        status.state(RunState.STOPPED);
+      if (!died && status.state() != RunState.STANDBY) {
+        status.state(leased ? RunState.STANDBY : RunState.STOPPED);
       }
       control.ended();
     }
@@ -207,10 +246,17 @@ public final class TrackingWorker {
   private Duration step(Duration idle) {
     long after = inFlight != null ? inFlight.lastPosition() : status.position();
     List<EventEnvelope<?>> page;
+    long scannedTo;
     try {
-      page = source.read(after, settings.batchSize());
-      status.head(Math.max(source.headPosition(),
-          page.isEmpty() ? after : page.get(page.size() - 1).position()));
+      if (filter.acceptsAll()) {
+        page = source.read(after, settings.batchSize());
+        scannedTo = page.isEmpty() ? after : page.get(page.size() - 1).position();
+      } else {
+        EventPage read = source.read(after, settings.batchSize(), filter);
+        page = read.events();
+        scannedTo = read.scannedTo();
+      }
+      status.head(Math.max(source.headPosition(), scannedTo));
     } catch (ProjectionException e) {
       if (inFlight == null || settle(inFlight)) {
         handleFailure(e);
@@ -222,6 +268,9 @@ public final class TrackingWorker {
       if (inFlight != null) {
         settle(inFlight);
         return MIN_IDLE_WAIT;
+      }
+      if (scannedTo > after) {
+        return advancePastOthers(scannedTo);
       }
       status.state(RunState.RUNNING);
       status.caughtUp();
@@ -240,6 +289,21 @@ public final class TrackingWorker {
           ? RunState.CATCHING_UP : RunState.RUNNING);
     } else {
       settle(submitted);
+    }
+    return MIN_IDLE_WAIT;
+  }
+
+  /**
+   * Moves the checkpoint of a partition past other partitions' events it has looked at, so that an
+   * idle partition is not behind; returns the next idle wait.
+   */
+  private Duration advancePastOthers(long scannedTo) {
+    BatchOutcome outcome = session.advanceTo(scannedTo);
+    outcome.stateAfter().ifPresent(status::known);
+    if (outcome instanceof BatchOutcome.Failed failed) {
+      handleFailure(failed.failure());
+    } else {
+      control.signal(() -> { });
     }
     return MIN_IDLE_WAIT;
   }
@@ -301,6 +365,14 @@ public final class TrackingWorker {
    */
   private void handleFailure(ProjectionException failure) {
     claimed = false;
+    if (leased && failure instanceof ProjectionConflictException) {
+      status.error(failure.getMessage());
+      status.state(RunState.STANDBY);
+      LOG.info("partition '{}' was taken over by another node; this worker ends: {}", projectionId,
+          failure.getMessage());
+      control.requestStop();
+      return;
+    }
     switch (failure.kind()) {
       case TRANSIENT, CONFLICT -> {
         outageAttempts++;

@@ -49,6 +49,12 @@ final class WorkerControl {
     }
   }
 
+  /** Whether the thread was started and has not ended. */
+  boolean isAlive() {
+    Thread running = read(() -> thread);
+    return running != null && running.isAlive();
+  }
+
   void requestStop() {
     signal(() -> stopRequested = true);
   }

@@ -39,7 +39,11 @@ final class WorkerStatus {
   private volatile long deadLetterCount;
   private volatile double oldestDeadLetterSeconds;
 
-  WorkerStatus(String projectionId, Clock clock, @Nullable MeterRegistry registry) {
+  /**
+   * @param partition the partition whose status this is (its meters tagged with it), or
+   *     {@link io.orchestrix.projection.spi.Commit#UNPARTITIONED}
+   */
+  WorkerStatus(String projectionId, int partition, Clock clock, @Nullable MeterRegistry registry) {
     this.projectionId = projectionId;
     this.clock = clock;
     if (registry == null) {
@@ -47,6 +51,9 @@ final class WorkerStatus {
       return;
     }
     Tags tags = Tags.of(MetricNames.TAG_PROJECTION, projectionId);
+    if (partition >= 0) {
+      tags = tags.and(MetricNames.TAG_PARTITION, Integer.toString(partition));
+    }
     retries = Counter.builder(MetricNames.RETRIES).tags(tags)
         .description("retries after handler failures and store outages").register(registry);
     Gauge.builder(MetricNames.LAG_EVENTS, this, WorkerStatus::lagEvents)

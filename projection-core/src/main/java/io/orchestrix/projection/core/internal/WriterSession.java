@@ -8,6 +8,7 @@ import io.orchestrix.projection.ProjectionState;
 import io.orchestrix.projection.ReadModel;
 import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.spi.Commit;
+import io.orchestrix.projection.spi.ProjectionStore;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -29,7 +30,9 @@ import org.jspecify.annotations.Nullable;
 final class WriterSession {
 
   private final String writerKey;
+  private final int partition;
   private final EngineParts parts;
+  private final EngineMetrics metrics;
   private final ReentrantLock lock = new ReentrantLock();
   private final DocumentCache cache;
   private final CommitPipeline pipeline;
@@ -43,11 +46,18 @@ final class WriterSession {
   /** The state readers see: the last committed one, or the last known after a failure. */
   private volatile @Nullable ProjectionState published;
 
-  WriterSession(String writerKey, EngineParts parts) {
+  /**
+   * @param partition the partition this writer commits for, or {@link Commit#UNPARTITIONED}; its key
+   *     is then {@code ProjectionIds.partitionKey(projection, partition)}
+   */
+  WriterSession(String writerKey, int partition, EngineParts parts) {
     this.writerKey = writerKey;
+    this.partition = partition;
     this.parts = parts;
+    this.metrics = new EngineMetrics(parts.config.meterRegistry(), parts.config.projectionId(),
+        partition);
     this.cache = new DocumentCache(parts.config.cacheSize());
-    this.pipeline = new CommitPipeline(writerKey, parts.store, parts.metrics);
+    this.pipeline = new CommitPipeline(writerKey, partition, parts.store, metrics);
     this.failures = new FailureDecisions(parts.config.failurePolicy(), parts.config.clock());
     this.preparer = new BatchPreparer(parts);
   }
@@ -60,6 +70,19 @@ final class WriterSession {
 
   String writerKey() {
     return writerKey;
+  }
+
+  /** The partition this writer commits for, or {@link Commit#UNPARTITIONED}. */
+  int partition() {
+    return partition;
+  }
+
+  ProjectionStore store() {
+    return parts.store;
+  }
+
+  EngineMetrics metrics() {
+    return metrics;
   }
 
   ReentrantLock lock() {
@@ -150,12 +173,46 @@ final class WriterSession {
     }
   }
 
+  /**
+   * Moves a healthy partition's checkpoint forward to a position up to which its source looked and
+   * found none of its events, in a commit without changes, so that an idle partition is not behind.
+   * Does nothing if the checkpoint is there already or the partition is stopped at a failed event.
+   */
+  BatchOutcome advanceTo(long position) {
+    lock.lock();
+    try {
+      if (pipeline.takeFailure()) {
+        return queuedCommitFailed();
+      }
+      ProjectionState before = claimed();
+      if (position <= before.lastProcessedPosition() || !before.healthy()) {
+        return new BatchOutcome.Completed(
+            new BatchResult(0, 0, 0, before.lastProcessedPosition()), before);
+      }
+      ProjectionState after = new ProjectionState(writerKey, before.lastProcessedEventId(), position,
+          before.errorCount(), true, before.lastError(), 0, parts.now());
+      BatchOutcome.Failed failure = pipeline.commitNow(
+          Commit.batch(writerToken, before.lastProcessedPosition(), after, List.of()));
+      if (failure != null) {
+        forget();
+        return failure;
+      }
+      accept(after);
+      return new BatchOutcome.Completed(new BatchResult(0, 0, 0, position), after);
+    } catch (ProjectionException e) {
+      forget();
+      return new BatchOutcome.Failed(e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Runs the batch's handlers; a store failure on the way is an outcome, and forgets the writer's view. */
   private PreparedBatch prepare(List<? extends EventEnvelope<?>> events) {
     try {
       ProjectionState before = claimed();
       return preparer.prepare(new BatchPreparer.Writer(writerKey, before, writerToken,
-          Set.copyOf(blockedStreams), cache, pipeline.inFlight(), failures), events);
+          Set.copyOf(blockedStreams), cache, pipeline.inFlight(), failures, metrics), events);
     } catch (ProjectionException e) {
       forget();
       return PreparedBatch.nothingToCommit(new BatchOutcome.Failed(e));
@@ -191,14 +248,14 @@ final class WriterSession {
     published = after;
     long finished = System.nanoTime();
     BatchResult result = prepared.outcome().committed();
-    parts.metrics.state(after.lastProcessedPosition(), after.healthy());
-    parts.metrics.batch(result.applied(), result.skipped(), result.deadLettered(),
+    metrics.state(after.lastProcessedPosition(), after.healthy());
+    metrics.batch(result.applied(), result.skipped(), result.deadLettered(),
         prepared.handlerNanos(), finished - commitStarted, finished - prepared.started());
   }
 
   private void recordSkipped(PreparedBatch prepared) {
     if (prepared.outcome() instanceof BatchOutcome.Completed completed) {
-      parts.metrics.batch(0, completed.result().skipped(), 0, 0, 0, 0);
+      metrics.batch(0, completed.result().skipped(), 0, 0, 0, 0);
     }
   }
 
@@ -231,6 +288,27 @@ final class WriterSession {
     return current;
   }
 
+  /**
+   * Claims anew even if this writer holds a claim: waits for queued commits, forgets what it
+   * believed, takes a new fencing token and reloads.
+   *
+   * @throws ProjectionException if the store fails (then everything stays forgotten)
+   */
+  ProjectionState reclaim() {
+    lock.lock();
+    try {
+      pipeline.takeFailure();
+      forget();
+      failures.forget();
+      return claimed();
+    } catch (ProjectionException e) {
+      forget();
+      throw e;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Drops everything this writer believed, so the next call claims again and reloads. */
   void forget() {
     state = null;
@@ -241,7 +319,7 @@ final class WriterSession {
   private void accept(ProjectionState newState) {
     state = newState;
     published = newState;
-    parts.metrics.state(newState.lastProcessedPosition(), newState.healthy());
+    metrics.state(newState.lastProcessedPosition(), newState.healthy());
   }
 
   // ---- for operations (the caller holds the lock)
@@ -281,7 +359,7 @@ final class WriterSession {
   }
 
   /**
-   * Waits for queued commits and claims, for an operator's action.
+   * Waits for queued commits and claims afresh, fencing every other writer, for an operator's action.
    *
    * @throws StoreException if a queued commit failed (naming what to do) or the store fails
    */
@@ -290,7 +368,19 @@ final class WriterSession {
       forget();
       throw queuedCommitFailure();
     }
+    forget();
     return claimed();
+  }
+
+  /** Forgets the claim, so that the next batch claims the projection afresh and reloads. */
+  void release() {
+    lock.lock();
+    try {
+      pipeline.drain();
+      forget();
+    } finally {
+      lock.unlock();
+    }
   }
 
   long writerToken() {

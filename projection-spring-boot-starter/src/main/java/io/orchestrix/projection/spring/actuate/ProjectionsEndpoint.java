@@ -49,7 +49,7 @@ public final class ProjectionsEndpoint {
   public Map<String, Object> projections() {
     Map<String, Object> projections = new LinkedHashMap<>();
     for (ProjectionStatus status : engines.statuses()) {
-      projections.put(status.projectionId(), StatusView.of(status));
+      projections.put(status.projectionId(), StatusView.of(status, engines.partitions(status.projectionId())));
     }
     return Map.of("projections", projections);
   }
@@ -60,7 +60,7 @@ public final class ProjectionsEndpoint {
     if (!engines.ids().contains(id)) {
       return null;
     }
-    return StatusView.of(runner().status(id));
+    return StatusView.of(runner().status(id), engines.partitions(id));
   }
 
   /** A projection's dead letters ({@code what} = {@code dead-letters}); 404 otherwise. */

@@ -27,7 +27,7 @@ public final class ProjectionsHealthIndicator implements HealthIndicator {
     ProjectionHealth health = engines.health();
     Health.Builder builder = health.up() ? Health.up() : Health.down();
     for (ProjectionStatus status : health.projections()) {
-      builder.withDetail(status.projectionId(), StatusView.of(status));
+      builder.withDetail(status.projectionId(), StatusView.of(status, engines.partitions(status.projectionId())));
     }
     return builder.build();
   }

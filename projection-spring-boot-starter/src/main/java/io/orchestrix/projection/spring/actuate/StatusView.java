@@ -1,6 +1,8 @@
 package io.orchestrix.projection.spring.actuate;
 
+import io.orchestrix.projection.PartitionStatus;
 import io.orchestrix.projection.ProjectionStatus;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -24,6 +26,31 @@ final class StatusView {
       view.put("lastError", status.lastError());
     }
     status.outage().ifPresent(since -> view.put("outageSince", since.toString()));
+    return view;
+  }
+
+  static Map<String, Object> of(ProjectionStatus status, List<PartitionStatus> partitions) {
+    Map<String, Object> view = of(status);
+    if (!partitions.isEmpty()) {
+      view.put("partitions", partitions.stream().map(StatusView::of).toList());
+    }
+    return view;
+  }
+
+  static Map<String, Object> of(PartitionStatus partition) {
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("partition", partition.partition());
+    view.put("owner", partition.owner() == null ? "none" : partition.owner());
+    view.put("ownedHere", partition.ownedHere());
+    view.put("state", partition.state().name());
+    view.put("position", partition.position());
+    view.put("healthy", partition.healthy());
+    if (partition.leaseExpiresAt() != null) {
+      view.put("leaseExpiresAt", partition.leaseExpiresAt().toString());
+    }
+    if (partition.lastError() != null) {
+      view.put("lastError", partition.lastError());
+    }
     return view;
   }
 }

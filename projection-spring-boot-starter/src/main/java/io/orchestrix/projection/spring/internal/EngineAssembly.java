@@ -83,7 +83,7 @@ public final class EngineAssembly {
       engines.put(id, engine(beanName, id, bean, readModels));
     });
     if (engines.isEmpty()) {
-      return new ProjectionEngines(engines, null);
+      return new ProjectionEngines(engines, null, false);
     }
     ProjectionRunner.Builder runner = ProjectionRunner.builder(source)
         .batchSize(properties.batchSize())
@@ -94,8 +94,12 @@ public final class EngineAssembly {
     if (meterRegistry != null) {
       runner.meterRegistry(meterRegistry);
     }
+    if (properties.nodeName() != null) {
+      runner.node(properties.nodeName());
+    }
+    runner.leaseTime(properties.leaseTime());
     engines.values().forEach(runner::projection);
-    return new ProjectionEngines(engines, runner.build());
+    return new ProjectionEngines(engines, runner.build(), properties.runByLeases());
   }
 
   private ProjectionEngine engine(String beanName, String id, Object bean, List<ReadModel<?>> readModels) {
@@ -104,7 +108,8 @@ public final class EngineAssembly {
           .store(store)
           .batchSize(properties.batchSize())
           .handlerTimeout(properties.handlerTimeout())
-          .failurePolicy(properties.failure().toPolicy());
+          .failurePolicy(properties.failure().toPolicy())
+          .partitions(properties.partitions());
       readModels.forEach(builder::readModel);
       if (meterRegistry != null) {
         builder.meterRegistry(meterRegistry);

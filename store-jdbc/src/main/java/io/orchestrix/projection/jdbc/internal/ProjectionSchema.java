@@ -8,6 +8,7 @@ import io.orchestrix.projection.spi.ReadModelSchema;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jdbi.v3.core.Handle;
 
 /**
  * The projection store's tables: {@code <prefix>state} and {@code <prefix>dead_letter}, versioned as
@@ -19,7 +20,10 @@ import java.util.Map;
 public final class ProjectionSchema {
 
   /** The schema version of the projection store's tables this code writes and reads. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
+
+  /** Prefix of each read model's table name, after the table prefix. */
+  private static final String READ_MODEL_TABLE = "rm_";
 
   private final JdbcDatabase database;
   private final TableNames names;
@@ -40,6 +44,11 @@ public final class ProjectionSchema {
   /** The table of dead letters. */
   public String deadLetterTable() {
     return names.qualified("dead_letter");
+  }
+
+  /** The table of leases. */
+  public String leaseTable() {
+    return names.qualified("lease");
   }
 
   /**
@@ -90,7 +99,32 @@ public final class ProjectionSchema {
             + "attempts INT NOT NULL, "
             + "first_failure_at VARCHAR(40) NOT NULL, "
             + "last_failure_at VARCHAR(40) NOT NULL, "
-            + "PRIMARY KEY (projection_id, event_position))" + options)));
+            + "PRIMARY KEY (projection_id, event_position))" + options)),
+        handle -> {
+          handle.execute(LeaseTable.createSql(dialect, leaseTable()));
+          addPartitionColumns(handle);
+        });
+  }
+
+  /**
+   * Version 2 keeps with each document the partition that wrote it: every read model's table made by
+   * version 1 gets the column, -1 (unpartitioned) for the documents it holds.
+   */
+  private void addPartitionColumns(Handle handle) {
+    SqlDialect dialect = database.dialect();
+    for (String table : dialect.tables(handle, names.schema(), names.table(READ_MODEL_TABLE))) {
+      Map<String, SqlDialect.Column> columns = dialect.columns(handle, names.schema(), table);
+      if (columns.keySet().containsAll(List.of("id", "doc_json", "doc_position"))
+          && !columns.containsKey(ReadModelTable.PARTITION_COLUMN)) {
+        handle.execute(addPartitionColumn(names.schema() == null ? table
+            : names.schema() + "." + table));
+      }
+    }
+  }
+
+  private static String addPartitionColumn(String table) {
+    return "ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS " + ReadModelTable.PARTITION_COLUMN
+        + " INT DEFAULT -1 NOT NULL";
   }
 
   /**
@@ -103,18 +137,23 @@ public final class ProjectionSchema {
    */
   public ReadModelTable prepare(ReadModelSchema schema) {
     SqlDialect dialect = database.dialect();
-    String name = "rm_" + schema.name();
+    String name = READ_MODEL_TABLE + schema.name();
     String table = names.qualified(name);
     database.changeSchema(names, handle -> {
       StringBuilder create = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(table)
           .append(" (id ").append(dialect.keyType()).append(" NOT NULL PRIMARY KEY, doc_json ")
-          .append(dialect.documentType()).append(" NOT NULL, doc_position BIGINT NOT NULL");
+          .append(dialect.documentType()).append(" NOT NULL, doc_position BIGINT NOT NULL, ")
+          .append(ReadModelTable.PARTITION_COLUMN).append(" INT DEFAULT -1 NOT NULL");
       for (String index : schema.indexes()) {
         create.append(", ").append(ReadModelTable.column(index)).append(' ').append(dialect.keyType())
             .append(" NULL");
       }
       handle.execute(create.append(')').append(dialect.tableOptions()).toString());
       Map<String, SqlDialect.Column> existing = dialect.columns(handle, names.schema(), names.table(name));
+      if (!existing.containsKey(ReadModelTable.PARTITION_COLUMN)) {
+        // a table created by another process's version 1 code after this one migrated
+        handle.execute(addPartitionColumn(table));
+      }
       List<String> keyColumns = new ArrayList<>(List.of("id"));
       for (String index : schema.indexes()) {
         String column = ReadModelTable.column(index);

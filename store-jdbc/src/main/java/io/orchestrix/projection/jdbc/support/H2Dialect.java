@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jspecify.annotations.Nullable;
 
@@ -60,8 +61,8 @@ final class H2Dialect implements SqlDialect {
   }
 
   @Override
-  public String keyType() {
-    return "VARCHAR(512)";
+  public String keyType(int maxLength) {
+    return "VARCHAR(" + maxLength + ")";
   }
 
   @Override
@@ -83,6 +84,34 @@ final class H2Dialect implements SqlDialect {
   public String upsert(String table, List<String> keyColumns, List<String> columns, List<String> values) {
     return "MERGE INTO " + table + " (" + String.join(", ", columns) + ") KEY ("
         + String.join(", ", keyColumns) + ") VALUES (" + String.join(", ", values) + ")";
+  }
+
+  @Override
+  public String partitionUpsert(String table, List<String> keyColumns, List<String> columns,
+      List<String> values, String partitionColumn) {
+    String on = keyColumns.stream().map(c -> "target." + c + " = source." + c)
+        .collect(Collectors.joining(" AND "));
+    String updates = columns.stream().filter(c -> !keyColumns.contains(c))
+        .map(c -> c + " = source." + c).collect(Collectors.joining(", "));
+    return "MERGE INTO " + table + " AS target USING (VALUES (" + String.join(", ", values)
+        + ")) AS source (" + String.join(", ", columns) + ") ON " + on + " WHEN MATCHED AND target."
+        + partitionColumn + " IN (-1, source." + partitionColumn + ") THEN UPDATE SET " + updates
+        + " WHEN NOT MATCHED THEN INSERT (" + String.join(", ", columns) + ") VALUES ("
+        + columns.stream().map(c -> "source." + c).collect(Collectors.joining(", ")) + ")";
+  }
+
+  /**
+   * {@code CURRENT_TIMESTAMP}, which H2 fixes at its first use in a transaction: the lease table reads
+   * it only after taking its row lock.
+   */
+  @Override
+  public String currentTimeMicros() {
+    return "CAST(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP) * 1000000 AS BIGINT)";
+  }
+
+  @Override
+  public String currentSchema() {
+    return "SCHEMA()";
   }
 
   @Override

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.jdbi.v3.core.Handle;
 import org.jspecify.annotations.Nullable;
 
@@ -33,8 +34,8 @@ final class MariaDbDialect implements SqlDialect {
   }
 
   @Override
-  public String keyType() {
-    return "VARCHAR(512) CHARACTER SET utf8mb4 COLLATE " + EXACT_COLLATION;
+  public String keyType(int maxLength) {
+    return "VARCHAR(" + maxLength + ") CHARACTER SET utf8mb4 COLLATE " + EXACT_COLLATION;
   }
 
   @Override
@@ -61,6 +62,38 @@ final class MariaDbDialect implements SqlDialect {
     }
     return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES ("
         + String.join(", ", values) + ") ON DUPLICATE KEY UPDATE " + updates;
+  }
+
+  /**
+   * {@code ON DUPLICATE KEY UPDATE} assigns left to right, each assignment seeing the ones before, so
+   * the partition column, which every condition reads, is assigned last.
+   */
+  @Override
+  public String partitionUpsert(String table, List<String> keyColumns, List<String> columns,
+      List<String> values, String partitionColumn) {
+    String writable = partitionColumn + " IN (-1, VALUES(" + partitionColumn + "))";
+    String updates = Stream.concat(
+            columns.stream().filter(c -> !keyColumns.contains(c) && !c.equals(partitionColumn)),
+            Stream.of(partitionColumn))
+        .map(c -> c + " = IF(" + writable + ", VALUES(" + c + "), " + c + ")")
+        .collect(Collectors.joining(", "));
+    return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES ("
+        + String.join(", ", values) + ") ON DUPLICATE KEY UPDATE " + updates;
+  }
+
+  /**
+   * Whole seconds of {@code UNIX_TIMESTAMP()} and microseconds of {@code NOW(6)}, both the statement's
+   * start: unlike {@code UNIX_TIMESTAMP(NOW(6))}, this never converts a local time back to UTC, which
+   * is ambiguous for an hour a year in a session time zone with daylight saving time.
+   */
+  @Override
+  public String currentTimeMicros() {
+    return "(UNIX_TIMESTAMP() * 1000000 + MICROSECOND(NOW(6)))";
+  }
+
+  @Override
+  public String currentSchema() {
+    return "DATABASE()";
   }
 
   @Override

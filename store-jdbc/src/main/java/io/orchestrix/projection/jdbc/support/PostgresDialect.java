@@ -37,8 +37,8 @@ final class PostgresDialect implements SqlDialect {
   }
 
   @Override
-  public String keyType() {
-    return "VARCHAR(512) COLLATE \"C\"";
+  public String keyType(int maxLength) {
+    return "VARCHAR(" + maxLength + ") COLLATE \"C\"";
   }
 
   @Override
@@ -68,6 +68,28 @@ final class PostgresDialect implements SqlDialect {
     return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES ("
         + String.join(", ", values) + ") ON CONFLICT (" + String.join(", ", keyColumns) + ") DO "
         + (updates.isEmpty() ? "NOTHING" : "UPDATE SET " + updates);
+  }
+
+  @Override
+  public String partitionUpsert(String table, List<String> keyColumns, List<String> columns,
+      List<String> values, String partitionColumn) {
+    String updates = columns.stream().filter(c -> !keyColumns.contains(c))
+        .map(c -> c + " = EXCLUDED." + c).collect(Collectors.joining(", "));
+    return "INSERT INTO " + table + " AS target (" + String.join(", ", columns) + ") VALUES ("
+        + String.join(", ", values) + ") ON CONFLICT (" + String.join(", ", keyColumns)
+        + ") DO UPDATE SET " + updates + " WHERE target." + partitionColumn + " IN (-1, EXCLUDED."
+        + partitionColumn + ")";
+  }
+
+  /** {@code clock_timestamp()}: the time when evaluated, not when the transaction began. */
+  @Override
+  public String currentTimeMicros() {
+    return "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000 AS BIGINT)";
+  }
+
+  @Override
+  public String currentSchema() {
+    return "current_schema()";
   }
 
   @Override

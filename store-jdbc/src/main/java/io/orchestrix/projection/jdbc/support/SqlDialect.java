@@ -51,11 +51,23 @@ public interface SqlDialect {
     return product().displayName();
   }
 
+  /** The longest key text: a document id or an index value. */
+  int MAX_KEY_LENGTH = 512;
+
   /**
-   * Type of a document id, an index value or any other key text: up to 512 characters, compared
-   * code point by code point, case and trailing spaces included.
+   * Type of a document id, an index value or any other key text: up to {@value #MAX_KEY_LENGTH}
+   * characters, compared code point by code point, case and trailing spaces included.
    */
-  String keyType();
+  default String keyType() {
+    return keyType(MAX_KEY_LENGTH);
+  }
+
+  /**
+   * Type of key text of up to {@code maxLength} characters, compared as {@link #keyType()} compares:
+   * for keys of several columns, whose total length some databases bound (MariaDB's InnoDB to 3,072
+   * bytes).
+   */
+  String keyType(int maxLength);
 
   /** Type of a document's JSON. */
   String documentType();
@@ -101,6 +113,41 @@ public interface SqlDialect {
   default void bindIds(SqlStatement<?> statement, List<String> ids) {
     statement.bindList("ids", ids);
   }
+
+  /**
+   * An insert-or-replace that replaces an existing row only if its {@code partitionColumn} holds
+   * {@code -1} or the value being written, and otherwise leaves the row as it is (locked by the
+   * statement until the transaction ends, or, where another transaction is inserting the same key,
+   * after waiting for it). Arguments as for {@link #upsert}; the partition column is among
+   * {@code columns}.
+   */
+  String partitionUpsert(String table, List<String> keyColumns, List<String> columns,
+      List<String> values, String partitionColumn);
+
+  /**
+   * An expression of the database's current time in microseconds since 1970-01-01T00:00:00Z, as a
+   * {@code BIGINT}: the database's clock, never the client's, so that every process using the
+   * database judges time alike. Within one transaction it may be fixed at its first use (H2) or at
+   * the start of the statement (MariaDB); on PostgreSQL it is {@code clock_timestamp()}.
+   */
+  String currentTimeMicros();
+
+  /**
+   * The names of the tables in the schema (the connection's default if null) whose name starts with
+   * {@code prefix}, in lower case.
+   */
+  default List<String> tables(Handle handle, @Nullable String schema, String prefix) {
+    return handle.createQuery("SELECT LOWER(TABLE_NAME) FROM INFORMATION_SCHEMA.TABLES"
+            + " WHERE LOWER(TABLE_SCHEMA) = LOWER(COALESCE(:schema, " + currentSchema() + "))"
+            + " AND TABLE_TYPE IN ('BASE TABLE', 'TABLE')")
+        .bindByType("schema", schema, String.class)
+        .mapTo(String.class).stream()
+        .filter(name -> name.startsWith(prefix.toLowerCase(Locale.ROOT)))
+        .sorted().toList();
+  }
+
+  /** The SQL expression naming the connection's default schema. */
+  String currentSchema();
 
   /** The statement creating a schema (a database on MariaDB) if it does not exist. */
   String createSchema(String schema);

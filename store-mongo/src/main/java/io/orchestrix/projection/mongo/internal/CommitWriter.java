@@ -1,5 +1,6 @@
 package io.orchestrix.projection.mongo.internal;
 
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.ReadPreference;
 import com.mongodb.TransactionOptions;
@@ -8,6 +9,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.WriteModel;
 import com.mongodb.client.result.UpdateResult;
 import io.orchestrix.projection.CheckpointConflictException;
 import io.orchestrix.projection.FailureKind;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
+import org.bson.BsonInt32;
 import org.bson.BsonInt64;
 import org.bson.BsonString;
 import org.bson.BsonValue;
@@ -30,13 +33,16 @@ import org.jspecify.annotations.Nullable;
  * Applies prepared commits, in one of two ways.
  *
  * <p><b>Transactional</b> (replica set or sharded cluster whose transactions passed the start-up
- * probe): one multi-document transaction reads the state, checks writer token and checkpoint, moves
- * the checkpoint, and applies every bulk write; the driver's {@code withTransaction} retries it on
+ * probe): one multi-document transaction reads the state, checks writer token and checkpoint (and, for
+ * a partitioned commit, the partitions of its documents: {@link PartitionGuard}), moves the
+ * checkpoint, and applies every bulk write; the driver's {@code withTransaction} retries it on
  * transient transaction errors. Readers see all of it or none of it.
  *
  * <p><b>Standalone</b>, in this order:
  * <ol>
- *   <li>read the state and check writer token and checkpoint (a refused commit writes nothing);</li>
+ *   <li>read the state and check writer token and checkpoint, then, for a partitioned commit, that no
+ *       document it puts or deletes is kept for another partition (a commit refused here writes
+ *       nothing);</li>
  *   <li>finish the deferred deletes an earlier commit recorded but did not complete;</li>
  *   <li>a reset's clearing, then one unordered bulk write of puts per read-model collection, each a
  *       {@code $max} of the document's {@code latest} sub-document, which starts with position,
@@ -47,7 +53,14 @@ import org.jspecify.annotations.Nullable;
  *   <li>delete those documents (only those at or below the new checkpoint, so a later re-creation is
  *       never undone) and clear the record.</li>
  * </ol>
- * A crash before step 4 leaves puts ahead of the checkpoint, which the engine's reprocessing skips by
+ * A partitioned commit's puts are upserts conditional on the partition; one that collides with a
+ * document another partition created after the check refuses the commit with a
+ * {@link io.orchestrix.projection.PartitionConflictException} before its checkpoint moves, but its
+ * other puts of the same unordered bulk write (and of read models written before) stay, ahead of the
+ * checkpoint, as after a crash. A partitioned commit's deferred deletes match only documents its
+ * partition may write.
+ *
+ * <p>A crash before step 4 leaves puts ahead of the checkpoint, which the engine's reprocessing skips by
  * position; a crash after it leaves deletes pending, which the next claim or commit of the projection
  * completes before anything reads on. A failure in step 5 is reported as a {@link StoreException}
  * (transient for an outage) although the checkpoint moved, so that the engine claims again at once.
@@ -60,6 +73,8 @@ public final class CommitWriter {
 
   /** The state field recording deletes deferred past the checkpoint (standalone mode). */
   public static final String PENDING_DELETES = "pendingDeletes";
+  /** The field of the record of deletes naming the partition that deletes, if partitioned. */
+  static final String PENDING_PARTITION = "partition";
   /** Most bytes of ids one standalone commit may defer, well below a document's 16 MiB. */
   static final int MAX_PENDING_DELETE_BYTES = 8 * 1024 * 1024;
 
@@ -73,11 +88,13 @@ public final class CommitWriter {
   private final MongoClient client;
   private final StoreCollections collections;
   private final WriteFaults faults;
+  private final PartitionGuard partitions;
 
   public CommitWriter(MongoClient client, StoreCollections collections, WriteFaults faults) {
     this.client = client;
     this.collections = collections;
     this.faults = faults;
+    this.partitions = new PartitionGuard(collections);
   }
 
   /** Applies the commit without a transaction, as the class comment describes. */
@@ -86,10 +103,11 @@ public final class CommitWriter {
     BsonDocument deletes = deferredDeletes(prepared);
     BsonDocument stored = collections.state().find(byId(commit.projectionId())).first();
     requireCurrent(commit, stored);
+    partitions.check(null, prepared);
     completePendingDeletes(null, stored);
     for (String readModel : commit.clearedReadModels()) {
       faults.beforeWrite("clearing read model '" + readModel + "'");
-      collections.readModel(readModel).deleteMany(new BsonDocument());
+      collections.readModel(readModel).deleteMany(cleared(commit));
     }
     if (commit.clearsDeadLetters()) {
       faults.beforeWrite("clearing dead letters");
@@ -98,7 +116,7 @@ public final class CommitWriter {
     prepared.readModelWrites().forEach((readModel, writes) -> {
       if (!writes.writes().isEmpty()) {
         faults.beforeWrite("writing read model '" + readModel + "'");
-        collections.readModel(readModel).bulkWrite(writes.writes(), UNORDERED);
+        writeReadModel(null, prepared, readModel);
       }
     });
     if (!prepared.deadLetterWrites().isEmpty()) {
@@ -129,12 +147,13 @@ public final class CommitWriter {
       session.withTransaction(() -> {
         BsonDocument stored = collections.state().find(session, byId(commit.projectionId())).first();
         requireCurrent(commit, stored);
+        partitions.check(session, prepared);
         completePendingDeletes(session, stored);
         faults.beforeWrite("moving the checkpoint");
         moveCheckpoint(session, commit, null);
         for (String readModel : commit.clearedReadModels()) {
           faults.beforeWrite("clearing read model '" + readModel + "'");
-          collections.readModel(readModel).deleteMany(session, new BsonDocument());
+          collections.readModel(readModel).deleteMany(session, cleared(commit));
         }
         if (commit.clearsDeadLetters()) {
           faults.beforeWrite("clearing dead letters");
@@ -144,8 +163,7 @@ public final class CommitWriter {
             : prepared.readModelWrites().entrySet()) {
           if (!entry.getValue().writes().isEmpty()) {
             faults.beforeWrite("writing read model '" + entry.getKey() + "'");
-            collections.readModel(entry.getKey())
-                .bulkWrite(session, entry.getValue().writes(), UNORDERED);
+            writeReadModel(session, prepared, entry.getKey());
           }
         }
         if (!prepared.deadLetterWrites().isEmpty()) {
@@ -155,6 +173,28 @@ public final class CommitWriter {
         return null;
       }, TRANSACTION);
     }
+  }
+
+  /** One bulk write of a read model's puts (and deletes, in a transaction). */
+  private void writeReadModel(
+      @Nullable ClientSession session, PreparedCommit prepared, String readModel) {
+    List<WriteModel<BsonDocument>> writes = prepared.readModelWrites().get(readModel).writes();
+    MongoCollection<BsonDocument> collection = collections.readModel(readModel);
+    try {
+      if (session == null) {
+        collection.bulkWrite(writes, UNORDERED);
+      } else {
+        collection.bulkWrite(session, writes, UNORDERED);
+      }
+    } catch (MongoBulkWriteException e) {
+      throw partitions.conflictOf(prepared, readModel, e);
+    }
+  }
+
+  /** What a reset clears: every document, or, for a partition's reset, the partition's own. */
+  private static BsonDocument cleared(Commit commit) {
+    return commit.partition() == Commit.UNPARTITIONED
+        ? new BsonDocument() : PartitionGuard.keptFor(commit.partition());
   }
 
   /**
@@ -174,6 +214,9 @@ public final class CommitWriter {
       BsonDocument filter = new BsonDocument(ReadModelDocuments.ID,
           new BsonDocument("$in", entry.getValue().asArray()))
           .append(ReadModelDocuments.POSITION, new BsonDocument("$lte", checkpoint));
+      if (pending.isNumber(PENDING_PARTITION)) {
+        filter.putAll(PartitionGuard.writableBy(pending.getNumber(PENDING_PARTITION).intValue()));
+      }
       faults.beforeWrite("deleting from read model '" + entry.getKey() + "'");
       MongoCollection<BsonDocument> collection = collections.readModel(entry.getKey());
       if (session == null) {
@@ -217,9 +260,13 @@ public final class CommitWriter {
           + " bytes, but this one deletes ids of about " + bytes + " bytes; commit smaller batches",
           prepared.commit().projectionId(), null);
     }
-    return new BsonDocument(StateDocuments.CHECKPOINT,
+    BsonDocument recorded = new BsonDocument(StateDocuments.CHECKPOINT,
         new BsonInt64(prepared.commit().state().lastProcessedPosition()))
         .append("readModels", readModels);
+    if (prepared.commit().partition() != Commit.UNPARTITIONED) {
+      recorded.append(PENDING_PARTITION, new BsonInt32(prepared.commit().partition()));
+    }
+    return recorded;
   }
 
   private void moveCheckpoint(

@@ -7,9 +7,10 @@ import org.bson.RawBsonDocument;
 
 /**
  * A document's {@code latest} sub-document as BSON bytes, made by {@link ReadModelDocuments#encode},
- * whose writer token and commit sequence are filled in once, by the commit that writes it. The three
- * numbers come first, in a fixed order, as 64-bit integers, so they sit at fixed offsets: filling them
- * in writes 16 bytes instead of converting the document again. Not thread-safe: one commit owns it.
+ * whose writer token, commit sequence and partition are filled in once, by the commit that writes it.
+ * The position, writer token and sequence come first, in a fixed order, as 64-bit integers, then the
+ * partition as a 32-bit integer, so they sit at fixed offsets: filling them in writes 20 bytes instead
+ * of converting the document again. Not thread-safe: one commit owns it.
  */
 public final class EncodedDocument {
 
@@ -19,11 +20,18 @@ public final class EncodedDocument {
   public static final String WRITER = "writer";
   /** The field of the sequence number of the commit that wrote the document. */
   public static final String SEQUENCE = "sequence";
+  /**
+   * The field of the partition of the commit that wrote the document, -1 for a commit that is not
+   * partitioned; documents stored before the store kept partitions lack it, which means -1 too.
+   */
+  public static final String PARTITION = "partition";
 
   /** Offset of an int64 value: after its type byte, its name and the name's NUL. */
   private static final int WRITER_OFFSET = 4 + element(POSITION) + 1 + bytes(WRITER) + 1;
   private static final int SEQUENCE_OFFSET = 4 + element(POSITION) + element(WRITER) + 1
       + bytes(SEQUENCE) + 1;
+  private static final int PARTITION_OFFSET = 4 + element(POSITION) + element(WRITER)
+      + element(SEQUENCE) + 1 + bytes(PARTITION) + 1;
 
   private final byte[] bytes;
   private final int length;
@@ -40,11 +48,13 @@ public final class EncodedDocument {
   }
 
   /**
-   * The sub-document with the commit's writer token and sequence. Called once.
+   * The sub-document with the commit's writer token, sequence and partition
+   * ({@link io.orchestrix.projection.spi.Commit#UNPARTITIONED} for a commit that is not partitioned).
+   * Called once.
    *
    * @throws IllegalStateException if called a second time
    */
-  public RawBsonDocument latest(long writerToken, long sequence) {
+  public RawBsonDocument latest(long writerToken, long sequence, int partition) {
     if (used) {
       throw new IllegalStateException("an encoded document is written by one commit only");
     }
@@ -52,6 +62,7 @@ public final class EncodedDocument {
     ByteBuffer buffer = ByteBuffer.wrap(bytes, 0, length).order(ByteOrder.LITTLE_ENDIAN);
     buffer.putLong(WRITER_OFFSET, writerToken);
     buffer.putLong(SEQUENCE_OFFSET, sequence);
+    buffer.putInt(PARTITION_OFFSET, partition);
     return new RawBsonDocument(bytes, 0, length);
   }
 

@@ -21,8 +21,10 @@ import org.bson.RawBsonDocument;
 /**
  * A commit turned into bulk writes, one list per collection, with every document encoded (which checks
  * it) before anything is written. A commit changes each id of a read model once, so the writes of one
- * collection touch distinct ids and may run unordered. Every write filters on {@code _id} alone.
- * Immutable once built.
+ * collection touch distinct ids and may run unordered. Every write of a commit that is not partitioned
+ * filters on {@code _id} alone; a partitioned commit's writes also require the document to be
+ * {@linkplain PartitionGuard#writableBy writable by} its partition, and record the partition in
+ * {@code latest.partition}. Immutable once built.
  */
 public final class PreparedCommit {
 
@@ -37,10 +39,12 @@ public final class PreparedCommit {
    * The writes of one read-model collection.
    *
    * @param writes the bulk write: every put, then, in transactional mode, every delete; may be empty
+   * @param writtenIds the id each of {@code writes} is about, in the same order
    * @param deferredDeletes in standalone mode, the ids to delete once the checkpoint has moved; empty
    *     in transactional mode, where deletes are part of {@code writes}
    */
-  public record CollectionWrites(List<WriteModel<BsonDocument>> writes, List<String> deferredDeletes) {}
+  public record CollectionWrites(List<WriteModel<BsonDocument>> writes, List<String> writtenIds,
+      List<String> deferredDeletes) {}
 
   private PreparedCommit(Commit commit, Map<String, CollectionWrites> readModelWrites,
       List<WriteModel<BsonDocument>> deadLetterWrites) {
@@ -65,20 +69,22 @@ public final class PreparedCommit {
       Commit commit, boolean standalone, long sequence, CheckedDocuments checked) {
     Map<String, CollectionWrites> writes = new LinkedHashMap<>();
     for (ReadModelChanges changes : commit.changes()) {
-      writes.put(changes.readModel(),
-          writes(changes, standalone, commit.writerToken(), sequence, checked));
+      writes.put(changes.readModel(), writes(changes, standalone, commit.writerToken(), sequence,
+          commit.partition(), checked));
     }
     return new PreparedCommit(commit, writes, deadLetterWrites(commit));
   }
 
   private static CollectionWrites writes(ReadModelChanges changes, boolean standalone,
-      long writerToken, long sequence, CheckedDocuments checked) {
+      long writerToken, long sequence, int partition, CheckedDocuments checked) {
     List<WriteModel<BsonDocument>> models = new ArrayList<>(changes.size());
+    List<String> writtenIds = new ArrayList<>(changes.size());
     List<String> deferredDeletes = new ArrayList<>();
     for (StoredDocument document : changes.puts()) {
-      BsonDocument byId = new BsonDocument(ReadModelDocuments.ID, new BsonString(document.id()));
+      BsonDocument byId = filter(document.id(), partition);
+      writtenIds.add(document.id());
       RawBsonDocument latest = checked.take(changes.readModel(), document)
-          .latest(writerToken, sequence);
+          .latest(writerToken, sequence, partition);
       if (standalone && document.position() > 0) {
         models.add(new UpdateOneModel<>(byId,
             new BsonDocument("$max", new BsonDocument(ReadModelDocuments.LATEST, latest)), UPSERT));
@@ -92,10 +98,21 @@ public final class PreparedCommit {
       if (standalone) {
         deferredDeletes.add(id);
       } else {
-        models.add(new DeleteOneModel<>(new BsonDocument(ReadModelDocuments.ID, new BsonString(id))));
+        models.add(new DeleteOneModel<>(filter(id, partition)));
+        writtenIds.add(id);
       }
     }
-    return new CollectionWrites(List.copyOf(models), List.copyOf(deferredDeletes));
+    return new CollectionWrites(
+        List.copyOf(models), List.copyOf(writtenIds), List.copyOf(deferredDeletes));
+  }
+
+  /** The {@code _id}, and for a partitioned commit the partition's right to write the document. */
+  private static BsonDocument filter(String id, int partition) {
+    BsonDocument filter = new BsonDocument(ReadModelDocuments.ID, new BsonString(id));
+    if (partition != Commit.UNPARTITIONED) {
+      filter.putAll(PartitionGuard.writableBy(partition));
+    }
+    return filter;
   }
 
   /** Upserts of the added dead letters, then deletes of the removed ones: run in this order. */

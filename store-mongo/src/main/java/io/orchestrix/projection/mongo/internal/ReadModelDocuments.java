@@ -1,6 +1,7 @@
 package io.orchestrix.projection.mongo.internal;
 
 import io.orchestrix.projection.InvalidDocumentException;
+import io.orchestrix.projection.spi.Commit;
 import io.orchestrix.projection.spi.StoredDocument;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -21,6 +22,8 @@ import org.bson.io.BasicOutputBuffer;
  *   latest: { position: &lt;int64, position of the last event that changed it, 0 if unknown&gt;,
  *             writer: &lt;int64, fencing token of the commit that wrote it&gt;,
  *             sequence: &lt;int64, increasing per commit of a store instance&gt;,
+ *             partition: &lt;int32, partition of the commit that wrote it, -1 if not partitioned;
+ *                         missing in documents stored before partitions, meaning -1&gt;,
  *             index: { &lt;index name&gt;: "&lt;value&gt;", ... },   // only indexes with a value
  *             doc: { ...the document's JSON as BSON... } } }
  * </pre>
@@ -41,6 +44,8 @@ public final class ReadModelDocuments {
   public static final String LATEST = "latest";
   /** The field path of the position of the last event that changed the document. */
   public static final String POSITION = LATEST + ".position";
+  /** The field path of the partition that last wrote the document (missing means -1). */
+  public static final String PARTITION = LATEST + "." + EncodedDocument.PARTITION;
   /** MongoDB's limit on a stored document, 16 MiB. */
   public static final int MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
 
@@ -67,6 +72,7 @@ public final class ReadModelDocuments {
       writer.writeInt64(EncodedDocument.POSITION, document.position());
       writer.writeInt64(EncodedDocument.WRITER, 0);
       writer.writeInt64(EncodedDocument.SEQUENCE, 0);
+      writer.writeInt32(EncodedDocument.PARTITION, Commit.UNPARTITIONED);
       writer.writeStartDocument("index");
       for (Map.Entry<String, String> entry : document.indexValues().entrySet()) {
         writer.writeString(entry.getKey(), entry.getValue());

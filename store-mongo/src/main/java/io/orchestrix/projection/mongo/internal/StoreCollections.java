@@ -11,7 +11,7 @@ import org.bson.RawBsonDocument;
 /**
  * Names and handles of the store's collections in its database, all starting with the configured
  * prefix: {@code <prefix>meta} (the schema version), {@code <prefix>state} (one document per
- * projection), {@code <prefix>dead_letters}, and
+ * projection), {@code <prefix>dead_letters}, {@code <prefix>leases}, and
  * {@code <prefix>rm_<read model>} per read model (the {@code rm_} keeps a read model named
  * {@code state} apart from the state collection). Thread-safe.
  */
@@ -22,6 +22,7 @@ public final class StoreCollections {
   private final MongoCollection<BsonDocument> state;
   private final MongoCollection<BsonDocument> deadLetters;
   private final MongoCollection<BsonDocument> meta;
+  private final MongoCollection<BsonDocument> leases;
   private final Map<String, MongoCollection<BsonDocument>> readModels = new ConcurrentHashMap<>();
 
   /**
@@ -36,6 +37,7 @@ public final class StoreCollections {
     this.state = database.getCollection(prefix + "state", BsonDocument.class);
     this.deadLetters = database.getCollection(prefix + "dead_letters", BsonDocument.class);
     this.meta = database.getCollection(prefix + "meta", BsonDocument.class);
+    this.leases = database.getCollection(prefix + "leases", BsonDocument.class);
   }
 
   /** The collection of store metadata: the schema version. */
@@ -51,6 +53,11 @@ public final class StoreCollections {
   /** The collection of projection states. */
   public MongoCollection<BsonDocument> state() {
     return state;
+  }
+
+  /** The collection of leases. */
+  public MongoCollection<BsonDocument> leases() {
+    return leases;
   }
 
   /** The collection of dead letters. */

@@ -23,7 +23,10 @@ public final class StoreSchema {
 
   /**
    * The version of the collection layout this code writes. A store refuses data whose stored version
-   * is newer, since it cannot know what a newer layout means.
+   * is newer, since it cannot know what a newer layout means. Partitions and leases left it at 1:
+   * a document without {@code latest.partition} is one no partition keeps, which is what every
+   * document stored before was, and code that predates them skips the field when reading and writes
+   * documents no partition keeps, so either code reads the other's data correctly.
    */
   public static final int VERSION = 1;
 
@@ -44,8 +47,8 @@ public final class StoreSchema {
   }
 
   /**
-   * Checks that the server answers, the stored schema version, and creates the state and dead-letter
-   * collections and the dead letters' index if missing.
+   * Checks that the server answers, the stored schema version, and creates the state, dead-letter
+   * and lease collections and the dead letters' index if missing.
    *
    * @throws StoreConfigurationException if the stored schema is newer than this code or a store
    *     collection compares strings by another collation than the simple one
@@ -55,6 +58,7 @@ public final class StoreSchema {
     checkVersion();
     createCollectionIfMissing(collections.state().getNamespace().getCollectionName());
     createCollectionIfMissing(collections.deadLetters().getNamespace().getCollectionName());
+    createCollectionIfMissing(collections.leases().getNamespace().getCollectionName());
     collections.deadLetters().createIndex(
         new BsonDocument(DeadLetterDocuments.PROJECTION_ID, new BsonInt32(1))
             .append(DeadLetterDocuments.POSITION, new BsonInt32(1)),
@@ -62,6 +66,7 @@ public final class StoreSchema {
     requireSimpleCollation(collections.meta().getNamespace().getCollectionName());
     requireSimpleCollation(collections.state().getNamespace().getCollectionName());
     requireSimpleCollation(collections.deadLetters().getNamespace().getCollectionName());
+    requireSimpleCollation(collections.leases().getNamespace().getCollectionName());
   }
 
   /**

@@ -27,7 +27,7 @@ class CheckedDocumentsTest {
     checked.check("orders", document);
     assertThat(checked.size()).isOne();
 
-    RawBsonDocument latest = checked.take("orders", document).latest(3, 44);
+    RawBsonDocument latest = checked.take("orders", document).latest(3, 44, -1);
 
     assertThat(checked.size()).as("encodings kept after the commit took it").isZero();
     assertThat(ReadModelDocuments.decode(RawBsonDocument.parse(
@@ -44,7 +44,7 @@ class CheckedDocumentsTest {
     checked.check("orders", document);
 
     StoredDocument equal = order("o-1", "PAID");
-    checked.take("orders", equal).latest(1, 1);
+    checked.take("orders", equal).latest(1, 1, -1);
 
     assertThat(checked.size()).isOne();
   }
@@ -75,7 +75,7 @@ class CheckedDocumentsTest {
     checked.check("customers", order("o-1", "PAID"));
 
     assertThat(checked.size()).isEqualTo(2);
-    checked.take("orders", last).latest(1, 1);
+    checked.take("orders", last).latest(1, 1, -1);
     assertThat(checked.size()).isOne();
   }
 
@@ -118,8 +118,8 @@ class CheckedDocumentsTest {
   @DisplayName("an encoding is written by one commit only")
   void encodingUsedOnce() {
     EncodedDocument encoding = ReadModelDocuments.encode("orders", order("o-1", "PAID"));
-    encoding.latest(1, 1);
+    encoding.latest(1, 1, -1);
 
-    assertThatThrownBy(() -> encoding.latest(2, 2)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> encoding.latest(2, 2, -1)).isInstanceOf(IllegalStateException.class);
   }
 }

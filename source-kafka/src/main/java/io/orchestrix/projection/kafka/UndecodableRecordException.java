@@ -1,0 +1,49 @@
+package io.orchestrix.projection.kafka;
+
+import io.orchestrix.projection.FailureKind;
+import io.orchestrix.projection.ProjectionException;
+
+/**
+ * A Kafka record could not be decoded into an event. Thrown by the source's handler of
+ * {@link UndecodableRecord}, so it reaches the engine's failure policy as a handler failure (kind
+ * {@link FailureKind#HANDLER}); the message names the topic, partition, offset and the reason.
+ */
+public final class UndecodableRecordException extends ProjectionException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final String topic;
+  private final int partition;
+  private final long offset;
+
+  UndecodableRecordException(UndecodableRecord record, String projectionId, String eventId,
+      long position) {
+    super("projection '" + projectionId + "' cannot decode the record at " + record.topic() + "-"
+        + record.partition() + " offset " + record.offset()
+        + (record.typeName().isEmpty() ? "" : " (type '" + record.typeName() + "')") + ": "
+        + record.error(), projectionId, eventId, position, null);
+    this.topic = record.topic();
+    this.partition = record.partition();
+    this.offset = record.offset();
+  }
+
+  /** The record's topic. */
+  public String topic() {
+    return topic;
+  }
+
+  /** The record's partition. */
+  public int partition() {
+    return partition;
+  }
+
+  /** The record's offset. */
+  public long offset() {
+    return offset;
+  }
+
+  @Override
+  public FailureKind kind() {
+    return FailureKind.HANDLER;
+  }
+}

@@ -1,0 +1,92 @@
+package io.orchestrix.projection.kafka.internal;
+
+import io.orchestrix.projection.BatchResult;
+import io.orchestrix.projection.EventEnvelope;
+import io.orchestrix.projection.ProjectionEngine;
+import io.orchestrix.projection.ProjectionException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Applies batches on a thread of its own, so that the polling thread keeps polling (and keeps its
+ * group membership) however long a batch takes. One batch at a time; each partition's records go to
+ * that partition's engine and commit there with its checkpoint. Thread-safe.
+ */
+final class BatchWorker implements AutoCloseable {
+
+  /** Records of one partition, taken while it was owned in the given epoch. */
+  record Share(TopicPartition partition, int enginePartition, long epoch,
+      List<ConsumerRecord<byte[], byte[]>> records) {}
+
+  /** What became of a share. */
+  sealed interface Outcome {
+    Share share();
+  }
+
+  /** Committed: the partition's checkpoint is now {@code nextOffset}. */
+  record Applied(Share share, long nextOffset, @Nullable Instant lastEventTime) implements Outcome {}
+
+  /** Not committed, or only a prefix: the failure, and the checkpoint the engine knows now. */
+  record Failed(Share share, RuntimeException failure, long nextOffset) implements Outcome {}
+
+  private final ProjectionEngine engine;
+  private final RecordDecoder decoder;
+  private final ExecutorService executor;
+
+  BatchWorker(ProjectionEngine engine, RecordDecoder decoder) {
+    this.engine = engine;
+    this.decoder = decoder;
+    this.executor = Executors.newSingleThreadExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "kafka-source-worker-" + engine.projectionId());
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  Future<List<Outcome>> submit(List<Share> shares) {
+    return executor.submit(() -> {
+      List<Outcome> outcomes = new ArrayList<>(shares.size());
+      for (Share share : shares) {
+        outcomes.add(apply(share));
+      }
+      return outcomes;
+    });
+  }
+
+  private Outcome apply(Share share) {
+    ProjectionEngine partition = engine.partition(share.enginePartition());
+    List<EventEnvelope<?>> events = new ArrayList<>(share.records().size());
+    for (ConsumerRecord<byte[], byte[]> record : share.records()) {
+      events.add(decoder.decode(record));
+    }
+    try {
+      BatchResult result = partition.processEvents(events);
+      return new Applied(share, result.checkpoint(), events.get(events.size() - 1).occurredAt());
+    } catch (ProjectionException e) {
+      return new Failed(share, e, known(partition));
+    } catch (RuntimeException e) {
+      return new Failed(share, e, known(partition));
+    }
+  }
+
+  private static long known(ProjectionEngine partition) {
+    try {
+      return partition.state().lastProcessedPosition();
+    } catch (RuntimeException storeOut) {
+      return -1;
+    }
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+}
