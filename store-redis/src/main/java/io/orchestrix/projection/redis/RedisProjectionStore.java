@@ -117,16 +117,34 @@ public final class RedisProjectionStore extends AbstractProjectionStore {
   public static RedisProjectionStore open(String uri, Map<String, String> properties) {
     Objects.requireNonNull(uri, "uri must not be null");
     Objects.requireNonNull(properties, "properties must not be null");
-    ConnectionSettings settings = ConnectionSettings.parse(uri, properties);
-    RedisErrors errors = RedisErrors.of(settings);
+    RedisStoreOptions.Builder builder = RedisStoreOptions.builder();
+    ConnectionSettings settings = ConnectionSettings.parse(uri, properties, RedisStoreProperties.ALL,
+        optionSetters(builder));
+    RedisStoreOptions options = builder.build();
+    RedisErrors errors = RedisErrors.of(settings, options.keyPrefix());
     RedisCommands commands = RedisCommands.owning(RedisClients.pooled(settings), errors);
     try {
       return new RedisProjectionStore(settings.uri().redacted() + " (key prefix '"
-          + settings.options().keyPrefix() + "')", commands, settings.options(), errors);
+          + options.keyPrefix() + "')", commands, options, errors);
     } catch (RuntimeException e) {
       commands.close();
       throw e;
     }
+  }
+
+  /** The setters of the options a URI's properties carry, for {@link ConnectionSettings#parse}. */
+  static ConnectionSettings.OptionSetters optionSetters(RedisStoreOptions.Builder builder) {
+    return new ConnectionSettings.OptionSetters() {
+      @Override
+      public void keyPrefix(String keyPrefix) {
+        builder.keyPrefix(keyPrefix);
+      }
+
+      @Override
+      public void maxDocumentBytes(int maxDocumentBytes) {
+        builder.maxDocumentBytes(maxDocumentBytes);
+      }
+    };
   }
 
   /**
