@@ -53,6 +53,20 @@ import redis.clients.jedis.UnifiedJedis;
  * the server, Redis holds the commits it acknowledged as far as its persistence settings
  * ({@code appendonly}, {@code appendfsync}) keep them, each whole or not at all.
  *
+ * <h2>Partitions and leases</h2>
+ *
+ * <p>A document written by a commit of one partition carries that partition in its stored value and
+ * its id sits in a set per partition. The commit script reads the documents a commit replaces before
+ * it writes anything, so a commit of a partition that puts or deletes another partition's document is
+ * refused whole with {@link io.orchestrix.projection.PartitionConflictException}, atomically with the
+ * write; a partition's reset reads only its own set. A commit that is not partitioned pays one byte
+ * comparison per document it replaces. Data of the previous key layout (2, no partitions) is upgraded
+ * in place when a store opens it.
+ *
+ * <p>Each lease call is one script: expiry is judged by the server's clock ({@code TIME}), never the
+ * node's, and epochs come from one counter under the key prefix. An expired lease stays listed for a
+ * day after it expired; then Redis deletes its key.
+ *
  * <h2>Failures</h2>
  *
  * <p>A call whose connection is refused, dropped or killed is sent once more on a fresh connection

@@ -11,7 +11,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -109,6 +116,50 @@ class LeaseStorageTest {
     assertThat(store.releaseLease("g", "r", "node-b")).isFalse();
     assertThat(store.releaseLease("g", "r", "node-a")).isTrue();
     assertThat(store.leases("g")).isEmpty();
+  }
+
+  @Test
+  void ofNodesRacingOnTheirOwnConnectionsForAnExpiredLeaseOneTakesItWithAGreaterEpoch()
+      throws Exception {
+    int racers = 6;
+    List<RedisProjectionStore> nodes = new ArrayList<>();
+    ExecutorService executor = Executors.newFixedThreadPool(racers);
+    try {
+      for (int i = 0; i < racers; i++) {
+        nodes.add(RedisTestServer.open(prefix));
+      }
+      long epoch = store.acquireLease("g", "r", "node-old", Duration.ofMillis(100)).orElseThrow().epoch();
+      for (int round = 0; round < 5; round++) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+            .until(() -> store.leases("g").get(0).expired());
+        CyclicBarrier start = new CyclicBarrier(racers);
+        List<Future<Optional<Lease>>> results = new ArrayList<>();
+        for (int i = 0; i < racers; i++) {
+          RedisProjectionStore node = nodes.get(i);
+          String owner = "node-" + i;
+          results.add(executor.submit(() -> {
+            start.await();
+            return node.acquireLease("g", "r", owner, MINUTE);
+          }));
+        }
+        List<Lease> winners = new ArrayList<>();
+        for (Future<Optional<Lease>> result : results) {
+          result.get(60, TimeUnit.SECONDS).ifPresent(winners::add);
+        }
+
+        assertThat(winners).as("winners of round %d", round).hasSize(1);
+        assertThat(winners.get(0).epoch()).isGreaterThan(epoch);
+        assertThat(store.leases("g")).singleElement()
+            .satisfies(lease -> assertThat(lease.owner()).isEqualTo(winners.get(0).owner()));
+        epoch = winners.get(0).epoch();
+        // the winner renews for a moment, keeping the epoch, so that the lease expires for the next round
+        assertThat(store.acquireLease("g", "r", winners.get(0).owner(), Duration.ofMillis(100))
+            .orElseThrow().epoch()).isEqualTo(epoch);
+      }
+    } finally {
+      executor.shutdownNow();
+      nodes.forEach(RedisProjectionStore::close);
+    }
   }
 
   @Test
