@@ -28,7 +28,18 @@ public record EngineConfig(
     int batchSize,
     int cacheSize,
     FailurePolicy failurePolicy,
-    Positions positions) {
+    Positions positions,
+    EngineObservations observations) {
+
+  /** A configuration without observations. */
+  public EngineConfig(String projectionId, ProjectionStore store, List<ReadModel<?>> readModels,
+      Map<ReadModel<?>, Function<EventEnvelope<?>, @Nullable String>> prefetch, DocumentCodec codec,
+      EventTypes eventTypes, Clock clock, @Nullable MeterRegistry meterRegistry,
+      Duration handlerTimeout, int batchSize, int cacheSize, FailurePolicy failurePolicy,
+      Positions positions) {
+    this(projectionId, store, readModels, prefetch, codec, eventTypes, clock, meterRegistry,
+        handlerTimeout, batchSize, cacheSize, failurePolicy, positions, EngineObservations.NONE);
+  }
 
   /** Whether positions must be contiguous (1, 2, 3, ...) or may have gaps. */
   public enum Positions {

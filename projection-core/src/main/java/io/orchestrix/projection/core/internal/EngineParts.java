@@ -21,12 +21,12 @@ final class EngineParts {
 
   EngineParts(EngineConfig config, HandlerRegistry registry) {
     this.config = config;
-    this.store = config.store();
+    this.store = config.observations().observe(config.store());
     this.readModels = new ReadModels(config.readModels(), config.codec());
     this.registry = registry;
     this.metrics = new EngineMetrics(config.meterRegistry(), config.projectionId());
     this.invoker = new HandlerInvoker(config.projectionId(), readModels, store,
-        config.handlerTimeout());
+        config.handlerTimeout(), config.observations());
     this.deadLetters = new DeadLetters(config.projectionId(), new EnvelopeJson(config.eventTypes()));
   }
 
