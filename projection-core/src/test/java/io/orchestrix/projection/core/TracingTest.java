@@ -92,6 +92,35 @@ class TracingTest {
   }
 
   @Test
+  void anObservationHandlerThatThrowsNeverBreaksProcessing() {
+    io.micrometer.observation.ObservationRegistry broken =
+        io.micrometer.observation.ObservationRegistry.create();
+    broken.observationConfig().observationHandler(
+        new io.micrometer.observation.ObservationHandler<io.micrometer.observation.Observation.Context>() {
+          @Override
+          public void onStart(io.micrometer.observation.Observation.Context context) {
+            throw new IllegalStateException("broken tracer");
+          }
+
+          @Override
+          public void onStop(io.micrometer.observation.Observation.Context context) {
+            throw new IllegalStateException("broken tracer");
+          }
+
+          @Override
+          public boolean supportsContext(io.micrometer.observation.Observation.Context context) {
+            return true;
+          }
+        });
+    ProjectionEngine engine = engine(broken);
+
+    engine.processEvents(List.of(EventEnvelope.of("evt-1", "s-1", 1, Instant.now(), new Placed("a"))));
+
+    assertThat(engine.readModel(DOCS).findById("a")).isPresent();
+    assertThat(engine.state().lastProcessedPosition()).isEqualTo(1);
+  }
+
+  @Test
   void withoutARegistryNothingIsObservedAndTheStoreIsUsedAsItIs() {
     InMemoryProjectionStateStore store = new InMemoryProjectionStateStore();
     assertThat(io.orchestrix.projection.core.internal.EngineObservations.of(null, "p"))

@@ -10,15 +10,19 @@ import io.orchestrix.projection.ObservationNames;
 import io.orchestrix.projection.spi.ProjectionStore;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The engine's observations ({@link ObservationNames}): one per handler invocation, as a consumer
  * whose parent is the trace context in the event's metadata ({@code traceparent}), and one per batch
  * commit (through {@link ObservedStore}). Without a registry, {@link #NONE} records nothing and the
- * engine takes no other path than a field check. Immutable and thread-safe; an observation handler
- * that throws is the registry's concern, as in every Micrometer instrumentation.
+ * engine takes no other path than a field check. Immutable and thread-safe. An observation handler
+ * that throws is logged and never breaks processing.
  */
 public final class EngineObservations {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EngineObservations.class);
 
   /** Records nothing. */
   public static final EngineObservations NONE = new EngineObservations(null, "");
@@ -49,15 +53,45 @@ public final class EngineObservations {
 
   /**
    * Runs one handler invocation as an observation, the current one while the handler runs; a
-   * returned failure is recorded as the observation's error and outcome.
+   * returned failure is recorded as the observation's error and outcome. An observation handler that
+   * throws is logged and never changes what the invocation does.
    */
   @Nullable HandlerFailedException handler(EventEnvelope<?> event, String handlerName,
       Supplier<@Nullable HandlerFailedException> invocation) {
+    Observation observation = quietly(() -> startHandler(event, handlerName));
+    if (observation == null) {
+      return invocation.get();
+    }
+    Observation.Scope scope = quietly(observation::openScope);
+    HandlerFailedException failed = null;
+    try {
+      failed = invocation.get();
+      return failed;
+    } catch (RuntimeException | Error e) {
+      quietly(() -> observation.error(e));
+      throw e;
+    } finally {
+      HandlerFailedException outcome = failed;
+      quietly(() -> {
+        if (scope != null) {
+          scope.close();
+        }
+        observation.lowCardinalityKeyValue(ObservationNames.OUTCOME,
+            outcome == null ? ObservationNames.SUCCESS : ObservationNames.FAILURE);
+        if (outcome != null) {
+          observation.error(outcome.getCause() == null ? outcome : outcome.getCause());
+        }
+        observation.stop();
+        return null;
+      });
+    }
+  }
+
+  private Observation startHandler(EventEnvelope<?> event, String handlerName) {
     ReceiverContext<EventEnvelope<?>> context =
         new ReceiverContext<>((envelope, key) -> envelope.metadata().get(key), Kind.CONSUMER);
     context.setCarrier(event);
-    Observation observation = Observation.createNotStarted(ObservationNames.HANDLER,
-            () -> context, registry)
+    return Observation.createNotStarted(ObservationNames.HANDLER, () -> context, registry)
         .contextualName("apply " + event.payloadTypeName())
         .lowCardinalityKeyValue(ObservationNames.PROJECTION, projectionId)
         .lowCardinalityKeyValue(ObservationNames.PARTITION, ObservationNames.NO_PARTITION)
@@ -67,20 +101,18 @@ public final class EngineObservations {
         .highCardinalityKeyValue(ObservationNames.POSITION, Long.toString(event.position()))
         .highCardinalityKeyValue(ObservationNames.STREAM_ID, event.streamId())
         .start();
-    HandlerFailedException failed = null;
-    try (Observation.Scope scope = observation.openScope()) {
-      failed = invocation.get();
-      return failed;
-    } catch (RuntimeException | Error e) {
-      observation.error(e);
-      throw e;
-    } finally {
-      observation.lowCardinalityKeyValue(ObservationNames.OUTCOME,
-          failed == null ? ObservationNames.SUCCESS : ObservationNames.FAILURE);
-      if (failed != null) {
-        observation.error(failed.getCause() == null ? failed : failed.getCause());
-      }
-      observation.stop();
+  }
+
+  /**
+   * Runs a call into the observation machinery; what it throws is logged, never passed on, so
+   * tracing cannot break processing.
+   */
+  static <T> @Nullable T quietly(Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (RuntimeException e) {
+      LOG.warn("an observation handler failed; processing goes on without it", e);
+      return null;
     }
   }
 }

@@ -21,8 +21,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The engine's view of its store when observations are on: every call is forwarded, and each commit
  * is an observation ({@link ObservationNames#BATCH_COMMIT}) tagged with projection, partition and
- * outcome, its positions as a high-cardinality value. Thread-safe as the store is; closing it closes
- * the store.
+ * outcome, its positions as a high-cardinality value. An observation handler that throws is logged
+ * and never changes the commit. Thread-safe as the store is; closing it closes the store.
  */
 final class ObservedStore implements ProjectionStore {
 
@@ -38,7 +38,37 @@ final class ObservedStore implements ProjectionStore {
 
   @Override
   public void commit(Commit commit) {
-    Observation observation = Observation.createNotStarted(ObservationNames.BATCH_COMMIT, registry)
+    Observation observation = EngineObservations.quietly(() -> start(commit));
+    if (observation == null) {
+      delegate.commit(commit);
+      return;
+    }
+    Observation.Scope scope = EngineObservations.quietly(observation::openScope);
+    String outcome = ObservationNames.FAILURE;
+    try {
+      delegate.commit(commit);
+      outcome = ObservationNames.SUCCESS;
+    } catch (ProjectionConflictException e) {
+      outcome = ObservationNames.CONFLICT;
+      EngineObservations.quietly(() -> observation.error(e));
+      throw e;
+    } catch (RuntimeException | Error e) {
+      EngineObservations.quietly(() -> observation.error(e));
+      throw e;
+    } finally {
+      String finalOutcome = outcome;
+      EngineObservations.quietly(() -> {
+        if (scope != null) {
+          scope.close();
+        }
+        observation.lowCardinalityKeyValue(ObservationNames.OUTCOME, finalOutcome).stop();
+        return null;
+      });
+    }
+  }
+
+  private Observation start(Commit commit) {
+    return Observation.createNotStarted(ObservationNames.BATCH_COMMIT, registry)
         .contextualName("commit " + projectionId)
         .lowCardinalityKeyValue(ObservationNames.PROJECTION, projectionId)
         .lowCardinalityKeyValue(ObservationNames.PARTITION, commit.partition() == Commit.UNPARTITIONED
@@ -46,20 +76,6 @@ final class ObservedStore implements ProjectionStore {
         .highCardinalityKeyValue(ObservationNames.POSITION, (commit.expectedPosition() + 1) + ".."
             + commit.state().lastProcessedPosition())
         .start();
-    String outcome = ObservationNames.FAILURE;
-    try (Observation.Scope scope = observation.openScope()) {
-      delegate.commit(commit);
-      outcome = ObservationNames.SUCCESS;
-    } catch (ProjectionConflictException e) {
-      outcome = ObservationNames.CONFLICT;
-      observation.error(e);
-      throw e;
-    } catch (RuntimeException | Error e) {
-      observation.error(e);
-      throw e;
-    } finally {
-      observation.lowCardinalityKeyValue(ObservationNames.OUTCOME, outcome).stop();
-    }
   }
 
   @Override public boolean commitsAtomically() { return delegate.commitsAtomically(); }
