@@ -104,9 +104,9 @@ public final class ProjectionFixture implements AutoCloseable {
    * Processes the events from scratch in several ways and checks that they all give the same result:
    * twice in one batch (the second run at least a millisecond later by the wall clock), and one event
    * per batch with the writer's cache off (every document read back from its JSON). A handler that
-   * depends on the wall clock, keeps state outside the read models (in the projection object, a
-   * static field, a map iterated in an order of its own) or whose documents do not read back as saved
-   * fails it.
+   * depends on the wall clock, keeps state outside the read models (in the projection object or a
+   * static field) or whose documents do not read back as saved fails it. For dependence on the order
+   * of events across streams, see {@link #checkStreamOrderIndependence}.
    *
    * @return the digest of the result (SHA-256 over documents, checkpoint and dead letters)
    * @throws ProjectionAssertionError naming the two runs and the documents that differ
