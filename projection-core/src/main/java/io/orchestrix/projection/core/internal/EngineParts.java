@@ -33,11 +33,11 @@ final class EngineParts {
    */
   EngineParts(EngineConfig config, HandlerRegistry registry, Map<String, ReadModel<?>> aliases) {
     this.config = config;
-    this.store = config.store();
+    this.store = config.observations().observe(config.store());
     this.readModels = new ReadModels(config.readModels(), config.codec(), aliases);
     this.registry = registry;
     this.invoker = new HandlerInvoker(config.projectionId(), readModels, store,
-        config.handlerTimeout(), this::rebuilding);
+        config.handlerTimeout(), config.observations(), this::rebuilding);
     this.deadLetters = new DeadLetters(new EnvelopeJson(config.eventTypes()));
   }
 

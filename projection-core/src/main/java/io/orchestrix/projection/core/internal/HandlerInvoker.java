@@ -24,11 +24,13 @@ final class HandlerInvoker {
   private final ReadModels readModels;
   private final ProjectionStore store;
   private final Duration handlerTimeout;
+  private final EngineObservations observations;
   private final BooleanSupplier rebuilding;
 
   /** @param rebuilding whether a new generation is being built: side-effecting handlers wait */
   HandlerInvoker(String projectionId, ReadModels readModels, ProjectionStore store,
-      Duration handlerTimeout, BooleanSupplier rebuilding) {
+      Duration handlerTimeout, EngineObservations observations, BooleanSupplier rebuilding) {
+    this.observations = observations;
     this.projectionId = projectionId;
     this.readModels = readModels;
     this.store = store;
@@ -56,7 +58,9 @@ final class HandlerInvoker {
         if (building && handler.sideEffecting()) {
           continue;
         }
-        HandlerFailedException failed = invoke(handler, payload, event, context);
+        HandlerFailedException failed = observations.enabled()
+            ? observations.handler(event, handler.name(), () -> invoke(handler, payload, event, context))
+            : invoke(handler, payload, event, context);
         if (failed != null) {
           return failed;
         }

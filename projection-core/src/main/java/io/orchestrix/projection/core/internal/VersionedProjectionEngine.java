@@ -80,7 +80,8 @@ public final class VersionedProjectionEngine implements ProjectionEngine {
         ProjectionIds.generationKey(config.projectionId(), number), config.store(), List.copyOf(own),
         Map.copyOf(prefetch), config.codec(), config.eventTypes(), config.clock(),
         config.meterRegistry(), config.handlerTimeout(), config.batchSize(), config.cacheSize(),
-        config.failurePolicy(), config.positions(), config.partitions(), config.partitionKey());
+        config.failurePolicy(), config.positions(), config.partitions(), config.partitionKey(),
+        config.observations());
     EngineParts parts = new EngineParts(own_, registry, aliases);
     ProjectionEngine engine = config.partitions() > 1 ? new PartitionedProjectionEngine(parts)
         : new DefaultProjectionEngine(parts, Commit.UNPARTITIONED);
