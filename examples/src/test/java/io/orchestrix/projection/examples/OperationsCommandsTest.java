@@ -95,6 +95,19 @@ class OperationsCommandsTest {
     assertThat(rebuild.output()).contains("replayed     2,000 events up to head 2,000")
         .contains("checkpoint   2,000");
     assertThat(digestLine(rebuild)).isEqualTo(reference);
+
+    CliRun blueGreen = cli("rebuild", "--blue-green", "--version", "2", "--store", db, "--source", db);
+    assertThat(blueGreen.exitCode()).as(blueGreen.errors()).isZero();
+    assertThat(blueGreen.output()).contains("building     generation 2 (version 2) beside live"
+        + " generation 1").contains("cut over     to generation 2 (version 2)");
+    assertThat(digestLine(blueGreen)).isEqualTo(reference);
+    assertThat(digestLine(cli("digest", "--store", db))).as("queries read generation 2")
+        .isEqualTo(reference);
+    assertThat(cli("status", "--store", db).output()).contains("generation 1 version 1  RETIRED")
+        .contains("generation 2 version 2  LIVE");
+    CliRun liveAgain = cli("rebuild", "--blue-green", "--version", "2", "--store", db, "--source", db);
+    assertThat(liveAgain.exitCode()).isEqualTo(2);
+    assertThat(liveAgain.errors()).contains("is the live one");
   }
 
   @Test

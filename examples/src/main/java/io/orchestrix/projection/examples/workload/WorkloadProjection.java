@@ -48,7 +48,14 @@ public final class WorkloadProjection {
    */
   public static ProjectionEngine engine(ProjectionStore store, int batchSize,
       FailurePolicy failurePolicy, int partitions) {
+    return engine(store, batchSize, failurePolicy, partitions, "1");
+  }
+
+  /** The workload's projection declaring a version of its own (a rebuild without downtime). */
+  public static ProjectionEngine engine(ProjectionStore store, int batchSize,
+      FailurePolicy failurePolicy, int partitions, String version) {
     ProjectionEngine engine = Projections.engine(PROJECTION_ID)
+        .version(version)
         .partitions(partitions)
         .store(store)
         .readModel(OrderSummaryDocument.READ_MODEL)

@@ -256,9 +256,18 @@ public final class VersionedProjectionEngine implements ProjectionEngine {
     return state().healthy();
   }
 
+  /**
+   * The state of the generation this node writes; if this node's version may not write (it was
+   * retired, or waits for its build to be started), the state of the live generation, so that reading
+   * the state never fails for a version reason.
+   */
   @Override
   public ProjectionState state() {
-    return writer().state();
+    try {
+      return writer().state();
+    } catch (ProjectionVersionException e) {
+      return generation(live.current()).engine().state();
+    }
   }
 
   @Override
