@@ -17,7 +17,6 @@ import io.orchestrix.projection.core.internal.WorkerControl.Next;
 import io.orchestrix.projection.core.internal.WriterSession.Submission;
 import io.orchestrix.projection.spi.Commit;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -36,7 +35,6 @@ public final class TrackingWorker implements ProjectionWorker {
 
   private static final Logger LOG = LoggerFactory.getLogger(TrackingWorker.class);
   private static final Duration MIN_IDLE_WAIT = Duration.ofMillis(1);
-  private static final Duration DEAD_LETTER_COUNT_INTERVAL = Duration.ofSeconds(2);
   private static final int MAX_BACKOFF_STEP = 30;
 
   private final String projectionId;
@@ -46,7 +44,9 @@ public final class TrackingWorker implements ProjectionWorker {
   private final RunnerSettings settings;
   private final WorkerControl control;
   private final WorkerStatus status;
-  private final PartitionFilter filter;
+  private final PageReader pages;
+  private final DeadLetterCounter deadLetters;
+  private final StartupWindow startup;
   /** Whether a lease decides who writes: then a fenced worker ends instead of claiming again. */
   private final boolean leased;
 
@@ -59,10 +59,7 @@ public final class TrackingWorker implements ProjectionWorker {
 
   private @Nullable InFlight inFlight;
   private volatile boolean claimed;
-  private boolean everClaimed;
-  private @Nullable Instant startupBegan;
   private int outageAttempts;
-  private Instant deadLettersCountedAt = Instant.EPOCH;
 
   private TrackingWorker(DefaultProjectionEngine engine, EventSource source, RunnerSettings settings,
       WorkerStatus status, PartitionFilter filter, boolean leased) {
@@ -73,7 +70,9 @@ public final class TrackingWorker implements ProjectionWorker {
     this.settings = settings;
     this.control = new WorkerControl("projection-" + projectionId);
     this.status = status;
-    this.filter = filter;
+    this.pages = new PageReader(source, filter, settings.batchSize());
+    this.deadLetters = new DeadLetterCounter(session, status, settings.clock());
+    this.startup = new StartupWindow(settings);
     this.leased = leased;
   }
 
@@ -208,20 +207,19 @@ public final class TrackingWorker implements ProjectionWorker {
 
   /** Claims the projection (again); returns whether it may go on. */
   private boolean claim() {
-    if (!everClaimed && startupBegan == null) {
-      startupBegan = settings.clock().instant();
+    if (startup.attempt()) {
       status.state(RunState.WAITING_FOR_STORE);
     }
     BatchOutcome outcome = session.start();
     if (outcome instanceof BatchOutcome.Completed completed) {
       claimed = true;
-      everClaimed = true;
+      startup.claimed();
       outageAttempts = 0;
       status.known(completed.state());
       return true;
     }
     ProjectionException failure = ((BatchOutcome.Failed) outcome).failure();
-    if (!everClaimed && startupLimitPassed()) {
+    if (startup.limitPassed()) {
       StoreException timedOut = StoreException.failure("projection '" + projectionId
           + "': the store did not answer within the start-up limit of " + settings.startupLimit()
           + ": " + failure.getMessage(), projectionId, failure);
@@ -230,12 +228,6 @@ public final class TrackingWorker implements ProjectionWorker {
     }
     handleFailure(failure);
     return false;
-  }
-
-  private boolean startupLimitPassed() {
-    return settings.startupWait().map(limit -> startupBegan != null
-        && Duration.between(startupBegan, settings.clock().instant()).compareTo(limit) >= 0)
-        .orElse(false);
   }
 
   /**
@@ -248,22 +240,17 @@ public final class TrackingWorker implements ProjectionWorker {
     List<EventEnvelope<?>> page;
     long scannedTo;
     try {
-      if (filter.acceptsAll()) {
-        page = source.read(after, settings.batchSize());
-        scannedTo = page.isEmpty() ? after : page.get(page.size() - 1).position();
-      } else {
-        EventPage read = source.read(after, settings.batchSize(), filter);
-        page = read.events();
-        scannedTo = read.scannedTo();
-      }
-      status.head(Math.max(source.headPosition(), scannedTo));
+      EventPage read = pages.read(after);
+      page = read.events();
+      scannedTo = read.scannedTo();
+      status.head(pages.head(scannedTo));
     } catch (ProjectionException e) {
       if (inFlight == null || settle(inFlight)) {
         handleFailure(e);
       }
       return idle;
     }
-    countDeadLettersNowAndThen();
+    deadLetters.countNowAndThen();
     if (page.isEmpty()) {
       if (inFlight != null) {
         settle(inFlight);
@@ -323,7 +310,7 @@ public final class TrackingWorker implements ProjectionWorker {
       status.progress(events, System.nanoTime() - submitted.started(),
           submitted.page().get(submitted.page().size() - 1).occurredAt());
       if (completed.result().deadLettered() > 0) {
-        deadLettersCountedAt = Instant.EPOCH;
+        deadLetters.recountSoon();
       }
       control.signal(() -> { });
       return true;
@@ -377,7 +364,7 @@ public final class TrackingWorker implements ProjectionWorker {
       case TRANSIENT, CONFLICT -> {
         outageAttempts++;
         status.outage(failure.getMessage());
-        status.state(everClaimed ? RunState.RETRYING : RunState.WAITING_FOR_STORE);
+        status.state(startup.isOver() ? RunState.RETRYING : RunState.WAITING_FOR_STORE);
         status.retried();
         Duration wait = settings.outageBackoff().delay(Math.min(outageAttempts, MAX_BACKOFF_STEP));
         LOG.warn("projection '{}' cannot reach its store or source, or another writer got there"
@@ -415,17 +402,4 @@ public final class TrackingWorker implements ProjectionWorker {
     return next.compareTo(settings.maxIdleWait()) > 0 ? settings.maxIdleWait() : next;
   }
 
-  private void countDeadLettersNowAndThen() {
-    Instant now = settings.clock().instant();
-    if (Duration.between(deadLettersCountedAt, now).compareTo(DEAD_LETTER_COUNT_INTERVAL) < 0) {
-      return;
-    }
-    deadLettersCountedAt = now;
-    try {
-      status.deadLetters(session.storedDeadLetters());
-    } catch (ProjectionException e) {
-      // processing goes on and finds out for itself; the status says the store is out meanwhile
-      status.outage("could not count the dead letters: " + e.getMessage());
-    }
-  }
 }
