@@ -231,7 +231,8 @@ final class FollowCommand implements Callable<Integer> {
     KafkaProjectionSource source =
         KafkaSourceFactory.source(spec.commandLine(), engine, kafka, batchSize);
     out.println("source       Kafka " + kafka.bootstrapServers() + ", topic " + kafka.topic() + ", "
-        + topicPartitions + " partitions, consumer group " + engine.projectionId());
+        + topicPartitions + " partitions, consumer group "
+        + (kafka.consumerGroup != null ? kafka.consumerGroup : engine.projectionId()));
     out.println("store        " + projectionStore.description());
     out.printf(Locale.ROOT, "following    %s%s%n", engine.projectionId(), until > 0
         ? String.format(Locale.ROOT, " until the workload of %,d events is applied", until)

@@ -26,6 +26,11 @@ final class KafkaOptions {
   @Option(names = "--topic", paramLabel = "T", description = "The workload's topic, with --kafka.")
   @Nullable String topic;
 
+  @Option(names = "--consumer-group", paramLabel = "GROUP",
+      description = "With --kafka: the consumer group whose members share the topic's partitions."
+          + " Default: the projection id.")
+  @Nullable String consumerGroup;
+
   @Option(names = {"-K", "--kafka-property"}, paramLabel = "KEY=VALUE",
       description = "A Kafka consumer property, repeatable, for example -K group.protocol=consumer or"
           + " -K session.timeout.ms=6000 (not the group id, offsets or deserializers: the source sets"
@@ -90,6 +95,8 @@ final class KafkaOptions {
         throw new CommandLine.ParameterException(commandLine,
             "-S/--source-property applies to --source (a JDBC event store), not to --kafka");
       }
+    } else if (consumerGroup != null) {
+      throw new CommandLine.ParameterException(commandLine, "--consumer-group applies to --kafka only");
     } else if (!consumerProperties.isEmpty()) {
       throw new CommandLine.ParameterException(commandLine,
           "-K/--kafka-property applies to --kafka only");

@@ -30,6 +30,13 @@ final class KafkaSourceFactory {
         .outageBackoff(Backoff.of(Duration.ofMillis(200), Duration.ofSeconds(2)))
         .consumerProperty("reconnect.backoff.max.ms", 500)
         .consumerProperty("retry.backoff.max.ms", 500);
+    if (kafka.consumerGroup != null) {
+      try {
+        builder.groupId(kafka.consumerGroup);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(commandLine, "--consumer-group: " + e.getMessage());
+      }
+    }
     for (Map.Entry<String, String> property : kafka.consumerProperties.entrySet()) {
       try {
         builder.consumerProperty(property.getKey(), property.getValue());
