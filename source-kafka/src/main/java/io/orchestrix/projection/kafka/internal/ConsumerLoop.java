@@ -74,7 +74,8 @@ public final class ConsumerLoop implements Runnable {
     this.engine = config.engine();
     this.consumer = consumer;
     this.tracker = tracker;
-    this.worker = new BatchWorker(engine, new RecordDecoder(config.decoder(), config.mapping()));
+    this.worker = new BatchWorker(engine, new RecordDecoder(config.decoder(), config.mapping()),
+        config.workers());
   }
 
   /** Asks the loop to end; safe from any thread. */
