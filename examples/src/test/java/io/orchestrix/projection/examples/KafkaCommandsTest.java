@@ -174,8 +174,13 @@ class KafkaCommandsTest {
 
   /** Sends the first {@code count} records of the workload's shares, as an interrupted append would. */
   private static void sendFirst(String topic, int partitions, int count) throws Exception {
+    // an embedded broker may answer NOT_LEADER just after a topic is created, and an idempotent
+    // producer then stalls on its sequence numbers; one request in flight keeps the order instead
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
+        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
+        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000),
         new StringSerializer(), new ByteArraySerializer())) {
       List<Future<?>> acks = new ArrayList<>();
       int sent = 0;
@@ -187,7 +192,7 @@ class KafkaCommandsTest {
             WorkloadRecords.encode(envelope.payload()))));
       }
       for (Future<?> ack : acks) {
-        ack.get(60, TimeUnit.SECONDS);
+        ack.get(150, TimeUnit.SECONDS);
       }
     }
   }
