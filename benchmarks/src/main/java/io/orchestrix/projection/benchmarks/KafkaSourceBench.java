@@ -62,6 +62,16 @@ public final class KafkaSourceBench implements Callable<Integer> {
       description = "The PostgreSQL database of the loop's tables and of the engine's store.")
   String jdbcUrl;
 
+  @Option(names = "--table-prefix", defaultValue = "bench_kafka_src_", paramLabel = "PREFIX",
+      description = "Table prefix of the engine's PostgreSQL store. A prefix whose tables hold the"
+          + " projection split into another partition count needs dropping first. Default:"
+          + " ${DEFAULT-VALUE}")
+  String tablePrefix;
+
+  @Option(names = "--loop-table-prefix", defaultValue = KafkaJdbcLoopBaseline.DEFAULT_PREFIX,
+      paramLabel = "PREFIX", description = "Prefix of the loop's two tables. Default: ${DEFAULT-VALUE}")
+  String loopTablePrefix;
+
   @Option(names = "--redis-url", paramLabel = "URI",
       description = "Also run the source on this Redis store (key prefix benchkafka:).")
   @Nullable String redisUrl;
@@ -120,7 +130,7 @@ public final class KafkaSourceBench implements Callable<Integer> {
       ReadModelDigest reference) throws InterruptedException {
     List<KafkaSourceContender> sources = new ArrayList<>();
     sources.add(new KafkaSourceContender("source -> PostgreSQL", jdbcUrl,
-        Map.of("table-prefix", "bench_kafka_src_"), bootstrapServers, topic, layout, batchSize));
+        Map.of("table-prefix", tablePrefix), bootstrapServers, topic, layout, batchSize));
     if (redisUrl != null) {
       sources.add(new KafkaSourceContender("source -> Redis", redisUrl,
           Map.of("key-prefix", "benchkafka:"), bootstrapServers, topic, layout, batchSize));
@@ -135,7 +145,7 @@ public final class KafkaSourceBench implements Callable<Integer> {
     sources.forEach(source -> rates.put(source.name(), new ArrayList<>()));
     boolean match = true;
     try (KafkaJdbcLoopBaseline loop =
-        new KafkaJdbcLoopBaseline(jdbcUrl, KafkaJdbcLoopBaseline.DEFAULT_PREFIX, bootstrapServers,
+        new KafkaJdbcLoopBaseline(jdbcUrl, loopTablePrefix, bootstrapServers,
             topic, batchSize)) {
       sources.forEach(source -> out.println(source.name() + ": " + source.description()));
       for (int round = 0; round <= runs; round++) {
