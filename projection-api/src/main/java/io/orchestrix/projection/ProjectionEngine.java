@@ -133,6 +133,15 @@ public interface ProjectionEngine {
    * partition, before it reads the checkpoint to resume from. For a split projection, claims every
    * partition.
    *
+   * <p>Contract: once this returns, every commit of a writer that claimed before it (another process,
+   * or this engine's own earlier claim) is refused by the store with {@link WriterFencedException},
+   * and the returned state includes every commit the store accepted before the claim, so a caller that
+   * resumes after the returned checkpoint applies each event once whichever of the two writers
+   * committed first. Thread-safe: a batch this engine is processing on another thread finishes (or
+   * fails) before the claim is taken. The claim writes only the new token; after a crash, the next
+   * claimer's token supersedes it and nothing else needs repair. Calling it again is harmless (a newer
+   * token, the same state).
+   *
    * @return the stored state after the claim (for a split projection, the combined state)
    * @throws StoreException if the store fails; this engine then claims again on its next batch
    */

@@ -1,6 +1,8 @@
 package io.orchestrix.projection.benchmarks;
 
 import io.orchestrix.projection.EventEnvelope;
+import io.orchestrix.projection.examples.kafka.WorkloadAppender;
+import io.orchestrix.projection.examples.workload.Fingerprint;
 import io.orchestrix.projection.examples.workload.OrderSummaryDocument;
 import io.orchestrix.projection.examples.workload.ReadModelDigest;
 import io.orchestrix.projection.examples.workload.StandardWorkload;
@@ -16,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
@@ -26,7 +29,7 @@ import picocli.CommandLine.Option;
 /**
  * One command for the Kafka baseline: a broker (a child JVM on this machine, or the one named by
  * {@code --bootstrap}), a new topic of K partitions, the standard workload of N events produced into
- * it ({@link WorkloadProducer}, timed and fingerprinted), then {@link KafkaJdbcLoopBaseline} from
+ * it ({@link WorkloadAppender}, timed, each value checked against its event), then {@link KafkaJdbcLoopBaseline} from
  * empty tables to the end offsets: one warm-up run and {@code --runs} timed runs, the median, and the
  * digest of what PostgreSQL holds compared with the digest of the workload's read model.
  *
@@ -92,10 +95,11 @@ public final class KafkaBaseline implements Callable<Integer> {
       out.printf(Locale.ROOT, "broker: %s, started in %d ms%n", broker, broker.startupTime().toMillis());
       String topic = "standard-workload-" + events + "-" + UUID.randomUUID().toString().substring(0, 8);
       broker.createTopic(topic, partitions);
-      WorkloadProducer.Result produced = WorkloadProducer.produce(broker.bootstrapServers(), topic, events);
+      WorkloadAppender.Appended produced = WorkloadAppender.append(broker.bootstrapServers(), topic,
+          OptionalInt.of(partitions), StandardWorkload.of(events));
       out.printf(Locale.ROOT, "produced %,d events to %s (%d partitions) in %.3f s: %,.0f events/s;"
-          + " fingerprint %s%n", produced.events(), topic, partitions, produced.nanos() / 1e9,
-          produced.eventsPerSecond(), produced.fingerprint());
+          + " fingerprint %s%n", produced.sent(), topic, partitions, produced.nanos() / 1e9,
+          produced.eventsPerSecond(), Fingerprint.of(StandardWorkload.of(events)).hex());
       ReadModelDigest reference = referenceDigest(events);
       out.println("reference digest (the workload's read model, folded in memory): " + reference);
       return measure(broker.bootstrapServers(), topic, reference) ? 0 : 1;

@@ -1,5 +1,6 @@
 package io.orchestrix.projection.benchmarks;
 
+import io.orchestrix.projection.examples.kafka.WorkloadRecords;
 import io.orchestrix.projection.examples.workload.ReadModelDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;

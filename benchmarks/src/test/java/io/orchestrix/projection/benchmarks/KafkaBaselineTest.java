@@ -3,6 +3,8 @@ package io.orchestrix.projection.benchmarks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orchestrix.projection.core.InMemoryProjectionStateStore;
+import io.orchestrix.projection.examples.kafka.WorkloadAppender;
+import io.orchestrix.projection.examples.workload.Fingerprint;
 import io.orchestrix.projection.examples.workload.OrderSummaryDocument;
 import io.orchestrix.projection.examples.workload.ReadModelDigest;
 import io.orchestrix.projection.examples.workload.StandardWorkload;
@@ -10,6 +12,7 @@ import io.orchestrix.projection.examples.workload.WorkloadProjection;
 import io.orchestrix.projection.examples.workload.WorkloadRunner;
 import io.orchestrix.projection.kafka.testing.KafkaTestBroker;
 import io.orchestrix.projection.tck.TestServers;
+import java.util.OptionalInt;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,10 +41,11 @@ class KafkaBaselineTest {
     String topic = "workload-fingerprint-" + UUID.randomUUID();
     broker.createTopic(topic, 3);
 
-    WorkloadProducer.Result produced = WorkloadProducer.produce(broker.bootstrapServers(), topic, 50_000);
+    WorkloadAppender.Appended produced = WorkloadAppender.append(broker.bootstrapServers(), topic,
+        OptionalInt.empty(), StandardWorkload.of(50_000));
 
-    assertThat(produced.fingerprint()).isEqualTo("05e32c561e5f664e");
-    assertThat(produced.events()).isEqualTo(50_000);
+    assertThat(Fingerprint.of(StandardWorkload.of(50_000)).hex()).isEqualTo("05e32c561e5f664e");
+    assertThat(produced.sent()).isEqualTo(50_000);
   }
 
   @Test
@@ -50,7 +54,8 @@ class KafkaBaselineTest {
     KafkaTestBroker broker = KafkaTestBroker.shared();
     String topic = "workload-loop-" + UUID.randomUUID();
     broker.createTopic(topic, 12);
-    WorkloadProducer.produce(broker.bootstrapServers(), topic, EVENTS);
+    WorkloadAppender.append(broker.bootstrapServers(), topic, OptionalInt.empty(),
+        StandardWorkload.of(EVENTS));
 
     try (KafkaJdbcLoopBaseline loop = new KafkaJdbcLoopBaseline(
         url, "bench_kafka_loop_test_", broker.bootstrapServers(), topic, 1_000)) {

@@ -17,10 +17,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.function.LongConsumer;
 import picocli.CommandLine;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -38,7 +41,10 @@ import picocli.CommandLine.Option;
             + " digest.",
         "Resume after a crash by running the same command again; --reset starts from scratch.",
         "With --source, the events go to a JDBC event store first (not timed; skipped if it holds"
-            + " them) and a ProjectionRunner following it is timed to position N."})
+            + " them) and a ProjectionRunner following it is timed to position N.",
+        "With --kafka BOOTSTRAP --topic T, the events go to the topic first as append --kafka writes"
+            + " them (not timed; skipped if it holds them) and a KafkaProjectionSource, one engine"
+            + " partition per topic partition, is timed until every partition is applied."})
 final class BenchCommand implements Callable<Integer> {
 
   @CommandLine.Spec
@@ -75,7 +81,15 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--source", paramLabel = "JDBC_URL",
       description = "Run through a ProjectionRunner on this JDBC event store (see append) instead of"
           + " feeding the engine from memory.")
-  String source;
+  @Nullable String source;
+
+  @Mixin
+  KafkaOptions kafka;
+
+  @Option(names = "--topic-partitions", paramLabel = "K",
+      description = "With --kafka: the partitions the topic has, or is created with if missing,"
+          + " 1 to 10000. Default: the existing topic's count.")
+  @Nullable Integer topicPartitions;
 
   @Option(names = {"-S", "--source-property"}, paramLabel = "KEY=VALUE",
       description = "An event store option for --source, repeatable, for example -S table-prefix=ev_.")
@@ -88,6 +102,20 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     WorkloadOptions.check(spec.commandLine(), events, batchSize);
+    kafka.check(spec.commandLine(), source, sourceProperties, true);
+    if (topicPartitions != null && (!kafka.given() || topicPartitions < 1 || topicPartitions > 10_000)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--topic-partitions applies to"
+          + " --kafka only and must be 1 to 10000, but was " + topicPartitions);
+    }
+    if (kafka.given()) {
+      if (pipelined || progress) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--pipelined and --progress feed the engine from memory; they do not apply to --kafka");
+      }
+      return KafkaBench.run(spec.commandLine(), storeUri, storeProperties, kafka,
+          topicPartitions == null ? OptionalInt.empty() : OptionalInt.of(topicPartitions), events,
+          batchSize, reset);
+    }
     if (source != null) {
       if (pipelined || progress) {
         throw new CommandLine.ParameterException(spec.commandLine(),

@@ -5,15 +5,24 @@ import io.orchestrix.projection.HandlerContext;
 import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.core.ProjectionRunner;
 import io.orchestrix.projection.ProjectionStatus;
+import io.orchestrix.projection.examples.kafka.WorkloadLayout;
+import io.orchestrix.projection.examples.kafka.WorkloadTopic;
+import io.orchestrix.projection.examples.kafka.WorkloadTopicException;
 import io.orchestrix.projection.examples.workload.OrderSummaryDocument;
+import io.orchestrix.projection.examples.workload.StandardWorkload;
 import io.orchestrix.projection.examples.workload.ReadModelDigest;
 import io.orchestrix.projection.examples.workload.WorkloadEvent;
 import io.orchestrix.projection.examples.workload.WorkloadProjection;
 import io.orchestrix.projection.eventstore.jdbc.JdbcEventStore;
+import io.orchestrix.projection.kafka.KafkaProjectionSource;
 import io.orchestrix.projection.spi.ProjectionStore;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -46,11 +55,23 @@ final class FollowCommand implements Callable<Integer> {
   @Mixin
   StoreOptions store;
 
+  @Option(names = "--source", paramLabel = "JDBC_URL",
+      description = "The JDBC event store holding the workload's events (written by append):"
+          + " jdbc:postgresql://host/db?user=u, jdbc:mariadb://..., jdbc:h2:file:./data/events."
+          + " Or --kafka.")
+  @Nullable String sourceUrl;
+
+  @Option(names = {"-S", "--source-property"}, paramLabel = "KEY=VALUE",
+      description = "An event store option for --source, repeatable, for example -S table-prefix=app_.")
+  Map<String, String> sourceProperties = new LinkedHashMap<>();
+
   @Mixin
-  SourceOptions source;
+  KafkaOptions kafka;
 
   @Option(names = "--until", paramLabel = "POSITION",
-      description = "Stop once the checkpoint reaches this position. Default: run until stopped.")
+      description = "Stop once the checkpoint reaches this position. With --kafka: once every"
+          + " partition's stored checkpoint reached the end offset the workload of this many events"
+          + " (append --events) gives it, whichever process applied it. Default: run until stopped.")
   long until;
 
   @Option(names = "--batch-size", defaultValue = "1000", paramLabel = "B",
@@ -109,6 +130,20 @@ final class FollowCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--dead-letter-after must be at least 1 but was " + deadLetterAfter);
     }
+    kafka.check(spec.commandLine(), sourceUrl, sourceProperties, false);
+    if (kafka.given()) {
+      for (String leasesOnly : List.of("--partitions", "--node", "--lease-seconds")) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(leasesOnly)) {
+          throw new CommandLine.ParameterException(spec.commandLine(), leasesOnly + " applies to"
+              + " --source; with --kafka the partitions are the topic's and the consumer group"
+              + " shares them among the processes");
+        }
+      }
+      if (until > 0 && until % StandardWorkload.EVENTS_PER_ORDER != 0) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--until with --kafka is the"
+            + " workload's event count, a positive multiple of 5, but was " + until);
+      }
+    }
     PrintWriter out = spec.commandLine().getOut();
     CountDownLatch stopRequested = new CountDownLatch(1);
     CountDownLatch finished = new CountDownLatch(1);
@@ -123,17 +158,24 @@ final class FollowCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     FailurePolicy policy = deadLetterAfter == null ? FailurePolicy.retry(3)
         : FailurePolicy.retry(deadLetterAfter).thenDeadLetter();
-    try (ProjectionStore projectionStore = store.open(); JdbcEventStore events = source.open()) {
-      ProjectionEngine engine =
-          WorkloadProjection.engine(projectionStore, batchSize, policy, partitions);
-      if (failStream != null) {
-        String failing = failStream;
-        engine.on(WorkloadEvent.class, (WorkloadEvent event, HandlerContext context) -> {
-          if (failing.equals(event.orderId())) {
-            throw new IllegalStateException("injected fault (--fail-stream) for stream " + failing);
-          }
-        });
+    try (ProjectionStore projectionStore = store.open()) {
+      return kafka.given() ? followKafka(projectionStore, policy, stopRequested, out)
+          : followJdbc(projectionStore, policy, stopRequested, out);
+    } finally {
+      finished.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running: it waited for this block and lets the JVM exit now
       }
+    }
+  }
+
+  private int followJdbc(ProjectionStore projectionStore, FailurePolicy policy,
+      CountDownLatch stopRequested, PrintWriter out) throws InterruptedException {
+    try (JdbcEventStore events =
+        WorkloadEventStore.open(Objects.requireNonNull(sourceUrl), sourceProperties)) {
+      ProjectionEngine engine = engine(projectionStore, policy, partitions);
       out.println("source       " + events.description());
       out.println("store        " + projectionStore.description());
       out.printf(Locale.ROOT, "following    %s%s%n", engine.projectionId(),
@@ -173,14 +215,55 @@ final class FollowCommand implements Callable<Integer> {
         return 1;
       }
       return 0;
-    } finally {
-      finished.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is running: it waited for this block and lets the JVM exit now
-      }
     }
+  }
+
+  private int followKafka(ProjectionStore projectionStore, FailurePolicy policy,
+      CountDownLatch stopRequested, PrintWriter out) throws InterruptedException {
+    int topicPartitions;
+    try {
+      topicPartitions = WorkloadTopic.partitionCount(kafka.bootstrapServers(), kafka.topic());
+    } catch (WorkloadTopicException e) {
+      spec.commandLine().getErr().println("error: " + e.getMessage());
+      return 2;
+    }
+    ProjectionEngine engine = engine(projectionStore, policy, topicPartitions);
+    KafkaProjectionSource source =
+        KafkaSourceFactory.source(spec.commandLine(), engine, kafka, batchSize);
+    out.println("source       Kafka " + kafka.bootstrapServers() + ", topic " + kafka.topic() + ", "
+        + topicPartitions + " partitions, consumer group "
+        + (kafka.consumerGroup != null ? kafka.consumerGroup : engine.projectionId()));
+    out.println("store        " + projectionStore.description());
+    out.printf(Locale.ROOT, "following    %s%s%n", engine.projectionId(), until > 0
+        ? String.format(Locale.ROOT, " until the workload of %,d events is applied", until)
+        : " until stopped");
+    out.flush();
+    WorkloadLayout layout = until > 0
+        ? WorkloadLayout.of(StandardWorkload.of((int) until), topicPartitions) : null;
+    KafkaFollow.Outcome outcome =
+        new KafkaFollow(projectionStore, engine, source, layout, out).run(stopRequested);
+    if (outcome == KafkaFollow.Outcome.FAILED) {
+      spec.commandLine().getErr().println("error: projection " + engine.projectionId() + " failed: "
+          + KafkaFollow.failure(source.status()) + "; inspect it with status and dead-letters, or"
+          + " follow with --dead-letter-after");
+      return 1;
+    }
+    return 0;
+  }
+
+  private ProjectionEngine engine(ProjectionStore projectionStore, FailurePolicy policy,
+      int enginePartitions) {
+    ProjectionEngine engine =
+        WorkloadProjection.engine(projectionStore, batchSize, policy, enginePartitions);
+    if (failStream != null) {
+      String failing = failStream;
+      engine.on(WorkloadEvent.class, (WorkloadEvent event, HandlerContext context) -> {
+        if (failing.equals(event.orderId())) {
+          throw new IllegalStateException("injected fault (--fail-stream) for stream " + failing);
+        }
+      });
+    }
+    return engine;
   }
 
   private Outcome follow(ProjectionRunner runner, String projectionId,

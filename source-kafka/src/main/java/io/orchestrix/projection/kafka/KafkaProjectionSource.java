@@ -48,9 +48,10 @@ import org.jspecify.annotations.Nullable;
  * committed.
  *
  * <h2>Threading and liveness</h2>
- * One thread polls and alone touches the consumer; one worker thread applies batches (up to
+ * One thread polls and alone touches the consumer; worker threads apply batches (up to
  * {@code batchSize} records per partition, started once a batch is full or its oldest record waited
- * {@code maxLatency}). While the worker is busy, or a partition's store is out, the partitions are
+ * {@code maxLatency}), the shares of up to {@code workers} partitions at once, each committed on its
+ * own. While the worker is busy, or a partition's store is out, the partitions are
  * paused and polling goes on, so {@code max.poll.interval.ms} is never exceeded by a slow batch.
  * {@link #start()}, {@link #stop()}, {@link #status()} and {@link #awaitPosition} are thread-safe.
  *

@@ -27,6 +27,8 @@ public final class KafkaSourceBuilder {
   public static final int DEFAULT_BATCH_SIZE = 500;
   /** Default longest wait of a polled record for its batch to fill. */
   public static final Duration DEFAULT_MAX_LATENCY = Duration.ofMillis(50);
+  /** Default number of partitions whose batches are applied at once. */
+  public static final int DEFAULT_WORKERS = 4;
   /** Default longest wait of a revocation for the batch in flight. */
   public static final Duration DEFAULT_REVOKE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -43,6 +45,7 @@ public final class KafkaSourceBuilder {
   private int batchSize = DEFAULT_BATCH_SIZE;
   private Duration maxLatency = DEFAULT_MAX_LATENCY;
   private Duration revokeTimeout = DEFAULT_REVOKE_TIMEOUT;
+  private int workers = DEFAULT_WORKERS;
   private @Nullable PayloadDecoder decoder;
   private EventTypes eventTypes = EventTypes.byClassName();
   private RecordMapping mapping = RecordMapping.defaults();
@@ -116,6 +119,19 @@ public final class KafkaSourceBuilder {
       throw new IllegalArgumentException("revokeTimeout must not be negative but was " + revokeTimeout);
     }
     this.revokeTimeout = revokeTimeout;
+    return this;
+  }
+
+  /**
+   * How many partitions' batches are applied at once, each on a worker thread of its own and with its
+   * own commit (at most the engine's partition count are used). More workers overlap the store's
+   * commit latency; each needs a connection of the store's pool. Default {@value #DEFAULT_WORKERS}.
+   */
+  public KafkaSourceBuilder workers(int workers) {
+    if (workers < 1 || workers > 256) {
+      throw new IllegalArgumentException("workers must be 1 to 256 but was " + workers);
+    }
+    this.workers = workers;
     return this;
   }
 
@@ -193,6 +209,6 @@ public final class KafkaSourceBuilder {
     return new KafkaProjectionSource(new KafkaSourceConfig(engine, bootstrapServers,
         new ArrayList<>(topics), group, batchSize, maxLatency,
         decoder != null ? decoder : PayloadDecoder.json(eventTypes), mapping, properties,
-        outageBackoff, revokeTimeout));
+        outageBackoff, revokeTimeout, workers));
   }
 }

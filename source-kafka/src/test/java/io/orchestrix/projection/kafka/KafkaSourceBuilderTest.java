@@ -17,6 +17,7 @@ class KafkaSourceBuilderTest {
     assertThatThrownBy(() -> builder.topics("bad topic")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'bad topic' is not a valid Kafka topic name");
     assertThatThrownBy(() -> builder.batchSize(0)).hasMessageContaining("batchSize must be 1 to 100000 but was 0");
+    assertThatThrownBy(() -> builder.workers(0)).hasMessageContaining("workers must be 1 to 256 but was 0");
     assertThatThrownBy(() -> builder.maxLatency(Duration.ofMinutes(2)))
         .hasMessageContaining("maxLatency must be 0 to 1 minute but was PT2M");
     assertThatThrownBy(() -> builder.consumerProperty("enable.auto.commit", true))

@@ -8,17 +8,21 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Applies batches on a thread of its own, so that the polling thread keeps polling (and keeps its
- * group membership) however long a batch takes. One batch at a time; each partition's records go to
- * that partition's engine and commit there with its checkpoint. Thread-safe.
+ * Applies batches on threads of its own, so that the polling thread keeps polling (and keeps its
+ * group membership) however long a batch takes. One batch at a time; each partition's share of it
+ * goes to that partition's engine and commits there with its checkpoint, the shares of up to
+ * {@code workers} partitions at once (partitions are independent writers, each with its own fencing
+ * token, so their commits may overlap). Thread-safe.
  */
 final class BatchWorker implements AutoCloseable {
 
@@ -41,24 +45,27 @@ final class BatchWorker implements AutoCloseable {
   private final RecordDecoder decoder;
   private final ExecutorService executor;
 
-  BatchWorker(ProjectionEngine engine, RecordDecoder decoder) {
+  BatchWorker(ProjectionEngine engine, RecordDecoder decoder, int workers) {
     this.engine = engine;
     this.decoder = decoder;
-    this.executor = Executors.newSingleThreadExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "kafka-source-worker-" + engine.projectionId());
-      thread.setDaemon(true);
-      return thread;
-    });
+    AtomicInteger threads = new AtomicInteger();
+    this.executor = Executors.newFixedThreadPool(Math.max(1, Math.min(workers, engine.partitions())),
+        runnable -> {
+          Thread thread = new Thread(runnable,
+              "kafka-source-worker-" + engine.projectionId() + "-" + threads.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
   }
 
+  /** Applies every share, several partitions at once; completes once all of them are done. */
   Future<List<Outcome>> submit(List<Share> shares) {
-    return executor.submit(() -> {
-      List<Outcome> outcomes = new ArrayList<>(shares.size());
-      for (Share share : shares) {
-        outcomes.add(apply(share));
-      }
-      return outcomes;
-    });
+    List<CompletableFuture<Outcome>> each = new ArrayList<>(shares.size());
+    for (Share share : shares) {
+      each.add(CompletableFuture.supplyAsync(() -> apply(share), executor));
+    }
+    return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+        .thenApply(done -> each.stream().map(CompletableFuture::join).toList());
   }
 
   private Outcome apply(Share share) {

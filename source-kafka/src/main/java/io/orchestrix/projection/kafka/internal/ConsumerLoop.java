@@ -27,7 +27,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.NoOffsetForPartitionException;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -74,7 +74,8 @@ public final class ConsumerLoop implements Runnable {
     this.engine = config.engine();
     this.consumer = consumer;
     this.tracker = tracker;
-    this.worker = new BatchWorker(engine, new RecordDecoder(config.decoder(), config.mapping()));
+    this.worker = new BatchWorker(engine, new RecordDecoder(config.decoder(), config.mapping()),
+        config.workers());
   }
 
   /** Asks the loop to end; safe from any thread. */
@@ -92,7 +93,7 @@ public final class ConsumerLoop implements Runnable {
     try {
       if (subscribe()) {
         while (running()) {
-          step();
+          stepThroughOutages();
         }
       }
     } catch (WakeupException stopRequested) {
@@ -132,6 +133,22 @@ public final class ConsumerLoop implements Runnable {
   }
 
   // ---- the loop
+
+  /**
+   * One step; a retriable client failure (the cluster or a broker gone: disconnected, timed out, no
+   * leader) shows as {@code UNAVAILABLE} and the next step comes after the outage backoff. The
+   * consumer keeps its assignment and positions, and the records it buffered stay buffered.
+   */
+  private void stepThroughOutages() {
+    try {
+      step();
+    } catch (RetriableException e) {
+      unavailableAttempts++;
+      tracker.state(State.UNAVAILABLE, new KafkaUnavailableException(config.projectionId(),
+          config.bootstrapServers(), "following its topics", e));
+      await(config.outageBackoff().delay(unavailableAttempts));
+    }
+  }
 
   private void step() {
     ConsumerRecords<byte[], byte[]> records;
@@ -332,7 +349,7 @@ public final class ConsumerLoop implements Runnable {
         unavailableAttempts = 0;
         tracker.state(State.RUNNING, null);
       }
-    } catch (TimeoutException e) {
+    } catch (RetriableException e) {
       unavailableAttempts++;
       tracker.state(State.UNAVAILABLE, new KafkaUnavailableException(config.projectionId(),
           config.bootstrapServers(), "reading the end offsets of " + assigned, e));

@@ -22,10 +22,11 @@ import java.util.Map;
  * @param consumerProperties the consumer's properties, the source's own included
  * @param outageBackoff the waits between attempts while the store or cluster is out
  * @param revokeTimeout how long a revocation waits for the in-flight batch of its partitions
+ * @param workers how many partitions' batches are applied at once
  */
 public record KafkaSourceConfig(ProjectionEngine engine, String bootstrapServers, List<String> topics,
     String groupId, int batchSize, Duration maxLatency, PayloadDecoder decoder, RecordMapping mapping,
-    Map<String, Object> consumerProperties, Backoff outageBackoff, Duration revokeTimeout) {
+    Map<String, Object> consumerProperties, Backoff outageBackoff, Duration revokeTimeout, int workers) {
 
   public KafkaSourceConfig {
     topics = List.copyOf(topics);
