@@ -154,7 +154,7 @@ public final class ProjectionEngineBuilder {
     return this;
   }
 
-  /** How long an asynchronous handler's stage may take. Default {@value}: 30 seconds. */
+  /** How long an asynchronous handler's stage may take. Default: 30 seconds. */
   public ProjectionEngineBuilder handlerTimeout(Duration handlerTimeout) {
     Objects.requireNonNull(handlerTimeout, "handlerTimeout must not be null");
     if (handlerTimeout.isNegative() || handlerTimeout.isZero()) {
