@@ -93,7 +93,10 @@ public final class ProjectionIds {
     return key;
   }
 
-  /** The projection id of a key made by {@link #partitionKey}, or the key itself if it is an id. */
+  /**
+   * {@return the projection id of a key made by {@link #partitionKey}, or the key itself if it is
+   * an id}
+   */
   public static String projectionOf(String key) {
     int mark = key.indexOf("#p");
     return mark < 0 ? key : key.substring(0, mark);
