@@ -34,7 +34,7 @@ public record Backoff(Duration initial, Duration max, double jitter) {
     }
   }
 
-  /** A backoff from {@code initial} to {@code max} with the default 20% jitter. */
+  /** {@return a backoff from {@code initial} to {@code max} with the default 20% jitter} */
   public static Backoff of(Duration initial, Duration max) {
     return new Backoff(initial, max, DEFAULT.jitter);
   }

@@ -17,12 +17,12 @@ public final class CheckpointConflictException extends ProjectionConflictExcepti
     this.actualPosition = actualPosition;
   }
 
-  /** The checkpoint this writer started from. */
+  /** {@return the checkpoint this writer started from} */
   public long expectedPosition() {
     return expectedPosition;
   }
 
-  /** The checkpoint found in the store. */
+  /** {@return the checkpoint found in the store} */
   public long actualPosition() {
     return actualPosition;
   }

@@ -73,12 +73,15 @@ public record DeadLetter(
   /** The {@link #errorType()} of a parked event: one that waits behind an earlier dead letter. */
   public static final String PARKED = "parked";
 
-  /** Whether this event waits behind an earlier dead letter of its stream rather than failed itself. */
+  /**
+   * {@return whether this event waits behind an earlier dead letter of its stream rather than
+   * failed itself}
+   */
   public boolean isParked() {
     return PARKED.equals(errorType);
   }
 
-  /** This dead letter after one more failed attempt. */
+  /** {@return this dead letter after one more failed attempt} */
   public DeadLetter failedAgain(String handler, String errorType, String errorMessage,
       String stackTrace, Instant at) {
     return new DeadLetter(projectionId, position, eventId, streamId, eventType, envelopeJson,

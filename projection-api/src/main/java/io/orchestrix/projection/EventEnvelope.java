@@ -51,13 +51,15 @@ public record EventEnvelope<E>(
     metadata = Map.copyOf(metadata);
   }
 
-  /** An envelope with no metadata. */
+  /** {@return an envelope with no metadata} */
   public static <E> EventEnvelope<E> of(
       String eventId, String streamId, long position, Instant occurredAt, E payload) {
     return new EventEnvelope<>(eventId, streamId, position, occurredAt, Map.of(), payload);
   }
 
-  /** The payload's class name without its package, as used in error messages and metrics. */
+  /**
+   * {@return the payload's class name without its package, as used in error messages and metrics}
+   */
   public String payloadTypeName() {
     return payload.getClass().getSimpleName();
   }

@@ -55,7 +55,9 @@ public interface EventSource {
     return new EventPage(accepted, scanned);
   }
 
-  /** The highest position that {@link #read} could return now, 0 if the source is empty. */
+  /**
+   * {@return the highest position that {@link #read} could return now, 0 if the source is empty}
+   */
   long headPosition();
 
   /**

@@ -47,10 +47,13 @@ public sealed interface FailurePolicy
     return new Retry(maxAttempts, Backoff.DEFAULT, stop());
   }
 
-  /** How many attempts an event gets in all before the final action: 1 unless retrying. */
+  /** {@return how many attempts an event gets in all before the final action: 1 unless retrying} */
   int maxAttempts();
 
-  /** What happens once the attempts are used up: {@link StopAtEvent} or {@link DeadLetterEvent}. */
+  /**
+   * {@return what happens once the attempts are used up: {@link StopAtEvent} or {@link
+   * DeadLetterEvent}}
+   */
   FailurePolicy finalAction();
 
   /** Stop, unhealthy, at the failed event until an operator acts. */
@@ -109,17 +112,17 @@ public sealed interface FailurePolicy
       }
     }
 
-    /** This policy, stopping at the event once the attempts are used up. */
+    /** {@return this policy, stopping at the event once the attempts are used up} */
     public Retry thenStop() {
       return new Retry(maxAttempts, backoff, stop());
     }
 
-    /** This policy, dead-lettering the event once the attempts are used up. */
+    /** {@return this policy, dead-lettering the event once the attempts are used up} */
     public Retry thenDeadLetter() {
       return new Retry(maxAttempts, backoff, deadLetter());
     }
 
-    /** This policy with other waits between attempts. */
+    /** {@return this policy with other waits between attempts} */
     public Retry withBackoff(Backoff newBackoff) {
       return new Retry(maxAttempts, newBackoff, finalAction);
     }

@@ -10,10 +10,10 @@ package io.orchestrix.projection;
  */
 public interface HandlerContext {
 
-  /** The id of the projection applying the event. */
+  /** {@return the id of the projection applying the event} */
   String projectionId();
 
-  /** The envelope of the event being applied. */
+  /** {@return the envelope of the event being applied} */
   EventEnvelope<?> envelope();
 
   /**

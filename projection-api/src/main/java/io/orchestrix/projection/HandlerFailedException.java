@@ -24,7 +24,7 @@ public class HandlerFailedException extends ProjectionException {
     this.handler = handler;
   }
 
-  /** The name of the handler that failed. */
+  /** {@return the name of the handler that failed} */
   public String handler() {
     return handler;
   }

@@ -37,22 +37,22 @@ public final class PartitionConflictException extends ProjectionException {
     this.refusedPartition = refusedPartition;
   }
 
-  /** The read model of the document. */
+  /** {@return the read model of the document} */
   public String readModel() {
     return readModel;
   }
 
-  /** The document written from two partitions. */
+  /** {@return the document written from two partitions} */
   public String documentId() {
     return documentId;
   }
 
-  /** The partition that wrote the document first. */
+  /** {@return the partition that wrote the document first} */
   public int writtenBy() {
     return writtenBy;
   }
 
-  /** The partition whose commit was refused. */
+  /** {@return the partition whose commit was refused} */
   public int refusedPartition() {
     return refusedPartition;
   }

@@ -32,22 +32,22 @@ public record PartitionFilter(
     }
   }
 
-  /** The partitions of the stream id. */
+  /** {@return the partitions of the stream id} */
   public static PartitionFilter byStreamId(int partition, int count) {
     return new PartitionFilter(partition, count, null);
   }
 
-  /** Whether every event is accepted. */
+  /** {@return whether every event is accepted} */
   public boolean acceptsAll() {
     return count == 1;
   }
 
-  /** Whether the key is the stream id, so a source may filter on its server. */
+  /** {@return whether the key is the stream id, so a source may filter on its server} */
   public boolean byStreamId() {
     return customKey == null;
   }
 
-  /** Whether an event belongs to this partition. */
+  /** {@return whether an event belongs to this partition} */
   public boolean accepts(EventEnvelope<?> event) {
     if (count == 1) {
       return true;

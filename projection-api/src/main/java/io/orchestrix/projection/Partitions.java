@@ -13,7 +13,7 @@ public final class Partitions {
 
   private Partitions() {}
 
-  /** The stable, non-negative hash of a partition key. */
+  /** {@return the stable, non-negative hash of a partition key} */
   public static int hash(String key) {
     byte[] data = key.getBytes(StandardCharsets.UTF_8);
     int h = 0;

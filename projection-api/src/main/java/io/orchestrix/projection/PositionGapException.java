@@ -20,7 +20,7 @@ public final class PositionGapException extends ProjectionException {
     this.expectedPosition = expectedPosition;
   }
 
-  /** The position the projection needs next. */
+  /** {@return the position the projection needs next} */
   public long expectedPosition() {
     return expectedPosition;
   }

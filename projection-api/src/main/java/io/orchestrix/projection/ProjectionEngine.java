@@ -29,7 +29,7 @@ import java.util.concurrent.CompletionStage;
  */
 public interface ProjectionEngine {
 
-  /** This projection's id. */
+  /** {@return this projection's id} */
   String projectionId();
 
   /**
@@ -147,13 +147,15 @@ public interface ProjectionEngine {
    */
   ProjectionState claim();
 
-  /** An operator's actions on this projection: reset, move the checkpoint, dead letters. */
+  /**
+   * {@return an operator's actions on this projection: reset, move the checkpoint, dead letters}
+   */
   ProjectionOperations operations();
 
-  /** Whether the projection is healthy (not stopped at a failed event). */
+  /** {@return whether the projection is healthy (not stopped at a failed event)} */
   boolean isHealthy();
 
-  /** The projection's current state, loaded from the store on first use. */
+  /** {@return the projection's current state, loaded from the store on first use} */
   ProjectionState state();
 
   /**

@@ -25,17 +25,17 @@ public abstract class ProjectionException extends RuntimeException {
     this.position = position;
   }
 
-  /** The projection concerned, if any. */
+  /** {@return the projection concerned, if any} */
   public Optional<String> projectionId() {
     return Optional.ofNullable(projectionId);
   }
 
-  /** The event concerned, if any. */
+  /** {@return the event concerned, if any} */
   public Optional<String> eventId() {
     return Optional.ofNullable(eventId);
   }
 
-  /** The position of the event concerned, 0 if none. */
+  /** {@return the position of the event concerned, 0 if none} */
   public long position() {
     return position;
   }

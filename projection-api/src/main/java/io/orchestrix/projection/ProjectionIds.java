@@ -135,7 +135,10 @@ public final class ProjectionIds {
     return digits;
   }
 
-  /** The projection id of a key made by {@link #partitionKey} or {@link #generationKey}. */
+  /**
+   * {@return the projection id of a key made by {@link #partitionKey} or {@link #generationKey}, or
+   * the key itself if it is an id}
+   */
   public static String projectionOf(String key) {
     int mark = key.indexOf('#');
     return mark < 0 ? key : key.substring(0, mark);

@@ -33,7 +33,7 @@ public interface ProjectionOperations {
    */
   void resetTo(long position);
 
-  /** The dead letters of this projection, failed and parked, ascending by position. */
+  /** {@return the dead letters of this projection, failed and parked, ascending by position} */
   List<DeadLetter> deadLetters();
 
   /**

@@ -59,24 +59,30 @@ public record ProjectionState(
     }
   }
 
-  /** The state of a projection that has processed nothing yet. */
+  /** {@return the state of a projection that has processed nothing yet} */
   public static ProjectionState initial(String projectionId, Instant now) {
     return new ProjectionState(projectionId, null, 0, 0, true, null, 0, now);
   }
 
-  /** This state with the checkpoint moved to the given event; health is restored. */
+  /** {@return this state with the checkpoint moved to the given event; health is restored} */
   public ProjectionState processed(String eventId, long position, Instant now) {
     return new ProjectionState(projectionId, eventId, position, errorCount, true, lastError, 0, now);
   }
 
-  /** This state, stopped and unhealthy at the given failed event; the checkpoint does not move. */
+  /**
+   * {@return this state, stopped and unhealthy at the given failed event; the checkpoint does not
+   * move}
+   */
   public ProjectionState failed(long position, String error, Instant now) {
     return new ProjectionState(
         projectionId, lastProcessedEventId, lastProcessedPosition, errorCount + 1, false, error,
         position, now);
   }
 
-  /** This state with one more recorded error that did not stop the projection (a dead letter). */
+  /**
+   * {@return this state with one more recorded error that did not stop the projection (a dead
+   * letter)}
+   */
   public ProjectionState withRecordedError(String error, Instant now) {
     return new ProjectionState(
         projectionId, lastProcessedEventId, lastProcessedPosition, errorCount + 1, healthy, error,

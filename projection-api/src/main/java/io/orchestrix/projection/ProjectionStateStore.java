@@ -29,7 +29,7 @@ public interface ProjectionStateStore extends AutoCloseable {
    */
   void saveState(ProjectionState state);
 
-  /** A description for messages and logs: the URI without its password, or a name. */
+  /** {@return a description for messages and logs: the URI without its password, or a name} */
   String description();
 
   /** Releases the connections and pools this store opened; idempotent. */

@@ -68,7 +68,7 @@ public record ProjectionStatus(
     return Optional.ofNullable(outageSince);
   }
 
-  /** Whether this projection counts against the runner's health. */
+  /** {@return whether this projection counts against the runner's health} */
   public boolean isDown() {
     return !healthy || state == RunState.FAILED;
   }

@@ -3,7 +3,7 @@ package io.orchestrix.projection;
 /**
  * The projection is stopped, unhealthy, at a failed event and the batch does not start with that
  * event. Applying later events would skip it silently, so nothing was applied. Resend the failed event
- * (after fixing its handler), or {@link ProjectionEngine#reset()} / {@link ProjectionEngine#replay}.
+ * (after fixing its handler), or {@link ProjectionOperations#reset()} / {@link ProjectionEngine#replay}.
  */
 public final class ProjectionStoppedException extends ProjectionException {
 

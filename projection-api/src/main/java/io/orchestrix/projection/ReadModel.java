@@ -68,17 +68,17 @@ public final class ReadModel<T> {
     return new Builder<>(name, type);
   }
 
-  /** The read model's name in the store. */
+  /** {@return the read model's name in the store} */
   public String name() {
     return name;
   }
 
-  /** The document class. */
+  /** {@return the document class} */
   public Class<T> type() {
     return type;
   }
 
-  /** The names of the indexed fields, in declaration order. */
+  /** {@return the names of the indexed fields, in declaration order} */
   public List<String> indexNames() {
     return indexNames;
   }
@@ -98,7 +98,10 @@ public final class ReadModel<T> {
     return id;
   }
 
-  /** The value of each index for a document; indexes whose function returns null are left out. */
+  /**
+   * {@return the value of each index for a document; indexes whose function returns null are left
+   * out}
+   */
   public Map<String, String> indexValuesOf(T document) {
     if (indexes.isEmpty()) {
       return Map.of();
@@ -133,7 +136,7 @@ public final class ReadModel<T> {
       this.type = Objects.requireNonNull(type, "type must not be null");
     }
 
-    /** How to get a document's id. Required. */
+    /** {@return how to get a document's id} Required. */
     public Builder<T> id(Function<? super T, String> idFunction) {
       this.idFunction = Objects.requireNonNull(idFunction, "id function must not be null");
       return this;
@@ -151,7 +154,7 @@ public final class ReadModel<T> {
       return this;
     }
 
-    /** The immutable declaration. */
+    /** {@return the immutable declaration} */
     public ReadModel<T> build() {
       return new ReadModel<>(this);
     }

@@ -15,7 +15,7 @@ import java.util.stream.Stream;
  */
 public interface ReadModelView<T> {
 
-  /** The declaration this view reads. */
+  /** {@return the declaration this view reads} */
   ReadModel<T> definition();
 
   /**
@@ -33,7 +33,7 @@ public interface ReadModelView<T> {
    */
   List<T> findBy(String index, String value);
 
-  /** How many documents there are. */
+  /** {@return how many documents there are} */
   long count();
 
   /**

@@ -64,7 +64,7 @@ public class StoreException extends ProjectionException {
     return new StoreException(message, projectionId, kind, cause);
   }
 
-  /** Whether retrying the same call later may succeed: {@code kind() == TRANSIENT}. */
+  /** {@return whether retrying the same call later may succeed: {@code kind() == TRANSIENT}} */
   public final boolean isTransient() {
     return kind == FailureKind.TRANSIENT;
   }

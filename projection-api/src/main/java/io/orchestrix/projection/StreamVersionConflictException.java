@@ -20,17 +20,17 @@ public final class StreamVersionConflictException extends ProjectionException {
     this.actualVersion = actualVersion;
   }
 
-  /** The stream appended to. */
+  /** {@return the stream appended to} */
   public String streamId() {
     return streamId;
   }
 
-  /** The version the writer expected. */
+  /** {@return the version the writer expected} */
   public long expectedVersion() {
     return expectedVersion;
   }
 
-  /** The version found. */
+  /** {@return the version found} */
   public long actualVersion() {
     return actualVersion;
   }

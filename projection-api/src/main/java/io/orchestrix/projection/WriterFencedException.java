@@ -20,12 +20,12 @@ public final class WriterFencedException extends ProjectionConflictException {
     this.currentToken = currentToken;
   }
 
-  /** The token this writer committed with. */
+  /** {@return the token this writer committed with} */
   public long writerToken() {
     return writerToken;
   }
 
-  /** The token found in the store. */
+  /** {@return the token found in the store} */
   public long currentToken() {
     return currentToken;
   }

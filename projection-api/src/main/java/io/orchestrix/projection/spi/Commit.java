@@ -101,7 +101,9 @@ public final class Commit {
         false);
   }
 
-  /** A batch of read-model changes alone, with the checkpoint moving forward (or staying). */
+  /**
+   * {@return a batch of read-model changes alone, with the checkpoint moving forward (or staying)}
+   */
   public static Commit batch(long writerToken, long expectedPosition, ProjectionState state,
       List<ReadModelChanges> changes) {
     return batch(writerToken, expectedPosition, state, changes, List.of());
@@ -162,7 +164,7 @@ public final class Commit {
     }
   }
 
-  /** The projection committing. */
+  /** {@return the projection committing} */
   public String projectionId() {
     return projectionId;
   }
@@ -174,22 +176,22 @@ public final class Commit {
     return partition;
   }
 
-  /** The fencing token from {@link ProjectionStore#claimWriter}. */
+  /** {@return the fencing token from {@link ProjectionStore#claimWriter}} */
   public long writerToken() {
     return writerToken;
   }
 
-  /** The checkpoint this writer started from. */
+  /** {@return the checkpoint this writer started from} */
   public long expectedPosition() {
     return expectedPosition;
   }
 
-  /** The new state. */
+  /** {@return the new state} */
   public ProjectionState state() {
     return state;
   }
 
-  /** The read-model changes, one entry per read model, one change per document. */
+  /** {@return the read-model changes, one entry per read model, one change per document} */
   public List<ReadModelChanges> changes() {
     return changes;
   }
@@ -209,12 +211,14 @@ public final class Commit {
     return clearedReadModels;
   }
 
-  /** Whether every dead letter of the projection is deleted first: true for a reset only. */
+  /**
+   * {@return whether every dead letter of the projection is deleted first: true for a reset only}
+   */
   public boolean clearsDeadLetters() {
     return clearsDeadLetters;
   }
 
-  /** How many documents this commit changes. */
+  /** {@return how many documents this commit changes} */
   public int documentCount() {
     int count = 0;
     for (ReadModelChanges change : changes) {

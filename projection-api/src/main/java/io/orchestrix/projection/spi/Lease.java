@@ -30,7 +30,7 @@ public record Lease(
     Objects.requireNonNull(remaining, "remaining must not be null");
   }
 
-  /** Whether the lease had expired when the store answered. */
+  /** {@return whether the lease had expired when the store answered} */
   public boolean expired() {
     return remaining.isZero() || remaining.isNegative();
   }

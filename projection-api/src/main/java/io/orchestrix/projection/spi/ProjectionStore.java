@@ -85,16 +85,22 @@ public interface ProjectionStore extends ProjectionStateStore {
    */
   default void checkDocument(String readModel, StoredDocument document) {}
 
-  /** The document with this id, if any. */
+  /** {@return the document with this id, if any} */
   Optional<StoredDocument> find(String readModel, String id);
 
-  /** The documents with these ids that exist, by id, in one round trip where the store allows. */
+  /**
+   * {@return the documents with these ids that exist, by id, in one round trip where the store
+   * allows}
+   */
   Map<String, StoredDocument> findAll(String readModel, Collection<String> ids);
 
-  /** The documents whose index has exactly this value, in id order, using the store's index. */
+  /**
+   * {@return the documents whose index has exactly this value, in id order, using the store's
+   * index}
+   */
   List<StoredDocument> findByIndex(String readModel, String index, String value);
 
-  /** How many documents the read model holds. */
+  /** {@return how many documents the read model holds} */
   long count(String readModel);
 
   /**
@@ -104,7 +110,7 @@ public interface ProjectionStore extends ProjectionStateStore {
    */
   List<StoredDocument> page(String readModel, @Nullable String afterId, int limit);
 
-  /** The projection's dead letters, ascending by position. */
+  /** {@return the projection's dead letters, ascending by position} */
   List<DeadLetter> deadLetters(String projectionId);
 
   /**

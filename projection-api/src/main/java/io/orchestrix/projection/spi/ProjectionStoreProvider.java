@@ -6,7 +6,7 @@ import java.util.Set;
 /**
  * Opens stores for the URI schemes it claims. Registered in
  * {@code META-INF/services/io.orchestrix.projection.spi.ProjectionStoreProvider} and found by
- * {@link io.orchestrix.projection.ProjectionStores}. Implementations are thread-safe and have a public
+ * {@code io.orchestrix.projection.core.ProjectionStores} (in projection-core). Implementations are thread-safe and have a public
  * no-argument constructor that does no I/O.
  */
 public interface ProjectionStoreProvider {

@@ -38,7 +38,7 @@ public record ReadModelChanges(String readModel, List<StoredDocument> puts, List
     return new ReadModelChanges(readModel, documents, List.of());
   }
 
-  /** How many documents change. */
+  /** {@return how many documents change} */
   public int size() {
     return puts.size() + deletes.size();
   }

@@ -23,7 +23,7 @@ public final class StorableText {
 
   private StorableText() {}
 
-  /** Whether every character of the text can be stored exactly. */
+  /** {@return whether every character of the text can be stored exactly} */
   public static boolean isStorable(String text) {
     return firstUnstorable(text) < 0;
   }

@@ -69,7 +69,10 @@ public record StoredDocument(String id, String json, Map<String, String> indexVa
     return id;
   }
 
-  /** Whether an id is acceptable: a lookup by any other id finds nothing, without asking a store. */
+  /**
+   * {@return whether an id is acceptable: a lookup by any other id finds nothing, without asking a
+   * store}
+   */
   public static boolean isValidId(String id) {
     return !id.isEmpty() && id.length() <= MAX_ID_LENGTH && StorableText.isStorable(id);
   }

@@ -98,7 +98,7 @@ public final class InMemoryEventLog implements EventSource {
     }
   }
 
-  /** The version of a stream: how many events it has. */
+  /** {@return the version of a stream: how many events it has} */
   public long streamVersion(String streamId) {
     lock.lock();
     try {

@@ -131,7 +131,10 @@ public final class ProjectionEngineBuilder {
     return this;
   }
 
-  /** How documents and dead-lettered events become JSON. Default: {@link JacksonDocumentCodec}. */
+  /**
+   * {@return how documents and dead-lettered events become JSON} Default: {@link
+   * JacksonDocumentCodec}.
+   */
   public ProjectionEngineBuilder codec(DocumentCodec codec) {
     this.codec = Objects.requireNonNull(codec, "codec must not be null");
     return this;
@@ -146,7 +149,7 @@ public final class ProjectionEngineBuilder {
     return this;
   }
 
-  /** The clock for timestamps in state and dead letters. Default: the UTC system clock. */
+  /** {@return the clock for timestamps in state and dead letters} Default: the UTC system clock. */
   public ProjectionEngineBuilder clock(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock must not be null");
     return this;
@@ -170,7 +173,7 @@ public final class ProjectionEngineBuilder {
     return this;
   }
 
-  /** How long an asynchronous handler's stage may take. Default {@value}: 30 seconds. */
+  /** {@return how long an asynchronous handler's stage may take} Default: 30 seconds. */
   public ProjectionEngineBuilder handlerTimeout(Duration handlerTimeout) {
     Objects.requireNonNull(handlerTimeout, "handlerTimeout must not be null");
     if (handlerTimeout.isNegative() || handlerTimeout.isZero()) {

@@ -168,12 +168,12 @@ public final class ProjectionRunner implements AutoCloseable {
     return worker(projectionId).awaitPosition(position, timeout);
   }
 
-  /** The status of one projection; never touches the store. */
+  /** {@return the status of one projection; never touches the store} */
   public ProjectionStatus status(String projectionId) {
     return worker(projectionId).status();
   }
 
-  /** The status of every projection, in registration order; never touches the store. */
+  /** {@return the status of every projection, in registration order; never touches the store} */
   public List<ProjectionStatus> statuses() {
     return workers.values().stream().map(ProjectionWorker::status).toList();
   }
@@ -328,7 +328,7 @@ public final class ProjectionRunner implements AutoCloseable {
       return this;
     }
 
-    /** The clock for lag and outage times. Default: the UTC system clock. */
+    /** {@return the clock for lag and outage times} Default: the UTC system clock. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock must not be null");
       return this;

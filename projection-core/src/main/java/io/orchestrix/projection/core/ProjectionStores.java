@@ -41,7 +41,9 @@ public final class ProjectionStores {
     return ProjectionStoreProviders.open(uri, properties);
   }
 
-  /** The schemes the providers on the class path open, each with its provider's class name. */
+  /**
+   * {@return the schemes the providers on the class path open, each with its provider's class name}
+   */
   public static Map<String, String> availableSchemes() {
     return ProjectionStoreProviders.availableSchemes();
   }

@@ -20,7 +20,9 @@ public final class Projections {
     return new ProjectionEngineBuilder(projectionId);
   }
 
-  /** An engine on the given store with default settings and no read models, as in the seed. */
+  /**
+   * {@return an engine on the given store with default settings and no read models, as in the seed}
+   */
   public static ProjectionEngine engine(String projectionId, ProjectionStore store) {
     return engine(projectionId).store(store).build();
   }

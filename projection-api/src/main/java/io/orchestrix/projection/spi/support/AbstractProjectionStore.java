@@ -220,7 +220,7 @@ public abstract class AbstractProjectionStore implements ProjectionStore {
     }
   }
 
-  /** Whether {@link #close()} was called. */
+  /** {@return whether {@link #close()} was called} */
   protected final boolean isClosed() {
     return closed;
   }
@@ -320,22 +320,22 @@ public abstract class AbstractProjectionStore implements ProjectionStore {
   /** See {@link ProjectionStore#saveState}. */
   protected abstract void doSaveState(ProjectionState state);
 
-  /** The document with a valid id, if it exists. */
+  /** {@return the document with a valid id, if it exists} */
   protected abstract Optional<StoredDocument> doFind(String readModel, String id);
 
-  /** The documents among valid, distinct ids (never empty) that exist, by id. */
+  /** {@return the documents among valid, distinct ids (never empty) that exist, by id} */
   protected abstract Map<String, StoredDocument> doFindAll(String readModel, List<String> ids);
 
-  /** The documents whose declared index has this storable value, in id order. */
+  /** {@return the documents whose declared index has this storable value, in id order} */
   protected abstract List<StoredDocument> doFindByIndex(String readModel, String index, String value);
 
-  /** How many documents the read model holds. */
+  /** {@return how many documents the read model holds} */
   protected abstract long doCount(String readModel);
 
   /** Up to {@code limit} (at least 1) documents after {@code afterId}, in the store's order. */
   protected abstract List<StoredDocument> doPage(String readModel, @Nullable String afterId, int limit);
 
-  /** The projection's dead letters, ascending by position. */
+  /** {@return the projection's dead letters, ascending by position} */
   protected abstract List<DeadLetter> doDeadLetters(String projectionId);
 
   /** See {@link ProjectionStore#acquireLease}; the arguments are checked. */

@@ -42,7 +42,9 @@ public final class ProjectionStoreProviders {
     return providerFor(scheme, uri).open(uri, Map.copyOf(properties));
   }
 
-  /** The schemes the providers on the class path open, each with its provider's class name. */
+  /**
+   * {@return the schemes the providers on the class path open, each with its provider's class name}
+   */
   public static Map<String, String> availableSchemes() {
     Map<String, String> schemes = new TreeMap<>();
     for (ProjectionStoreProvider provider : providers()) {

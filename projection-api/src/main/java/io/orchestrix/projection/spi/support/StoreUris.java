@@ -93,7 +93,7 @@ public final class StoreUris {
       return database;
     }
 
-    /** The first path segment, if there is one. */
+    /** {@return the first path segment, if there is one} */
     public Optional<String> database() {
       String database = path.contains("/") ? path.substring(0, path.indexOf('/')) : path;
       return database.isBlank() ? Optional.empty() : Optional.of(database);

@@ -75,7 +75,7 @@ public final class EventTypes {
     return name;
   }
 
-  /** The payload's JSON. */
+  /** {@return the payload's JSON} */
   public String toJson(Object payload) {
     try {
       return mapper.writeValueAsString(payload);
@@ -182,7 +182,10 @@ public final class EventTypes {
       return this;
     }
 
-    /** The Jackson mapper for payloads. Default: {@link JacksonDocumentCodec#defaultMapper()}. */
+    /**
+     * {@return the Jackson mapper for payloads} Default: {@link
+     * JacksonDocumentCodec#defaultMapper()}.
+     */
     public Builder mapper(ObjectMapper mapper) {
       this.mapper = Objects.requireNonNull(mapper, "mapper must not be null");
       return this;

@@ -25,17 +25,17 @@ public final class JacksonDocumentCodec implements DocumentCodec {
     this.mapper = mapper;
   }
 
-  /** A codec with this library's default mapper. */
+  /** {@return a codec with this library's default mapper} */
   public static JacksonDocumentCodec create() {
     return new JacksonDocumentCodec(defaultMapper());
   }
 
-  /** A codec over an application's own mapper, used as it is. */
+  /** {@return a codec over an application's own mapper, used as it is} */
   public static JacksonDocumentCodec using(ObjectMapper mapper) {
     return new JacksonDocumentCodec(Objects.requireNonNull(mapper, "mapper must not be null"));
   }
 
-  /** A new mapper configured as this library's default. */
+  /** {@return a new mapper configured as this library's default} */
   public static ObjectMapper defaultMapper() {
     return new ObjectMapper()
         .registerModule(new JavaTimeModule())
@@ -47,7 +47,7 @@ public final class JacksonDocumentCodec implements DocumentCodec {
         .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
   }
 
-  /** The mapper this codec uses. */
+  /** {@return the mapper this codec uses} */
   public ObjectMapper mapper() {
     return mapper;
   }

@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.orchestrix.projection.examples.orders.OrdersHttp.Answer;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -21,14 +17,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  */
 abstract class OrdersHttpContract {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(10)).build();
-
   @LocalServerPort
   int port;
-
-  record Answer(int status, JsonNode body) {}
 
   @Test
   void anOrderGoesThroughItsLifeAndEachPostAnswersWithItsOwnWriteVisible() throws Exception {
@@ -92,22 +82,10 @@ abstract class OrdersHttpContract {
   }
 
   Answer get(String path) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(uri(path)).GET());
+    return new OrdersHttp(port).get(path);
   }
 
   Answer post(String path, String json) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)));
-  }
-
-  private URI uri(String path) {
-    return URI.create("http://127.0.0.1:" + port + path);
-  }
-
-  private static Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {
-    HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(30)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    String body = response.body();
-    return new Answer(response.statusCode(), body.isEmpty() ? JSON.nullNode() : JSON.readTree(body));
+    return new OrdersHttp(port).post(path, json);
   }
 }
