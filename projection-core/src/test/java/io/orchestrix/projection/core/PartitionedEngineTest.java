@@ -184,6 +184,22 @@ class PartitionedEngineTest {
   }
 
   @Test
+  void aResetAfterTheSplitNarrowedClearsTheDocumentsOfThePartitionsThatAreGone() {
+    List<EventEnvelope<?>> events = history(30, 60);
+    engine(store, 6).processEvents(events);
+    InMemoryProjectionStateStore single = new InMemoryProjectionStateStore();
+    engine(single, 1).processEvents(events);
+
+    ProjectionEngine narrower = engine(store, 2);
+    narrower.operations().reset();
+    narrower.processEvents(events);
+
+    assertThat(contents(store)).isEqualTo(contents(single));
+    assertThat(store.loadState(ProjectionIds.partitionKey("accounts", 5)).orElseThrow()
+        .lastProcessedPosition()).isZero();
+  }
+
+  @Test
   void metersOfAPartitionedProjectionCarryThePartition() {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     ProjectionEngine engine = Projections.engine("accounts").store(store).readModel(ACCOUNTS)

@@ -2,12 +2,16 @@ package io.orchestrix.projection.core.internal;
 
 import io.orchestrix.projection.DeadLetter;
 import io.orchestrix.projection.DeadLetterRetryResult;
+import io.orchestrix.projection.ProjectionIds;
 import io.orchestrix.projection.ProjectionOperations;
 import io.orchestrix.projection.ProjectionState;
+import io.orchestrix.projection.spi.Commit;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -19,15 +23,42 @@ import java.util.function.Predicate;
  */
 final class PartitionedOperations implements ProjectionOperations {
 
-  private final List<DefaultProjectionEngine> partitions;
+  /** More partitions than a projection may have: where the search for left-over ones ends. */
+  private static final int PARTITION_LIMIT = 1024;
 
-  PartitionedOperations(List<DefaultProjectionEngine> partitions) {
+  private final List<DefaultProjectionEngine> partitions;
+  private final EngineParts parts;
+
+  PartitionedOperations(List<DefaultProjectionEngine> partitions, EngineParts parts) {
     this.partitions = partitions;
+    this.parts = parts;
   }
 
+  /**
+   * Resets every partition, then every partition a former, wider split of the projection left in the
+   * store (partitions {@code P}, {@code P + 1}, ... while they have a state), so that no document of
+   * theirs is left behind to refuse the new partitions' writes.
+   */
   @Override
   public void reset() {
     partitions.forEach(partition -> partition.operations().reset());
+    resetLeftOverPartitions();
+  }
+
+  private void resetLeftOverPartitions() {
+    Set<String> names = new LinkedHashSet<>();
+    parts.readModels.all().forEach(readModel -> names.add(readModel.name()));
+    for (int partition = partitions.size(); partition < PARTITION_LIMIT; partition++) {
+      String key = ProjectionIds.partitionKey(parts.config.projectionId(), partition);
+      if (parts.store.loadState(key).isEmpty()) {
+        return;
+      }
+      long token = parts.store.claimWriter(key);
+      long position = parts.store.loadState(key).map(ProjectionState::lastProcessedPosition)
+          .orElse(0L);
+      parts.store.commit(Commit.reset(token, position, ProjectionState.initial(key, parts.now()),
+          names).inPartition(partition));
+    }
   }
 
   @Override

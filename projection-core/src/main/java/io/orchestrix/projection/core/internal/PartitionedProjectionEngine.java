@@ -49,7 +49,7 @@ public final class PartitionedProjectionEngine implements ProjectionEngine {
       engines.add(new DefaultProjectionEngine(parts, partition));
     }
     this.partitions = List.copyOf(engines);
-    this.operations = new PartitionedOperations(partitions);
+    this.operations = new PartitionedOperations(partitions, parts);
   }
 
   @Override
