@@ -1,9 +1,6 @@
 package io.orchestrix.projection.kafka;
 
 import io.orchestrix.projection.ProjectionEngine;
-import io.orchestrix.projection.kafka.internal.ConsumerLoop;
-import io.orchestrix.projection.kafka.internal.KafkaSourceConfig;
-import io.orchestrix.projection.kafka.internal.PartitionTracker;
 import java.time.Duration;
 import java.util.Objects;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

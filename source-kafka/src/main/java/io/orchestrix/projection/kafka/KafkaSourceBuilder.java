@@ -4,7 +4,6 @@ import io.orchestrix.projection.Backoff;
 import io.orchestrix.projection.HandlerContext;
 import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.core.json.EventTypes;
-import io.orchestrix.projection.kafka.internal.KafkaSourceConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

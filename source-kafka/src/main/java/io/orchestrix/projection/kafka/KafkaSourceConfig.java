@@ -1,9 +1,7 @@
-package io.orchestrix.projection.kafka.internal;
+package io.orchestrix.projection.kafka;
 
 import io.orchestrix.projection.Backoff;
 import io.orchestrix.projection.ProjectionEngine;
-import io.orchestrix.projection.kafka.PayloadDecoder;
-import io.orchestrix.projection.kafka.RecordMapping;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +22,7 @@ import java.util.Map;
  * @param revokeTimeout how long a revocation waits for the in-flight batch of its partitions
  * @param workers how many partitions' batches are applied at once
  */
-public record KafkaSourceConfig(ProjectionEngine engine, String bootstrapServers, List<String> topics,
+record KafkaSourceConfig(ProjectionEngine engine, String bootstrapServers, List<String> topics,
     String groupId, int batchSize, Duration maxLatency, PayloadDecoder decoder, RecordMapping mapping,
     Map<String, Object> consumerProperties, Backoff outageBackoff, Duration revokeTimeout, int workers) {
 

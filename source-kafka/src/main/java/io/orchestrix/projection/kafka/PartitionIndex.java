@@ -1,4 +1,4 @@
-package io.orchestrix.projection.kafka.internal;
+package io.orchestrix.projection.kafka;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,7 +11,7 @@ import org.apache.kafka.common.TopicPartition;
  * Engine partition numbers of topic partitions: the topics sorted by name, each one's partitions in
  * order, numbered from 0. Immutable and thread-safe.
  */
-public final class PartitionIndex {
+final class PartitionIndex {
 
   private final Map<String, Integer> counts;
   private final List<TopicPartition> partitions;

@@ -1,8 +1,6 @@
-package io.orchestrix.projection.kafka.internal;
+package io.orchestrix.projection.kafka;
 
 import io.orchestrix.projection.kafka.KafkaSourceStatus.State;
-import io.orchestrix.projection.kafka.KafkaTopicNotFoundException;
-import io.orchestrix.projection.kafka.KafkaUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,10 +1,6 @@
-package io.orchestrix.projection.kafka.internal;
+package io.orchestrix.projection.kafka;
 
 import io.orchestrix.projection.EventEnvelope;
-import io.orchestrix.projection.kafka.PayloadDecoder;
-import io.orchestrix.projection.kafka.RecordMapping;
-import io.orchestrix.projection.kafka.Tombstone;
-import io.orchestrix.projection.kafka.UndecodableRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -19,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * {@link RecordMapping} says; a null value becomes a {@link Tombstone}, a value that cannot be decoded
  * an {@link UndecodableRecord}. Never throws for a record's content. Thread-safe.
  */
-public final class RecordDecoder {
+final class RecordDecoder {
 
   /** Metadata keys every envelope carries. */
   public static final String TOPIC = "kafka.topic";

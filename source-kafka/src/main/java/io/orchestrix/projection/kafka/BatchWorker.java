@@ -1,4 +1,4 @@
-package io.orchestrix.projection.kafka.internal;
+package io.orchestrix.projection.kafka;
 
 import io.orchestrix.projection.BatchResult;
 import io.orchestrix.projection.EventEnvelope;

@@ -1,12 +1,9 @@
-package io.orchestrix.projection.kafka.internal;
+package io.orchestrix.projection.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orchestrix.projection.EventEnvelope;
 import io.orchestrix.projection.core.json.EventTypes;
-import io.orchestrix.projection.kafka.PayloadDecoder;
-import io.orchestrix.projection.kafka.RecordMapping;
-import io.orchestrix.projection.kafka.UndecodableRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;

@@ -1,13 +1,10 @@
-package io.orchestrix.projection.kafka.internal;
+package io.orchestrix.projection.kafka;
 
 import io.orchestrix.projection.FailureKind;
 import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.ProjectionException;
 import io.orchestrix.projection.ProjectionState;
-import io.orchestrix.projection.kafka.KafkaOffsetOutOfRangeException;
-import io.orchestrix.projection.kafka.KafkaPartitionCountException;
 import io.orchestrix.projection.kafka.KafkaSourceStatus.State;
-import io.orchestrix.projection.kafka.KafkaUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * hands batches to the {@link BatchWorker}, pauses partitions while their buffer is full or their store
  * is out (and keeps polling, so the group never expels it), and acts on each batch's outcome.
  */
-public final class ConsumerLoop implements Runnable {
+final class ConsumerLoop implements Runnable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
   private static final Duration BUSY_POLL = Duration.ofMillis(20);

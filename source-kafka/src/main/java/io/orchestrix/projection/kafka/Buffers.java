@@ -1,4 +1,4 @@
-package io.orchestrix.projection.kafka.internal;
+package io.orchestrix.projection.kafka;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

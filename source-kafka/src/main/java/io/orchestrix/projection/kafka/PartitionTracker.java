@@ -1,8 +1,6 @@
-package io.orchestrix.projection.kafka.internal;
+package io.orchestrix.projection.kafka;
 
 import io.orchestrix.projection.ProjectionException;
-import io.orchestrix.projection.kafka.KafkaPartitionStatus;
-import io.orchestrix.projection.kafka.KafkaSourceStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * What a source knows of its partitions and of itself, written by its loop and read by any thread
  * (status, awaitPosition). Thread-safe: one monitor.
  */
-public final class PartitionTracker {
+final class PartitionTracker {
 
   private final String projectionId;
   private KafkaSourceStatus.State state = KafkaSourceStatus.State.STARTING;
