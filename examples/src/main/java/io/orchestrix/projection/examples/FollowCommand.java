@@ -2,6 +2,7 @@ package io.orchestrix.projection.examples;
 
 import io.orchestrix.projection.FailurePolicy;
 import io.orchestrix.projection.HandlerContext;
+import io.orchestrix.projection.PartitionStatus;
 import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.core.ProjectionRunner;
 import io.orchestrix.projection.ProjectionStatus;
@@ -13,6 +14,7 @@ import io.orchestrix.projection.eventstore.jdbc.JdbcEventStore;
 import io.orchestrix.projection.spi.ProjectionStore;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -34,7 +36,9 @@ import org.jspecify.annotations.Nullable;
         "Runs the standard workload's projection in a ProjectionRunner that follows a JDBC event store"
             + " (LISTEN/NOTIFY on PostgreSQL, polling elsewhere), from the stored checkpoint, and"
             + " prints a status line every second: position, head, lag in events and time, state,"
-            + " events/s and dead letters.",
+            + " events/s and dead letters. With --partitions or --node it also prints the"
+            + " partitions this node owns whenever they change (taken, handed over, or lost to"
+            + " another node after a pause past the lease).",
         "Stops when the checkpoint reaches --until, or on Ctrl-C / SIGTERM (gracefully: the batch in"
             + " flight commits or is abandoned whole), then prints the read model's digest. Exit code"
             + " 1 if the projection fails and stops at an event (see status and dead-letters)."})
@@ -152,7 +156,8 @@ final class FollowCommand implements Callable<Integer> {
       }
       try (ProjectionRunner runner = builder.build()) {
         runner.start();
-        outcome = follow(runner, engine.projectionId(), stopRequested, out);
+        outcome = follow(runner, engine.projectionId(), node != null || partitions > 1,
+            stopRequested, out);
         runner.stop();
         last = runner.status(engine.projectionId());
       }
@@ -183,10 +188,20 @@ final class FollowCommand implements Callable<Integer> {
     }
   }
 
-  private Outcome follow(ProjectionRunner runner, String projectionId,
+  private Outcome follow(ProjectionRunner runner, String projectionId, boolean leased,
       CountDownLatch stopRequested, PrintWriter out) throws InterruptedException {
     long nextLine = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+    List<Integer> owned = List.of();
     while (true) {
+      if (leased) {
+        List<Integer> now = runner.partitions(projectionId).stream()
+            .filter(PartitionStatus::ownedHere).map(PartitionStatus::partition).toList();
+        if (!now.equals(owned)) {
+          owned = now;
+          out.println("partitions   this node owns " + now + " of " + partitions);
+          out.flush();
+        }
+      }
       ProjectionStatus status = runner.status(projectionId);
       boolean reached = until > 0 && status.position() >= until;
       if (!reached && System.nanoTime() - nextLine >= 0) {

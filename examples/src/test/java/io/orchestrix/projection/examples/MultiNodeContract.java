@@ -1,0 +1,141 @@
+package io.orchestrix.projection.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.orchestrix.projection.spi.Lease;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every store that keeps leases must do with several {@code follow} nodes in child JVMs on one
+ * projection of {@value #PARTITIONS} partitions: share the work, survive a {@code SIGKILL}ed node, and
+ * end with the read model of a single-node run. A store's test says how to make a cluster on a fresh
+ * store.
+ *
+ * <p>Exactly once: the standard workload's digest covers each order's item count and total, so an
+ * {@code ItemAdded} applied twice (or lost) changes it, and an {@code OrderCreated} applied again
+ * after items resets the order's document and changes it too. An {@code OrderShipped} applied twice
+ * leaves the document as it was, so the digest cannot see that one; the checkpoints that never move
+ * back ({@link PartitionWatcher#checkpointsMovedBack()}) and the fencing of every commit stand for it.
+ *
+ * <p>The run appends half the workload, starts the nodes, waits for their heartbeats, and appends the
+ * rest while they follow, so a node is killed while work remains whatever the machine's speed.
+ */
+abstract class MultiNodeContract {
+
+  static final int EVENTS = 20_000;
+  static final int PARTITIONS = 4;
+  static final int LEASE_SECONDS = 2;
+  /** How long a node may take to start, catch up and stop on a loaded machine. */
+  static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
+  /** What a takeover may take beyond the lease time on a loaded machine (2 cores, other builds). */
+  static final Duration TAKEOVER_MARGIN = Duration.ofSeconds(10);
+
+  /** A cluster of {@value #PARTITIONS} partitions on a fresh, empty store and event store. */
+  abstract MultiNodeCluster cluster(int events);
+
+  @Test
+  void threeNodesShareThePartitionsAndEndWithTheReadModelOfASingleNode() throws Exception {
+    try (MultiNodeCluster cluster = cluster(EVENTS)) {
+      cluster.appendUpTo(EVENTS / 2);
+      List<NodeProcess> nodes = startNodes(cluster, "n1", "n2", "n3");
+      cluster.appendRestAsync().get(2, TimeUnit.MINUTES);
+
+      for (NodeProcess node : nodes) {
+        cluster.assertFinishedWithTheReferenceDigest(node, RUN_TIMEOUT);
+      }
+      cluster.assertEveryPartitionAtTheHeadWithTheReferenceDigest();
+      List<String> working = nodes.stream().filter(node -> node.output().lines()
+          .anyMatch(line -> line.startsWith("partitions   this node owns [")
+              && !line.contains("owns []"))).map(NodeProcess::name).toList();
+      assertThat(working).as("nodes that owned partitions").hasSizeGreaterThanOrEqualTo(2);
+    }
+  }
+
+  @Test
+  void theOthersTakeTheKilledNodesPartitionsWithinTheLeaseTimeAndFinishIt() throws Exception {
+    try (MultiNodeCluster cluster = cluster(EVENTS);
+         PartitionWatcher watcher = new PartitionWatcher(cluster)) {
+      cluster.appendUpTo(EVENTS / 2);
+      List<NodeProcess> nodes = startNodes(cluster, "n1", "n2", "n3");
+      NodeProcess victim = awaitAWorkingNode(cluster, nodes);
+      List<Integer> victimsPartitions = cluster.ownedBy(victim.name());
+
+      CompletableFuture<Void> rest = cluster.appendRestAsync();
+      Instant killed = victim.kill();
+
+      Duration takeover = awaitTakeover(cluster, watcher, victimsPartitions, killed,
+          victim.name());
+      System.out.printf("%s: SIGKILL of %s, partitions %s committed by another node after %d ms"
+              + " (lease %d s)%n", getClass().getSimpleName(), victim.name(), victimsPartitions,
+          takeover.toMillis(), LEASE_SECONDS);
+      assertThat(takeover).isLessThan(cluster.leaseTime().plus(TAKEOVER_MARGIN));
+      rest.get(2, TimeUnit.MINUTES);
+      for (NodeProcess node : nodes) {
+        if (node != victim) {
+          cluster.assertFinishedWithTheReferenceDigest(node, RUN_TIMEOUT);
+        }
+      }
+      cluster.assertEveryPartitionAtTheHeadWithTheReferenceDigest();
+      assertThat(watcher.checkpointsMovedBack()).isEmpty();
+    }
+  }
+
+  /** Starts the nodes and waits until each has its heartbeat in the store. */
+  static List<NodeProcess> startNodes(MultiNodeCluster cluster, String... names) {
+    List<NodeProcess> nodes = new ArrayList<>();
+    for (String name : names) {
+      nodes.add(cluster.startNode(name));
+    }
+    awaitHeartbeats(cluster, names);
+    return nodes;
+  }
+
+  static void awaitHeartbeats(MultiNodeCluster cluster, String... names) {
+    await("heartbeats of " + List.of(names)).atMost(RUN_TIMEOUT).pollInterval(Duration.ofMillis(50))
+        .until(() -> cluster.store().leases(MultiNodeCluster.PROJECTION + "#nodes").stream()
+            .filter(lease -> !lease.expired()).map(Lease::owner).toList(),
+            live -> live.containsAll(List.of(names)));
+  }
+
+  /** Waits until every partition is owned and returns the owner of one that has committed. */
+  static NodeProcess awaitAWorkingNode(MultiNodeCluster cluster, List<NodeProcess> nodes) {
+    String owner = await("a node owning a partition it has committed").atMost(RUN_TIMEOUT)
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> {
+          Map<Integer, String> owners = cluster.owners();
+          if (owners.size() < cluster.partitions()) {
+            return null;
+          }
+          for (Map.Entry<Integer, String> entry : owners.entrySet()) {
+            if (cluster.position(entry.getKey()) > 0) {
+              return entry.getValue();
+            }
+          }
+          return null;
+        }, found -> found != null);
+    return nodes.stream().filter(node -> node.name().equals(owner)).findFirst().orElseThrow();
+  }
+
+  /**
+   * Waits until each of the partitions has a commit by another node written after the instant, and
+   * returns the longest time from the instant to such a first commit.
+   */
+  static Duration awaitTakeover(MultiNodeCluster cluster, PartitionWatcher watcher,
+      List<Integer> partitions, Instant from, String formerOwner) {
+    await("commits by new owners of " + partitions).atMost(RUN_TIMEOUT)
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> partitions.stream()
+            .allMatch(p -> watcher.firstCommitAfter(p, from, formerOwner).isPresent()));
+    return partitions.stream()
+        .map(p -> watcher.firstCommitAfter(p, from, formerOwner).orElseThrow())
+        .max(Duration::compareTo).orElseThrow();
+  }
+}
