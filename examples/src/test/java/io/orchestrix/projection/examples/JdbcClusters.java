@@ -25,9 +25,13 @@ final class JdbcClusters {
   /** A cluster on the database's tables of this prefix, for both stores. */
   static MultiNodeCluster cluster(String url, String prefix, int events, int partitions,
       int leaseSeconds) {
+    return new MultiNodeCluster(stores(url, prefix), events, partitions, leaseSeconds);
+  }
+
+  /** Both stores in the database's tables of this prefix. */
+  static MultiNodeCluster.Stores stores(String url, String prefix) {
     Map<String, String> properties = Map.of("table-prefix", prefix);
-    return new MultiNodeCluster(List.of("--store", url, "-P", "table-prefix=" + prefix), url,
-        properties, url, properties, events, partitions, leaseSeconds);
+    return new MultiNodeCluster.Stores(url, properties, url, properties);
   }
 
   /** Drops every table of the prefix, in PostgreSQL or MariaDB. */

@@ -31,31 +31,51 @@ final class MultiNodeCluster implements AutoCloseable {
 
   private static final Map<Integer, String> REFERENCE_DIGESTS = new ConcurrentHashMap<>();
 
-  private final List<String> storeArguments;
-  private final String sourceUrl;
-  private final Map<String, String> sourceProperties;
+  /**
+   * Where a cluster's projection store and JDBC event store are, as URIs with options; the nodes may
+   * be given other URIs to the same stores (a PostgreSQL application name, say).
+   */
+  record Stores(String storeUri, Map<String, String> storeProperties, String sourceUrl,
+      Map<String, String> sourceProperties) {
+
+    /** {@code --store URI -P KEY=VALUE ...}. */
+    List<String> storeArguments() {
+      List<String> arguments = new ArrayList<>(List.of("--store", storeUri));
+      storeProperties.forEach((key, value) -> arguments.addAll(List.of("-P", key + "=" + value)));
+      return arguments;
+    }
+
+    /** {@code --source URL -S KEY=VALUE ...}. */
+    List<String> sourceArguments() {
+      List<String> arguments = new ArrayList<>(List.of("--source", sourceUrl));
+      sourceProperties.forEach((key, value) -> arguments.addAll(List.of("-S", key + "=" + value)));
+      return arguments;
+    }
+  }
+
+  private final Stores stores;
+  private final Stores nodeStores;
   private final int events;
   private final int partitions;
   private final int leaseSeconds;
   private final ProjectionStore store;
   private final List<NodeProcess> nodes = new ArrayList<>();
 
-  /**
-   * A cluster on a projection store given by its command-line arguments ({@code --store URI} and
-   * {@code -P} options) and on a JDBC event store.
-   */
-  MultiNodeCluster(List<String> storeArguments, String storeUri, Map<String, String> storeProperties,
-      String sourceUrl, Map<String, String> sourceProperties, int events, int partitions,
+  /** A cluster whose nodes reach the stores as this JVM does. */
+  MultiNodeCluster(Stores stores, int events, int partitions, int leaseSeconds) {
+    this(stores, stores, events, partitions, leaseSeconds);
+  }
+
+  MultiNodeCluster(Stores stores, Stores nodeStores, int events, int partitions,
       int leaseSeconds) {
-    this.storeArguments = List.copyOf(storeArguments);
-    this.sourceUrl = sourceUrl;
-    this.sourceProperties = Map.copyOf(sourceProperties);
+    this.stores = stores;
+    this.nodeStores = nodeStores;
     this.events = events;
     this.partitions = partitions;
     this.leaseSeconds = leaseSeconds;
-    this.store = ProjectionStoreProviders.open(storeUri, storeProperties);
+    this.store = ProjectionStoreProviders.open(stores.storeUri(), stores.storeProperties());
     // creates the projection store's schema before the nodes race to create it
-    CliRun status = CliRun.of(concat(List.of("status"), storeArguments).toArray(String[]::new));
+    CliRun status = CliRun.of(MultiNodeContract.concat("status", stores.storeArguments()));
     assertThat(status.exitCode()).as(status.output() + status.errors()).isZero();
   }
 
@@ -75,16 +95,16 @@ final class MultiNodeCluster implements AutoCloseable {
     return store;
   }
 
+  /** {@code --store URI -P ...} as this JVM reaches the store. */
   List<String> storeArguments() {
-    return storeArguments;
+    return stores.storeArguments();
   }
 
   /** Starts {@code follow --partitions P --node NAME --lease-seconds S --until N} in a child JVM. */
   NodeProcess startNode(String name) {
     List<String> arguments = new ArrayList<>(List.of("follow"));
-    arguments.addAll(storeArguments);
-    arguments.addAll(List.of("--source", sourceUrl));
-    sourceProperties.forEach((key, value) -> arguments.addAll(List.of("-S", key + "=" + value)));
+    arguments.addAll(nodeStores.storeArguments());
+    arguments.addAll(nodeStores.sourceArguments());
     arguments.addAll(List.of("--partitions", String.valueOf(partitions), "--node", name,
         "--lease-seconds", String.valueOf(leaseSeconds), "--until", String.valueOf(events),
         "--batch-size", "200"));
@@ -95,7 +115,7 @@ final class MultiNodeCluster implements AutoCloseable {
 
   /** Appends the workload's events up to about this position (a transaction boundary at or past it). */
   void appendUpTo(long position) {
-    try (JdbcEventStore source = WorkloadEventStore.open(sourceUrl, sourceProperties)) {
+    try (JdbcEventStore source = WorkloadEventStore.open(stores.sourceUrl(), stores.sourceProperties())) {
       WorkloadEventStore.append(source, StandardWorkload.of(events), 250, position);
     }
   }
@@ -133,7 +153,7 @@ final class MultiNodeCluster implements AutoCloseable {
 
   /** The digest line of {@code digest --store}: the read model as the store holds it. */
   String storedDigest() {
-    CliRun digest = CliRun.of(concat(List.of("digest"), storeArguments).toArray(String[]::new));
+    CliRun digest = CliRun.of(MultiNodeContract.concat("digest", stores.storeArguments()));
     assertThat(digest.exitCode()).as(digest.errors()).isZero();
     return digestLine(digest.output());
   }
@@ -177,10 +197,14 @@ final class MultiNodeCluster implements AutoCloseable {
     return lines.get(0);
   }
 
-  private static List<String> concat(List<String> first, List<String> second) {
-    List<String> all = new ArrayList<>(first);
-    all.addAll(second);
-    return all;
+  /** Every node's output, for a failure's message. */
+  String outputs() {
+    StringBuilder text = new StringBuilder();
+    for (NodeProcess node : nodes) {
+      text.append("\n---- ").append(node).append(node.isAlive() ? ", running" : ", ended")
+          .append(":\n").append(node.output());
+    }
+    return text.toString();
   }
 
   @Override

@@ -88,6 +88,13 @@ abstract class MultiNodeContract {
     }
   }
 
+  /** A command and its arguments, for {@link CliRun#of}. */
+  static String[] concat(String command, List<String> arguments) {
+    List<String> all = new ArrayList<>(List.of(command));
+    all.addAll(arguments);
+    return all.toArray(String[]::new);
+  }
+
   /** Starts the nodes and waits until each has its heartbeat in the store. */
   static List<NodeProcess> startNodes(MultiNodeCluster cluster, String... names) {
     List<NodeProcess> nodes = new ArrayList<>();
@@ -130,10 +137,16 @@ abstract class MultiNodeContract {
    */
   static Duration awaitTakeover(MultiNodeCluster cluster, PartitionWatcher watcher,
       List<Integer> partitions, Instant from, String formerOwner) {
-    await("commits by new owners of " + partitions).atMost(RUN_TIMEOUT)
-        .pollInterval(Duration.ofMillis(50))
-        .until(() -> partitions.stream()
-            .allMatch(p -> watcher.firstCommitAfter(p, from, formerOwner).isPresent()));
+    try {
+      await("commits by new owners of " + partitions).atMost(RUN_TIMEOUT)
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> partitions.stream()
+              .allMatch(p -> watcher.firstCommitAfter(p, from, formerOwner).isPresent()));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + "; from " + from + " the partitions were:\n"
+          + String.join("\n", watcher.samples().stream().map(Object::toString).toList())
+          + cluster.outputs(), e);
+    }
     return partitions.stream()
         .map(p -> watcher.firstCommitAfter(p, from, formerOwner).orElseThrow())
         .max(Duration::compareTo).orElseThrow();

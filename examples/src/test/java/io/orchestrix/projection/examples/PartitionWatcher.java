@@ -106,12 +106,6 @@ final class PartitionWatcher implements AutoCloseable {
     return moved;
   }
 
-  /** The owners seen for any partition after the instant. */
-  List<String> ownersSeenAfter(Instant instant) {
-    return samples().stream().filter(s -> s.seenAt().isAfter(instant)).map(Sample::owner)
-        .distinct().toList();
-  }
-
   @Override
   public void close() throws InterruptedException {
     // no interrupt: it could break the connection the poll is using, which the test uses next
