@@ -26,6 +26,12 @@ class MongoMultiNodeTest extends MultiNodeContract {
   private final List<MongoServer> servers = new ArrayList<>();
   private final List<Connection> eventFiles = new ArrayList<>();
 
+  /** The in-process server shares this JVM and the machine's 2 cores with three nodes. */
+  @Override
+  int events() {
+    return 5_000;
+  }
+
   @Override
   MultiNodeCluster cluster(int events) {
     MongoServer server = new MongoServer(new MemoryBackend());

@@ -41,10 +41,15 @@ abstract class MultiNodeContract {
   /** A cluster of {@value #PARTITIONS} partitions on a fresh, empty store and event store. */
   abstract MultiNodeCluster cluster(int events);
 
+  /** The events of a run: fewer for a store that is slow on this machine. */
+  int events() {
+    return EVENTS;
+  }
+
   @Test
   void threeNodesShareThePartitionsAndEndWithTheReadModelOfASingleNode() throws Exception {
-    try (MultiNodeCluster cluster = cluster(EVENTS)) {
-      cluster.appendUpTo(EVENTS / 2);
+    try (MultiNodeCluster cluster = cluster(events())) {
+      cluster.appendUpTo(cluster.events() / 2);
       List<NodeProcess> nodes = startNodes(cluster, "n1", "n2", "n3");
       cluster.appendRestAsync().get(2, TimeUnit.MINUTES);
 
@@ -61,9 +66,9 @@ abstract class MultiNodeContract {
 
   @Test
   void theOthersTakeTheKilledNodesPartitionsWithinTheLeaseTimeAndFinishIt() throws Exception {
-    try (MultiNodeCluster cluster = cluster(EVENTS);
+    try (MultiNodeCluster cluster = cluster(events());
          PartitionWatcher watcher = new PartitionWatcher(cluster)) {
-      cluster.appendUpTo(EVENTS / 2);
+      cluster.appendUpTo(cluster.events() / 2);
       List<NodeProcess> nodes = startNodes(cluster, "n1", "n2", "n3");
       NodeProcess victim = awaitAWorkingNode(cluster, nodes);
       List<Integer> victimsPartitions = cluster.ownedBy(victim.name());
@@ -73,8 +78,10 @@ abstract class MultiNodeContract {
 
       Duration takeover = awaitTakeover(cluster, watcher, victimsPartitions, killed,
           victim.name());
-      System.out.printf("%s: SIGKILL of %s, partitions %s committed by another node after %d ms"
-              + " (lease %d s)%n", getClass().getSimpleName(), victim.name(), victimsPartitions,
+      System.out.printf("%s: SIGKILL of %s: its partitions %s leased by others after %d ms,"
+              + " committed by them after %d ms (lease %d s)%n", getClass().getSimpleName(),
+          victim.name(), victimsPartitions,
+          leasedAfter(watcher, victimsPartitions, killed, victim.name()).toMillis(),
           takeover.toMillis(), LEASE_SECONDS);
       assertThat(takeover).isLessThan(cluster.leaseTime().plus(TAKEOVER_MARGIN));
       rest.get(2, TimeUnit.MINUTES);
@@ -93,6 +100,14 @@ abstract class MultiNodeContract {
     List<String> all = new ArrayList<>(List.of(command));
     all.addAll(arguments);
     return all.toArray(String[]::new);
+  }
+
+  /** The longest time from the instant until another node held each of the partitions' leases. */
+  static Duration leasedAfter(PartitionWatcher watcher, List<Integer> partitions, Instant from,
+      String formerOwner) {
+    return partitions.stream()
+        .map(p -> watcher.firstOwnedByAnotherAfter(p, from, formerOwner).orElseThrow())
+        .max(Duration::compareTo).orElseThrow();
   }
 
   /** Starts the nodes and waits until each has its heartbeat in the store. */

@@ -93,6 +93,14 @@ final class PartitionWatcher implements AutoCloseable {
         .findFirst().map(s -> Duration.between(instant, s.committedAt()));
   }
 
+  /** When a node other than {@code node} was first seen holding the partition's lease after the instant. */
+  Optional<Duration> firstOwnedByAnotherAfter(int partition, Instant instant, String node) {
+    return samples().stream()
+        .filter(s -> s.partition() == partition && s.seenAt().isAfter(instant)
+            && !s.owner().isEmpty() && !s.owner().equals(node))
+        .findFirst().map(s -> Duration.between(instant, s.seenAt()));
+  }
+
   /** The samples in which a partition's checkpoint was lower than in an earlier one. */
   List<String> checkpointsMovedBack() {
     List<String> moved = new ArrayList<>();

@@ -68,8 +68,10 @@ class PostgresNodeFailuresTest {
           awaitTakeover(cluster, watcher, itsPartitions, stopped, paused.name());
       Instant resumed = Instant.now();
       paused.resume();
-      System.out.printf("SIGSTOP of %s for %d ms: partitions %s committed by others after %d ms%n",
-          paused.name(), Duration.between(stopped, resumed).toMillis(), itsPartitions,
+      System.out.printf("SIGSTOP of %s for %d ms: its partitions %s leased by others after %d ms,"
+              + " committed by them after %d ms%n", paused.name(),
+          Duration.between(stopped, resumed).toMillis(), itsPartitions,
+          MultiNodeContract.leasedAfter(watcher, itsPartitions, stopped, paused.name()).toMillis(),
           takeover.toMillis());
 
       await("the resumed node gives its partitions up").atMost(RUN_TIMEOUT)
