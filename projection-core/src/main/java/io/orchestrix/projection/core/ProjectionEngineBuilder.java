@@ -1,6 +1,7 @@
 package io.orchestrix.projection.core;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.orchestrix.projection.EventEnvelope;
 import io.orchestrix.projection.FailurePolicy;
 import io.orchestrix.projection.MetricNames;
@@ -10,6 +11,7 @@ import io.orchestrix.projection.ProjectionStateStore;
 import io.orchestrix.projection.ReadModel;
 import io.orchestrix.projection.core.internal.DefaultProjectionEngine;
 import io.orchestrix.projection.core.internal.EngineConfig;
+import io.orchestrix.projection.core.internal.EngineObservations;
 import io.orchestrix.projection.core.internal.PartitionedProjectionEngine;
 import io.orchestrix.projection.core.json.EventTypes;
 import io.orchestrix.projection.core.json.JacksonDocumentCodec;
@@ -57,6 +59,7 @@ public final class ProjectionEngineBuilder {
   private EventTypes eventTypes = EventTypes.byClassName();
   private Clock clock = Clock.systemUTC();
   private @Nullable MeterRegistry meterRegistry;
+  private @Nullable ObservationRegistry observationRegistry;
   private Duration handlerTimeout = DEFAULT_HANDLER_TIMEOUT;
   private int batchSize = DEFAULT_BATCH_SIZE;
   private int cacheSize = DEFAULT_CACHE_SIZE;
@@ -136,6 +139,18 @@ public final class ProjectionEngineBuilder {
   /** Where to record metrics (see {@link MetricNames}). Default: none, nothing is recorded. */
   public ProjectionEngineBuilder meterRegistry(MeterRegistry meterRegistry) {
     this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry must not be null");
+    return this;
+  }
+
+  /**
+   * Where to record observations: one per handler invocation and one per batch commit, each a timer
+   * and, when the registry has a tracer, a span; a handler's span is a child of the trace named by
+   * the event's {@code traceparent} metadata (see {@link io.orchestrix.projection.ObservationNames}).
+   * Default: none, nothing is recorded and dispatch takes no other path.
+   */
+  public ProjectionEngineBuilder observationRegistry(ObservationRegistry observationRegistry) {
+    this.observationRegistry =
+        Objects.requireNonNull(observationRegistry, "observationRegistry must not be null");
     return this;
   }
 
@@ -242,7 +257,8 @@ public final class ProjectionEngineBuilder {
     EngineConfig config = new EngineConfig(projectionId, chosen, List.copyOf(readModels),
         Map.copyOf(prefetch), codec, eventTypes, clock, meterRegistry, handlerTimeout, batchSize, cacheSize,
         failurePolicy, contiguousPositions ? EngineConfig.Positions.CONTIGUOUS
-            : EngineConfig.Positions.GAPS_ALLOWED, partitions, partitionKey);
+            : EngineConfig.Positions.GAPS_ALLOWED, partitions, partitionKey,
+        EngineObservations.of(observationRegistry, projectionId));
     if (partitions > 1) {
       ProjectionIds.partitionKey(projectionId, partitions - 1);
       return new PartitionedProjectionEngine(config);

@@ -8,6 +8,7 @@ import io.orchestrix.projection.NodeStatus;
 import io.orchestrix.projection.PartitionStatus;
 import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.ProjectionHealth;
+import io.orchestrix.projection.ProjectionOperations;
 import io.orchestrix.projection.ProjectionStatus;
 import io.orchestrix.projection.core.internal.RunnerSettings;
 import io.orchestrix.projection.core.internal.PartitionCoordinator;
@@ -23,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -114,6 +117,20 @@ public final class ProjectionRunner implements AutoCloseable {
    */
   public void resetTo(String projectionId, long position) {
     worker(projectionId).whilePaused(operations -> operations.resetTo(position));
+  }
+
+  /**
+   * Runs an operator's action on a projection (for example retrying or discarding dead letters)
+   * while its thread holds between batches, and returns the action's result; the projection then
+   * goes on as before (a paused projection stays paused). The action runs on the calling thread.
+   *
+   * @throws java.util.NoSuchElementException if the runner has no such projection
+   */
+  public <T> T whileHeld(String projectionId, Function<ProjectionOperations, T> action) {
+    Objects.requireNonNull(action, "action must not be null");
+    AtomicReference<T> result = new AtomicReference<>();
+    worker(projectionId).whilePaused(operations -> result.set(action.apply(operations)));
+    return result.get();
   }
 
   /**

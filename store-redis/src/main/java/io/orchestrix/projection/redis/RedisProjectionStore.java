@@ -7,6 +7,7 @@ import io.orchestrix.projection.redis.internal.CommitEncoding;
 import io.orchestrix.projection.redis.internal.CommitWriter;
 import io.orchestrix.projection.redis.internal.ConnectionSettings;
 import io.orchestrix.projection.redis.internal.KeyLayout;
+import io.orchestrix.projection.redis.internal.LeaseRecords;
 import io.orchestrix.projection.redis.internal.ProjectionRecords;
 import io.orchestrix.projection.redis.internal.ReadModelStorage;
 import io.orchestrix.projection.redis.internal.RedisClients;
@@ -14,9 +15,11 @@ import io.orchestrix.projection.redis.internal.RedisCommands;
 import io.orchestrix.projection.redis.internal.RedisErrors;
 import io.orchestrix.projection.redis.internal.StoredLayout;
 import io.orchestrix.projection.spi.Commit;
+import io.orchestrix.projection.spi.Lease;
 import io.orchestrix.projection.spi.ReadModelSchema;
 import io.orchestrix.projection.spi.StoredDocument;
 import io.orchestrix.projection.spi.support.AbstractProjectionStore;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -50,6 +53,20 @@ import redis.clients.jedis.UnifiedJedis;
  * the server, Redis holds the commits it acknowledged as far as its persistence settings
  * ({@code appendonly}, {@code appendfsync}) keep them, each whole or not at all.
  *
+ * <h2>Partitions and leases</h2>
+ *
+ * <p>A document written by a commit of one partition carries that partition in its stored value and
+ * its id sits in a set per partition. The commit script reads the documents a commit replaces before
+ * it writes anything, so a commit of a partition that puts or deletes another partition's document is
+ * refused whole with {@link io.orchestrix.projection.PartitionConflictException}, atomically with the
+ * write; a partition's reset reads only its own set. A commit that is not partitioned pays one byte
+ * comparison per document it replaces. Data of the previous key layout (2, no partitions) is upgraded
+ * in place when a store opens it.
+ *
+ * <p>Each lease call is one script: expiry is judged by the server's clock ({@code TIME}), never the
+ * node's, and epochs come from one counter under the key prefix. An expired lease stays listed for a
+ * day after it expired; then Redis deletes its key.
+ *
  * <h2>Failures</h2>
  *
  * <p>A call whose connection is refused, dropped or killed is sent once more on a fresh connection
@@ -76,6 +93,7 @@ public final class RedisProjectionStore extends AbstractProjectionStore {
   private final ReadModelStorage readModels;
   private final ProjectionRecords projections;
   private final CommitWriter commits;
+  private final LeaseRecords leases;
 
   private RedisProjectionStore(String description, RedisCommands commands, RedisStoreOptions options,
       RedisErrors errors) {
@@ -87,6 +105,7 @@ public final class RedisProjectionStore extends AbstractProjectionStore {
     this.readModels = new ReadModelStorage(commands, keys, errors);
     this.projections = new ProjectionRecords(commands, keys, errors);
     this.commits = new CommitWriter(commands, keys, options.maxDocumentBytes());
+    this.leases = new LeaseRecords(commands, keys, errors);
     call("opening " + description, null, () -> {
       StoredLayout.check(commands, keys, errors, description);
       return null;
@@ -112,16 +131,34 @@ public final class RedisProjectionStore extends AbstractProjectionStore {
   public static RedisProjectionStore open(String uri, Map<String, String> properties) {
     Objects.requireNonNull(uri, "uri must not be null");
     Objects.requireNonNull(properties, "properties must not be null");
-    ConnectionSettings settings = ConnectionSettings.parse(uri, properties);
-    RedisErrors errors = RedisErrors.of(settings);
+    RedisStoreOptions.Builder builder = RedisStoreOptions.builder();
+    ConnectionSettings settings = ConnectionSettings.parse(uri, properties, RedisStoreProperties.ALL,
+        optionSetters(builder));
+    RedisStoreOptions options = builder.build();
+    RedisErrors errors = RedisErrors.of(settings, options.keyPrefix());
     RedisCommands commands = RedisCommands.owning(RedisClients.pooled(settings), errors);
     try {
       return new RedisProjectionStore(settings.uri().redacted() + " (key prefix '"
-          + settings.options().keyPrefix() + "')", commands, settings.options(), errors);
+          + options.keyPrefix() + "')", commands, options, errors);
     } catch (RuntimeException e) {
       commands.close();
       throw e;
     }
+  }
+
+  /** The setters of the options a URI's properties carry, for {@link ConnectionSettings#parse}. */
+  static ConnectionSettings.OptionSetters optionSetters(RedisStoreOptions.Builder builder) {
+    return new ConnectionSettings.OptionSetters() {
+      @Override
+      public void keyPrefix(String keyPrefix) {
+        builder.keyPrefix(keyPrefix);
+      }
+
+      @Override
+      public void maxDocumentBytes(int maxDocumentBytes) {
+        builder.maxDocumentBytes(maxDocumentBytes);
+      }
+    };
   }
 
   /**
@@ -218,6 +255,34 @@ public final class RedisProjectionStore extends AbstractProjectionStore {
   @Override
   protected List<DeadLetter> doDeadLetters(String projectionId) {
     return projections.deadLetters(projectionId);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One script: expiry is judged by the Redis server's clock ({@code TIME}), and the epoch of a
+   * lease taken afresh comes from one counter under the key prefix ({@code INCR}).
+   */
+  @Override
+  protected Optional<Lease> doAcquireLease(String group, String resource, String owner,
+      Duration ttl) {
+    return leases.acquire(group, resource, owner, ttl);
+  }
+
+  @Override
+  protected boolean doReleaseLease(String group, String resource, String owner) {
+    return leases.release(group, resource, owner);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>An expired lease is listed for one day after it expired (unless it is
+   * taken or released); then Redis deletes its key and it is no longer listed.
+   */
+  @Override
+  protected List<Lease> doLeases(String group) {
+    return leases.list(group);
   }
 
   /** Closes the connection pool if this store opened it; a supplied client is left open. */

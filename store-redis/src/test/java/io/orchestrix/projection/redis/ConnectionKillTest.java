@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.orchestrix.projection.FailureKind;
 import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.spi.Commit;
+import io.orchestrix.projection.spi.Lease;
 import io.orchestrix.projection.spi.ReadModelSchema;
 import io.orchestrix.projection.spi.StoredDocument;
 import io.orchestrix.projection.tck.StoreFixtures;
@@ -109,7 +110,11 @@ class ConnectionKillTest {
     }, "saved"),
     FIND_BY_INDEX(store -> ids(store.findByIndex("orders", "status", "NEW")), List.of("o1")),
     PAGE(store -> ids(store.page("orders", null, 10)), List.of("o1")),
-    DEAD_LETTERS(store -> store.deadLetters("p1").size(), 1);
+    DEAD_LETTERS(store -> store.deadLetters("p1").size(), 1),
+    ACQUIRE_LEASE(store -> store.acquireLease("g", "free", "node-b", LEASE_TTL)
+        .map(lease -> lease.owner() + " " + lease.epoch()).orElse("refused"), "node-b 2"),
+    RELEASE_LEASE(store -> store.releaseLease("g", "held", "node-a"), true),
+    LEASES(store -> store.leases("g").stream().map(Lease::resource).toList(), List.of("held"));
 
     final Function<RedisProjectionStore, Object> call;
     final Object result;
@@ -124,12 +129,20 @@ class ConnectionKillTest {
     return documents.stream().map(StoredDocument::id).toList();
   }
 
-  /** Token 1, checkpoint 1, document o1 (NEW), a dead letter at 1. */
+  private static final Duration LEASE_TTL = Duration.ofMinutes(5);
+
+  /** Token 1, checkpoint 1, document o1 (NEW), a dead letter at 1, lease 'held' of 'g' (epoch 1). */
   private void seed() {
+    assertThat(store.acquireLease("g", "held", "node-a", LEASE_TTL).orElseThrow().epoch()).isEqualTo(1);
     long token = store.claimWriter("p1");
     assertThat(token).isEqualTo(1);
     store.commit(Commit.batch(token, 0, at("p1", 1), StoreFixtures.grouped(
         List.of(put(order("o1", "NEW", "c1", 1)))), List.of(deadLetter("p1", 1))));
+  }
+
+  private List<String> leases() {
+    return store.leases("g").stream()
+        .map(lease -> lease.resource() + " " + lease.owner() + " " + lease.epoch()).toList();
   }
 
   private Map<String, Object> snapshot() {
@@ -163,6 +176,8 @@ class ConnectionKillTest {
         assertThat(store.loadState("p1")).contains(at("p1", 2));
         assertThat(ids(store.findByIndex("orders", "status", "PAID"))).containsExactly("o2");
       }
+      case ACQUIRE_LEASE -> assertThat(leases()).containsExactly("free node-b 2", "held node-a 1");
+      case RELEASE_LEASE -> assertThat(leases()).isEmpty();
       case SAVE_STATE -> assertThat(store.loadState("p1"))
           .contains(at("p1", 1).failed(2, "boom", RedisProjectionStoreTest.NOW));
       default -> assertThat(store.loadState("p1")).contains(at("p1", 1));
@@ -175,6 +190,7 @@ class ConnectionKillTest {
       throws Exception {
     seed();
     Map<String, Object> before = snapshot();
+    List<String> leasesBefore = leases();
     admin.pauseWrites();
 
     CompletableFuture<Object> call = CompletableFuture.supplyAsync(() -> held.call.apply(store));
@@ -186,6 +202,7 @@ class ConnectionKillTest {
     assertThat(outage).hasMessageContaining(server.address()).hasMessageContaining("dropped");
     admin.unpause();
     assertThat(snapshot()).isEqualTo(before);
+    assertThat(leases()).isEqualTo(leasesBefore);
     assertThat(store.claimWriter("p1")).as("the token after two lost claims").isEqualTo(2);
   }
 

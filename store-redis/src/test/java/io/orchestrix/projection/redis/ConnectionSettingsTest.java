@@ -18,7 +18,7 @@ class ConnectionSettingsTest {
 
   @Test
   void aPlainUriGivesHostPortDatabaseAndDefaults() {
-    ConnectionSettings settings = ConnectionSettings.parse("redis://cache.local:6380/3", Map.of());
+    ConnectionSettings settings = parse("redis://cache.local:6380/3", Map.of());
 
     assertThat(settings.uri().host()).isEqualTo("cache.local");
     assertThat(settings.uri().port()).isEqualTo(6380);
@@ -27,42 +27,51 @@ class ConnectionSettingsTest {
     assertThat(settings.user()).isNull();
     assertThat(settings.password()).isNull();
     assertThat(settings.poolMaxTotal()).isEqualTo(RedisStoreProperties.DEFAULT_POOL_MAX_TOTAL);
-    assertThat(settings.options().keyPrefix()).isEqualTo(RedisStoreOptions.DEFAULT_KEY_PREFIX);
-    assertThat(settings.options().maxDocumentBytes())
+    RedisStoreOptions.Builder options = RedisStoreOptions.builder();
+    ConnectionSettings.parse("redis://cache.local:6380/3", Map.of(), RedisStoreProperties.ALL,
+        RedisProjectionStore.optionSetters(options));
+    assertThat(options.build().keyPrefix()).isEqualTo(RedisStoreOptions.DEFAULT_KEY_PREFIX);
+    assertThat(options.build().maxDocumentBytes())
         .isEqualTo(RedisStoreOptions.DEFAULT_MAX_DOCUMENT_BYTES);
+  }
+
+  /** The settings a store opened with this URI and these properties would use. */
+  private static ConnectionSettings parse(String uri, Map<String, String> properties) {
+    return ConnectionSettings.parse(uri, properties, RedisStoreProperties.ALL,
+        RedisProjectionStore.optionSetters(RedisStoreOptions.builder()));
   }
 
   @Test
   void portAndDatabaseDefaultTo6379And0() {
-    ConnectionSettings settings = ConnectionSettings.parse("redis://localhost", Map.of());
+    ConnectionSettings settings = parse("redis://localhost", Map.of());
     assertThat(settings.uri().port()).isEqualTo(6379);
     assertThat(settings.uri().database()).isZero();
-    assertThat(ConnectionSettings.parse("redis://localhost/", Map.of()).uri().database()).isZero();
-    assertThat(ConnectionSettings.parse("redis://[::1]:7000", Map.of()).uri().address())
+    assertThat(parse("redis://localhost/", Map.of()).uri().database()).isZero();
+    assertThat(parse("redis://[::1]:7000", Map.of()).uri().address())
         .isEqualTo("[::1]:7000");
   }
 
   @Test
   void theRedissSchemeMeansTlsWithHostNameVerification() {
-    ConnectionSettings tls = ConnectionSettings.parse("rediss://secure.example:6390", Map.of());
+    ConnectionSettings tls = parse("rediss://secure.example:6390", Map.of());
     assertThat(tls.uri().tls()).isTrue();
     assertThat(tls.verifyHostname()).isTrue();
-    assertThat(ConnectionSettings.parse("REDISS://h", Map.of(RedisStoreProperties.TLS_VERIFY_HOSTNAME,
+    assertThat(parse("REDISS://h", Map.of(RedisStoreProperties.TLS_VERIFY_HOSTNAME,
         "false")).verifyHostname()).isFalse();
     assertThat(new RedisProjectionStoreProvider().schemes()).containsExactlyInAnyOrder("redis", "rediss");
   }
 
   @Test
   void userAndPasswordComeFromTheUriPercentDecodedOrFromProperties() {
-    ConnectionSettings inUri = ConnectionSettings.parse("redis://app:p%40ss%3Aw+rd@h:1/0", Map.of());
+    ConnectionSettings inUri = parse("redis://app:p%40ss%3Aw+rd@h:1/0", Map.of());
     assertThat(inUri.user()).isEqualTo("app");
     assertThat(inUri.password()).isEqualTo("p@ss:w+rd");
 
-    ConnectionSettings passwordOnly = ConnectionSettings.parse("redis://:secret@h", Map.of());
+    ConnectionSettings passwordOnly = parse("redis://:secret@h", Map.of());
     assertThat(passwordOnly.user()).isNull();
     assertThat(passwordOnly.password()).isEqualTo("secret");
 
-    ConnectionSettings inProperties = ConnectionSettings.parse("redis://h",
+    ConnectionSettings inProperties = parse("redis://h",
         Map.of(RedisStoreProperties.USER, "app", RedisStoreProperties.PASSWORD, "secret"));
     assertThat(inProperties.user()).isEqualTo("app");
     assertThat(inProperties.password()).isEqualTo("secret");
@@ -70,7 +79,7 @@ class ConnectionSettingsTest {
 
   @Test
   void aPasswordGivenTwiceIsRefusedWithoutShowingEither() {
-    assertThatThrownBy(() -> ConnectionSettings.parse("redis://:first-secret@h",
+    assertThatThrownBy(() -> parse("redis://:first-secret@h",
         Map.of(RedisStoreProperties.PASSWORD, "second-secret")))
         .isInstanceOf(StoreConfigurationException.class)
         .hasMessageContaining("password")
@@ -80,7 +89,7 @@ class ConnectionSettingsTest {
 
   @Test
   void unknownPropertiesAreRefusedByName() {
-    assertThatThrownBy(() -> ConnectionSettings.parse("redis://h", Map.of("keyprefix", "x")))
+    assertThatThrownBy(() -> parse("redis://h", Map.of("keyprefix", "x")))
         .isInstanceOf(StoreConfigurationException.class)
         .hasMessageContaining("'keyprefix'")
         .hasMessageContaining(RedisStoreProperties.KEY_PREFIX);
@@ -101,7 +110,7 @@ class ConnectionSettingsTest {
         RedisStoreProperties.TLS_TRUSTSTORE, "/no/such/trust.p12");
     bad.forEach((key, value) -> {
       StoreConfigurationException refused = catchThrowableOfType(StoreConfigurationException.class,
-          () -> ConnectionSettings.parse("redis://h", Map.of(key, value)));
+          () -> parse("redis://h", Map.of(key, value)));
       assertThat(refused).as("property %s=%s", key, value).isNotNull();
       assertThat(refused.getMessage()).as("the message for %s", key).contains("'" + key + "'");
       assertThat(occurrences(refused.getMessage(), value))
@@ -146,11 +155,11 @@ class ConnectionSettingsTest {
 
   @Test
   void theSettingsAndTheDescriptionNeverShowThePassword() {
-    ConnectionSettings settings = ConnectionSettings.parse("redis://app:hunter2@h:1/2", Map.of());
+    ConnectionSettings settings = parse("redis://app:hunter2@h:1/2", Map.of());
     assertThat(settings.toString()).doesNotContain("hunter2");
     assertThat(settings.uri().toString()).doesNotContain("hunter2");
     assertThat(settings.uri().redacted()).isEqualTo("redis://app:****@h:1/2");
-    ConnectionSettings fromProperty = ConnectionSettings.parse("redis://h",
+    ConnectionSettings fromProperty = parse("redis://h",
         Map.of(RedisStoreProperties.PASSWORD, "hunter2"));
     assertThat(fromProperty.toString()).doesNotContain("hunter2");
   }

@@ -2,6 +2,7 @@ package io.orchestrix.projection.eventstore.jdbc;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.orchestrix.projection.Partitions;
 import io.orchestrix.projection.SerializationException;
 import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.StreamVersionConflictException;
@@ -195,21 +196,28 @@ final class EventAppender {
   private long appendLocked(Handle handle, String streamId, long expectedVersion,
       List<PreparedEvent> events, @Nullable BeforeCommit beforeCommit) {
     int count = events.size();
-    long last = allocate(handle, count);
-    long first = last - count + 1;
-    // read after taking the lock: every earlier append has committed or rolled back by now
+    boolean concurrent = tables.takesPositionsConcurrently();
+    long[] positions = concurrent ? null : allocate(handle, count);
+    if (concurrent) {
+      tables.lockStreams(handle, new int[] {Partitions.hash(streamId)});
+    }
+    // read after taking the head's or the stream's lock: every earlier append to the stream has ended
     long version = streamVersion(handle, streamId);
     if (expectedVersion != JdbcEventStore.ANY_VERSION && expectedVersion != version) {
       throw new StreamVersionConflictException(streamId, expectedVersion, version);
     }
+    if (positions == null) {
+      positions = allocate(handle, count);
+    }
     PreparedBatch batch = handle.prepareBatch(tables.insertSql());
     for (int i = 0; i < count; i++) {
-      add(batch, events.get(i), first + i, streamId, version + 1 + i);
+      add(batch, events.get(i), positions[i], streamId, version + 1 + i);
     }
     batch.execute();
+    long last = positions[count - 1];
     tables.notifyAppend(handle, last);
     if (beforeCommit != null) {
-      beforeCommit.run(handle, new Appended(streamId, first, last, version + count,
+      beforeCommit.run(handle, new Appended(streamId, positions[0], last, version + count,
           events.stream().map(PreparedEvent::eventId).toList()));
     }
     return last;
@@ -242,11 +250,15 @@ final class EventAppender {
 
   private long appendAllLocked(Handle handle, List<StreamAppend> appends,
       List<List<PreparedEvent>> prepared, int count) {
-    long last = allocate(handle, count);
+    boolean concurrent = tables.takesPositionsConcurrently();
+    long[] positions = concurrent ? null : allocate(handle, count);
+    if (concurrent) {
+      tables.lockStreams(handle, appends.stream().mapToInt(a -> Partitions.hash(a.streamId()))
+          .distinct().sorted().toArray());
+    }
     Map<String, Long> versions = versionsOf(handle,
         appends.stream().map(StreamAppend::streamId).distinct().toList());
-    long position = last - count + 1;
-    PreparedBatch batch = handle.prepareBatch(tables.insertSql());
+    long[] versionBefore = new long[appends.size()];
     for (int i = 0; i < appends.size(); i++) {
       StreamAppend append = appends.get(i);
       long version = versions.getOrDefault(append.streamId(), 0L);
@@ -254,12 +266,22 @@ final class EventAppender {
           && append.expectedVersion() != version) {
         throw new StreamVersionConflictException(append.streamId(), append.expectedVersion(), version);
       }
+      versionBefore[i] = version;
+      versions.put(append.streamId(), version + prepared.get(i).size());
+    }
+    if (positions == null) {
+      positions = allocate(handle, count);
+    }
+    int next = 0;
+    PreparedBatch batch = handle.prepareBatch(tables.insertSql());
+    for (int i = 0; i < appends.size(); i++) {
+      long version = versionBefore[i];
       for (PreparedEvent event : prepared.get(i)) {
-        add(batch, event, position++, append.streamId(), ++version);
+        add(batch, event, positions[next++], appends.get(i).streamId(), ++version);
       }
-      versions.put(append.streamId(), version);
     }
     batch.execute();
+    long last = positions[count - 1];
     tables.notifyAppend(handle, last);
     return last;
   }
@@ -275,7 +297,7 @@ final class EventAppender {
     return versions;
   }
 
-  private long allocate(Handle handle, int count) {
+  private long[] allocate(Handle handle, int count) {
     try {
       return tables.allocatePositions(handle, count);
     } catch (IllegalStateException e) {
@@ -294,6 +316,7 @@ final class EventAppender {
         .bind("payload", event.payload())
         .bind("metadata", event.metadata())
         .bind("occurred_at", event.occurredAt())
+        .bind("partition_hash", Partitions.hash(streamId))
         .add();
   }
 

@@ -1,7 +1,10 @@
 package io.orchestrix.projection.eventstore.jdbc;
 
 import io.orchestrix.projection.EventEnvelope;
+import io.orchestrix.projection.EventPage;
 import io.orchestrix.projection.EventSource;
+import io.orchestrix.projection.PartitionFilter;
+import io.orchestrix.projection.Partitions;
 import io.orchestrix.projection.SerializationException;
 import io.orchestrix.projection.StoreConfigurationException;
 import io.orchestrix.projection.StoreException;
@@ -44,7 +47,10 @@ import org.jspecify.annotations.Nullable;
  * back, through its upcasters.
  *
  * <h2>Ordering: gap-safe by construction</h2>
- * Every append increments the one row of {@code <prefix>event_head} first, which locks that row until
+ * On PostgreSQL appends run concurrently: positions come from a sequence (a rolled-back append leaves
+ * a gap), an append locks only its streams, and reads stay below a horizon settled by the
+ * transaction-visibility bound of their own snapshot, so no event can appear later below what a read
+ * returned (docs/event-store-concurrency.md). On MariaDB and H2, every append increments the one row of {@code <prefix>event_head} first, which locks that row until
  * the append's transaction commits or rolls back, and takes the positions {@code head + 1 .. head + n}.
  * Appends therefore take positions one after the other in commit order: an append gets its positions
  * only after every earlier append has committed (and is visible) or rolled back (and returned its
@@ -209,8 +215,9 @@ public final class JdbcEventStore implements EventSource, AutoCloseable {
    * example an outbox row or a command's own table; if it throws, nothing of the append is kept, and
    * its exception is thrown by {@code append}.
    *
-   * <p>It runs while the append holds the event head's lock: every other append waits until this
-   * transaction ends, so keep it short.
+   * <p>It runs while the append holds its locks: on MariaDB and H2 the event head's (every other append
+   * waits), on PostgreSQL its streams' (appends to them wait, and followers wait for the transaction to
+   * end), so keep it short.
    */
   @FunctionalInterface
   public interface BeforeCommit {
@@ -318,8 +325,9 @@ public final class JdbcEventStore implements EventSource, AutoCloseable {
 
   /**
    * Up to {@code limit} events with positions above {@code afterPosition}, in position order, payloads
-   * read through the {@link EventTypes} (and their upcasters). Positions are contiguous: the events
-   * returned are exactly the next ones, and no event can later appear below the last one returned.
+   * read through the {@link EventTypes} (and their upcasters). No event can later appear below the last
+   * one returned. On MariaDB and H2 positions are contiguous; on PostgreSQL a rolled-back append leaves
+   * a gap, and a read waits up to 1 s for appends in flight when it began.
    *
    * @throws IllegalArgumentException if {@code limit} is below 1
    * @throws StoreException if the database fails (transient for outages), or, not transient, if an
@@ -330,6 +338,31 @@ public final class JdbcEventStore implements EventSource, AutoCloseable {
   public List<EventEnvelope<?>> read(long afterPosition, int limit) {
     return call("reading events after position " + afterPosition,
         () -> reader.read(afterPosition, limit));
+  }
+
+  /**
+   * Up to {@code limit} events of one partition with positions above {@code afterPosition}, and how
+   * far the read looked. A partition of the stream id ({@link PartitionFilter#byStreamId()}) is
+   * filtered by the database on the {@link Partitions#hash} stored with each event, over a bounded
+   * range of positions, so each partition sends and decodes only its own events; the page's
+   * {@link EventPage#scannedTo()} is never above the committed head, below which every event is
+   * committed and visible, so no event can later appear at or below it. A projection's own partition
+   * key is applied to unfiltered pages ({@link EventSource#read(long, int, PartitionFilter)}), as is
+   * every read whose snapshot shows a hole in its range (MariaDB, rarely).
+   *
+   * @throws IllegalArgumentException if {@code limit} is below 1
+   * @throws StoreException as {@link #read(long, int)}
+   */
+  @Override
+  public EventPage read(long afterPosition, int limit, PartitionFilter filter) {
+    Objects.requireNonNull(filter, "filter must not be null");
+    if (filter.acceptsAll() || !filter.byStreamId()) {
+      return EventSource.super.read(afterPosition, limit, filter);
+    }
+    return call("reading partition " + filter.partition() + " of " + filter.count() + " after position "
+            + afterPosition, () -> reader.readPartition(afterPosition, limit, filter.partition(),
+            filter.count()))
+        .orElseGet(() -> EventSource.super.read(afterPosition, limit, filter));
   }
 
   /**

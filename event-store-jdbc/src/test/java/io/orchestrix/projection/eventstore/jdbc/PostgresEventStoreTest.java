@@ -59,6 +59,11 @@ class PostgresEventStoreTest extends JdbcEventStoreContract {
   }
 
   @Override
+  boolean positionsGapFree() {
+    return false;
+  }
+
+  @Override
   String payloadParameter() {
     return "CAST(? AS JSONB)";
   }
@@ -222,6 +227,87 @@ class PostgresEventStoreTest extends JdbcEventStoreContract {
     assertThat(total).as("events applied in all").isEqualTo(head);
     assertThat(projectionStore.loadState("outage").orElseThrow().lastProcessedPosition())
         .as("stored checkpoint").isEqualTo(head);
+  }
+
+  @Test
+  @DisplayName("an append that commits above one still open is not read, and no scan passes the open one, until it ends")
+  void laterCommitAboveAnOpenAppendWaits() throws Exception {
+    JdbcEventStore store = open(EventFixtures.accountTypes(),
+        JdbcStoreOptions.builder().tablePrefix(prefix()).poolSize(4).build());
+    store.append("early", new Deposited("early", 1));
+    assertThat(store.read(0, 10)).extracting(EventEnvelope::streamId).containsExactly("early");
+    java.util.concurrent.CountDownLatch inFlight = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    long[] held = new long[1];
+    CompletableFuture<Long> open = CompletableFuture.supplyAsync(() -> store.append("held", 0,
+        List.of(new Deposited("held", 2)), Map.of(), (handle, appended) -> {
+          held[0] = appended.lastPosition();
+          inFlight.countDown();
+          try {
+            release.await(60, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }));
+    try {
+      assertThat(inFlight.await(30, TimeUnit.SECONDS)).isTrue();
+      long later = store.append("later", new Deposited("later", 3));
+      assertThat(later).as("the later append's position").isGreaterThan(held[0]);
+
+      assertThat(store.read(0, 10)).extracting(EventEnvelope::streamId).containsExactly("early");
+      for (int partition = 0; partition < 3; partition++) {
+        assertThat(store.read(0, 10, io.orchestrix.projection.PartitionFilter.byStreamId(partition, 3))
+            .scannedTo()).as("partition %d's scan", partition).isLessThan(held[0]);
+      }
+    } finally {
+      release.countDown();
+    }
+    open.get(30, TimeUnit.SECONDS);
+    assertThat(store.read(0, 10)).extracting(EventEnvelope::streamId)
+        .containsExactly("early", "held", "later");
+  }
+
+  @Test
+  @DisplayName("single-event appends from 8 threads: with the head lock held to commit (as before) and concurrent, side by side")
+  void appendRatesFromEightThreads() throws Exception {
+    JdbcEventStore store = open(EventFixtures.accountTypes(),
+        JdbcStoreOptions.builder().tablePrefix(prefix()).poolSize(8).build());
+    String lockHead = "UPDATE " + prefix() + "event_head SET position = position + 1 WHERE id = 1";
+    double before = appendRate(store, 8, Duration.ofSeconds(5),
+        (handle, appended) -> handle.execute(lockHead));
+    double after = appendRate(store, 8, Duration.ofSeconds(5), null);
+    System.out.printf("appends from 8 threads on PostgreSQL: %.0f/s with the head lock held to commit,"
+        + " %.0f/s concurrent (%.1fx)%n", before, after, after / before);
+    assertThat(before).isPositive();
+    assertThat(after).isPositive();
+  }
+
+  private static double appendRate(JdbcEventStore store, int threads, Duration duration,
+      JdbcEventStore.BeforeCommit beforeCommit) throws Exception {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    AtomicInteger appended = new AtomicInteger();
+    long started = System.nanoTime();
+    long until = started + duration.toNanos();
+    try {
+      List<java.util.concurrent.Future<?>> writers = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        String stream = "bench-" + t + "-" + (beforeCommit == null ? "after" : "before");
+        writers.add(pool.submit(() -> {
+          while (System.nanoTime() < until) {
+            store.append(stream, JdbcEventStore.ANY_VERSION, List.of(new Deposited(stream, 1)), Map.of(),
+                beforeCommit);
+            appended.incrementAndGet();
+          }
+          return null;
+        }));
+      }
+      for (java.util.concurrent.Future<?> writer : writers) {
+        writer.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdown();
+    }
+    return appended.get() / ((System.nanoTime() - started) / 1e9);
   }
 
   private int terminate(String applicationName) throws SQLException {

@@ -31,7 +31,8 @@ public record EngineConfig(
     FailurePolicy failurePolicy,
     Positions positions,
     int partitions,
-    @Nullable Function<EventEnvelope<?>, String> partitionKey) {
+    @Nullable Function<EventEnvelope<?>, String> partitionKey,
+    EngineObservations observations) {
 
   /** Which events partition {@code partition} of this projection processes. */
   public PartitionFilter partitionFilter(int partition) {

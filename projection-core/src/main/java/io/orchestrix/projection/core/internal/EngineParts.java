@@ -20,11 +20,11 @@ final class EngineParts {
 
   EngineParts(EngineConfig config, HandlerRegistry registry) {
     this.config = config;
-    this.store = config.store();
+    this.store = config.observations().observe(config.store());
     this.readModels = new ReadModels(config.readModels(), config.codec());
     this.registry = registry;
     this.invoker = new HandlerInvoker(config.projectionId(), readModels, store,
-        config.handlerTimeout());
+        config.handlerTimeout(), config.observations());
     this.deadLetters = new DeadLetters(new EnvelopeJson(config.eventTypes()));
   }
 

@@ -23,9 +23,11 @@ final class HandlerInvoker {
   private final ReadModels readModels;
   private final ProjectionStore store;
   private final Duration handlerTimeout;
+  private final EngineObservations observations;
 
   HandlerInvoker(String projectionId, ReadModels readModels, ProjectionStore store,
-      Duration handlerTimeout) {
+      Duration handlerTimeout, EngineObservations observations) {
+    this.observations = observations;
     this.projectionId = projectionId;
     this.readModels = readModels;
     this.store = store;
@@ -47,7 +49,9 @@ final class HandlerInvoker {
     BatchContext context = new BatchContext(projectionId, event, unitOfWork, readModels, store);
     try {
       for (RegisteredHandler handler : forType) {
-        HandlerFailedException failed = invoke(handler, payload, event, context);
+        HandlerFailedException failed = observations.enabled()
+            ? observations.handler(event, handler.name(), () -> invoke(handler, payload, event, context))
+            : invoke(handler, payload, event, context);
         if (failed != null) {
           return failed;
         }

@@ -17,7 +17,7 @@ import java.util.Map;
  * The arguments of {@code commit.lua} for one commit. Layout of ARGV:
  *
  * <pre>
- * prefix, projectionId, writerToken, expectedPosition, reset (1|0),
+ * prefix, projectionId, writerToken, expectedPosition, reset (1|0), partition (-1 if none),
  * n, n state field/value pairs, m, m state fields to delete,
  * c, c cleared read-model names,
  * g, g groups of changes, one per read model:
@@ -52,6 +52,7 @@ public final class CommitEncoding {
     args.add(bytes(Long.toString(commit.writerToken())));
     args.add(bytes(Long.toString(commit.expectedPosition())));
     args.add(bytes(commit.clearsDeadLetters() ? "1" : "0"));
+    args.add(bytes(Integer.toString(commit.partition())));
 
     List<byte[]> set = StateEncoding.fieldsToSet(commit.state());
     args.add(count(set.size() / 2));
@@ -71,7 +72,7 @@ public final class CommitEncoding {
       args.add(bytes(readModel));
       args.add(count(changes.puts().size()));
       for (StoredDocument document : changes.puts()) {
-        addPut(args, readModel, document, maxDocumentBytes);
+        addPut(args, readModel, document, commit.partition(), maxDocumentBytes);
       }
       args.add(count(changes.deletes().size()));
       for (String id : changes.deletes()) {
@@ -93,8 +94,8 @@ public final class CommitEncoding {
     return args;
   }
 
-  private static void addPut(
-      List<byte[]> args, String readModel, StoredDocument document, int maxDocumentBytes) {
+  private static void addPut(List<byte[]> args, String readModel, StoredDocument document,
+      int partition, int maxDocumentBytes) {
     byte[] json = document.json().getBytes(UTF_8);
     if (json.length > maxDocumentBytes) {
       throw new InvalidDocumentException(tooLarge(readModel, document.id(), json.length,
@@ -105,7 +106,7 @@ public final class CommitEncoding {
         .forEach(index -> ProjectionIds.requireValidName(index, "index name"));
     byte[] section = DocumentEncoding.indexSection(document.indexValues());
     args.add(bytes(document.id()));
-    args.add(DocumentEncoding.encode(document.position(), section, json));
+    args.add(DocumentEncoding.encode(partition, document.position(), section, json));
     args.add(section);
     // the section's entries again, parsed, so that the script need not parse new sections
     args.add(count(document.indexValues().size()));

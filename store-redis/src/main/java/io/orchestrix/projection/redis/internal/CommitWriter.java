@@ -4,6 +4,7 @@ import static io.orchestrix.projection.redis.internal.KeyLayout.bytes;
 import static io.orchestrix.projection.redis.internal.RedisCommands.text;
 
 import io.orchestrix.projection.CheckpointConflictException;
+import io.orchestrix.projection.PartitionConflictException;
 import io.orchestrix.projection.WriterFencedException;
 import io.orchestrix.projection.spi.Commit;
 import java.util.List;
@@ -39,6 +40,8 @@ public final class CommitWriter {
    * @throws io.orchestrix.projection.InvalidDocumentException if a document is over the size limit
    * @throws WriterFencedException if the writer's token is not current
    * @throws CheckpointConflictException if the stored checkpoint is not the expected one
+   * @throws PartitionConflictException if a commit of a partition puts or deletes a document stored
+   *     for another partition
    */
   public void commit(Commit commit) {
     List<byte[]> args = CommitEncoding.arguments(keys.prefix(), commit, maxDocumentBytes);
@@ -65,6 +68,9 @@ public final class CommitWriter {
               commit.projectionId(), commit.expectedPosition(), actual);
         }
       }
+      case "partition" -> throw new PartitionConflictException(commit.projectionId(),
+          text(reply.get(1)), text(reply.get(2)), ((Long) reply.get(3)).intValue(),
+          commit.partition());
       default -> commands.expectOk(LuaScript.COMMIT, reply);
     }
   }

@@ -13,18 +13,18 @@ import static io.orchestrix.projection.redis.RedisStoreProperties.TLS_VERIFY_HOS
 import static io.orchestrix.projection.redis.RedisStoreProperties.USER;
 
 import io.orchestrix.projection.StoreConfigurationException;
-import io.orchestrix.projection.redis.RedisStoreOptions;
 import io.orchestrix.projection.redis.RedisStoreProperties;
 import io.orchestrix.projection.spi.support.StoreProperties;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Everything a store URI and its properties say, checked before any connection is made: where the
- * server is, how to log in, the pool and timeouts, and the store options. Immutable.
+ * server is, how to log in, the pool and timeouts. Immutable.
  *
  * @param uri the server, database and credentials the URI names
  * @param user the user, from the URI or property {@code user}
@@ -40,8 +40,17 @@ public record ConnectionSettings(
     int socketTimeoutMillis,
     @Nullable String clientName,
     @Nullable Path trustStore,
-    @Nullable String trustStorePassword,
-    RedisStoreOptions options) {
+    @Nullable String trustStorePassword) {
+
+  /**
+   * Where the store's own options among the properties go, each checked by its setter (which throws
+   * {@link IllegalArgumentException} for a bad value): the store's options builder.
+   */
+  public interface OptionSetters {
+    void keyPrefix(String keyPrefix);
+
+    void maxDocumentBytes(int maxDocumentBytes);
+  }
 
   /** How property messages name the store. */
   private static final String STORE = "Redis store";
@@ -53,15 +62,18 @@ public record ConnectionSettings(
   }
 
   /**
-   * Parses a {@code redis://} or {@code rediss://} URI and its properties.
+   * Parses a {@code redis://} or {@code rediss://} URI and its properties, handing the store's own
+   * options to {@code options}.
+   *
+   * @param knownProperties every property key a store accepts; any other is refused
    *
    * @throws StoreConfigurationException naming the URI (without its password) or the property and
    *     what is wrong with it, each rejected value once
    */
-  public static ConnectionSettings parse(String uri, Map<String, String> properties) {
+  public static ConnectionSettings parse(String uri, Map<String, String> properties,
+      Set<String> knownProperties, OptionSetters options) {
     RedisUri parsed = RedisUri.parse(uri);
-    StoreProperties given = StoreProperties.of(STORE, properties, RedisStoreProperties.ALL);
-    RedisStoreOptions.Builder options = RedisStoreOptions.builder();
+    StoreProperties given = StoreProperties.of(STORE, properties, knownProperties);
     Builder settings = new Builder();
     given.apply(KEY_PREFIX, options::keyPrefix)
         .applyInt(MAX_DOCUMENT_BYTES, options::maxDocumentBytes)
@@ -78,7 +90,7 @@ public record ConnectionSettings(
         once(parsed, USER, parsed.user(), settings.user),
         once(parsed, PASSWORD, parsed.password(), settings.password),
         settings.poolMaxTotal, settings.connectTimeoutMillis, settings.socketTimeoutMillis,
-        settings.clientName, settings.trustStore, settings.trustStorePassword, options.build());
+        settings.clientName, settings.trustStore, settings.trustStorePassword);
   }
 
   private static @Nullable String once(

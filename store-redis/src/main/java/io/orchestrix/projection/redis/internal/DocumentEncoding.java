@@ -2,6 +2,7 @@ package io.orchestrix.projection.redis.internal;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.orchestrix.projection.spi.Commit;
 import io.orchestrix.projection.spi.StoredDocument;
 import java.io.ByteArrayOutputStream;
 import java.util.LinkedHashMap;
@@ -12,9 +13,13 @@ import java.util.TreeMap;
  * How documents and their index values are kept. A document's value in its read model's documents
  * hash is
  *
- * <pre>{position}:{index section}{json}</pre>
+ * <pre>[p{partition}:]{position}:{index section}{json}</pre>
  *
- * <p>the decimal position of the last event that changed it, its index section, then its JSON text.
+ * <p>the partition of the commit that last wrote it, if that commit was of one partition (a value
+ * without it, such as every value written before partitions existed, was written by a commit that was
+ * not partitioned), the decimal position of the last event that changed it, its index section, then its
+ * JSON text. A value of a partition starts with {@code p}, any other with a digit, so the commit script
+ * tells them apart by the first byte.
  * The index section is {@code {k}:} followed by {@code k} entries {@code {index}:{bytes}:{value}},
  * sorted by index name: the name, the byte length of the value's UTF-8 and the value. Index names hold
  * no {@code ':'} and values are length-prefixed, so nothing needs escaping, and equal index values
@@ -26,6 +31,9 @@ import java.util.TreeMap;
  * alone). Only when they differ does it parse the old section. Stateless and thread-safe.
  */
 public final class DocumentEncoding {
+
+  /** The partition of a document written by a commit that was not partitioned. */
+  public static final int UNPARTITIONED = Commit.UNPARTITIONED;
 
   private static final byte[] NO_INDEX_VALUES = {'0', ':'};
 
@@ -62,7 +70,16 @@ public final class DocumentEncoding {
 
   /** The stored value of a document, given its index section and its JSON as UTF-8. */
   public static byte[] encode(long position, byte[] indexSection, byte[] json) {
-    byte[] head = Long.toString(position).getBytes(UTF_8);
+    return encode(UNPARTITIONED, position, indexSection, json);
+  }
+
+  /**
+   * The stored value of a document written by a commit of {@code partition} (or
+   * {@link #UNPARTITIONED}), given its index section and its JSON as UTF-8.
+   */
+  public static byte[] encode(int partition, long position, byte[] indexSection, byte[] json) {
+    String start = partition == UNPARTITIONED ? "" : "p" + partition + ":";
+    byte[] head = (start + position).getBytes(UTF_8);
     byte[] value = new byte[head.length + 1 + indexSection.length + json.length];
     System.arraycopy(head, 0, value, 0, head.length);
     value[head.length] = ':';
@@ -78,6 +95,7 @@ public final class DocumentEncoding {
    */
   public static StoredDocument decode(String id, byte[] value) {
     Reader reader = new Reader(value);
+    partition(reader);
     long position = reader.number();
     long count = reader.number();
     Map<String, String> indexValues = count == 0 ? Map.of() : new LinkedHashMap<>();
@@ -87,6 +105,27 @@ public final class DocumentEncoding {
       indexValues.put(name, reader.text(length));
     }
     return new StoredDocument(id, reader.text(value.length - reader.offset), indexValues, position);
+  }
+
+  /**
+   * The partition that last wrote a stored value, or {@link #UNPARTITIONED}.
+   *
+   * @throws IllegalArgumentException if the value is not in this encoding
+   */
+  public static int partition(byte[] value) {
+    return partition(new Reader(value));
+  }
+
+  private static int partition(Reader reader) {
+    if (reader.bytes.length == 0 || reader.bytes[0] != 'p') {
+      return UNPARTITIONED;
+    }
+    reader.offset++;
+    long partition = reader.number();
+    if (partition > Integer.MAX_VALUE) {
+      throw Reader.malformed();
+    }
+    return (int) partition;
   }
 
   /** The number of bytes a string takes in UTF-8, counted without encoding it. */

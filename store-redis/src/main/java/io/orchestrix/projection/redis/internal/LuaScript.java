@@ -26,6 +26,9 @@ public final class LuaScript {
   public static final LuaScript READ_DOCUMENTS = load("read_documents.lua");
   public static final LuaScript DEAD_LETTERS = load("dead_letters.lua");
   public static final LuaScript CHECK_LAYOUT = load("check_layout.lua");
+  public static final LuaScript ACQUIRE_LEASE = load("acquire_lease.lua");
+  public static final LuaScript RELEASE_LEASE = load("release_lease.lua");
+  public static final LuaScript LEASES = load("leases.lua");
 
   private final String name;
   private final byte[] body;

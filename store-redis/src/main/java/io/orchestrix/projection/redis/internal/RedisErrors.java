@@ -44,9 +44,9 @@ public final class RedisErrors {
     this.tls = tls;
   }
 
-  /** Errors of a store connected as the settings say: they name {@code host:port}. */
-  public static RedisErrors of(ConnectionSettings settings) {
-    return new RedisErrors("Redis at " + settings.uri().address(), settings.options().keyPrefix(),
+  /** Errors of a store connected as the settings say, under a key prefix: they name {@code host:port}. */
+  public static RedisErrors of(ConnectionSettings settings, String keyPrefix) {
+    return new RedisErrors("Redis at " + settings.uri().address(), keyPrefix,
         settings.password(), settings.uri().tls());
   }
 

@@ -11,7 +11,14 @@
 -- does not matter. The script runs on a single-threaded server, so it sends the server few, large
 -- commands: per read model one HMGET of the stored documents, and one variadic HSET, ZADD, SADD, SREM
 -- or HDEL per key written, whatever the number of documents.
-local call, find, sub, unpack, tonumber = redis.call, string.find, string.sub, unpack, tonumber
+--
+-- Partitions: a document written by a commit of partition k is stored as 'p{k}:...' and its id is a
+-- member of the set rm:{model}:part:{k} (the registry rm:{model}:parts names the partitions that have
+-- such a set). A commit of partition k that puts or deletes a document stored for another partition
+-- is refused in phase 1. A commit that is not partitioned pays one byte comparison per document it
+-- replaces; it takes documents of partitions over, leaving their sets.
+local call, find, sub, byte, unpack, tonumber =
+  redis.call, string.find, string.sub, string.byte, unpack, tonumber
 local stateKey = KEYS[1]
 local args = ARGV
 local P = args[1]
@@ -19,8 +26,10 @@ local projectionId = args[2]
 local token = args[3]
 local expected = args[4]
 local reset = args[5] == '1'
+local partition = tonumber(args[6])
 local NONE = '0:'
-local n = 6
+local PARTITIONED = 112 -- 'p', the first byte of a value written by a commit of a partition
+local n = 7
 local function nextArg()
   local v = args[n]
   n = n + 1
@@ -104,9 +113,10 @@ local function model(name)
     return m
   end
   local base = P .. 'rm:' .. name .. ':'
-  m = {base = base, docs = base .. 'docs', ids = base .. 'ids', schema = base .. 'indexes',
-       indexes = {}, names = {}, declared = {}, undeclared = {}, cleared = false,
-       puts = {}, putAt = {}, deletes = {}, newIds = {}, goneIds = {}}
+  m = {name = name, base = base, docs = base .. 'docs', ids = base .. 'ids',
+       schema = base .. 'indexes', parts = base .. 'parts', indexes = {}, names = {}, declared = {},
+       undeclared = {}, cleared = false, puts = {}, putAt = {}, deletes = {}, newIds = {},
+       goneIds = {}, joining = {}, leaving = {}, leavingOrder = {}}
   need(m.docs, 'hash')
   need(m.ids, 'zset')
   need(m.schema, 'set')
@@ -116,6 +126,35 @@ local function model(name)
   end
   models[name] = m
   return m
+end
+
+-- The set of the ids of a read model's documents stored for partition j, type-checked.
+local function partSet(m, j)
+  local key = m.base .. 'part:' .. j
+  need(key, 'set')
+  need(m.parts, 'set')
+  return key
+end
+
+-- Records that document `id` leaves the set of partition j.
+local function leave(m, j, id)
+  local list = m.leaving[j]
+  if not list then
+    list = {}
+    m.leaving[j] = list
+    m.leavingOrder[#m.leavingOrder + 1] = j
+    partSet(m, j)
+  end
+  list[#list + 1] = id
+end
+
+-- The partition that wrote a stored value (-1 for none) and where its index section starts.
+local function header(stored)
+  if byte(stored, 1) == PARTITIONED then
+    local colon = find(stored, ':', 2, true)
+    return tonumber(sub(stored, 2, colon - 1)), find(stored, ':', colon + 1, true) + 1
+  end
+  return -1, find(stored, ':', 1, true) + 1
 end
 
 -- The index section of a stored value "{position}:{k}:{index}:{bytes}:{value}...{json}", parsed to
@@ -193,14 +232,38 @@ local function run()
   local deleteLast = n - 1
 
   local cleared = {}
-  for i = 1, tonumber(nextArg()) do
+  local touched = {}
+  for _ = 1, tonumber(nextArg()) do
     local m = model(nextArg())
-    m.cleared = true
-    cleared[i] = m
+    if partition < 0 then
+      m.cleared = true
+      cleared[#cleared + 1] = m
+      need(m.parts, 'set')
+      m.partSets = call('SMEMBERS', m.parts)
+    else
+      -- a reset of one partition deletes the documents stored for it, as deletes would
+      m.dropPart = partSet(m, partition)
+      m.touched = true
+      touched[#touched + 1] = m
+      local ids = call('SMEMBERS', m.dropPart)
+      for first = 1, #ids, 4000 do
+        local last = math.min(first + 3999, #ids)
+        local olds = call('HMGET', m.docs, unpack(ids, first, last))
+        for i = first, last do
+          local old = olds[i - first + 1]
+          if old then
+            local owner, at = header(old)
+            if owner == partition then
+              m.goneIds[#m.goneIds + 1] = ids[i]
+              indexChanges(m, ids[i], storedIndexValues(old, at), 0, 0)
+            end
+          end
+        end
+      end
+    end
   end
 
   -- changes, per read model: readModel, p, p puts (id value section k (index value)*k), d, d ids
-  local touched = {}
   for _ = 1, tonumber(nextArg()) do
     local m = model(nextArg())
     if not m.touched then
@@ -242,9 +305,25 @@ local function run()
       local newIds = m.newIds
       for i = first, last do
         local id, old = ids[i], olds[i - first + 1]
-        local at = 0
+        local at, owner = 0, -1
         if old then
-          at = find(old, ':', 1, true) + 1
+          owner, at = header(old)
+          if owner ~= partition then
+            if partition >= 0 and owner >= 0 then
+              return {'partition', m.name, id, owner}
+            end
+            if owner >= 0 then
+              leave(m, owner, id)
+            end
+          end
+        end
+        if partition >= 0 and owner ~= partition and i <= putCount then
+          if #m.joining == 0 then
+            partSet(m, partition)
+          end
+          m.joining[#m.joining + 1] = id
+        elseif partition >= 0 and owner == partition and old and i > putCount then
+          leave(m, partition, id)
         end
         if i <= putCount then
           local sectionAt = putAt[i]
@@ -306,6 +385,10 @@ local function run()
         end
         call('UNLINK', index.values)
       end
+      for _, j in ipairs(m.partSets) do
+        call('UNLINK', m.base .. 'part:' .. j)
+      end
+      call('UNLINK', m.parts)
     end
     local positions = call('ZRANGE', deadLetters, 0, -1)
     for i = 1, #positions do
@@ -329,6 +412,21 @@ local function run()
     if #m.goneIds > 0 then
       callChunked('HDEL', m.docs, m.goneIds, 1)
       callChunked('ZREM', m.ids, m.goneIds, 1)
+    end
+    if m.dropPart then
+      call('UNLINK', m.dropPart)
+      call('SREM', m.parts, partition)
+    end
+    for _, j in ipairs(m.leavingOrder) do
+      local key = m.base .. 'part:' .. j
+      callChunked('SREM', key, m.leaving[j], 1)
+      if call('EXISTS', key) == 0 then
+        call('SREM', m.parts, j)
+      end
+    end
+    if #m.joining > 0 then
+      callChunked('SADD', m.base .. 'part:' .. partition, m.joining, 1)
+      call('SADD', m.parts, partition)
     end
     for _, name in ipairs(m.names) do
       local index = m.indexes[name]

@@ -1,0 +1,113 @@
+package io.orchestrix.projection.examples.orders;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The service over real HTTP on a random port: the order lifecycle, health and the projections
+ * endpoint. Each database runs it through a subclass.
+ */
+abstract class OrdersHttpContract {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(10)).build();
+
+  @LocalServerPort
+  int port;
+
+  record Answer(int status, JsonNode body) {}
+
+  @Test
+  void anOrderGoesThroughItsLifeAndEachPostAnswersWithItsOwnWriteVisible() throws Exception {
+    String customer = "customer-" + UUID.randomUUID();
+    Answer created = post("/orders",
+        "{\"customerId\":\"" + customer + "\",\"customerName\":\"Ann\",\"amount\":10.00}");
+    assertThat(created.status()).isEqualTo(201);
+    assertThat(created.body().get("status").asText()).isEqualTo("DRAFT");
+    String id = created.body().get("orderId").asText();
+
+    Answer item = post("/orders/" + id + "/items",
+        "{\"itemId\":\"i-1\",\"itemName\":\"Widget\",\"quantity\":3,\"unitPrice\":19.99}");
+    assertThat(item.body().get("totalAmount").decimalValue()).isEqualByComparingTo("69.97");
+    assertThat(post("/orders/" + id + "/confirm", "").body().get("status").asText())
+        .isEqualTo("CONFIRMED");
+    Answer shipped = post("/orders/" + id + "/ship",
+        "{\"carrier\":\"UPS\",\"trackingNumber\":\"1Z999\"}");
+    assertThat(shipped.body().get("status").asText()).isEqualTo("SHIPPED");
+
+    Answer read = get("/orders/" + id);
+    assertThat(read.status()).isEqualTo(200);
+    assertThat(read.body().get("carrier").asText()).isEqualTo("UPS");
+    assertThat(read.body().get("items")).hasSize(1);
+
+    Answer byCustomerAndStatus = get("/orders?customer=" + customer + "&status=SHIPPED");
+    assertThat(byCustomerAndStatus.body()).hasSize(1);
+    assertThat(byCustomerAndStatus.body().get(0).get("orderId").asText()).isEqualTo(id);
+    assertThat(get("/orders?customer=" + customer + "&status=DRAFT").body()).isEmpty();
+    assertThat(get("/orders?status=SHIPPED").body().findValuesAsText("orderId")).contains(id);
+
+    assertThat(get("/orders/order-nosuch").status()).isEqualTo(404);
+    assertThat(post("/orders/order-nosuch/confirm", "").status()).isEqualTo(404);
+  }
+
+  @Test
+  void healthShowsTheProjectionAndTheEndpointPausesAndResumesIt() throws Exception {
+    Answer health = get("/actuator/health");
+    assertThat(health.status()).isEqualTo(200);
+    JsonNode projections = health.body().at("/components/projections");
+    assertThat(projections.get("status").asText()).isEqualTo("UP");
+    assertThat(projections.at("/details/order-summary/healthy").asBoolean()).isTrue();
+
+    assertThat(get("/actuator/projections").body().at("/projections/order-summary/state").asText())
+        .isIn("RUNNING", "CATCHING_UP");
+    assertThat(post("/actuator/projections/order-summary", "{\"action\":\"pause\"}").status())
+        .isEqualTo(200);
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        get("/actuator/projections/order-summary").body().get("state").asText().equals("PAUSED"));
+
+    Answer notVisible = post("/orders",
+        "{\"customerId\":\"c-paused\",\"customerName\":\"Bo\",\"amount\":1.00}");
+    assertThat(notVisible.status()).as("stored, but the paused projection cannot show it").isEqualTo(503);
+    assertThat(notVisible.body().get("error").asText()).contains("PAUSED");
+
+    assertThat(post("/actuator/projections/order-summary", "{\"action\":\"resume\"}").status())
+        .isEqualTo(200);
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        get("/orders?customer=c-paused").body().size() == 1);
+    assertThat(post("/actuator/projections/order-summary", "{\"action\":\"explode\"}").status())
+        .isEqualTo(400);
+  }
+
+  Answer get(String path) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(path)).GET());
+  }
+
+  Answer post(String path, String json) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  private static Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {
+    HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    String body = response.body();
+    return new Answer(response.statusCode(), body.isEmpty() ? JSON.nullNode() : JSON.readTree(body));
+  }
+}

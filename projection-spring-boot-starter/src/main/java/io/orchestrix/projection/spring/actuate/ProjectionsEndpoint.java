@@ -1,0 +1,171 @@
+package io.orchestrix.projection.spring.actuate;
+
+import io.orchestrix.projection.DeadLetter;
+import io.orchestrix.projection.DeadLetterRetryResult;
+import io.orchestrix.projection.ProjectionStatus;
+import io.orchestrix.projection.core.ProjectionRunner;
+import io.orchestrix.projection.spring.ProjectionEngines;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+
+/**
+ * The {@code projections} actuator endpoint. Like every endpoint it is reachable over HTTP only once
+ * the application exposes it ({@code management.endpoints.web.exposure.include=projections}).
+ *
+ * <ul>
+ *   <li>{@code GET /actuator/projections}: every projection's status;
+ *   <li>{@code GET /actuator/projections/{id}}: one projection's status;
+ *   <li>{@code GET /actuator/projections/{id}/dead-letters}: its dead letters;
+ *   <li>{@code POST /actuator/projections/{id}} with {@code {"action": ...}}: {@code pause},
+ *       {@code resume}, {@code rebuild} (clear read models, dead letters and checkpoint, then run from
+ *       the first event), {@code reset-to} (with {@code position}: move the checkpoint, read models
+ *       untouched), {@code retry-dead-letters} and {@code discard-dead-letters} (with {@code stream}
+ *       to select one stream's letters, or {@code all: true} for every letter).
+ * </ul>
+ *
+ * <p>Operator actions run while the projection's thread holds between batches, so a batch is never
+ * cut. Thread-safe.
+ */
+@Endpoint(id = "projections")
+public final class ProjectionsEndpoint {
+
+  private final ProjectionEngines engines;
+
+  public ProjectionsEndpoint(ProjectionEngines engines) {
+    this.engines = Objects.requireNonNull(engines, "engines must not be null");
+  }
+
+  /** Every projection's status, by id. */
+  @ReadOperation
+  public Map<String, Object> projections() {
+    Map<String, Object> projections = new LinkedHashMap<>();
+    for (ProjectionStatus status : engines.statuses()) {
+      projections.put(status.projectionId(), StatusView.of(status, engines.partitions(status.projectionId())));
+    }
+    return Map.of("projections", projections);
+  }
+
+  /** One projection's status; 404 for an unknown projection. */
+  @ReadOperation
+  public @Nullable Map<String, Object> projection(@Selector String id) {
+    if (!engines.ids().contains(id)) {
+      return null;
+    }
+    return StatusView.of(runner().status(id), engines.partitions(id));
+  }
+
+  /** A projection's dead letters ({@code what} = {@code dead-letters}); 404 otherwise. */
+  @ReadOperation
+  public @Nullable List<DeadLetterView> deadLetters(@Selector String id, @Selector String what) {
+    if (!engines.ids().contains(id) || !what.equals("dead-letters")) {
+      return null;
+    }
+    return engines.engine(id).operations().deadLetters().stream().map(DeadLetterView::of).toList();
+  }
+
+  /**
+   * Runs an operator action on a projection; 404 for an unknown projection, 400 for an unknown
+   * action or a missing argument.
+   *
+   * @param action {@code pause}, {@code resume}, {@code rebuild}, {@code reset-to},
+   *     {@code retry-dead-letters} or {@code discard-dead-letters}
+   * @param position the checkpoint for {@code reset-to}
+   * @param stream the stream whose dead letters to retry or discard
+   * @param all true to retry or discard every dead letter
+   */
+  @WriteOperation
+  public @Nullable Map<String, Object> operate(@Selector String id, String action,
+      @Nullable Long position, @Nullable String stream, @Nullable Boolean all) {
+    if (!engines.ids().contains(id)) {
+      return null;
+    }
+    ProjectionRunner runner = runner();
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("projection", id);
+    result.put("action", action);
+    switch (action) {
+      case "pause" -> runner.pause(id);
+      case "resume" -> runner.resume(id);
+      case "rebuild" -> runner.rebuild(id);
+      case "reset-to" -> runner.resetTo(id, requirePosition(position));
+      case "retry-dead-letters" -> {
+        Predicate<DeadLetter> selection = selection(stream, all);
+        DeadLetterRetryResult retried = runner.whileHeld(id,
+            operations -> operations.retryDeadLetters(selection));
+        result.put("result", retried.toString());
+      }
+      case "discard-dead-letters" -> {
+        Predicate<DeadLetter> selection = selection(stream, all);
+        int discarded = runner.whileHeld(id, operations -> operations.discardDeadLetters(selection));
+        result.put("discarded", discarded);
+      }
+      default -> throw invalid("action must be one of pause, resume, rebuild, "
+          + "reset-to, retry-dead-letters, discard-dead-letters but was '" + action + "'");
+    }
+    result.put("status", StatusView.of(runner.status(id)));
+    return result;
+  }
+
+  private static long requirePosition(@Nullable Long position) {
+    if (position == null || position < 0) {
+      throw invalid("reset-to needs a position of 0 or more but was " + position);
+    }
+    return position;
+  }
+
+  private static Predicate<DeadLetter> selection(@Nullable String stream, @Nullable Boolean all) {
+    if (stream != null && Boolean.TRUE.equals(all)) {
+      throw invalid("give either stream or all=true, not both");
+    }
+    if (stream != null) {
+      return letter -> letter.streamId().equals(stream);
+    }
+    if (Boolean.TRUE.equals(all)) {
+      return letter -> true;
+    }
+    throw invalid(
+        "dead-letter actions need a stream, or all=true to act on every dead letter");
+  }
+
+  private static InvalidEndpointRequestException invalid(String reason) {
+    return new InvalidEndpointRequestException(reason, reason);
+  }
+
+  private ProjectionRunner runner() {
+    return engines.runner().orElseThrow();
+  }
+
+  /**
+   * A dead letter as the endpoint shows it: without the stack trace and the envelope.
+   *
+   * @param position the event's position
+   * @param eventId the event's id
+   * @param streamId the event's stream
+   * @param eventType the payload's class
+   * @param handler the handler that failed
+   * @param errorType the exception's class, or {@code parked}
+   * @param errorMessage the exception's message
+   * @param attempts attempts so far
+   * @param firstFailureAt when it first failed, ISO-8601
+   * @param lastFailureAt when it last failed, ISO-8601
+   */
+  public record DeadLetterView(long position, String eventId, String streamId, String eventType,
+      String handler, String errorType, String errorMessage, int attempts, String firstFailureAt,
+      String lastFailureAt) {
+
+    static DeadLetterView of(DeadLetter letter) {
+      return new DeadLetterView(letter.position(), letter.eventId(), letter.streamId(),
+          letter.eventType(), letter.handler(), letter.errorType(), letter.errorMessage(),
+          letter.attempts(), letter.firstFailureAt().toString(), letter.lastFailureAt().toString());
+    }
+  }
+}
