@@ -88,6 +88,11 @@ final class FollowCommand implements Callable<Integer> {
           + " of this stream (an order id such as order-7).")
   @Nullable String failStream;
 
+  @Option(names = "--count-applied", hidden = true,
+      description = "For tests: also keep the read model applied_events, counting the events applied"
+          + " to each order, to check that each is applied exactly once.")
+  boolean countApplied;
+
   private enum Outcome { REACHED, SIGNALLED, FAILED }
 
   @Override
@@ -128,8 +133,9 @@ final class FollowCommand implements Callable<Integer> {
     FailurePolicy policy = deadLetterAfter == null ? FailurePolicy.retry(3)
         : FailurePolicy.retry(deadLetterAfter).thenDeadLetter();
     try (ProjectionStore projectionStore = store.open(); JdbcEventStore events = source.open()) {
-      ProjectionEngine engine =
-          WorkloadProjection.engine(projectionStore, batchSize, policy, partitions);
+      ProjectionEngine engine = countApplied
+          ? WorkloadProjection.countingEngine(projectionStore, batchSize, policy, partitions)
+          : WorkloadProjection.engine(projectionStore, batchSize, policy, partitions);
       if (failStream != null) {
         String failing = failStream;
         engine.on(WorkloadEvent.class, (WorkloadEvent event, HandlerContext context) -> {

@@ -2,8 +2,11 @@ package io.orchestrix.projection.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.orchestrix.projection.FailurePolicy;
+import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.ProjectionIds;
 import io.orchestrix.projection.ProjectionState;
+import io.orchestrix.projection.examples.workload.AppliedEvents;
 import io.orchestrix.projection.examples.workload.StandardWorkload;
 import io.orchestrix.projection.examples.workload.WorkloadProjection;
 import io.orchestrix.projection.eventstore.jdbc.JdbcEventStore;
@@ -18,6 +21,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * Several {@code follow} nodes in child JVMs on one projection store and one JDBC event store, the
@@ -107,7 +111,7 @@ final class MultiNodeCluster implements AutoCloseable {
     arguments.addAll(nodeStores.sourceArguments());
     arguments.addAll(List.of("--partitions", String.valueOf(partitions), "--node", name,
         "--lease-seconds", String.valueOf(leaseSeconds), "--until", String.valueOf(events),
-        "--batch-size", "200"));
+        "--batch-size", "200", "--count-applied"));
     NodeProcess node = NodeProcess.start(name, arguments);
     nodes.add(node);
     return node;
@@ -182,13 +186,23 @@ final class MultiNodeCluster implements AutoCloseable {
     assertThat(digestLine(output)).as("digest printed by %s", node).isEqualTo(referenceDigest());
   }
 
-  /** Every partition's stored checkpoint is the head, and the stored read model is the reference. */
+  /**
+   * Every partition's stored checkpoint is the head, the stored read model is the reference, and
+   * every order counts each of its events applied once ({@link AppliedEvents}).
+   */
   void assertEveryPartitionAtTheHeadWithTheReferenceDigest() {
     for (int partition = 0; partition < partitions; partition++) {
       assertThat(position(partition)).as("checkpoint of partition %d", partition)
           .isEqualTo(events);
     }
     assertThat(storedDigest()).isEqualTo(referenceDigest());
+    ProjectionEngine reader =
+        WorkloadProjection.countingEngine(store, 1_000, FailurePolicy.stop(), partitions);
+    Map<Long, Long> ordersByCount = reader.readModel(AppliedEvents.READ_MODEL).streamAll()
+        .collect(Collectors.groupingBy(AppliedEvents::events, Collectors.counting()));
+    assertThat(ordersByCount).as("orders by events applied to them")
+        .containsExactly(Map.entry((long) StandardWorkload.EVENTS_PER_ORDER,
+            (long) events / StandardWorkload.EVENTS_PER_ORDER));
   }
 
   static String digestLine(String output) {
