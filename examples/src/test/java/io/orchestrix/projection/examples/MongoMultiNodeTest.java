@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,15 @@ class MongoMultiNodeTest extends MultiNodeContract {
   @Override
   int events() {
     return 5_000;
+  }
+
+  /**
+   * The new owner's first commit goes through the in-process server, starved with this JVM: 6 to 13 s
+   * after the kill were measured on a loaded machine, with the lease passed after 2 to 5 s.
+   */
+  @Override
+  Duration takeoverMargin() {
+    return Duration.ofSeconds(30);
   }
 
   @Override

@@ -66,18 +66,21 @@ final class NodeProcess implements AutoCloseable {
   /**
    * SIGKILL, and waits for the process to be gone.
    *
-   * @return the instant just before the signal was sent
+   * @return the instant it was seen gone: on a loaded machine this thread may wait long enough
+   *     between deciding to kill and the signal that the child still commits meanwhile
    */
   Instant kill() throws InterruptedException {
-    Instant killed = Instant.now();
     process.destroyForcibly();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       throw new AssertionError(name + " outlived SIGKILL by 30 s");
     }
-    return killed;
+    return Instant.now();
   }
 
-  /** SIGSTOP: the process is frozen, as by a long GC pause, until {@link #resume()}. */
+  /**
+   * SIGSTOP: the process is frozen, as by a long GC pause, until {@link #resume()}; returns once the
+   * {@code kill} command has signalled it.
+   */
   void suspend() throws IOException, InterruptedException {
     signal("STOP");
   }

@@ -61,17 +61,19 @@ class PostgresNodeFailuresTest {
       List<Integer> itsPartitions = cluster.ownedBy(paused.name());
       CompletableFuture<Void> rest = cluster.appendRestAsync();
 
-      Instant stopped = Instant.now();
+      Instant stopping = Instant.now();
       paused.suspend();
+      Instant stopped = Instant.now();
       // the others can take its partitions only once its leases have expired: paused past them
-      Duration takeover =
-          awaitTakeover(cluster, watcher, itsPartitions, stopped, paused.name());
+      Duration takeover = awaitTakeover(cluster, watcher, itsPartitions, stopped, paused.name())
+          .plus(Duration.between(stopping, stopped));
       Instant resumed = Instant.now();
       paused.resume();
       System.out.printf("SIGSTOP of %s for %d ms: its partitions %s leased by others after %d ms,"
               + " committed by them after %d ms%n", paused.name(),
-          Duration.between(stopped, resumed).toMillis(), itsPartitions,
-          MultiNodeContract.leasedAfter(watcher, itsPartitions, stopped, paused.name()).toMillis(),
+          Duration.between(stopping, resumed).toMillis(), itsPartitions,
+          MultiNodeContract.leasedAfter(watcher, itsPartitions, stopped, paused.name())
+              .plus(Duration.between(stopping, stopped)).toMillis(),
           takeover.toMillis());
 
       await("the resumed node gives its partitions up").atMost(RUN_TIMEOUT)
@@ -86,7 +88,7 @@ class PostgresNodeFailuresTest {
           .noneMatch(s -> s.seenAt().isAfter(resumed) && s.position() < EVENTS
               && s.owner().equals(paused.name()));
       assertThat(watcher.samples()).as("no state prepared before the pause was committed after it")
-          .noneMatch(s -> s.seenAt().isAfter(resumed) && s.committedAt().isBefore(stopped));
+          .noneMatch(s -> s.seenAt().isAfter(resumed) && s.committedAt().isBefore(stopping));
       assertThat(watcher.checkpointsMovedBack()).as("a stale commit would move one back").isEmpty();
       assertThat(paused.linesAfter(resumed)).as(paused.output())
           .anyMatch(line -> line.startsWith("status") && line.contains("STANDBY"));

@@ -95,7 +95,7 @@ public interface SqlDialect {
    * least this long, so that a stopped node's partitions pass on within the lease time. The library's
    * own transactions run their statements back to back, so a healthy node never waits this long.
    */
-  int STALLED_TRANSACTION_SECONDS = 2;
+  int STALLED_TRANSACTION_SECONDS = 5;
 
   /**
    * The SQL that a pool opened by {@link JdbcDatabase#open} runs on each new connection, if any: it
