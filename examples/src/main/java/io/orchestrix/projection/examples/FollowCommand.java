@@ -4,6 +4,7 @@ import io.orchestrix.projection.FailurePolicy;
 import io.orchestrix.projection.HandlerContext;
 import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.core.ProjectionRunner;
+import io.orchestrix.projection.PartitionStatus;
 import io.orchestrix.projection.ProjectionStatus;
 import io.orchestrix.projection.examples.kafka.WorkloadLayout;
 import io.orchestrix.projection.examples.kafka.WorkloadTopic;
@@ -43,7 +44,9 @@ import org.jspecify.annotations.Nullable;
         "Runs the standard workload's projection in a ProjectionRunner that follows a JDBC event store"
             + " (LISTEN/NOTIFY on PostgreSQL, polling elsewhere), from the stored checkpoint, and"
             + " prints a status line every second: position, head, lag in events and time, state,"
-            + " events/s and dead letters.",
+            + " events/s and dead letters. With --partitions or --node it also prints the"
+            + " partitions this node owns whenever they change (taken, handed over, or lost to"
+            + " another node after a pause past the lease).",
         "Stops when the checkpoint reaches --until, or on Ctrl-C / SIGTERM (gracefully: the batch in"
             + " flight commits or is abandoned whole), then prints the read model's digest. Exit code"
             + " 1 if the projection fails and stops at an event (see status and dead-letters)."})
@@ -99,6 +102,11 @@ final class FollowCommand implements Callable<Integer> {
       description = "Dead-letter an event after N failed attempts (with backoff) and go on; later"
           + " events of its stream are parked behind it. Default: stop at the event after 3 attempts.")
   @Nullable Integer deadLetterAfter;
+
+  @Option(names = "--count-applied", hidden = true,
+      description = "For tests: also keep the read model applied_events, counting the events applied"
+          + " to each order, to check that each is applied exactly once.")
+  boolean countApplied;
 
   @Option(names = "--fail-stream", paramLabel = "STREAM", hidden = true,
       description = "Fault injection for demonstrations and tests: the handlers throw for every event"
@@ -194,7 +202,8 @@ final class FollowCommand implements Callable<Integer> {
       }
       try (ProjectionRunner runner = builder.build()) {
         runner.start();
-        outcome = follow(runner, engine.projectionId(), stopRequested, out);
+        outcome = follow(runner, engine.projectionId(), node != null || partitions > 1,
+            stopRequested, out);
         runner.stop();
         last = runner.status(engine.projectionId());
       }
@@ -254,7 +263,9 @@ final class FollowCommand implements Callable<Integer> {
   private ProjectionEngine engine(ProjectionStore projectionStore, FailurePolicy policy,
       int enginePartitions) {
     ProjectionEngine engine =
-        WorkloadProjection.engine(projectionStore, batchSize, policy, enginePartitions);
+        countApplied
+            ? WorkloadProjection.countingEngine(projectionStore, batchSize, policy, enginePartitions)
+            : WorkloadProjection.engine(projectionStore, batchSize, policy, enginePartitions);
     if (failStream != null) {
       String failing = failStream;
       engine.on(WorkloadEvent.class, (WorkloadEvent event, HandlerContext context) -> {
@@ -266,10 +277,20 @@ final class FollowCommand implements Callable<Integer> {
     return engine;
   }
 
-  private Outcome follow(ProjectionRunner runner, String projectionId,
+  private Outcome follow(ProjectionRunner runner, String projectionId, boolean leased,
       CountDownLatch stopRequested, PrintWriter out) throws InterruptedException {
     long nextLine = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+    List<Integer> owned = List.of();
     while (true) {
+      if (leased) {
+        List<Integer> now = runner.partitions(projectionId).stream()
+            .filter(PartitionStatus::ownedHere).map(PartitionStatus::partition).toList();
+        if (!now.equals(owned)) {
+          owned = now;
+          out.println("partitions   this node owns " + now + " of " + partitions);
+          out.flush();
+        }
+      }
       ProjectionStatus status = runner.status(projectionId);
       boolean reached = until > 0 && status.position() >= until;
       if (!reached && System.nanoTime() - nextLine >= 0) {

@@ -76,6 +76,16 @@ final class WorkloadEventStore {
    *     or another process appends at the same time
    */
   static Appended append(JdbcEventStore store, StandardWorkload workload, int maxPerAppend) {
+    return append(store, workload, maxPerAppend, workload.events());
+  }
+
+  /**
+   * As {@link #append(JdbcEventStore, StandardWorkload, int)}, but stops at the first transaction
+   * that reaches {@code stopAfter}: the store then holds a prefix of the workload, which a later
+   * append completes. Lets a demonstration or a test append in steps.
+   */
+  static Appended append(JdbcEventStore store, StandardWorkload workload, int maxPerAppend,
+      long stopAfter) {
     long head = store.headPosition();
     if (head > workload.events()) {
       throw new WorkloadMismatchException(String.format(
@@ -110,7 +120,7 @@ final class WorkloadEventStore {
     List<JdbcEventStore.StreamAppend> parts = new ArrayList<>();
     int pending = 0;
     ArrayDeque<WorkloadEvent> run = new ArrayDeque<>();
-    while (generated.hasNext() || !run.isEmpty()) {
+    while ((generated.hasNext() || !run.isEmpty()) && position < stopAfter) {
       WorkloadEvent next = generated.hasNext() ? generated.next().payload() : null;
       if (!run.isEmpty() && (next == null || !next.orderId().equals(run.peek().orderId()))) {
         String stream = run.peek().orderId();

@@ -5,6 +5,7 @@ import io.orchestrix.projection.FailurePolicy;
 import io.orchestrix.projection.HandlerContext;
 import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.ReadModelRepository;
+import io.orchestrix.projection.core.ProjectionEngineBuilder;
 import io.orchestrix.projection.core.Projections;
 import io.orchestrix.projection.examples.workload.WorkloadEvent.ItemAdded;
 import io.orchestrix.projection.examples.workload.WorkloadEvent.OrderCreated;
@@ -54,17 +55,41 @@ public final class WorkloadProjection {
   /** The workload's projection declaring a version of its own (a rebuild without downtime). */
   public static ProjectionEngine engine(ProjectionStore store, int batchSize,
       FailurePolicy failurePolicy, int partitions, String version) {
-    ProjectionEngine engine = Projections.engine(PROJECTION_ID)
-        .version(version)
+    ProjectionEngine engine =
+        builder(store, batchSize, failurePolicy, partitions).version(version).build();
+    register(engine);
+    return engine;
+  }
+
+  /**
+   * The workload's projection that also counts, in {@link AppliedEvents}, the events it applies to
+   * each order: a check that every event is applied exactly once, for tests and demonstrations. It
+   * writes one more document per order and batch.
+   */
+  public static ProjectionEngine countingEngine(ProjectionStore store, int batchSize,
+      FailurePolicy failurePolicy, int partitions) {
+    ProjectionEngine engine = builder(store, batchSize, failurePolicy, partitions)
+        .readModel(AppliedEvents.READ_MODEL)
+        .prefetch(AppliedEvents.READ_MODEL, EventEnvelope::streamId)
+        .build();
+    register(engine);
+    engine.on(WorkloadEvent.class, (WorkloadEvent event, HandlerContext context) -> {
+      ReadModelRepository<AppliedEvents> counts = context.readModel(AppliedEvents.READ_MODEL);
+      counts.save(counts.findById(event.orderId())
+          .orElse(new AppliedEvents(event.orderId(), 0)).plusOne());
+    });
+    return engine;
+  }
+
+  private static ProjectionEngineBuilder builder(ProjectionStore store, int batchSize,
+      FailurePolicy failurePolicy, int partitions) {
+    return Projections.engine(PROJECTION_ID)
         .partitions(partitions)
         .store(store)
         .readModel(OrderSummaryDocument.READ_MODEL)
         .prefetch(OrderSummaryDocument.READ_MODEL, EventEnvelope::streamId)
         .batchSize(batchSize)
-        .failurePolicy(failurePolicy)
-        .build();
-    register(engine);
-    return engine;
+        .failurePolicy(failurePolicy);
   }
 
   /** Registers the workload's three handlers on an engine that declares the read model. */

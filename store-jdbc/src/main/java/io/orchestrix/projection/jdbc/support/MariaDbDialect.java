@@ -48,6 +48,12 @@ final class MariaDbDialect implements SqlDialect {
     return "LONGTEXT CHARACTER SET utf8mb4 COLLATE " + EXACT_COLLATION;
   }
 
+  /** {@code idle_transaction_timeout} (MariaDB 10.3 and later): the server ends a stalled session. */
+  @Override
+  public Optional<String> sessionSetup() {
+    return Optional.of("SET SESSION idle_transaction_timeout = " + STALLED_TRANSACTION_SECONDS);
+  }
+
   @Override
   public String tableOptions() {
     return " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=" + EXACT_COLLATION;

@@ -33,6 +33,7 @@ final class Pools {
     config.setConnectionTimeout(connectionTimeout.toMillis());
     config.setInitializationFailTimeout(1);
     config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+    dialect.sessionSetup().ifPresent(config::setConnectionInitSql);
     config.setPoolName("orchestrix-projections-" + Integer.toHexString(System.identityHashCode(config)));
     try {
       return new HikariDataSource(config);

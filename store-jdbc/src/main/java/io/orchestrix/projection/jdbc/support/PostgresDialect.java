@@ -29,6 +29,13 @@ final class PostgresDialect implements SqlDialect {
     return Product.POSTGRESQL;
   }
 
+  /** {@code idle_in_transaction_session_timeout}: the server ends a stalled session. */
+  @Override
+  public Optional<String> sessionSetup() {
+    return Optional.of("SET idle_in_transaction_session_timeout = '" + STALLED_TRANSACTION_SECONDS
+        + "s'");
+  }
+
   /** Adds {@code reWriteBatchedInserts=true}: each batch of upserts becomes multi-row inserts. */
   @Override
   public String poolUrl(String url) {

@@ -86,6 +86,26 @@ public interface SqlDialect {
     return url;
   }
 
+  /**
+   * How long the server lets a session sit idle inside a transaction before it ends the session and
+   * rolls the transaction back: {@value #STALLED_TRANSACTION_SECONDS} s. A node that stops between two
+   * statements of a commit or of a lease's claim (a long GC pause, {@code SIGSTOP}, a frozen VM) would
+   * otherwise keep its row locks for as long as it is stopped, and every other node claiming the same
+   * partition would wait behind them: no takeover however long ago its lease expired. Keep leases at
+   * least this long, so that a stopped node's partitions pass on within the lease time. The library's
+   * own transactions run their statements back to back, so a healthy node never waits this long.
+   */
+  int STALLED_TRANSACTION_SECONDS = 5;
+
+  /**
+   * The SQL that a pool opened by {@link JdbcDatabase#open} runs on each new connection, if any: it
+   * limits how long a stalled transaction may hold its locks ({@link #STALLED_TRANSACTION_SECONDS}).
+   * A data source the application passes in is its own to configure.
+   */
+  default Optional<String> sessionSetup() {
+    return Optional.empty();
+  }
+
   /** The SQL expression that turns the named text parameter into a stored JSON document. */
   default String documentParameter(String parameter) {
     return ":" + parameter;
