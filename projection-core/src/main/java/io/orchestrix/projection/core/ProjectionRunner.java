@@ -21,11 +21,14 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -54,9 +57,12 @@ import org.jspecify.annotations.Nullable;
 public final class ProjectionRunner implements AutoCloseable {
 
   private final Map<String, ProjectionWorker> workers;
+  /** The projections shared out by leases. */
+  private final Set<String> leased;
 
-  private ProjectionRunner(Map<String, ProjectionWorker> workers) {
+  private ProjectionRunner(Map<String, ProjectionWorker> workers, Set<String> leased) {
     this.workers = workers;
+    this.leased = leased;
   }
 
   /** Starts a runner reading from the given source. */
@@ -189,12 +195,13 @@ public final class ProjectionRunner implements AutoCloseable {
 
   /**
    * Each partition of a projection run by leases (partitioned, or given a {@link Builder#node}): its
-   * owner, lease, state and position as this node last saw them; never touches the store.
+   * owner, lease, state and position as this node last saw them; never touches the store. Empty
+   * while a versioned projection's node has not yet found which generation it writes.
    *
    * @throws IllegalArgumentException if the projection is not run by leases
    */
   public List<PartitionStatus> partitions(String projectionId) {
-    return coordinator(projectionId).partitions();
+    return coordinator(projectionId).map(PartitionCoordinator::partitions).orElse(List.of());
   }
 
   /**
@@ -204,19 +211,21 @@ public final class ProjectionRunner implements AutoCloseable {
    * @throws IllegalArgumentException if the projection is not run by leases
    */
   public List<NodeStatus> nodes(String projectionId) {
-    return coordinator(projectionId).nodes();
+    return coordinator(projectionId).map(PartitionCoordinator::nodes).orElse(List.of());
   }
 
-  private PartitionCoordinator coordinator(String projectionId) {
+  /** The coordinator of a projection run by leases, once it has one. */
+  private Optional<PartitionCoordinator> coordinator(String projectionId) {
     ProjectionWorker worker = worker(projectionId);
+    if (!leased.contains(projectionId)) {
+      throw new IllegalArgumentException("projection '" + projectionId + "' is not run by leases:"
+          + " it has one partition and the runner was given no node name");
+    }
     if (worker instanceof GenerationWorker generations) {
       worker = generations.inner().orElse(worker);
     }
-    if (worker instanceof PartitionCoordinator coordinator) {
-      return coordinator;
-    }
-    throw new IllegalArgumentException("projection '" + projectionId + "' is not run by leases:"
-        + " it has one partition and the runner was given no node name");
+    return worker instanceof PartitionCoordinator coordinator ? Optional.of(coordinator)
+        : Optional.empty();
   }
 
   private ProjectionWorker worker(String projectionId) {
@@ -395,7 +404,13 @@ public final class ProjectionRunner implements AutoCloseable {
               ? new GenerationWorker(versioned, generation -> workerFor(generation, settings),
                   settings, meterRegistry)
               : workerFor(engine, settings)));
-      return new ProjectionRunner(workers);
+      Set<String> leased = new HashSet<>();
+      engines.forEach((id, engine) -> {
+        if (node != null || engine.partitions() > 1) {
+          leased.add(id);
+        }
+      });
+      return new ProjectionRunner(workers, Set.copyOf(leased));
     }
 
     private ProjectionWorker workerFor(ProjectionEngine engine, RunnerSettings settings) {

@@ -82,6 +82,9 @@ public final class CommitWriter {
 
   private void writeOnce(Commit commit, Function<String, ReadModelTable> tables) {
     jdbi.useTransaction(handle -> {
+      if (commit.clearedReadModels().isEmpty()) {
+        dialect.boundedStatements().ifPresent(handle::execute);
+      }
       states.moveCheckpoint(handle, commit);
       int partition = commit.partition();
       for (String readModel : commit.clearedReadModels()) {

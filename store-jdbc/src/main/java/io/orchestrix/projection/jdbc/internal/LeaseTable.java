@@ -76,6 +76,7 @@ public final class LeaseTable {
 
   private Optional<Lease> acquire(Handle handle, String group, String resource, String owner,
       long ttlMicros) {
+    dialect.boundedStatements().ifPresent(handle::execute);
     Optional<Held> held = handle.createQuery("SELECT " + COLUMNS + " FROM " + table
             + " WHERE lease_group = :group AND lease_resource = :resource FOR UPDATE")
         .bind("group", group).bind("resource", resource)

@@ -36,6 +36,12 @@ final class PostgresDialect implements SqlDialect {
         + "s'");
   }
 
+  /** {@code SET LOCAL statement_timeout}: a stalled statement of a commit or claim is ended. */
+  @Override
+  public Optional<String> boundedStatements() {
+    return Optional.of("SET LOCAL statement_timeout = '" + STALLED_TRANSACTION_SECONDS + "s'");
+  }
+
   /** Adds {@code reWriteBatchedInserts=true}: each batch of upserts becomes multi-row inserts. */
   @Override
   public String poolUrl(String url) {

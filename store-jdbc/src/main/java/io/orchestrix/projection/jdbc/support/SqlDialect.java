@@ -106,6 +106,18 @@ public interface SqlDialect {
     return Optional.empty();
   }
 
+  /**
+   * The SQL that bounds the statements of the transaction it runs in to
+   * {@value #STALLED_TRANSACTION_SECONDS} s, if the database needs it: a batch's commit and a lease's
+   * claim, never a reset or a schema change, which may rightly take longer. On PostgreSQL a node that
+   * stops while the server is still receiving one of its statements (the extended protocol's messages
+   * up to Sync) is not idle in its transaction, so only a statement timeout ends it and frees the locks
+   * that other nodes taking over its partitions wait for.
+   */
+  default Optional<String> boundedStatements() {
+    return Optional.empty();
+  }
+
   /** The SQL expression that turns the named text parameter into a stored JSON document. */
   default String documentParameter(String parameter) {
     return ":" + parameter;
