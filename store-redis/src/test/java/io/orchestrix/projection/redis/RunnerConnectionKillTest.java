@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.DoubleSupplier;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,7 +65,11 @@ class RunnerConnectionKillTest {
       SimpleMeterRegistry meters = new SimpleMeterRegistry();
       ProjectionRunner runner = ProjectionRunner.builder(log).projection(engine).batchSize(20)
           .meterRegistry(meters).build();
-      Counter retries = meters.get(MetricNames.RETRIES).counter();
+      // the runner's meters appear once its worker knows which generation of the projection it runs
+      DoubleSupplier retries = () -> {
+        Counter counter = meters.find(MetricNames.RETRIES).counter();
+        return counter == null ? 0 : counter.count();
+      };
       try {
         assertThat(admin.killAll(name)).as("idle connections killed before the start").isPositive();
         long placed = append(log, 0, 60, i -> new OrderPlaced("o" + i, "c" + i % 7));
@@ -134,13 +139,13 @@ class RunnerConnectionKillTest {
    * returns how many calls were killed.
    */
   private static int killHeldCallsUntilTheRunnerRetries(
-      ServerAdmin admin, String name, Counter retries) {
-    double before = retries.count();
+      ServerAdmin admin, String name, DoubleSupplier retries) {
+    double before = retries.getAsDouble();
     Set<Long> killed = new HashSet<>();
     while (true) {
       long held = Awaitility.await("a held call of the store, or a retry of the runner")
           .atMost(DEADLINE).pollInterval(Duration.ofMillis(5))
-          .until(() -> retries.count() > before ? 0L : admin.heldCall(name, killed), id -> id >= 0);
+          .until(() -> retries.getAsDouble() > before ? 0L : admin.heldCall(name, killed), id -> id >= 0);
       if (held == 0) {
         return killed.size();
       }

@@ -1,5 +1,6 @@
 package io.orchestrix.projection.core.internal;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -56,6 +57,8 @@ public final class GenerationWorker implements ProjectionWorker {
   private double rate;
   private int meteredGeneration;
   private int outageAttempts;
+  /** The runner's retry counter of this projection, which its workers count on too. */
+  private final @Nullable Counter retries;
   private boolean everStarted;
   private @Nullable Instant startupBegan;
   private Duration nextWait = Duration.ZERO;
@@ -73,6 +76,9 @@ public final class GenerationWorker implements ProjectionWorker {
     this.meterRegistry = meterRegistry;
     this.projectionId = engine.projectionId();
     this.control = new WorkerControl("projection-" + projectionId + "-generations");
+    this.retries = meterRegistry == null ? null : Counter.builder(MetricNames.RETRIES)
+        .tag(MetricNames.TAG_PROJECTION, projectionId)
+        .description("retries after handler failures and store outages").register(meterRegistry);
     this.idle = new ProjectionStatus(projectionId, RunState.STOPPED, 0, 0, 0, Duration.ZERO, true,
         null, 0, 0, false, null);
   }
@@ -264,6 +270,9 @@ public final class GenerationWorker implements ProjectionWorker {
       return;
     }
     outageAttempts++;
+    if (retries != null) {
+      retries.increment();
+    }
     ProjectionStatus last = idle;
     idle = new ProjectionStatus(projectionId, everStarted ? RunState.RETRYING
         : RunState.WAITING_FOR_STORE, last.position(), last.headPosition(), last.lagEvents(),
