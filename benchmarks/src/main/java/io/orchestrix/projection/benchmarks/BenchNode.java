@@ -183,7 +183,7 @@ public final class BenchNode implements Callable<Integer> {
         } catch (IllegalStateException shuttingDown) {
           // the hook stops the runner
         }
-        return code;
+        return code == 3 ? 0 : code;
       }
     }
   }
@@ -200,7 +200,7 @@ public final class BenchNode implements Callable<Integer> {
       }
       if (stop.getCount() == 0) {
         out.println("stopped before reaching " + until);
-        return 0;
+        return 3;
       }
     }
     return 0;
@@ -211,7 +211,7 @@ public final class BenchNode implements Callable<Integer> {
         .map(PartitionStatus::partition).toList();
     String now = "owned " + mine.size() + " " + mine;
     if (!now.equals(before)) {
-      out.println(now);
+      out.println(now + " at-epoch-ms " + System.currentTimeMillis());
     }
     return now;
   }

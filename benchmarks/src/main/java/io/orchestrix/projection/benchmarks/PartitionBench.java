@@ -199,6 +199,7 @@ public final class PartitionBench implements Callable<Integer> {
           throw new IllegalStateException("node A owns no partition before the kill: " + store.leases(id));
         }
         long killed = System.nanoTime();
+        long killedAt = System.currentTimeMillis();
         first.kill();
         Thread.sleep(50);
         long[] before = checkpoints(store, partitions);
@@ -218,8 +219,9 @@ public final class PartitionBench implements Callable<Integer> {
           Thread.sleep(5);
         }
         double seconds = (System.nanoTime() - killed) / 1e9;
-        out.printf(Locale.ROOT, "FAILOVER trial %d: SIGKILL of %s (owned %s, lease remaining %s at the"
-                + " last read) to the first commit by the new owner: %.3f s%n", trial, a, owned,
+        out.printf(Locale.ROOT, "FAILOVER trial %d: SIGKILL of %s at-epoch-ms %d (owned %s, lease"
+                + " remaining %s at the last read) to the first commit by the new owner: %.3f s%n",
+            trial, a, killedAt, owned,
             held.stream().map(lease -> lease.remaining().toMillis() + " ms").toList(), seconds);
         second.send("stop");
         second.awaitExit(60_000);
