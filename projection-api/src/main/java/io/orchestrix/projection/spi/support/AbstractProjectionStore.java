@@ -339,20 +339,14 @@ public abstract class AbstractProjectionStore implements ProjectionStore {
   protected abstract List<DeadLetter> doDeadLetters(String projectionId);
 
   /** See {@link ProjectionStore#acquireLease}; the arguments are checked. */
-  protected Optional<Lease> doAcquireLease(String group, String resource, String owner,
-      Duration ttl) {
-    throw new UnsupportedOperationException(description + " keeps no leases");
-  }
+  protected abstract Optional<Lease> doAcquireLease(String group, String resource, String owner,
+      Duration ttl);
 
   /** See {@link ProjectionStore#releaseLease}; the arguments are checked. */
-  protected boolean doReleaseLease(String group, String resource, String owner) {
-    throw new UnsupportedOperationException(description + " keeps no leases");
-  }
+  protected abstract boolean doReleaseLease(String group, String resource, String owner);
 
   /** See {@link ProjectionStore#leases}, ordered by resource; the group is checked. */
-  protected List<Lease> doLeases(String group) {
-    throw new UnsupportedOperationException(description + " keeps no leases");
-  }
+  protected abstract List<Lease> doLeases(String group);
 
   /** Releases what the store opened; called once. */
   protected abstract void doClose();
