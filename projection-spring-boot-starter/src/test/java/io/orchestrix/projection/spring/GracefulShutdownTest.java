@@ -8,6 +8,7 @@ import io.orchestrix.projection.core.ProjectionStores;
 import io.orchestrix.projection.spring.Notes.NoteWritten;
 import io.orchestrix.projection.spring.Notes.SlowProjection;
 import io.orchestrix.projection.spring.autoconfigure.ProjectionsAutoConfiguration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -35,8 +36,9 @@ class GracefulShutdownTest {
             () -> (ApplicationListener<ContextClosedEvent>) event -> closing.countDown())
         .run(context -> {
           InMemoryEventLog log = context.getBean(InMemoryEventLog.class);
-          log.append("note-1", new NoteWritten("note-1", "a"));
-          long last = log.append("note-2", new NoteWritten("note-2", "b"));
+          // one append, so that both events are in the runner's first page and batch
+          long last = log.append("notes", 0,
+              List.of(new NoteWritten("note-1", "a"), new NoteWritten("note-2", "b")));
           assertThat(slow.entered.await(30, TimeUnit.SECONDS)).as("the batch started").isTrue();
 
           ConfigurableApplicationContext application = context.getSourceApplicationContext();
