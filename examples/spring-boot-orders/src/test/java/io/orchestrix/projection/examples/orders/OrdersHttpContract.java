@@ -61,8 +61,10 @@ abstract class OrdersHttpContract {
     assertThat(projections.get("status").asText()).isEqualTo("UP");
     assertThat(projections.at("/details/order-summary/healthy").asBoolean()).isTrue();
 
-    assertThat(get("/actuator/projections").body().at("/projections/order-summary/state").asText())
-        .isIn("RUNNING", "CATCHING_UP");
+    // it waits for the store (and learns which generation it writes) for a moment after start-up
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+        get("/actuator/projections").body().at("/projections/order-summary/state").asText())
+        .isIn("RUNNING", "CATCHING_UP"));
     assertThat(post("/actuator/projections/order-summary", "{\"action\":\"pause\"}").status())
         .isEqualTo(200);
     await().atMost(Duration.ofSeconds(30)).until(() ->
