@@ -173,9 +173,12 @@ class OperationsCommandsTest {
     StringWriter followOutput = new StringWriter();
     CompletableFuture<Integer> follow = CompletableFuture.supplyAsync(() ->
         // the command itself, not through ExamplesCli: its writers are set on the very CommandLine
-        // that runs it, so nothing it prints can reach System.out, which cli() below captures
+        // that runs it, so nothing it prints can reach System.out, which cli() below captures. The
+        // strategy is a lambda because picocli's RunLast remembers System.out when it is made and,
+        // finding a different one when it runs (cli() swaps it meanwhile), replaces these writers.
         new CommandLine(new FollowCommand()).setOut(new PrintWriter(followOutput, true))
             .setErr(new PrintWriter(followOutput, true))
+            .setExecutionStrategy(parsed -> new CommandLine.RunLast().execute(parsed))
             .execute("--store", db, "--source", db, "--until", N, "--batch-size", "50"));
 
     CliRun append = cli("append", "--source", db, "--events", N);

@@ -5,16 +5,25 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.orchestrix.projection.StoreConfigurationException;
 import io.orchestrix.projection.eventstore.jdbc.EventFixtures.Opened;
+import io.orchestrix.projection.jdbc.JdbcProjectionStore;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The event store on embedded H2, in memory: runs everywhere, with nothing to set up. */
 @DisplayName("JDBC event store on H2")
@@ -36,6 +45,38 @@ class H2EventStoreTest extends JdbcEventStoreContract {
   void dropTables(String prefix) throws SQLException {
     try (Connection connection = DriverManager.getConnection(url)) {
       connection.createStatement().execute("SHUTDOWN");
+    }
+  }
+
+  @Test
+  @DisplayName("event stores and projection stores opened at once on a new H2 file all open, on one schema")
+  void concurrentOpensOfANewFileAllSucceed(@TempDir Path directory) throws Exception {
+    String file = "jdbc:h2:file:" + directory.resolve("shared").toAbsolutePath();
+    int openers = 6;
+    CyclicBarrier start = new CyclicBarrier(openers);
+    ExecutorService threads = Executors.newFixedThreadPool(openers);
+    try {
+      List<Future<AutoCloseable>> opened = new ArrayList<>();
+      for (int i = 0; i < openers; i++) {
+        boolean eventStore = i % 2 == 0;
+        opened.add(threads.submit(() -> {
+          start.await(30, TimeUnit.SECONDS);
+          return eventStore ? JdbcEventStore.open(file, EventFixtures.accountTypes(), Map.of())
+              : JdbcProjectionStore.open(file, Map.of());
+        }));
+      }
+      List<AutoCloseable> stores = new ArrayList<>();
+      for (Future<AutoCloseable> store : opened) {
+        stores.add(store.get(60, TimeUnit.SECONDS));
+      }
+      JdbcEventStore events = (JdbcEventStore) stores.get(0);
+      events.append("acc", new Opened("acc", "ann"));
+      assertThat(((JdbcEventStore) stores.get(2)).headPosition()).isEqualTo(1);
+      for (AutoCloseable store : stores) {
+        store.close();
+      }
+    } finally {
+      threads.shutdownNow();
     }
   }
 

@@ -8,18 +8,24 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jspecify.annotations.Nullable;
 
 /**
  * H2 (embedded, in file or memory mode, or a server): documents in {@code CHARACTER LARGE OBJECT},
- * upserts with {@code MERGE ... KEY}, id lists as {@code IN (...)}. H2 has no cross-process lock, and
- * needs none: a file database is open in one process at a time, and within it a schema change that
- * lost a race is retried. H2 compares {@code VARCHAR} exactly unless the database ignores case or has
+ * upserts with {@code MERGE ... KEY}, id lists as {@code IN (...)}. H2 has no cross-process lock: schema
+ * changes take a lock of this JVM (a file database is open in one process at a time), and one that
+ * lost a race with another process through the database's server is retried. H2 compares {@code VARCHAR} exactly unless the database ignores case or has
  * a collation, which the JDBC modules refuse.
  */
 final class H2Dialect implements SqlDialect {
+
+  /** The schema locks of this JVM by lock name; a handful of names per process, never removed. */
+  private static final ConcurrentMap<String, ReentrantLock> SCHEMA_LOCKS = new ConcurrentHashMap<>();
 
   /**
    * H2's codes for a database it cannot create, open or find, a file it cannot write or read, a URL or
@@ -119,9 +125,23 @@ final class H2Dialect implements SqlDialect {
     return "CREATE SCHEMA IF NOT EXISTS " + schema;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>H2 has no advisory lock, so the lock is this JVM's, one per lock name: an embedded file
+   * database is open in one process at a time, so every opener of it is here. Other processes reach
+   * a database only through its server ({@code AUTO_SERVER}, TCP); a change that loses a race with
+   * one of them fails and is tried again by {@link JdbcDatabase#changeSchema}.
+   */
   @Override
   public void withSchemaLock(Handle handle, String lockName, Runnable changes) {
-    changes.run();
+    ReentrantLock lock = SCHEMA_LOCKS.computeIfAbsent(lockName, name -> new ReentrantLock());
+    lock.lock();
+    try {
+      changes.run();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**

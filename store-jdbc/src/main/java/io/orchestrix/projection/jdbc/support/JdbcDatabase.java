@@ -157,7 +157,7 @@ public final class JdbcDatabase implements AutoCloseable {
    * Runs schema changes on one connection while holding the schema lock of these tables (so that
    * processes opening the same tables at once do not race), after creating the schema if the names
    * have one. A change that fails for a reason other than an outage (a race lost to another process)
-   * is tried again, up to 5 times. The changes must be idempotent ({@code IF NOT EXISTS}).
+   * is tried again after a short pause, up to 5 times. The changes must be idempotent ({@code IF NOT EXISTS}).
    *
    * @throws JdbiException or {@link IllegalStateException} of the last attempt; a
    *     {@link io.orchestrix.projection.ProjectionException} raised by the changes passes at once
@@ -177,7 +177,22 @@ public final class JdbcDatabase implements AutoCloseable {
         if (attempt >= SCHEMA_CHANGE_ATTEMPTS || outage) {
           throw e;
         }
+        pauseAfterLostRace(attempt, e);
       }
+    }
+  }
+
+  /**
+   * Gives the process that won the race time to finish its changes, longer after each lost attempt
+   * (50, 100, 150, 200 ms), so that the next attempt finds them done rather than half made.
+   */
+  private static void pauseAfterLostRace(int attempt, RuntimeException lost) {
+    try {
+      Thread.sleep(50L * attempt);
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      lost.addSuppressed(interrupted);
+      throw lost;
     }
   }
 
