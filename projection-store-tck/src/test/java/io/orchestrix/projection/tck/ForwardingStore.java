@@ -1,123 +1,15 @@
 package io.orchestrix.projection.tck;
 
-import io.orchestrix.projection.DeadLetter;
-import io.orchestrix.projection.ProjectionState;
-import io.orchestrix.projection.spi.Commit;
-import io.orchestrix.projection.spi.Lease;
 import io.orchestrix.projection.spi.ProjectionStore;
-import io.orchestrix.projection.spi.ReadModelSchema;
-import io.orchestrix.projection.spi.StoredDocument;
-import java.time.Duration;
-import java.util.Collection;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import org.jspecify.annotations.Nullable;
+import io.orchestrix.projection.spi.support.ForwardingProjectionStore;
 
 /**
  * A store that hands every call to another, for the kit's tests to change one behaviour at a time.
  * Thread-safe if the store it wraps is.
  */
-class ForwardingStore implements ProjectionStore {
-
-  private final ProjectionStore delegate;
+class ForwardingStore extends ForwardingProjectionStore {
 
   ForwardingStore(ProjectionStore delegate) {
-    this.delegate = delegate;
-  }
-
-  /** The store calls go to. */
-  final ProjectionStore delegate() {
-    return delegate;
-  }
-
-  @Override
-  public String description() {
-    return delegate.description();
-  }
-
-  @Override
-  public void prepareReadModel(ReadModelSchema schema) {
-    delegate.prepareReadModel(schema);
-  }
-
-  @Override
-  public long claimWriter(String projectionId) {
-    return delegate.claimWriter(projectionId);
-  }
-
-  @Override
-  public void commit(Commit commit) {
-    delegate.commit(commit);
-  }
-
-  @Override
-  public boolean commitsAtomically() {
-    return delegate.commitsAtomically();
-  }
-
-  @Override
-  public void checkDocument(String readModel, StoredDocument document) {
-    delegate.checkDocument(readModel, document);
-  }
-
-  @Override
-  public Optional<StoredDocument> find(String readModel, String id) {
-    return delegate.find(readModel, id);
-  }
-
-  @Override
-  public Map<String, StoredDocument> findAll(String readModel, Collection<String> ids) {
-    return delegate.findAll(readModel, ids);
-  }
-
-  @Override
-  public List<StoredDocument> findByIndex(String readModel, String index, String value) {
-    return delegate.findByIndex(readModel, index, value);
-  }
-
-  @Override
-  public long count(String readModel) {
-    return delegate.count(readModel);
-  }
-
-  @Override
-  public List<StoredDocument> page(String readModel, @Nullable String afterId, int limit) {
-    return delegate.page(readModel, afterId, limit);
-  }
-
-  @Override
-  public List<DeadLetter> deadLetters(String projectionId) {
-    return delegate.deadLetters(projectionId);
-  }
-
-  @Override
-  public Optional<ProjectionState> loadState(String projectionId) {
-    return delegate.loadState(projectionId);
-  }
-
-  @Override
-  public void saveState(ProjectionState state) {
-    delegate.saveState(state);
-  }
-
-  @Override
-  public Optional<Lease> acquireLease(String group, String resource, String owner, Duration ttl) {
-    return delegate.acquireLease(group, resource, owner, ttl);
-  }
-
-  @Override
-  public boolean releaseLease(String group, String resource, String owner) {
-    return delegate.releaseLease(group, resource, owner);
-  }
-
-  @Override
-  public List<Lease> leases(String group) {
-    return delegate.leases(group);
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
+    super(delegate);
   }
 }

@@ -202,7 +202,7 @@ public final class ProjectionFixture implements AutoCloseable {
 
   /** Another engine on the same store, as a process restarted after a crash would build. */
   Run restart(Run crashed) {
-    return engineOn(crashed.store().delegate(), b -> {});
+    return engineOn(crashed.store().realStore(), b -> {});
   }
 
   private Run engineOn(ProjectionStore real, Consumer<ProjectionEngineBuilder> variant) {

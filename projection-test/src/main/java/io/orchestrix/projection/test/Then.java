@@ -262,7 +262,7 @@ public final class Then {
   /** What the store holds: after a lost reply the engine's own view may lag behind it. */
   private ProjectionState state() {
     run.engine().state();
-    return run.store().delegate().loadState(fixture.projectionId())
+    return run.store().realStore().loadState(fixture.projectionId())
         .orElseGet(() -> run.engine().state());
   }
 
@@ -273,7 +273,7 @@ public final class Then {
   private Optional<StoredDocument> stored(ReadModel<?> readModel, String id) {
     Objects.requireNonNull(id, "id must not be null");
     view(readModel);
-    return run.store().delegate().find(readModel.name(), id);
+    return run.store().realStore().find(readModel.name(), id);
   }
 
   private Then deadLetter(int whenEvent, boolean parked) {

@@ -2,23 +2,14 @@ package io.orchestrix.projection.mongo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.orchestrix.projection.DeadLetter;
 import io.orchestrix.projection.EventEnvelope;
 import io.orchestrix.projection.ProjectionEngine;
-import io.orchestrix.projection.ProjectionState;
 import io.orchestrix.projection.spi.Commit;
-import io.orchestrix.projection.spi.Lease;
-import io.orchestrix.projection.spi.ProjectionStore;
-import io.orchestrix.projection.spi.ReadModelSchema;
 import io.orchestrix.projection.spi.StoredDocument;
-import java.time.Duration;
+import io.orchestrix.projection.spi.support.ForwardingProjectionStore;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -69,12 +60,13 @@ class EnginePathTest {
   private record ObservedCommit(int puts, int keptBefore, int keptAfter) {}
 
   /** The MongoDB store as the engine sees it, noting its kept conversions around each commit. */
-  private static final class ObservedStore implements ProjectionStore {
+  private static final class ObservedStore extends ForwardingProjectionStore {
     private final MongoProjectionStore store;
     private final List<ObservedCommit> commits = new ArrayList<>();
     private final AtomicInteger checks = new AtomicInteger();
 
     ObservedStore(MongoProjectionStore store) {
+      super(store);
       this.store = store;
     }
 
@@ -90,86 +82,6 @@ class EnginePathTest {
     public void checkDocument(String readModel, StoredDocument document) {
       checks.incrementAndGet();
       store.checkDocument(readModel, document);
-    }
-
-    @Override
-    public boolean commitsAtomically() {
-      return store.commitsAtomically();
-    }
-
-    @Override
-    public String description() {
-      return store.description();
-    }
-
-    @Override
-    public void prepareReadModel(ReadModelSchema schema) {
-      store.prepareReadModel(schema);
-    }
-
-    @Override
-    public long claimWriter(String projectionId) {
-      return store.claimWriter(projectionId);
-    }
-
-    @Override
-    public Optional<StoredDocument> find(String readModel, String id) {
-      return store.find(readModel, id);
-    }
-
-    @Override
-    public Map<String, StoredDocument> findAll(String readModel, Collection<String> ids) {
-      return store.findAll(readModel, ids);
-    }
-
-    @Override
-    public List<StoredDocument> findByIndex(String readModel, String index, String value) {
-      return store.findByIndex(readModel, index, value);
-    }
-
-    @Override
-    public long count(String readModel) {
-      return store.count(readModel);
-    }
-
-    @Override
-    public List<StoredDocument> page(String readModel, @Nullable String afterId, int limit) {
-      return store.page(readModel, afterId, limit);
-    }
-
-    @Override
-    public List<DeadLetter> deadLetters(String projectionId) {
-      return store.deadLetters(projectionId);
-    }
-
-    @Override
-    public Optional<ProjectionState> loadState(String projectionId) {
-      return store.loadState(projectionId);
-    }
-
-    @Override
-    public void saveState(ProjectionState state) {
-      store.saveState(state);
-    }
-
-    @Override
-    public Optional<Lease> acquireLease(String group, String resource, String owner, Duration ttl) {
-      return store.acquireLease(group, resource, owner, ttl);
-    }
-
-    @Override
-    public boolean releaseLease(String group, String resource, String owner) {
-      return store.releaseLease(group, resource, owner);
-    }
-
-    @Override
-    public List<Lease> leases(String group) {
-      return store.leases(group);
-    }
-
-    @Override
-    public void close() {
-      store.close();
     }
   }
 }
