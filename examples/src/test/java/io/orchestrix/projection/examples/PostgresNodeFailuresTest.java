@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.orchestrix.projection.tck.TestServers;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +34,8 @@ class PostgresNodeFailuresTest {
 
   private static final int EVENTS = 20_000;
   private static final String NODE_APPLICATION = "multinode-follow";
+  /** The environment variable naming the command that restarts the PostgreSQL server under test. */
+  static final String RESTART_VARIABLE = "PROJECTION_TEST_POSTGRES_RESTART";
 
   private String url = "";
   private String prefix = "";
@@ -149,6 +153,46 @@ class PostgresNodeFailuresTest {
         cluster.assertFinishedWithTheReferenceDigest(node, RUN_TIMEOUT);
       }
       assertThat(terminated).isPositive();
+      cluster.assertEveryPartitionAtTheHeadWithTheReferenceDigest();
+    }
+  }
+
+  /**
+   * The server itself restarted while two nodes follow: every connection ends, and new ones are
+   * refused until it is back. Restarting a shared server would break everyone else's sessions, so
+   * the test runs only where {@value #RESTART_VARIABLE} names the command that restarts the server of
+   * the test URL ({@code .ci/run} sets it); under CI it must be set.
+   */
+  @Test
+  void nodesRecoverFromARestartOfTheServerAndFinish() throws Exception {
+    String restart = System.getenv(RESTART_VARIABLE);
+    if (restart == null || restart.isBlank()) {
+      if (Boolean.parseBoolean(System.getenv(TestServers.CI_VARIABLE))) {
+        throw new IllegalStateException("CI=true but " + RESTART_VARIABLE + " is not set: CI must"
+            + " restart PostgreSQL under running nodes");
+      }
+      Assumptions.abort("set " + RESTART_VARIABLE + " to the command that restarts the server of "
+          + url + " to run this test");
+    }
+    try (MultiNodeCluster cluster = cluster()) {
+      cluster.appendUpTo(EVENTS / 2);
+      List<NodeProcess> nodes = startNodes(cluster, "n1", "n2");
+      awaitAWorkingNode(cluster, nodes);
+      long before = minimumPosition(cluster);
+
+      Instant restarting = Instant.now();
+      Process restarted = new ProcessBuilder("sh", "-c", restart).redirectErrorStream(true).start();
+      assertThat(restarted.waitFor(2, TimeUnit.MINUTES)).as("the restart ended").isTrue();
+      String said = new String(restarted.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(restarted.exitValue()).as("%s said: %s", restart, said).isZero();
+      System.out.printf("restarted PostgreSQL in %d ms with the projection at %d of %d%n",
+          Duration.between(restarting, Instant.now()).toMillis(), before, EVENTS);
+
+      // the second half is appended after the restart: the nodes must reconnect, hear of it and apply it
+      cluster.appendRestAsync().get(2, TimeUnit.MINUTES);
+      for (NodeProcess node : nodes) {
+        cluster.assertFinishedWithTheReferenceDigest(node, RUN_TIMEOUT);
+      }
       cluster.assertEveryPartitionAtTheHeadWithTheReferenceDigest();
     }
   }
