@@ -21,9 +21,9 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -43,21 +43,8 @@ import picocli.CommandLine.Option;
     description = "Standard workload: produce to Kafka, then time the hand-written Kafka->JDBC loop.")
 public final class KafkaBaseline implements Callable<Integer> {
 
-  @Option(names = "--events", defaultValue = "100000", paramLabel = "N",
-      description = "Events, a positive multiple of 5. Default: ${DEFAULT-VALUE}")
-  int events;
-
-  @Option(names = "--partitions", defaultValue = "12", paramLabel = "K",
-      description = "Partitions of the topic. Default: ${DEFAULT-VALUE}")
-  int partitions;
-
-  @Option(names = "--batch-size", defaultValue = "1000", paramLabel = "B",
-      description = "max.poll.records: events per poll, and so per transaction at most. Default: ${DEFAULT-VALUE}")
-  int batchSize;
-
-  @Option(names = "--runs", defaultValue = "3", paramLabel = "R",
-      description = "Timed runs after the warm-up; the median is reported. Default: ${DEFAULT-VALUE}")
-  int runs;
+  @Mixin
+  KafkaBenchOptions options;
 
   @Option(names = "--jdbc-url", paramLabel = "URL",
       defaultValue = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres",
@@ -68,15 +55,6 @@ public final class KafkaBaseline implements Callable<Integer> {
       paramLabel = "PREFIX", description = "Prefix of the loop's two tables. Default: ${DEFAULT-VALUE}")
   String tablePrefix;
 
-  @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
-      description = "A running broker; without it a single-node KRaft broker starts in a child JVM.")
-  @Nullable String bootstrap;
-
-  @Option(names = "--broker-jvm-option", paramLabel = "OPTION",
-      defaultValue = "-Xms1g,-Xmx1g,-XX:+UseParallelGC", split = ",",
-      description = "Options of the child JVM's broker. Default: ${DEFAULT-VALUE}")
-  List<String> brokerJvmOptions;
-
   private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 
   /** Runs the command; exits with 0 if the digest matched. */
@@ -86,46 +64,34 @@ public final class KafkaBaseline implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    StandardWorkload.of(events);
-    if (partitions <= 0 || batchSize <= 0 || runs <= 0) {
-      throw new CommandLine.ParameterException(new CommandLine(this),
-          "--partitions, --batch-size and --runs must be positive");
-    }
-    try (KafkaTestBroker broker = broker()) {
+    StandardWorkload.of(options.events);
+    options.check(new CommandLine(this));
+    try (KafkaTestBroker broker = options.broker()) {
       out.printf(Locale.ROOT, "broker: %s, started in %d ms%n", broker, broker.startupTime().toMillis());
-      String topic = "standard-workload-" + events + "-" + UUID.randomUUID().toString().substring(0, 8);
-      broker.createTopic(topic, partitions);
+      String topic = "standard-workload-" + options.events + "-" + UUID.randomUUID().toString().substring(0, 8);
+      broker.createTopic(topic, options.partitions);
       WorkloadAppender.Appended produced = WorkloadAppender.append(broker.bootstrapServers(), topic,
-          OptionalInt.of(partitions), StandardWorkload.of(events));
+          OptionalInt.of(options.partitions), StandardWorkload.of(options.events));
       out.printf(Locale.ROOT, "produced %,d events to %s (%d partitions) in %.3f s: %,.0f events/s;"
-          + " fingerprint %s%n", produced.sent(), topic, partitions, produced.nanos() / 1e9,
-          produced.eventsPerSecond(), Fingerprint.of(StandardWorkload.of(events)).hex());
-      ReadModelDigest reference = referenceDigest(events);
+          + " fingerprint %s%n", produced.sent(), topic, options.partitions, produced.nanos() / 1e9,
+          produced.eventsPerSecond(), Fingerprint.of(StandardWorkload.of(options.events)).hex());
+      ReadModelDigest reference = referenceDigest(options.events);
       out.println("reference digest (the workload's read model, folded in memory): " + reference);
       return measure(broker.bootstrapServers(), topic, reference) ? 0 : 1;
     }
   }
 
-  private KafkaTestBroker broker() {
-    if (bootstrap != null) {
-      return KafkaTestBroker.resolve(Map.of(KafkaTestBroker.BOOTSTRAP_VARIABLE, bootstrap));
-    }
-    return KafkaTestBroker.childProcess().jvmOptions(brokerJvmOptions)
-        .brokerProperty("num.io.threads", "4")
-        .start();
-  }
-
   private boolean measure(String bootstrapServers, String topic, ReadModelDigest reference) {
     try (KafkaJdbcLoopBaseline loop =
-        new KafkaJdbcLoopBaseline(jdbcUrl, tablePrefix, bootstrapServers, topic, batchSize)) {
+        new KafkaJdbcLoopBaseline(jdbcUrl, tablePrefix, bootstrapServers, topic, options.batchSize)) {
       List<Double> rates = new ArrayList<>();
-      for (int run = 0; run <= runs; run++) {
+      for (int run = 0; run <= options.runs; run++) {
         loop.reset();
         System.gc();
         KafkaJdbcLoopBaseline.Run result = loop.run();
-        if (result.eventsApplied() != events) {
+        if (result.eventsApplied() != options.events) {
           throw new IllegalStateException("the loop applied " + result.eventsApplied() + " of "
-              + events + " events");
+              + options.events + " events");
         }
         if (run > 0) {
           rates.add(result.eventsPerSecond());
@@ -140,8 +106,8 @@ public final class KafkaBaseline implements Callable<Integer> {
       boolean same = digest.equals(reference);
       out.printf("  digest    Kafka JDBC loop %s%s%n", digest, same ? "" : "  <-- DIFFERS");
       out.printf(Locale.ROOT, "| N | partitions | max.poll.records | Kafka JDBC loop, median of %d |"
-          + " digest |%n|---|---|---|---|---|%n| %,d | %d | %,d | %,.0f | %s |%n", runs, events,
-          partitions, batchSize, EndToEnd.median(rates), same ? "equal" : "DIFFERS");
+          + " digest |%n|---|---|---|---|---|%n| %,d | %d | %,d | %,.0f | %s |%n", options.runs, options.events,
+          options.partitions, options.batchSize, EndToEnd.median(rates), same ? "equal" : "DIFFERS");
       return same;
     }
   }

@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,22 +42,8 @@ import picocli.CommandLine.Option;
         + " Kafka->JDBC loop, alternating.")
 public final class KafkaSourceBench implements Callable<Integer> {
 
-  @Option(names = "--events", defaultValue = "100000", paramLabel = "N",
-      description = "Events, a positive multiple of 5. Default: ${DEFAULT-VALUE}")
-  int events;
-
-  @Option(names = "--partitions", defaultValue = "12", paramLabel = "K",
-      description = "Partitions of the topic. Default: ${DEFAULT-VALUE}")
-  int partitions;
-
-  @Option(names = "--batch-size", defaultValue = "1000", paramLabel = "B",
-      description = "The loop's max.poll.records, and the source's batch size (records of one"
-          + " partition per commit). Default: ${DEFAULT-VALUE}")
-  int batchSize;
-
-  @Option(names = "--runs", defaultValue = "3", paramLabel = "R",
-      description = "Timed rounds after the warm-up; medians are reported. Default: ${DEFAULT-VALUE}")
-  int runs;
+  @Mixin
+  KafkaBenchOptions options;
 
   @Option(names = "--jdbc-url", required = true, paramLabel = "URL",
       description = "The PostgreSQL database of the loop's tables and of the engine's store.")
@@ -79,15 +66,6 @@ public final class KafkaSourceBench implements Callable<Integer> {
   @Option(names = "--memory", description = "Also run the source on the in-memory store.")
   boolean memory;
 
-  @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
-      description = "A running broker; without it a single-node KRaft broker starts in a child JVM.")
-  @Nullable String bootstrap;
-
-  @Option(names = "--broker-jvm-option", paramLabel = "OPTION",
-      defaultValue = "-Xms1g,-Xmx1g,-XX:+UseParallelGC", split = ",",
-      description = "Options of the child JVM's broker. Default: ${DEFAULT-VALUE}")
-  List<String> brokerJvmOptions;
-
   private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 
   /** Runs the command; exits with 0 if every digest matched. */
@@ -97,47 +75,35 @@ public final class KafkaSourceBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    StandardWorkload workload = StandardWorkload.of(events);
-    if (partitions <= 0 || batchSize <= 0 || runs <= 0) {
-      throw new CommandLine.ParameterException(new CommandLine(this),
-          "--partitions, --batch-size and --runs must be positive");
-    }
-    try (KafkaTestBroker broker = broker()) {
+    StandardWorkload workload = StandardWorkload.of(options.events);
+    options.check(new CommandLine(this));
+    try (KafkaTestBroker broker = options.broker()) {
       out.printf(Locale.ROOT, "broker: %s, started in %d ms%n", broker, broker.startupTime().toMillis());
-      String topic = "standard-workload-" + events + "-" + UUID.randomUUID().toString().substring(0, 8);
+      String topic = "standard-workload-" + options.events + "-" + UUID.randomUUID().toString().substring(0, 8);
       WorkloadAppender.Appended produced = WorkloadAppender.append(broker.bootstrapServers(), topic,
-          OptionalInt.of(partitions), workload);
+          OptionalInt.of(options.partitions), workload);
       WorkloadLayout layout = produced.layout();
       out.printf(Locale.ROOT, "produced %,d events to %s (%d partitions) in %.3f s: %,.0f events/s;"
-          + " fingerprint %s; %s%n", produced.sent(), topic, partitions, produced.nanos() / 1e9,
+          + " fingerprint %s; %s%n", produced.sent(), topic, options.partitions, produced.nanos() / 1e9,
           produced.eventsPerSecond(), Fingerprint.of(workload).hex(), layout);
-      ReadModelDigest reference = KafkaBaseline.referenceDigest(events);
+      ReadModelDigest reference = KafkaBaseline.referenceDigest(options.events);
       out.println("reference digest (the workload's read model, folded in memory): " + reference);
       return measure(broker.bootstrapServers(), topic, layout, reference) ? 0 : 1;
     }
-  }
-
-  private KafkaTestBroker broker() {
-    if (bootstrap != null) {
-      return KafkaTestBroker.resolve(Map.of(KafkaTestBroker.BOOTSTRAP_VARIABLE, bootstrap));
-    }
-    return KafkaTestBroker.childProcess().jvmOptions(brokerJvmOptions)
-        .brokerProperty("num.io.threads", "4")
-        .start();
   }
 
   private boolean measure(String bootstrapServers, String topic, WorkloadLayout layout,
       ReadModelDigest reference) throws InterruptedException {
     List<KafkaSourceContender> sources = new ArrayList<>();
     sources.add(new KafkaSourceContender("source -> PostgreSQL", jdbcUrl,
-        Map.of("table-prefix", tablePrefix), bootstrapServers, topic, layout, batchSize));
+        Map.of("table-prefix", tablePrefix), bootstrapServers, topic, layout, options.batchSize));
     if (redisUrl != null) {
       sources.add(new KafkaSourceContender("source -> Redis", redisUrl,
-          Map.of("key-prefix", "benchkafka:"), bootstrapServers, topic, layout, batchSize));
+          Map.of("key-prefix", "benchkafka:"), bootstrapServers, topic, layout, options.batchSize));
     }
     if (memory) {
       sources.add(new KafkaSourceContender("source -> memory", "memory:", Map.of(),
-          bootstrapServers, topic, layout, batchSize));
+          bootstrapServers, topic, layout, options.batchSize));
     }
     Map<String, List<Double>> rates = new LinkedHashMap<>();
     String loopName = "Kafka JDBC loop";
@@ -146,16 +112,16 @@ public final class KafkaSourceBench implements Callable<Integer> {
     boolean match = true;
     try (KafkaJdbcLoopBaseline loop =
         new KafkaJdbcLoopBaseline(jdbcUrl, loopTablePrefix, bootstrapServers,
-            topic, batchSize)) {
+            topic, options.batchSize)) {
       sources.forEach(source -> out.println(source.name() + ": " + source.description()));
-      for (int round = 0; round <= runs; round++) {
+      for (int round = 0; round <= options.runs; round++) {
         String label = round == 0 ? "warm-up" : "run " + round;
         loop.reset();
         System.gc();
         KafkaJdbcLoopBaseline.Run result = loop.run();
-        if (result.eventsApplied() != events) {
+        if (result.eventsApplied() != options.events) {
           throw new IllegalStateException("the loop applied " + result.eventsApplied() + " of "
-              + events + " events");
+              + options.events + " events");
         }
         print(label, loopName, result.eventsPerSecond(), result.nanos());
         if (round > 0) {
@@ -168,7 +134,7 @@ public final class KafkaSourceBench implements Callable<Integer> {
           }
           System.gc();
           long nanos = source.run();
-          double rate = events * 1e9 / nanos;
+          double rate = options.events * 1e9 / nanos;
           print(label, source.name(), rate, nanos);
           if (round > 0) {
             rates.get(source.name()).add(rate);
@@ -184,11 +150,11 @@ public final class KafkaSourceBench implements Callable<Integer> {
     }
     double baseline = EndToEnd.median(rates.get(loopName));
     out.printf(Locale.ROOT, "%n| side | N | partitions | batch | events/s, median of %d | vs Kafka JDBC"
-        + " loop |%n|---|---|---|---|---|---|%n", runs);
+        + " loop |%n|---|---|---|---|---|---|%n", options.runs);
     for (Map.Entry<String, List<Double>> side : rates.entrySet()) {
       double median = EndToEnd.median(side.getValue());
-      out.printf(Locale.ROOT, "| %s | %,d | %d | %,d | %,.0f | %.2fx |%n", side.getKey(), events,
-          partitions, batchSize, median, median / baseline);
+      out.printf(Locale.ROOT, "| %s | %,d | %d | %,d | %,.0f | %.2fx |%n", side.getKey(), options.events,
+          options.partitions, options.batchSize, median, median / baseline);
     }
     out.println(match ? "(every digest equals the reference)" : "(a digest DIFFERS)");
     return match;
