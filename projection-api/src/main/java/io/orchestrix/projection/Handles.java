@@ -22,6 +22,10 @@ import java.lang.annotation.Target;
 @Target(ElementType.METHOD)
 public @interface Handles {
 
-  /** Position among this object's handlers for the same event; lower runs first. */
+  /**
+   * Position among this object's handlers for the same event; lower runs first.
+   *
+   * @return the order, 0 by default
+   */
   int order() default 0;
 }
