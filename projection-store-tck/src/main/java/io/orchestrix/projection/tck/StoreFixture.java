@@ -25,25 +25,50 @@ public interface StoreFixture {
   /** The projection most tests commit for. */
   String PROJECTION = "order-summary";
 
-  /** The store's test, for messages: its class's simple name. */
+  /**
+   * The store's test, for messages: its class's simple name.
+   *
+   * @return the test class's simple name
+   */
   String name();
 
-  /** A new store instance over the current test's data, no read model prepared on it. */
+  /**
+   * A new store instance over the current test's data, no read model prepared on it.
+   *
+   * @return a new, open store instance; the kit closes it after the test
+   */
   ProjectionStore openStore();
 
-  /** The test's store, opened on first use, with {@link #ORDERS} and {@link #NOTES} prepared. */
+  /**
+   * The test's store, opened on first use, with {@link #ORDERS} and {@link #NOTES} prepared.
+   *
+   * @return the store, open
+   */
   ProjectionStore store();
 
-  /** Another instance over the same data, as another process would open, with both read models prepared. */
+  /**
+   * Another instance over the same data, as another process would open, with both read models
+   * prepared.
+   *
+   * @return a new, open store instance over the same data
+   */
   ProjectionStore anotherStore();
 
   /**
    * A store over the current test's data whose writes succeed {@code writes} times and then fail
    * with a {@link io.orchestrix.projection.StoreException}; aborts the test if the store has none.
+   *
+   * @param writes how many writes succeed before every later one fails, 0 or more
+   * @return a store whose writes fail after that many
    */
   ProjectionStore openStoreFailingAfterWrites(int writes);
 
-  /** Whether readers never see part of a commit (see {@link ProjectionStoreContract#commitsAreAtomic()}). */
+  /**
+   * Whether readers never see part of a commit (see {@link
+   * ProjectionStoreContract#commitsAreAtomic()}).
+   *
+   * @return whether commits are all or nothing for readers
+   */
   boolean commitsAreAtomic();
 
   /** Aborts the test unless readers never see part of a commit, with the reason. */
@@ -52,21 +77,39 @@ public interface StoreFixture {
   /** Marks the stored schema as newer than the code; aborts the test if the store has no such hook. */
   void makeStoredSchemaNewerThanCode();
 
-  /** URIs of this store's scheme that must be refused before any connection; empty if not provided. */
+  /**
+   * URIs of this store's scheme that must be refused before any connection; empty if not provided.
+   *
+   * @return the URIs to refuse, or empty
+   */
   List<String> malformedUris();
 
-  /** The scheme of the store's {@code scheme://host...} URIs, if the store has such URIs. */
+  /**
+   * The scheme of the store's {@code scheme://host...} URIs, if the store has such URIs.
+   *
+   * @return the URI scheme, or empty
+   */
   Optional<String> uriScheme();
 
-  /** A URI that opens this store on the test's server, if the store's test provides one. */
+  /**
+   * A URI that opens this store on the test's server, if the store's test provides one.
+   *
+   * @return the URI, or empty
+   */
   Optional<String> storeUri();
 
   /**
    * {@code 127.0.0.1:port} of a socket the kit listens on during the test and counts connections to,
    * so that a URI naming it shows whether a store connected before refusing the URI.
+   *
+   * @return the address, as {@code 127.0.0.1:port}
    */
   String connectionTrapAddress();
 
-  /** How many connections clients made to {@link #connectionTrapAddress()} so far in this test. */
+  /**
+   * How many connections clients made to {@link #connectionTrapAddress()} so far in this test.
+   *
+   * @return the number of connections accepted on the trap in this test
+   */
   int connectionsToTrap();
 }

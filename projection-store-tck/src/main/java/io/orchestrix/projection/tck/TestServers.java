@@ -81,22 +81,39 @@ public final class TestServers {
       this.containerClass = containerClass;
     }
 
-    /** The URL of the server on its default local port, empty for MongoDB (its stand-in comes first). */
+    /**
+     * The URL of the server on its default local port, empty for MongoDB (its stand-in comes
+     * first).
+     *
+     * @return the URL, or empty for MongoDB
+     */
     public String localUrl() {
       return localUrl;
     }
 
-    /** The server's product name, for messages. */
+    /**
+     * The server's product name, for messages.
+     *
+     * @return the product name, such as {@code PostgreSQL}
+     */
     public String displayName() {
       return displayName;
     }
 
-    /** The environment variable that holds the server's URL. */
+    /**
+     * The environment variable that holds the server's URL.
+     *
+     * @return the variable's name
+     */
     public String environmentVariable() {
       return environmentVariable;
     }
 
-    /** Whether a store module can run its tests on an in-process stand-in when no server is found. */
+    /**
+     * Whether a store module can run its tests on an in-process stand-in when no server is found.
+     *
+     * @return whether an embedded stand-in exists
+     */
     public boolean hasEmbeddedStandIn() {
       return hasEmbeddedStandIn;
     }
@@ -105,6 +122,9 @@ public final class TestServers {
   /**
    * The URL of a server if one is configured, else empty (the caller may then use an embedded
    * stand-in).
+   *
+   * @param server the kind of server wanted
+   * @return the server's URL, or empty if none is configured
    */
   public static Optional<String> find(Server server) {
     return find(server, System.getenv(), Lookups.REAL);
@@ -113,6 +133,8 @@ public final class TestServers {
   /**
    * The URL of a server; aborts the calling test if none is configured, or fails it under CI.
    *
+   * @param server the kind of server wanted
+   * @return the server's URL
    * @throws org.opentest4j.TestAbortedException if no server is found outside CI
    * @throws IllegalStateException if no server is found under CI and the server has no stand-in
    */
@@ -120,7 +142,11 @@ public final class TestServers {
     return require(server, System.getenv(), Lookups.REAL);
   }
 
-  /** Whether the environment says this is a CI run ({@code CI=true}). */
+  /**
+   * Whether the environment says this is a CI run ({@code CI=true}).
+   *
+   * @return whether {@code CI} is {@code true} in the environment
+   */
   public static boolean isCi() {
     return isCi(System.getenv());
   }
