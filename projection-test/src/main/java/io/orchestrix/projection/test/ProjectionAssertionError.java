@@ -13,7 +13,9 @@ public final class ProjectionAssertionError extends AssertionError {
 
   private static final long serialVersionUID = 1L;
 
+  /** The expected document as indented JSON, or null. */
   private final @Nullable String expectedJson;
+  /** The actual document as indented JSON, or null. */
   private final @Nullable String actualJson;
 
   ProjectionAssertionError(String message, @Nullable String expectedJson,
@@ -27,12 +29,20 @@ public final class ProjectionAssertionError extends AssertionError {
     this(message, null, null, null);
   }
 
-  /** The expected document as indented JSON, when the expectation was about one document. */
+  /**
+   * The expected document as indented JSON, when the expectation was about one document.
+   *
+   * @return the expected JSON, or empty if the check was not about one expected document
+   */
   public Optional<String> expectedJson() {
     return Optional.ofNullable(expectedJson);
   }
 
-  /** The actual document as indented JSON, when there was one. */
+  /**
+   * The actual document as indented JSON, when there was one.
+   *
+   * @return the actual JSON, or empty if there was no document
+   */
   public Optional<String> actualJson() {
     return Optional.ofNullable(actualJson);
   }
