@@ -336,12 +336,14 @@ public interface SqlDialect {
 
   /**
    * {@return whether the error says a table does not exist}
+   *
    * @param error the driver's exception
    */
   boolean isUndefinedTable(SQLException error);
 
   /**
    * {@return whether the error says a unique key was violated}
+   *
    * @param error the driver's exception
    */
   boolean isDuplicateKey(SQLException error);
