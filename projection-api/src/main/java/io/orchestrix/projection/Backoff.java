@@ -51,8 +51,8 @@ public record Backoff(Duration initial, Duration max, double jitter) {
    * The wait after the given number of failed attempts, jitter applied.
    *
    * @param failedAttempts how many attempts have failed so far, at least 1
-   * @return how long to wait before the next attempt, between {@code (1 - jitter)} times and once
-   *     the doubled wait
+   * @return how long to wait before the next attempt: the doubled wait, at most {@code max}, less
+   *     a random share of it of at most {@code jitter}; never negative
    */
   public Duration delay(int failedAttempts) {
     long cap = max.toNanos();

@@ -97,7 +97,7 @@ public final class ProjectionFixture implements AutoCloseable {
   /**
    * A scenario that starts with these events already applied (payloads, test events, envelopes).
    * @param events the events: payloads, {@link TestEvent}s or envelopes
-   * @return the scenario, to add when events to
+   * @return the scenario, to add faults and the when phase to
    */
   public Scenario given(Object... events) {
     return new Scenario(this, newSequence()).given(events);

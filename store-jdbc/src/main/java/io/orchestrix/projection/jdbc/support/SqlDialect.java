@@ -166,7 +166,7 @@ public interface SqlDialect {
    * Binds the ids that {@link #idIsAnyOf} refers to.
    *
    * @param statement the statement holding the condition
-   * @param ids the ids, not empty
+   * @param ids the ids the condition matches
    */
   default void bindIds(SqlStatement<?> statement, List<String> ids) {
     statement.bindList("ids", ids);
@@ -235,7 +235,7 @@ public interface SqlDialect {
    *
    * @param handle the connection to lock and change on
    * @param lockName the lock's name, at most 64 characters
-   * @param changes the schema changes, run on {@code handle}
+   * @param changes the schema changes, run once the lock is held and before it is released
    */
   void withSchemaLock(Handle handle, String lockName, Runnable changes);
 
