@@ -23,9 +23,8 @@ import java.lang.annotation.Target;
 public @interface Handles {
 
   /**
-   * Position among this object's handlers for the same event; lower runs first.
-   *
-   * @return the order, 0 by default
+   * {@return the position among this object's handlers for the same event (lower runs first); 0 by
+   * default}
    */
   int order() default 0;
 }

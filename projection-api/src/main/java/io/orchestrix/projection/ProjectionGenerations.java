@@ -13,32 +13,19 @@ import java.util.Optional;
  */
 public interface ProjectionGenerations {
 
-  /**
-   * The version this node's code declares.
-   *
-   * @return the version this node's code declares
-   */
+  /** {@return the version this node's code declares} */
   String codeVersion();
 
   /**
-   * Every generation the registry holds, by number; generation 1, live, if it holds none.
-   *
-   * @return the generations, ascending by number; never empty
+   * {@return every generation the registry holds, ascending by number; generation 1, live, if it
+   * holds none}
    */
   List<Generation> list();
 
-  /**
-   * The live generation.
-   *
-   * @return the generation queries read now
-   */
+  /** {@return the live generation: the one queries read} */
   Generation live();
 
-  /**
-   * The generation being built, if one is.
-   *
-   * @return the generation being built, or empty if none is
-   */
+  /** {@return the generation being built, or empty if none is} */
   Optional<Generation> building();
 
   /**

@@ -81,20 +81,12 @@ public record ProjectionStatus(
         lastError, eventsPerSecond, deadLetters, stale, outageSince, number, progress);
   }
 
-  /**
-   * The progress of a new generation this node builds, if it builds one.
-   *
-   * @return the rebuild's progress, or empty if this node builds no new generation
-   */
+  /** {@return the progress of a new generation this node builds, or empty if it builds none} */
   public java.util.Optional<RebuildProgress> rebuildProgress() {
     return java.util.Optional.ofNullable(rebuild);
   }
 
-  /**
-   * When the ongoing store or source outage began, if one is ongoing.
-   *
-   * @return the start of the outage, or empty if the store and source answer
-   */
+  /** {@return when the ongoing store or source outage began, or empty if none is ongoing} */
   public Optional<Instant> outage() {
     return Optional.ofNullable(outageSince);
   }

@@ -30,20 +30,12 @@ public final class ProjectionVersionException extends ProjectionException {
     this.liveVersion = liveVersion;
   }
 
-  /**
-   * The version this node's code declares.
-   *
-   * @return the version this node's code declares
-   */
+  /** {@return the version this node's code declares} */
   public String codeVersion() {
     return codeVersion;
   }
 
-  /**
-   * The version of the live generation in the store.
-   *
-   * @return the version of the live generation in the store
-   */
+  /** {@return the version of the live generation in the store} */
   public String liveVersion() {
     return liveVersion;
   }

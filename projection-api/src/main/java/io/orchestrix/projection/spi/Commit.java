@@ -201,9 +201,8 @@ public final class Commit {
   }
 
   /**
-   * The partition committing, 0 or more, or {@link #UNPARTITIONED} for a projection that is not split.
-   *
-   * @return the partition's number, or {@link #UNPARTITIONED}
+   * {@return the partition committing, 0 or more, or {@link #UNPARTITIONED} for a projection that
+   * is not split}
    */
   public int partition() {
     return partition;
@@ -229,28 +228,18 @@ public final class Commit {
     return changes;
   }
 
-  /**
-   * Dead letters to store, replacing any with the same position.
-   *
-   * @return the dead letters to store; empty if none
-   */
+  /** {@return the dead letters to store, replacing any with the same position; empty if none} */
   public List<DeadLetter> deadLettersAdded() {
     return deadLettersAdded;
   }
 
-  /**
-   * Positions of dead letters to delete.
-   *
-   * @return the positions of the dead letters to delete; empty if none
-   */
+  /** {@return the positions of the dead letters to delete; empty if none} */
   public List<Long> deadLettersRemoved() {
     return deadLettersRemoved;
   }
 
   /**
-   * Read models whose every document is deleted first; empty unless this is a reset.
-   *
-   * @return the names of the read models to clear; empty unless this is a reset
+   * {@return the read models whose every document is deleted first; empty unless this is a reset}
    */
   public Set<String> clearedReadModels() {
     return clearedReadModels;

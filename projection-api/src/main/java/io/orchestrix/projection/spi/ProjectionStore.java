@@ -159,7 +159,8 @@ public interface ProjectionStore extends ProjectionStateStore {
    * @param group the group the lease belongs to, such as a runner's name; not null
    * @param resource what the lease grants, such as a projection or partition; not null
    * @param owner who asks for it, such as a node's id; not null
-   * @param ttl how long the lease lasts unless renewed, from {@link LeaseNames#MIN_TTL} to {@link LeaseNames#MAX_TTL}
+   * @param ttl how long the lease lasts unless renewed, from {@link LeaseNames#MIN_TTL} to
+   *     {@link LeaseNames#MAX_TTL}
    * @return the lease now held by {@code owner}, or empty if another owner holds it
    */
   Optional<Lease> acquireLease(String group, String resource, String owner, Duration ttl);

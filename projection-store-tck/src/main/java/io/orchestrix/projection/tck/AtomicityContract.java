@@ -43,11 +43,7 @@ import org.junit.jupiter.api.Timeout;
  */
 public interface AtomicityContract {
 
-  /**
-   * The store under test.
-   *
-   * @return the fixture of the store under test, fresh for each test
-   */
+  /** {@return the fixture of the store under test, fresh for each test} */
   StoreFixture fixture();
 
   private Commit richCommit(long token) {

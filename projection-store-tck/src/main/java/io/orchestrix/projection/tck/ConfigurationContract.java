@@ -32,11 +32,7 @@ public interface ConfigurationContract {
   /** The property key the kit passes to check that unknown keys are refused by name. */
   String UNKNOWN_PROPERTY = "kit.no-such-property";
 
-  /**
-   * The store under test.
-   *
-   * @return the fixture of the store under test, fresh for each test
-   */
+  /** {@return the fixture of the store under test, fresh for each test} */
   StoreFixture fixture();
 
   /**

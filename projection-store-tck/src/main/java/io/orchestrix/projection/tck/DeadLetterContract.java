@@ -15,11 +15,7 @@ import org.junit.jupiter.api.Test;
 /** Dead letters are stored, listed in order, replaced and removed, all inside commits, per projection. */
 public interface DeadLetterContract {
 
-  /**
-   * The store under test.
-   *
-   * @return the fixture of the store under test, fresh for each test
-   */
+  /** {@return the fixture of the store under test, fresh for each test} */
   StoreFixture fixture();
 
   /** Contract: dead letters added by commits are listed by position, equal to what was added. */

@@ -46,11 +46,7 @@ import org.junit.jupiter.api.Test;
  */
 public interface EngineEndToEndContract {
 
-  /**
-   * The store under test.
-   *
-   * @return the fixture of the store under test, fresh for each test
-   */
+  /** {@return the fixture of the store under test, fresh for each test} */
   StoreFixture fixture();
 
   /** The projection the engine runs in these tests. */

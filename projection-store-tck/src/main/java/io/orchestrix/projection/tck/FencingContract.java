@@ -33,11 +33,7 @@ import org.junit.jupiter.api.Timeout;
  */
 public interface FencingContract {
 
-  /**
-   * The store under test.
-   *
-   * @return the fixture of the store under test, fresh for each test
-   */
+  /** {@return the fixture of the store under test, fresh for each test} */
   StoreFixture fixture();
 
   /**

@@ -44,11 +44,7 @@ import org.junit.jupiter.api.Test;
  */
 public interface GuardContract {
 
-  /**
-   * The store under test.
-   *
-   * @return the fixture of the store under test, fresh for each test
-   */
+  /** {@return the fixture of the store under test, fresh for each test} */
   StoreFixture fixture();
 
   /** Every read-model call of a store, by name, made with the given read-model name. */

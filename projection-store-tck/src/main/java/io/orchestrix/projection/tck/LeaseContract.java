@@ -20,11 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 public interface LeaseContract {
 
-  /**
-   * The store under test.
-   *
-   * @return the fixture of the store under test, fresh for each test
-   */
+  /** {@return the fixture of the store under test, fresh for each test} */
   StoreFixture fixture();
 
   /** A time to live that no test outlasts by accident. */

@@ -89,11 +89,7 @@ public final class OrderSummaryFixture {
 
   private static final Instant T0 = Instant.parse("2026-02-01T09:00:00Z");
 
-  /**
-   * The example's ten events, at positions 1 to 10.
-   *
-   * @return the ten envelopes
-   */
+  /** {@return the example's ten events, at positions 1 to 10} */
   public static List<EventEnvelope<?>> exampleEvents() {
     return envelopes(1, List.of(
         new OrderCreated("ORDER-001", "CUST-001", "Alice Johnson", new BigDecimal("149.99")),

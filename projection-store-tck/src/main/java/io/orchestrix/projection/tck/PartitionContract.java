@@ -30,11 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 public interface PartitionContract {
 
-  /**
-   * The store under test.
-   *
-   * @return the fixture of the store under test, fresh for each test
-   */
+  /** {@return the fixture of the store under test, fresh for each test} */
   StoreFixture fixture();
 
   /** The partitioned projection of these tests. */

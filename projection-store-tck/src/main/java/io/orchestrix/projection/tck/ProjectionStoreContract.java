@@ -152,19 +152,14 @@ public abstract class ProjectionStoreContract {
     return fixture.connectionTrapAddress();
   }
 
-  /**
-   * The fixture the contracts of this class use.
-   *
-   * @return the fixture
-   */
+  /** {@return the fixture the contracts of this class use} */
   protected final StoreFixture fixture() {
     return fixture;
   }
 
   /**
-   * The store of this test, opened on first use, with {@link #ORDERS} and {@link #NOTES} prepared.
-   *
-   * @return the store, open
+   * {@return the store of this test, opened on first use, with {@link #ORDERS} and {@link #NOTES}
+   * prepared}
    */
   protected final ProjectionStore store() {
     return fixture.store();
@@ -191,11 +186,7 @@ public abstract class ProjectionStoreContract {
     ContractSupport.seed(target, readModel, documents);
   }
 
-  /**
-   * Ids that need escaping in keys, queries or URLs.
-   *
-   * @return the ids, each a valid document id
-   */
+  /** {@return ids that need escaping in keys, queries or URLs, each a valid document id} */
   protected static List<String> awkwardIds() {
     return StoreFixtures.awkwardIds();
   }

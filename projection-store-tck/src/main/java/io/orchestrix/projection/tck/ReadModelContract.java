@@ -36,11 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 public interface ReadModelContract {
 
-  /**
-   * The store under test.
-   *
-   * @return the fixture of the store under test, fresh for each test
-   */
+  /** {@return the fixture of the store under test, fresh for each test} */
   StoreFixture fixture();
 
   /** Contract: a committed document is found by id, with its JSON, index values and position. */

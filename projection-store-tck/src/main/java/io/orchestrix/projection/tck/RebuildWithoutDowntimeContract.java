@@ -37,11 +37,7 @@ import org.junit.jupiter.api.Test;
  */
 public interface RebuildWithoutDowntimeContract {
 
-  /**
-   * The store under test.
-   *
-   * @return the fixture of the store under test, fresh for each test
-   */
+  /** {@return the fixture of the store under test, fresh for each test} */
   StoreFixture fixture();
 
   /** An account as one version keeps it. */

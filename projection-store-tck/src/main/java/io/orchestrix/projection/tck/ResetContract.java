@@ -25,11 +25,7 @@ import org.junit.jupiter.api.Test;
 /** A reset commit clears the projection's read models and dead letters and moves the checkpoint back. */
 public interface ResetContract {
 
-  /**
-   * The store under test.
-   *
-   * @return the fixture of the store under test, fresh for each test
-   */
+  /** {@return the fixture of the store under test, fresh for each test} */
   StoreFixture fixture();
 
   /**

@@ -28,11 +28,7 @@ import org.junit.jupiter.api.Timeout;
  */
 public interface SchemaContract {
 
-  /**
-   * The store under test.
-   *
-   * @return the fixture of the store under test, fresh for each test
-   */
+  /** {@return the fixture of the store under test, fresh for each test} */
   StoreFixture fixture();
 
   /** Contract: opening the store again over existing data is harmless. */

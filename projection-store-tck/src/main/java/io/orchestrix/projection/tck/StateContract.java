@@ -11,11 +11,7 @@ import org.junit.jupiter.api.Test;
 /** Projection state: saved, loaded and overwritten, kept per projection and across instances. */
 public interface StateContract {
 
-  /**
-   * The store under test.
-   *
-   * @return the fixture of the store under test, fresh for each test
-   */
+  /** {@return the fixture of the store under test, fresh for each test} */
   StoreFixture fixture();
 
   /** Contract: an unknown projection has no state. */

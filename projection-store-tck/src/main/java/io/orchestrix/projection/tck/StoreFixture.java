@@ -25,24 +25,18 @@ public interface StoreFixture {
   /** The projection most tests commit for. */
   String PROJECTION = "order-summary";
 
-  /**
-   * The store's test, for messages: its class's simple name.
-   *
-   * @return the test class's simple name
-   */
+  /** {@return the store's test, for messages: its class's simple name} */
   String name();
 
   /**
-   * A new store instance over the current test's data, no read model prepared on it.
-   *
-   * @return a new, open store instance; the kit closes it after the test
+   * {@return a new store instance over the current test's data, no read model prepared on it; the
+   * kit closes it after the test}
    */
   ProjectionStore openStore();
 
   /**
-   * The test's store, opened on first use, with {@link #ORDERS} and {@link #NOTES} prepared.
-   *
-   * @return the store, open
+   * {@return the test's store, opened on first use, with {@link #ORDERS} and {@link #NOTES}
+   * prepared}
    */
   ProjectionStore store();
 
@@ -78,23 +72,20 @@ public interface StoreFixture {
   void makeStoredSchemaNewerThanCode();
 
   /**
-   * URIs of this store's scheme that must be refused before any connection; empty if not provided.
-   *
-   * @return the URIs to refuse, or empty
+   * {@return URIs of this store's scheme that must be refused before any connection; empty if not
+   * provided}
    */
   List<String> malformedUris();
 
   /**
-   * The scheme of the store's {@code scheme://host...} URIs, if the store has such URIs.
-   *
-   * @return the URI scheme, or empty
+   * {@return the scheme of the store's {@code scheme://host...} URIs, or empty if it has no such
+   * URIs}
    */
   Optional<String> uriScheme();
 
   /**
-   * A URI that opens this store on the test's server, if the store's test provides one.
-   *
-   * @return the URI, or empty
+   * {@return a URI that opens this store on the test's server, or empty if the store's test
+   * provides none}
    */
   Optional<String> storeUri();
 
@@ -107,9 +98,8 @@ public interface StoreFixture {
   String connectionTrapAddress();
 
   /**
-   * How many connections clients made to {@link #connectionTrapAddress()} so far in this test.
-   *
-   * @return the number of connections accepted on the trap in this test
+   * {@return how many connections clients made to {@link #connectionTrapAddress()} so far in this
+   * test}
    */
   int connectionsToTrap();
 }

@@ -91,28 +91,19 @@ public final class TestServers {
       return localUrl;
     }
 
-    /**
-     * The server's product name, for messages.
-     *
-     * @return the product name, such as {@code PostgreSQL}
-     */
+    /** {@return the server's product name, for messages} */
     public String displayName() {
       return displayName;
     }
 
-    /**
-     * The environment variable that holds the server's URL.
-     *
-     * @return the variable's name
-     */
+    /** {@return the environment variable that holds the server's URL} */
     public String environmentVariable() {
       return environmentVariable;
     }
 
     /**
-     * Whether a store module can run its tests on an in-process stand-in when no server is found.
-     *
-     * @return whether an embedded stand-in exists
+     * {@return whether a store module can run its tests on an in-process stand-in when no server is
+     * found}
      */
     public boolean hasEmbeddedStandIn() {
       return hasEmbeddedStandIn;
@@ -142,11 +133,7 @@ public final class TestServers {
     return require(server, System.getenv(), Lookups.REAL);
   }
 
-  /**
-   * Whether the environment says this is a CI run ({@code CI=true}).
-   *
-   * @return whether {@code CI} is {@code true} in the environment
-   */
+  /** {@return whether the environment says this is a CI run ({@code CI=true})} */
   public static boolean isCi() {
     return isCi(System.getenv());
   }

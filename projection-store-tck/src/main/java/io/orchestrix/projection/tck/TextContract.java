@@ -43,11 +43,7 @@ import org.junit.jupiter.api.Test;
  */
 public interface TextContract {
 
-  /**
-   * The store under test.
-   *
-   * @return the fixture of the store under test, fresh for each test
-   */
+  /** {@return the fixture of the store under test, fresh for each test} */
   StoreFixture fixture();
 
   /** Texts no store can keep, by what they hold. */

@@ -55,18 +55,10 @@ public sealed interface Fault permits Fault.HandlerFailure, Fault.StoreFailure {
     return new StoreFailure(event, ALWAYS, StoreFailure.Timing.AFTER_APPLYING);
   }
 
-  /**
-   * The k-th event of the when phase, 1-based.
-   *
-   * @return the event's number, at least 1
-   */
+  /** {@return the k-th event of the when phase, 1-based} */
   int event();
 
-  /**
-   * How many times the fault fails before it passes.
-   *
-   * @return how many attempts or commits fail, at least 1; {@link #ALWAYS} for every one
-   */
+  /** {@return how many times the fault fails before it passes; {@link #ALWAYS} for every time} */
   int times();
 
   /**

@@ -30,19 +30,13 @@ public final class ProjectionAssertionError extends AssertionError {
   }
 
   /**
-   * The expected document as indented JSON, when the expectation was about one document.
-   *
-   * @return the expected JSON, or empty if the check was not about one expected document
+   * {@return the expected document as indented JSON, when the expectation was about one document}
    */
   public Optional<String> expectedJson() {
     return Optional.ofNullable(expectedJson);
   }
 
-  /**
-   * The actual document as indented JSON, when there was one.
-   *
-   * @return the actual JSON, or empty if there was no document
-   */
+  /** {@return the actual document as indented JSON, when there was one} */
   public Optional<String> actualJson() {
     return Optional.ofNullable(actualJson);
   }

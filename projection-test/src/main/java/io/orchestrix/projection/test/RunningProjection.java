@@ -115,11 +115,7 @@ public final class RunningProjection implements AutoCloseable {
     return then();
   }
 
-  /**
-   * The checks of {@link Then} over what the projection has committed so far.
-   *
-   * @return the checks over every event appended so far
-   */
+  /** {@return the checks of {@link Then} over what the projection has committed so far} */
   public Then then() {
     List<EventEnvelope<?>> delivered = log.read(0, (int) Math.min(Integer.MAX_VALUE - 8,
         Math.max(1, log.headPosition())));
@@ -142,47 +138,27 @@ public final class RunningProjection implements AutoCloseable {
     return this;
   }
 
-  /**
-   * The runner's status of the projection.
-   *
-   * @return the status, as the runner last knew it
-   */
+  /** {@return the runner's status of the projection, as the runner last knew it} */
   public ProjectionStatus status() {
     return runner.status(fixture.projectionId());
   }
 
-  /**
-   * The fixture's clock, which the runner, the engine and the log read.
-   *
-   * @return the clock
-   */
+  /** {@return the fixture's clock, which the runner, the engine and the log read} */
   public TestClock clock() {
     return fixture.clock();
   }
 
-  /**
-   * The log the runner follows.
-   *
-   * @return the log, to append to or read
-   */
+  /** {@return the log the runner follows} */
   public InMemoryEventLog log() {
     return log;
   }
 
-  /**
-   * The runner, for pause, resume, rebuild and health.
-   *
-   * @return the runner
-   */
+  /** {@return the runner, for pause, resume, rebuild and health} */
   public ProjectionRunner runner() {
     return runner;
   }
 
-  /**
-   * The engine the runner drives.
-   *
-   * @return the engine
-   */
+  /** {@return the engine the runner drives} */
   public ProjectionEngine engine() {
     return run.engine();
   }

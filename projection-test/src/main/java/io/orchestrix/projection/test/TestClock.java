@@ -24,11 +24,7 @@ public final class TestClock extends Clock {
     this.now = new AtomicReference<>(start);
   }
 
-  /**
-   * A clock standing at {@link #DEFAULT_START}.
-   *
-   * @return a new clock
-   */
+  /** {@return a new clock standing at {@link #DEFAULT_START}} */
   public static TestClock create() {
     return new TestClock(DEFAULT_START);
   }

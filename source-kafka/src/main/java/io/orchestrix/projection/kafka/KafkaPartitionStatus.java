@@ -21,9 +21,8 @@ public record KafkaPartitionStatus(String topic, int partition, int enginePartit
     long nextOffset, long endOffset, @Nullable Instant lastEventTime, @Nullable String stoppedBy) {
 
   /**
-   * Records behind the log end: the log-end offset minus the checkpoint, 0 if the end is unknown.
-   *
-   * @return the number of records behind the log end, 0 or more
+   * {@return the records behind the log end: the log-end offset minus the checkpoint, 0 if the end
+   * is unknown}
    */
   public long lagEvents() {
     return endOffset < 0 ? 0 : Math.max(0, endOffset - nextOffset);

@@ -128,9 +128,7 @@ public final class KafkaProjectionSource implements AutoCloseable {
   }
 
   /**
-   * What the source is doing, with each topic partition's checkpoint, end offset and lag.
-   *
-   * @return the source's status
+   * {@return what the source is doing, with each topic partition's checkpoint, end offset and lag}
    */
   public KafkaSourceStatus status() {
     return tracker.status();

@@ -63,9 +63,8 @@ public final class JdbcStoreOptions {
   }
 
   /**
-   * The defaults: prefix {@value #DEFAULT_TABLE_PREFIX}, no schema, pool of 5, 10 s timeout.
-   *
-   * @return the default options
+   * {@return the defaults: prefix {@value #DEFAULT_TABLE_PREFIX}, no schema, pool of 5, 10 s
+   * timeout}
    */
   public static JdbcStoreOptions defaults() {
     return builder().build();

@@ -35,9 +35,8 @@ public final class RedisStoreOptions {
   }
 
   /**
-   * The default options: prefix {@value #DEFAULT_KEY_PREFIX}, 16 MiB documents, the UTC clock.
-   *
-   * @return the default options
+   * {@return the default options: prefix {@value #DEFAULT_KEY_PREFIX}, 16 MiB documents, the UTC
+   * clock}
    */
   public static RedisStoreOptions defaults() {
     return DEFAULTS;

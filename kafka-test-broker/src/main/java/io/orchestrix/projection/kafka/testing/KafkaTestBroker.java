@@ -148,28 +148,19 @@ public final class KafkaTestBroker implements AutoCloseable {
   }
 
   /**
-   * {@code host:port[,host:port...]}, for {@code bootstrap.servers}; fixed for the broker's life.
-   *
-   * @return the bootstrap servers
+   * {@return {@code host:port[,host:port...]}, for {@code bootstrap.servers}; fixed for the
+   * broker's life}
    */
   public String bootstrapServers() {
     return runtime.bootstrapServers();
   }
 
-  /**
-   * How this broker runs.
-   *
-   * @return the broker's kind
-   */
+  /** {@return how this broker runs} */
   public Kind kind() {
     return kind;
   }
 
-  /**
-   * Whether this is the broker of {@link #shared()}.
-   *
-   * @return whether this broker is shared by the JVM's tests
-   */
+  /** {@return whether this is the broker of {@link #shared()}} */
   public boolean isShared() {
     return isShared;
   }
@@ -184,11 +175,7 @@ public final class KafkaTestBroker implements AutoCloseable {
     return startupTime;
   }
 
-  /**
-   * Whether the broker is up, as far as this object knows (an external one always is).
-   *
-   * @return whether the broker is up
-   */
+  /** {@return whether the broker is up, as far as this object knows (an external one always is)} */
   public boolean isRunning() {
     return runtime.isRunning();
   }
