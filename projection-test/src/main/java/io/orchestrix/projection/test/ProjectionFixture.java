@@ -103,10 +103,7 @@ public final class ProjectionFixture implements AutoCloseable {
     return new Scenario(this, newSequence()).given(events);
   }
 
-  /**
-   * A scenario that starts from an empty projection.
-   * @return the scenario
-   */
+  /** {@return a scenario that starts from an empty projection} */
   public Scenario scenario() {
     return new Scenario(this, newSequence());
   }
@@ -164,18 +161,12 @@ public final class ProjectionFixture implements AutoCloseable {
     return RunningProjection.start(this, open(b -> {}));
   }
 
-  /**
-   * The fixture's clock: engines, runners and event times read it; tests move it.
-   * @return the clock
-   */
+  /** {@return the fixture's clock: engines, runners and event times read it; tests move it} */
   public TestClock clock() {
     return clock;
   }
 
-  /**
-   * The projection's id.
-   * @return the id
-   */
+  /** {@return the projection's id} */
   public String projectionId() {
     return projectionId;
   }
@@ -379,10 +370,7 @@ public final class ProjectionFixture implements AutoCloseable {
       return store(uri, Map.of());
     }
 
-    /**
-     * The fixture.
-     * @return the fixture, ready for scenarios
-     */
+    /** {@return the fixture, ready for scenarios} */
     public ProjectionFixture build() {
       return new ProjectionFixture(this);
     }
