@@ -17,6 +17,14 @@ import java.util.concurrent.CompletionStage;
 @FunctionalInterface
 public interface AsyncEventHandler<E> {
 
-  /** Starts applying one event. */
+  /**
+   * Starts applying one event.
+   *
+   * @param event the event's payload; not null
+   * @param context the batch's context: the event's envelope and the read models; valid only until
+   *     the stage completes
+   * @return a stage that completes when the event is applied, or exceptionally if it failed
+   * @throws Exception if the handler fails at once; treated like an exceptionally completed stage
+   */
   CompletionStage<?> handle(E event, HandlerContext context) throws Exception;
 }

@@ -19,6 +19,9 @@ public record Backoff(Duration initial, Duration max, double jitter) {
   public static final Backoff DEFAULT = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), 0.2);
 
   /**
+   * @param initial the wait after the first failed attempt; not null
+   * @param max the longest wait; not null
+   * @param jitter the random share of each wait, 0 to 1
    * @throws IllegalArgumentException naming the setting and the value if a bound is negative, the
    *     maximum is below the initial wait, or the jitter is outside 0 to 1
    */
@@ -34,7 +37,12 @@ public record Backoff(Duration initial, Duration max, double jitter) {
     }
   }
 
-  /** {@return a backoff from {@code initial} to {@code max} with the default 20% jitter} */
+  /**
+   * {@return a backoff from {@code initial} to {@code max} with the default 20% jitter}
+   *
+   * @param initial the wait after the first failed attempt; not null
+   * @param max the longest wait; not null
+   */
   public static Backoff of(Duration initial, Duration max) {
     return new Backoff(initial, max, DEFAULT.jitter);
   }
@@ -43,6 +51,8 @@ public record Backoff(Duration initial, Duration max, double jitter) {
    * The wait after the given number of failed attempts, jitter applied.
    *
    * @param failedAttempts how many attempts have failed so far, at least 1
+   * @return how long to wait before the next attempt: the doubled wait, at most {@code max}, less
+   *     a random share of it of at most {@code jitter}; never negative
    */
   public Duration delay(int failedAttempts) {
     long cap = max.toNanos();

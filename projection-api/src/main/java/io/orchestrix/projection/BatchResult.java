@@ -10,7 +10,12 @@ package io.orchestrix.projection;
  */
 public record BatchResult(int applied, int skipped, int deadLettered, long checkpoint) {
 
-  /** Adds another result to this one, keeping the later checkpoint. */
+  /**
+   * Adds another result to this one, keeping the later checkpoint.
+   *
+   * @param other the result of the later call; not null
+   * @return the sum of both counts, with the other's checkpoint
+   */
   public BatchResult plus(BatchResult other) {
     return new BatchResult(
         applied + other.applied, skipped + other.skipped, deadLettered + other.deadLettered,

@@ -5,9 +5,18 @@ public final class CheckpointConflictException extends ProjectionConflictExcepti
 
   private static final long serialVersionUID = 1L;
 
+  /** The checkpoint this writer started from. */
   private final long expectedPosition;
+  /** The checkpoint found in the store. */
   private final long actualPosition;
 
+  /**
+   * A refused commit.
+   *
+   * @param projectionId the projection (or partition key) whose commit was refused
+   * @param expectedPosition the checkpoint this writer started from
+   * @param actualPosition the checkpoint found in the store
+   */
   public CheckpointConflictException(String projectionId, long expectedPosition, long actualPosition) {
     super("projection '" + projectionId + "': commit refused, the checkpoint was expected at "
             + expectedPosition + " but is at " + actualPosition

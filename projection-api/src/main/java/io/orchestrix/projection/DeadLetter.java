@@ -47,6 +47,24 @@ public record DeadLetter(
     Instant firstFailureAt,
     Instant lastFailureAt) {
 
+  /**
+   * Checks the components and makes the texts storable (see above).
+   *
+   * @param projectionId the projection that failed; not null
+   * @param position the event's position, at least 1
+   * @param eventId the event's id; not null
+   * @param streamId the event's stream; not null
+   * @param eventType the payload's class name; not null
+   * @param envelopeJson the whole envelope as JSON; not null
+   * @param handler the name of the handler that failed; not null
+   * @param errorType the class name of the handler's exception, or {@link #PARKED}; not null
+   * @param errorMessage the exception's message, empty if none; not null
+   * @param stackTrace the exception's stack trace; not null
+   * @param attempts how many times the event was attempted, 0 or more
+   * @param firstFailureAt when it first failed; not null
+   * @param lastFailureAt when it last failed; not null
+   * @throws IllegalArgumentException if the position is below 1 or attempts negative
+   */
   public DeadLetter {
     Objects.requireNonNull(projectionId, "projectionId");
     Objects.requireNonNull(eventId, "eventId");
@@ -81,7 +99,15 @@ public record DeadLetter(
     return PARKED.equals(errorType);
   }
 
-  /** {@return this dead letter after one more failed attempt} */
+  /**
+   * {@return this dead letter after one more failed attempt}
+   *
+   * @param handler the name of the handler that failed this time; not null
+   * @param errorType the class name of its exception; not null
+   * @param errorMessage the exception's message, empty if none; not null
+   * @param stackTrace the exception's stack trace; not null
+   * @param at when it failed; also the first failure's time if the event was only parked until now
+   */
   public DeadLetter failedAgain(String handler, String errorType, String errorMessage,
       String stackTrace, Instant at) {
     return new DeadLetter(projectionId, position, eventId, streamId, eventType, envelopeJson,

@@ -13,6 +13,12 @@ package io.orchestrix.projection;
 @FunctionalInterface
 public interface EventConsumer<E> {
 
-  /** Applies one event. */
+  /**
+   * Applies one event.
+   *
+   * @param event the event's payload; not null
+   * @throws Exception if the event cannot be applied; the engine's failure policy decides what
+   *     follows
+   */
   void accept(E event) throws Exception;
 }

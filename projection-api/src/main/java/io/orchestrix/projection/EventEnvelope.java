@@ -32,6 +32,17 @@ public record EventEnvelope<E>(
     Map<String, String> metadata,
     E payload) {
 
+  /**
+   * Checks the components; the metadata is copied.
+   *
+   * @param eventId unique id of the event, not blank
+   * @param streamId id of the stream the event belongs to, not blank
+   * @param position global position in the source, at least 1
+   * @param occurredAt when the event was recorded; not null
+   * @param metadata free-form string metadata; not null
+   * @param payload the event itself; not null
+   * @throws IllegalArgumentException if an id is blank or the position below 1
+   */
   public EventEnvelope {
     Objects.requireNonNull(eventId, "eventId must not be null");
     Objects.requireNonNull(streamId, "streamId must not be null");
@@ -51,7 +62,16 @@ public record EventEnvelope<E>(
     metadata = Map.copyOf(metadata);
   }
 
-  /** {@return an envelope with no metadata} */
+  /**
+   * {@return an envelope with no metadata}
+   *
+   * @param <E> the payload type
+   * @param eventId unique id of the event, not blank
+   * @param streamId id of the stream the event belongs to, not blank
+   * @param position global position in the source, at least 1
+   * @param occurredAt when the event was recorded; not null
+   * @param payload the event itself; not null
+   */
   public static <E> EventEnvelope<E> of(
       String eventId, String streamId, long position, Instant occurredAt, E payload) {
     return new EventEnvelope<>(eventId, streamId, position, occurredAt, Map.of(), payload);

@@ -12,6 +12,14 @@ package io.orchestrix.projection;
 @FunctionalInterface
 public interface EventHandler<E> {
 
-  /** Applies one event. */
+  /**
+   * Applies one event.
+   *
+   * @param event the event's payload; not null
+   * @param context the batch's context: the event's envelope and the read models; valid only during
+   *     this call
+   * @throws Exception if the event cannot be applied; the engine's failure policy decides what
+   *     follows
+   */
   void handle(E event, HandlerContext context) throws Exception;
 }

@@ -14,6 +14,8 @@ import java.util.List;
 public record EventPage(List<EventEnvelope<?>> events, long scannedTo) {
 
   /**
+   * @param events the events; copied
+   * @param scannedTo the highest position the source looked at
    * @throws IllegalArgumentException if scannedTo is below the last event's position
    */
   public EventPage {

@@ -17,6 +17,9 @@ public interface EventSource {
   /**
    * Up to {@code limit} events with positions above {@code afterPosition}, in order.
    *
+   * @param afterPosition the position to read after; 0 reads from the start
+   * @param limit the most events to return, at least 1
+   * @return the events, empty if none is there yet
    * @throws StoreException if the source cannot be read (transient for outages)
    */
   List<EventEnvelope<?>> read(long afterPosition, int limit);
@@ -28,6 +31,10 @@ public interface EventSource {
    * a stored {@link Partitions#hash} of the stream id) overrides it so that each partition reads only
    * its own events.
    *
+   * @param afterPosition the position to read after; 0 reads from the start
+   * @param limit the most events to return, at least 1
+   * @param filter which events the partition takes; not null
+   * @return the partition's events and the position the source looked up to
    * @throws StoreException if the source cannot be read (transient for outages)
    */
   default EventPage read(long afterPosition, int limit, PartitionFilter filter) {
@@ -66,6 +73,9 @@ public interface EventSource {
    * back to polling with backoff; a source with notifications (an in-memory log, PostgreSQL
    * LISTEN/NOTIFY) overrides it to cut the lag.
    *
+   * @param afterPosition the position the caller has read up to
+   * @param timeout the longest time to wait; not null
+   * @return whether an append after {@code afterPosition} was seen
    * @throws InterruptedException if the waiting thread is interrupted
    */
   default boolean awaitAppend(long afterPosition, Duration timeout) throws InterruptedException {

@@ -27,12 +27,20 @@ import java.util.Objects;
 public sealed interface FailurePolicy
     permits FailurePolicy.StopAtEvent, FailurePolicy.DeadLetterEvent, FailurePolicy.Retry {
 
-  /** Stop, unhealthy, at the failed event. */
+  /**
+   * Stop, unhealthy, at the failed event.
+   *
+   * @return the stop policy, the default
+   */
   static FailurePolicy stop() {
     return StopAtEvent.INSTANCE;
   }
 
-  /** Dead-letter the failed event at once and go on. */
+  /**
+   * Dead-letter the failed event at once and go on.
+   *
+   * @return the dead-letter policy
+   */
   static FailurePolicy deadLetter() {
     return DeadLetterEvent.INSTANCE;
   }
@@ -41,6 +49,8 @@ public sealed interface FailurePolicy
    * Attempt a failed event up to {@code maxAttempts} times in all with {@link Backoff#DEFAULT}, then
    * stop; change what follows with {@link Retry#thenDeadLetter()}.
    *
+   * @param maxAttempts attempts in all, at least 1 (1 means no retry)
+   * @return a retry policy that stops once the attempts are used up
    * @throws IllegalArgumentException if {@code maxAttempts} is below 1
    */
   static Retry retry(int maxAttempts) {
@@ -97,6 +107,9 @@ public sealed interface FailurePolicy
       implements FailurePolicy {
 
     /**
+     * @param maxAttempts attempts in all, at least 1
+     * @param backoff the waits between attempts; not null
+     * @param finalAction {@link StopAtEvent} or {@link DeadLetterEvent}; not null
      * @throws IllegalArgumentException if {@code maxAttempts} is below 1 or the final action is itself
      *     a retry
      */
@@ -122,7 +135,11 @@ public sealed interface FailurePolicy
       return new Retry(maxAttempts, backoff, deadLetter());
     }
 
-    /** {@return this policy with other waits between attempts} */
+    /**
+     * {@return this policy with other waits between attempts}
+     *
+     * @param newBackoff the waits between attempts; not null
+     */
     public Retry withBackoff(Backoff newBackoff) {
       return new Retry(maxAttempts, newBackoff, finalAction);
     }

@@ -16,7 +16,14 @@ import java.util.Objects;
  */
 public record Generation(int number, String version, State state, Instant since, String note) {
 
-  /** @throws IllegalArgumentException if the number is below 1 */
+  /**
+   * @param number 1 or more
+   * @param version the projection version that builds it; not null
+   * @param state what the generation is now; not null
+   * @param since when it entered that state; not null
+   * @param note why it did, or empty; not null
+   * @throws IllegalArgumentException if the number is below 1
+   */
   public Generation {
     Objects.requireNonNull(version, "version must not be null");
     Objects.requireNonNull(state, "state must not be null");
@@ -27,7 +34,14 @@ public record Generation(int number, String version, State state, Instant since,
     }
   }
 
-  /** This generation in another state, from the given time. */
+  /**
+   * This generation in another state, from the given time.
+   *
+   * @param newState the state it enters; not null
+   * @param at when it enters it; not null
+   * @param why why it does (a cut-over, a rollback), or empty; not null
+   * @return a copy of this generation in that state
+   */
   public Generation in(State newState, Instant at, String why) {
     return new Generation(number, version, newState, at, why);
   }

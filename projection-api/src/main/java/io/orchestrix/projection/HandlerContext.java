@@ -19,6 +19,9 @@ public interface HandlerContext {
   /**
    * The repository of a read model declared on the engine, bound to this batch.
    *
+   * @param <T> the document type
+   * @param readModel a read model declared on the engine; not null
+   * @return the repository, which sees this batch's earlier writes
    * @throws IllegalArgumentException if the read model was not declared when the engine was built
    * @throws IllegalStateException if the handler call is over
    */
@@ -29,6 +32,8 @@ public interface HandlerContext {
    * without downtime): the events are old ones being applied again, so effects outside the read models
    * (mail, calls to other systems) should not happen. Handlers registered as side-effecting
    * ({@link SideEffecting}, {@link ProjectionEngine#onSideEffect}) are not called at all then.
+   *
+   * @return whether the events are being applied to a new generation; false by default
    */
   default boolean isRebuilding() {
     return false;

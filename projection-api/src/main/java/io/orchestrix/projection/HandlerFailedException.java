@@ -8,8 +8,18 @@ public class HandlerFailedException extends ProjectionException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The name of the handler that failed. */
   private final String handler;
 
+  /**
+   * A handler failure, with a message naming the handler, the event and the cause.
+   *
+   * @param projectionId the projection
+   * @param eventId the event the handler failed on
+   * @param position the event's position
+   * @param handler the handler's name
+   * @param cause what the handler threw
+   */
   public HandlerFailedException(
       String projectionId, String eventId, long position, String handler, Throwable cause) {
     this("handler " + handler + " of projection '" + projectionId + "' failed on event " + eventId
@@ -17,6 +27,16 @@ public class HandlerFailedException extends ProjectionException {
         projectionId, eventId, position, handler, cause);
   }
 
+  /**
+   * A handler failure with a message of the subclass's own.
+   *
+   * @param message what happened
+   * @param projectionId the projection
+   * @param eventId the event the handler failed on
+   * @param position the event's position
+   * @param handler the handler's name
+   * @param cause what the handler threw, or the failure that stands for it
+   */
   protected HandlerFailedException(
       String message, String projectionId, String eventId, long position, String handler,
       Throwable cause) {

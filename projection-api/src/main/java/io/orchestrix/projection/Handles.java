@@ -22,6 +22,9 @@ import java.lang.annotation.Target;
 @Target(ElementType.METHOD)
 public @interface Handles {
 
-  /** Position among this object's handlers for the same event; lower runs first. */
+  /**
+   * {@return the position among this object's handlers for the same event (lower runs first); 0 by
+   * default}
+   */
   int order() default 0;
 }

@@ -9,6 +9,11 @@ public final class InvalidDocumentException extends ProjectionException {
 
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A refused document.
+   *
+   * @param message names the read model, the id and the reason
+   */
   public InvalidDocumentException(String message) {
     super(message, null, null, 0, null);
   }

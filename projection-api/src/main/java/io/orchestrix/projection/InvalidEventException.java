@@ -10,6 +10,14 @@ public final class InvalidEventException extends ProjectionException {
 
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Invalid input, refused before anything was applied.
+   *
+   * @param message what was wrong
+   * @param projectionId the projection
+   * @param eventId the offending event, or null if there is none (a null in the batch)
+   * @param position the offending event's position, 0 if unknown
+   */
   public InvalidEventException(
       String message, String projectionId, @Nullable String eventId, long position) {
     super(message, projectionId, eventId, position, null);

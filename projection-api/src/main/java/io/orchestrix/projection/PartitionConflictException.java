@@ -11,9 +11,13 @@ public final class PartitionConflictException extends ProjectionException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The read model of the document. */
   private final String readModel;
+  /** The document written from two partitions. */
   private final String documentId;
+  /** The partition that wrote the document first. */
   private final int writtenBy;
+  /** The partition whose commit was refused. */
   private final int refusedPartition;
 
   /**

@@ -22,6 +22,9 @@ public record PartitionFilter(
   public static final PartitionFilter ALL = new PartitionFilter(0, 1, null);
 
   /**
+   * @param partition this partition, 0 to count - 1
+   * @param count how many partitions, at least 1
+   * @param customKey the projection's own partition key, or null for the stream id
    * @throws IllegalArgumentException if count is below 1 or the partition is outside 0 to count - 1
    */
   public PartitionFilter {
@@ -32,7 +35,12 @@ public record PartitionFilter(
     }
   }
 
-  /** {@return the partitions of the stream id} */
+  /**
+   * {@return the partitions of the stream id}
+   *
+   * @param partition this partition, 0 to count - 1
+   * @param count how many partitions, at least 1
+   */
   public static PartitionFilter byStreamId(int partition, int count) {
     return new PartitionFilter(partition, count, null);
   }
@@ -47,7 +55,11 @@ public record PartitionFilter(
     return customKey == null;
   }
 
-  /** {@return whether an event belongs to this partition} */
+  /**
+   * {@return whether an event belongs to this partition}
+   *
+   * @param event the event; not null
+   */
   public boolean accepts(EventEnvelope<?> event) {
     if (count == 1) {
       return true;

@@ -13,7 +13,11 @@ public final class Partitions {
 
   private Partitions() {}
 
-  /** {@return the stable, non-negative hash of a partition key} */
+  /**
+   * {@return the stable, non-negative hash of a partition key}
+   *
+   * @param key the partition key, such as a stream id; not null
+   */
   public static int hash(String key) {
     byte[] data = key.getBytes(StandardCharsets.UTF_8);
     int h = 0;
@@ -51,6 +55,9 @@ public final class Partitions {
   /**
    * The partition of a key among {@code count} partitions.
    *
+   * @param key the partition key, such as a stream id; not null
+   * @param count how many partitions, at least 1
+   * @return the partition, 0 to count - 1; the same for the same key and count on every JVM
    * @throws IllegalArgumentException if count is below 1
    */
   public static int of(String key, int count) {

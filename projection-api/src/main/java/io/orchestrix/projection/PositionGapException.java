@@ -10,8 +10,17 @@ public final class PositionGapException extends ProjectionException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The position the projection needs next. */
   private final long expectedPosition;
 
+  /**
+   * A gap before the given event; nothing was applied.
+   *
+   * @param projectionId the projection
+   * @param expectedPosition the position the projection needs next
+   * @param eventId the event given instead
+   * @param position that event's position
+   */
   public PositionGapException(
       String projectionId, long expectedPosition, String eventId, long position) {
     super("projection '" + projectionId + "' expects the event at position " + expectedPosition

@@ -9,6 +9,14 @@ public final class ProcessingInterruptedException extends ProjectionException {
 
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An interrupt while applying an event.
+   *
+   * @param projectionId the projection
+   * @param eventId the event being applied
+   * @param position its position
+   * @param cause the interrupt
+   */
   public ProcessingInterruptedException(
       String projectionId, String eventId, long position, InterruptedException cause) {
     super("projection '" + projectionId + "' was interrupted while applying event " + eventId

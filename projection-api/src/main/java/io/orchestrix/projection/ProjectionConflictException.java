@@ -9,6 +9,13 @@ public abstract class ProjectionConflictException extends ProjectionException {
 
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A refused commit.
+   *
+   * @param message what conflicted, naming the projection
+   * @param projectionId the projection (or partition key) whose commit was refused
+   * @param position the checkpoint the writer started from
+   */
   protected ProjectionConflictException(String message, String projectionId, long position) {
     super(message, projectionId, null, position, null);
   }

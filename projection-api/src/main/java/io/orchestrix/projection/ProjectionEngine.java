@@ -37,30 +37,58 @@ public interface ProjectionEngine {
    * registration order; a handler registered for type {@code T} receives every payload that is an
    * instance of {@code T} (the exact class, a subclass, or an implementation of an interface).
    *
+   * @param <E> the payload type the handler receives
+   * @param eventType the payload class (or supertype, or interface) to receive; not null
+   * @param handler the handler; not null
    * @return this engine
    */
   <E> ProjectionEngine on(Class<E> eventType, EventConsumer<? super E> handler);
 
-  /** Registers a synchronous handler that also takes the {@link HandlerContext}. */
+  /**
+   * Registers a synchronous handler that also takes the {@link HandlerContext}.
+   *
+   * @param <E> the payload type the handler receives
+   * @param eventType the payload class (or supertype, or interface) to receive; not null
+   * @param handler the handler, given the event and its context; not null
+   * @return this engine
+   */
   <E> ProjectionEngine on(Class<E> eventType, EventHandler<? super E> handler);
 
-  /** Registers an asynchronous handler; the engine awaits its stage before the next handler. */
+  /**
+   * Registers an asynchronous handler; the engine awaits its stage before the next handler.
+   *
+   * @param <E> the payload type the handler receives
+   * @param eventType the payload class (or supertype, or interface) to receive; not null
+   * @param handler the handler; its stage must complete for processing to go on; not null
+   * @return this engine
+   */
   <E> ProjectionEngine onAsync(Class<E> eventType, AsyncEventHandler<? super E> handler);
 
   /**
    * Registers every {@link Handles}-annotated method of a projection object.
    *
+   * @param projection the object whose annotated methods handle events; not null
+   * @return this engine
    * @throws IllegalArgumentException if the object has no such method, or one has an unusable
    *     signature (the message names the method and what is wrong)
    */
   ProjectionEngine register(Object projection);
 
-  /** Processes one event as a batch of one. */
+  /**
+   * Processes one event as a batch of one.
+   *
+   * @param event the event to process; not null
+   * @return what the batch did: how many events were applied, skipped or dead-lettered, and the new
+   *     checkpoint
+   */
   BatchResult handleEvent(EventEnvelope<?> event);
 
   /**
    * Processes a batch of events in order, committing once at its end.
    *
+   * @param events the events, in strictly increasing position order; not null
+   * @return what the batch did: how many events were applied, skipped or dead-lettered, and the new
+   *     checkpoint
    * @throws InvalidEventException if the batch holds null or its positions do not strictly increase;
    *     nothing is applied
    * @throws ProjectionStoppedException if the projection is stopped at a failed event that the batch
@@ -86,6 +114,9 @@ public interface ProjectionEngine {
    * <p>If a queued commit fails, every batch queued after it fails too (nothing of them is
    * committed), and the next call to this engine throws a transient {@link StoreException} naming the
    * checkpoint to resume from: a caller cannot go on past the lost batches without knowing.
+   *
+   * @param events the events, in strictly increasing position order; not null
+   * @return a stage completing with the batch's result once it is committed
    */
   CompletionStage<BatchResult> processEventsPipelined(List<? extends EventEnvelope<?>> events);
 
@@ -96,12 +127,17 @@ public interface ProjectionEngine {
    * null event or a position that goes backwards stops the replay there with
    * {@link InvalidEventException}, the batches before it being committed. A handler failure is handled
    * by the {@link FailurePolicy} as in {@link #processEvents}.
+   *
+   * @param events the whole stream to rebuild from, read lazily in position order; not null
+   * @return the totals of the replay over all its batches
    */
   BatchResult replay(Iterable<? extends EventEnvelope<?>> events);
 
   /**
    * How many partitions this projection is split into; 1 if it is not. Each partition has its own
    * checkpoint, writer token and dead letters, kept under {@link ProjectionIds#partitionKey}.
+   *
+   * @return the number of partitions, at least 1
    */
   default int partitions() {
     return 1;
@@ -114,6 +150,8 @@ public interface ProjectionEngine {
    * operation claims the partition, fencing any other writer of it. For a projection that is not split,
    * {@code partition(0)} is this engine.
    *
+   * @param partition the partition's number, from 0
+   * @return the engine of that partition
    * @throws IllegalArgumentException if the partition is not 0 to {@link #partitions()} - 1
    */
   ProjectionEngine partition(int partition);
@@ -121,6 +159,8 @@ public interface ProjectionEngine {
   /**
    * Which events a partition processes.
    *
+   * @param partition the partition's number, from 0
+   * @return the filter choosing the events that belong to that partition
    * @throws IllegalArgumentException if the partition is not 0 to {@link #partitions()} - 1
    */
   PartitionFilter partitionFilter(int partition);
@@ -161,6 +201,9 @@ public interface ProjectionEngine {
   /**
    * Committed-data queries over a read model declared on this engine.
    *
+   * @param <T> the read model's document type
+   * @param readModel the read model, as declared on this engine; not null
+   * @return a view of the read model's committed documents
    * @throws IllegalArgumentException if the read model was not declared on this engine
    */
   <T> ReadModelView<T> readModel(ReadModel<T> readModel);
@@ -170,6 +213,10 @@ public interface ProjectionEngine {
    * systems): it runs as {@link #on(Class, EventHandler)} does, except that it is not called while the
    * projection builds a new generation beside the live one. The lambda form of {@link SideEffecting}.
    *
+   * @param <E> the payload type the handler receives
+   * @param eventType the payload class (or supertype, or interface) to receive; not null
+   * @param handler the side-effecting handler; not null
+   * @return this engine
    * @throws UnsupportedOperationException if this engine does not support it
    */
   default <E> ProjectionEngine onSideEffect(Class<E> eventType, EventHandler<? super E> handler) {
@@ -179,6 +226,7 @@ public interface ProjectionEngine {
   /**
    * The projection's generations, for a rebuild without downtime: start, cut over, roll back, drop.
    *
+   * @return the operations on this projection's generations
    * @throws UnsupportedOperationException if this engine does not support generations
    */
   default ProjectionGenerations generations() {

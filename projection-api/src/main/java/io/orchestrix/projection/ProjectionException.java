@@ -12,10 +12,22 @@ public abstract class ProjectionException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The projection concerned, or null. */
   private final @Nullable String projectionId;
+  /** The event concerned, or null. */
   private final @Nullable String eventId;
+  /** The position of the event concerned, 0 if none. */
   private final long position;
 
+  /**
+   * An exception with what happened and where.
+   *
+   * @param message what happened, in words a user can act on
+   * @param projectionId the projection concerned, or null
+   * @param eventId the event concerned, or null
+   * @param position the position of the event concerned, 0 if none
+   * @param cause the underlying failure, or null
+   */
   protected ProjectionException(
       String message, @Nullable String projectionId, @Nullable String eventId, long position,
       @Nullable Throwable cause) {
@@ -43,6 +55,8 @@ public abstract class ProjectionException extends RuntimeException {
   /**
    * What kind of failure this is: whether retrying later may help, a handler failed, another writer got
    * there first, or nothing will change until someone acts.
+   *
+   * @return the failure's kind
    */
   public abstract FailureKind kind();
 }

@@ -13,16 +13,19 @@ import java.util.Optional;
  */
 public interface ProjectionGenerations {
 
-  /** The version this node's code declares. */
+  /** {@return the version this node's code declares} */
   String codeVersion();
 
-  /** Every generation the registry holds, by number; generation 1, live, if it holds none. */
+  /**
+   * {@return every generation the registry holds, ascending by number; generation 1, live, if it
+   * holds none}
+   */
   List<Generation> list();
 
-  /** The live generation. */
+  /** {@return the live generation: the one queries read} */
   Generation live();
 
-  /** The generation being built, if one is. */
+  /** {@return the generation being built, or empty if none is} */
   Optional<Generation> building();
 
   /**
@@ -30,6 +33,7 @@ public interface ProjectionGenerations {
    * {@code rebuildNewVersionOnStart} does by itself). Idempotent: returns the generation building this
    * version if there is one.
    *
+   * @return the generation building this node's version
    * @throws IllegalStateException if this version is the live one (bump the version to rebuild), or
    *     another version is being built
    */
@@ -40,6 +44,7 @@ public interface ProjectionGenerations {
    * once (each query sees one generation whole). Writers of the retired generation are fenced and then
    * refuse with {@link ProjectionVersionException}.
    *
+   * @return the generation now live
    * @throws IllegalStateException if no generation is being built
    */
   Generation cutOver();
@@ -48,6 +53,7 @@ public interface ProjectionGenerations {
    * Makes the most recently retired generation live again and marks the live one rolled back, in one
    * commit. The retired generation then resumes from its own checkpoint.
    *
+   * @return the generation now live again
    * @throws IllegalStateException if there is no retired generation
    */
   Generation rollback();
@@ -57,6 +63,7 @@ public interface ProjectionGenerations {
    * registry, then clears its read models, checkpoints and dead letters (one reset commit per
    * partition). Idempotent for a dropped generation.
    *
+   * @param generation the number of the generation to drop
    * @throws IllegalArgumentException if there is no such generation, or it is the live one
    */
   void drop(int generation);

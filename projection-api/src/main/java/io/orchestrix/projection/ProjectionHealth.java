@@ -12,6 +12,12 @@ import java.util.List;
  */
 public record ProjectionHealth(boolean up, List<ProjectionStatus> projections) {
 
+  /**
+   * Copies the statuses.
+   *
+   * @param up whether the runner counts as healthy
+   * @param projections each projection's status; copied
+   */
   public ProjectionHealth {
     projections = List.copyOf(projections);
   }

@@ -25,6 +25,8 @@ public final class ProjectionIds {
   /**
    * Returns the id if it is a valid projection id.
    *
+   * @param projectionId the id to check; not null
+   * @return the id, unchanged
    * @throws IllegalArgumentException naming the id and the rule it breaks
    */
   public static String requireValid(String projectionId) {
@@ -51,6 +53,9 @@ public final class ProjectionIds {
    * token and dead letters): {@code base#p<partition>}, where the base is a projection id or a
    * {@link #generationKey} of one.
    *
+   * @param projectionId the base: a projection id or a generation's key; not null
+   * @param partition the partition's number, 0 or more
+   * @return the partition's key
    * @throws IllegalArgumentException if the base is invalid, the partition negative, or the key longer
    *     than {@link #MAX_PROJECTION_ID_LENGTH}
    */
@@ -78,6 +83,9 @@ public final class ProjectionIds {
    * {@code projectionId#g0} for the projection's generation registry. A partition of a generation is
    * {@code partitionKey(generationKey(id, g), p)}.
    *
+   * @param projectionId the projection's id; not null
+   * @param generation the generation's number, 0 for the registry, 1 or more for a generation
+   * @return the generation's key
    * @throws IllegalArgumentException if the id is invalid, the generation negative, or the key (with
    *     room for a partition number of 4 digits) longer than {@link #MAX_PROJECTION_ID_LENGTH}
    */
@@ -103,6 +111,8 @@ public final class ProjectionIds {
    * number ({@link #generationKey}), optionally followed by {@code #p} and a partition number
    * ({@link #partitionKey}): what a store accepts wherever the SPI says projection id.
    *
+   * @param key the key to check; not null
+   * @return the key, unchanged
    * @throws IllegalArgumentException naming the key and the rule it breaks
    */
   public static String requireValidKey(String key) {
@@ -138,13 +148,20 @@ public final class ProjectionIds {
   /**
    * {@return the projection id of a key made by {@link #partitionKey} or {@link #generationKey}, or
    * the key itself if it is an id}
+   *
+   * @param key a projection id or a key made from one; not null
    */
   public static String projectionOf(String key) {
     int mark = key.indexOf('#');
     return mark < 0 ? key : key.substring(0, mark);
   }
 
-  /** The key without its partition: the projection id, or the generation's key. */
+  /**
+   * The key without its partition: the projection id, or the generation's key.
+   *
+   * @param key a projection id or a key made from one; not null
+   * @return the key up to its {@code #p} mark, or the key itself if it names no partition
+   */
   public static String unpartitionedKeyOf(String key) {
     int mark = key.indexOf("#p");
     return mark < 0 ? key : key.substring(0, mark);
@@ -154,6 +171,8 @@ public final class ProjectionIds {
    * Returns the name if it is a valid read-model or index name.
    *
    * @param what what the name names, for the message ("read-model name", "index name")
+   * @param name the name to check; not null
+   * @return the name, unchanged
    * @throws IllegalArgumentException naming the name and the rule it breaks
    */
   public static String requireValidName(String name, String what) {

@@ -29,6 +29,7 @@ public interface ProjectionOperations {
    * applied); moving back applies events again, which is safe only if every handler is idempotent.
    * Use {@link #reset()} or {@link ProjectionEngine#replay} to rebuild instead.
    *
+   * @param position the new checkpoint, 0 or more
    * @throws IllegalArgumentException if the position is negative
    */
   void resetTo(long position);
@@ -42,6 +43,7 @@ public interface ProjectionOperations {
    * removed, and the events parked behind it are applied in order. One that fails again stays (its
    * attempts grow), and so does everything behind it.
    *
+   * @param selection chooses the dead letters to retry; not null
    * @return how many were applied, and how many still fail
    */
   DeadLetterRetryResult retryDeadLetters(Predicate<? super DeadLetter> selection);
@@ -50,6 +52,7 @@ public interface ProjectionOperations {
    * Deletes the selected dead letters without applying them; events parked behind them are then
    * applied in order, as by {@link #retryDeadLetters}, in the same commit.
    *
+   * @param selection chooses the dead letters to discard; not null
    * @return how many were discarded
    */
   int discardDeadLetters(Predicate<? super DeadLetter> selection);

@@ -37,6 +37,20 @@ public record ProjectionState(
     long failedPosition,
     Instant updatedAt) {
 
+  /**
+   * Checks the state; {@code lastError} is made storable (see above).
+   *
+   * @param projectionId the projection's id or a partition's key; not null
+   * @param lastProcessedEventId id of the last applied event, null before the first one
+   * @param lastProcessedPosition the checkpoint, 0 or more
+   * @param errorCount handler failures since the last reset, 0 or more
+   * @param healthy false while stopped at a failed event
+   * @param lastError the most recent failure, or null
+   * @param failedPosition the position stopped at, 0 or more; 0 when healthy
+   * @param updatedAt when this state was written; not null
+   * @throws IllegalArgumentException if the key is invalid, a number negative, or a healthy state
+   *     has a failed position
+   */
   public ProjectionState {
     Objects.requireNonNull(projectionId, "projectionId must not be null");
     Objects.requireNonNull(updatedAt, "updatedAt must not be null");
@@ -59,12 +73,23 @@ public record ProjectionState(
     }
   }
 
-  /** {@return the state of a projection that has processed nothing yet} */
+  /**
+   * {@return the state of a projection that has processed nothing yet}
+   *
+   * @param projectionId the projection's id or a partition's key; not null
+   * @param now when the state is written; not null
+   */
   public static ProjectionState initial(String projectionId, Instant now) {
     return new ProjectionState(projectionId, null, 0, 0, true, null, 0, now);
   }
 
-  /** {@return this state with the checkpoint moved to the given event; health is restored} */
+  /**
+   * {@return this state with the checkpoint moved to the given event; health is restored}
+   *
+   * @param eventId the id of the event applied last; not null
+   * @param position its position, the new checkpoint
+   * @param now when the state is written; not null
+   */
   public ProjectionState processed(String eventId, long position, Instant now) {
     return new ProjectionState(projectionId, eventId, position, errorCount, true, lastError, 0, now);
   }
@@ -72,6 +97,10 @@ public record ProjectionState(
   /**
    * {@return this state, stopped and unhealthy at the given failed event; the checkpoint does not
    * move}
+   *
+   * @param position the position of the event that failed
+   * @param error a one-line description of the failure
+   * @param now when the state is written; not null
    */
   public ProjectionState failed(long position, String error, Instant now) {
     return new ProjectionState(
@@ -82,6 +111,9 @@ public record ProjectionState(
   /**
    * {@return this state with one more recorded error that did not stop the projection (a dead
    * letter)}
+   *
+   * @param error a one-line description of the failure
+   * @param now when the state is written; not null
    */
   public ProjectionState withRecordedError(String error, Instant now) {
     return new ProjectionState(

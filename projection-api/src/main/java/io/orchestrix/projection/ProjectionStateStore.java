@@ -17,6 +17,7 @@ public interface ProjectionStateStore extends AutoCloseable {
   /**
    * The stored state of a projection.
    *
+   * @param projectionId the projection's id or a partition's key; not null
    * @return the state, or empty if the projection has never been stored
    * @throws StoreException if the store cannot be read
    */
@@ -25,6 +26,7 @@ public interface ProjectionStateStore extends AutoCloseable {
   /**
    * Stores the state, replacing any earlier one for the same projection id.
    *
+   * @param state the state to store; not null
    * @throws StoreException if the store cannot be written; then nothing was changed
    */
   void saveState(ProjectionState state);

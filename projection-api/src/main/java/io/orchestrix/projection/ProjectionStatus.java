@@ -44,7 +44,23 @@ public record ProjectionStatus(
     int generation,
     @Nullable RebuildProgress rebuild) {
 
-  /** A status of generation 1 without a rebuild: the fields every status had before generations. */
+  /**
+   * A status of generation 1 without a rebuild: the fields every status had before generations.
+   *
+   * @param projectionId the projection
+   * @param state what the runner is doing with it
+   * @param position its checkpoint, as last known
+   * @param headPosition the source's head when last read
+   * @param lagEvents how far behind the head the checkpoint is, in positions
+   * @param lagTime how old the last applied event was when it was applied, while behind; zero when
+   *     caught up
+   * @param healthy whether the projection is healthy, as last known
+   * @param lastError the last error seen by the runner, if any
+   * @param eventsPerSecond recent throughput
+   * @param deadLetters dead letters of the projection, as last counted
+   * @param stale whether the store could not be reached when this was taken
+   * @param outageSince when the ongoing outage began, if one is ongoing
+   */
   public ProjectionStatus(String projectionId, RunState state, long position, long headPosition,
       long lagEvents, Duration lagTime, boolean healthy, @Nullable String lastError,
       double eventsPerSecond, long deadLetters, boolean stale, @Nullable Instant outageSince) {
@@ -52,18 +68,25 @@ public record ProjectionStatus(
         eventsPerSecond, deadLetters, stale, outageSince, 1, null);
   }
 
-  /** This status under another id, of a generation, with a rebuild's progress or none. */
+  /**
+   * This status under another id, of a generation, with a rebuild's progress or none.
+   *
+   * @param id the id to report under, such as a generation's key; not null
+   * @param number the generation's number, 1 or more
+   * @param progress the progress of the rebuild, or null if none
+   * @return a copy of this status with those three fields replaced
+   */
   public ProjectionStatus ofGeneration(String id, int number, @Nullable RebuildProgress progress) {
     return new ProjectionStatus(id, state, position, headPosition, lagEvents, lagTime, healthy,
         lastError, eventsPerSecond, deadLetters, stale, outageSince, number, progress);
   }
 
-  /** The progress of a new generation this node builds, if it builds one. */
+  /** {@return the progress of a new generation this node builds, or empty if it builds none} */
   public java.util.Optional<RebuildProgress> rebuildProgress() {
     return java.util.Optional.ofNullable(rebuild);
   }
 
-  /** When the ongoing store or source outage began, if one is ongoing. */
+  /** {@return when the ongoing store or source outage began, or empty if none is ongoing} */
   public Optional<Instant> outage() {
     return Optional.ofNullable(outageSince);
   }

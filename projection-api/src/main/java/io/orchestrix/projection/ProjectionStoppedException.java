@@ -9,6 +9,15 @@ public final class ProjectionStoppedException extends ProjectionException {
 
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A refused batch of a stopped projection.
+   *
+   * @param projectionId the projection
+   * @param failedPosition the position of the failed event it is stopped at
+   * @param firstEventId the id of the batch's first event
+   * @param firstPosition that event's position
+   * @param lastError the failure the projection stopped on
+   */
   public ProjectionStoppedException(
       String projectionId, long failedPosition, String firstEventId, long firstPosition,
       String lastError) {

@@ -10,13 +10,16 @@ public final class ProjectionVersionException extends ProjectionException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The version this node's code declares. */
   private final String codeVersion;
+  /** The version of the live generation in the store. */
   private final String liveVersion;
 
   /**
    * @param codeVersion the version this node's code declares
    * @param liveVersion the version of the live generation in the store
    * @param why why this version may not write, in words an operator can act on
+   * @param projectionId the projection; not null
    */
   public ProjectionVersionException(String projectionId, String codeVersion, String liveVersion,
       String why) {
@@ -27,12 +30,12 @@ public final class ProjectionVersionException extends ProjectionException {
     this.liveVersion = liveVersion;
   }
 
-  /** The version this node's code declares. */
+  /** {@return the version this node's code declares} */
   public String codeVersion() {
     return codeVersion;
   }
 
-  /** The version of the live generation in the store. */
+  /** {@return the version of the live generation in the store} */
   public String liveVersion() {
     return liveVersion;
   }

@@ -56,6 +56,8 @@ public final class ReadModel<T> {
    * The same declaration (type, id function, indexes) stored under another name: what a projection
    * rebuilt without downtime writes its new generation into.
    *
+   * @param newName the other read-model name; not null
+   * @return a read model like this one, named {@code newName}
    * @throws IllegalArgumentException if the name is not a valid read-model name
    */
   public ReadModel<T> withName(String newName) {
@@ -63,7 +65,14 @@ public final class ReadModel<T> {
     return new ReadModel<>(this, newName);
   }
 
-  /** Starts a read-model declaration. */
+  /**
+   * Starts a read-model declaration.
+   *
+   * @param <T> the document type
+   * @param name the read model's name in the store, a valid read-model name
+   * @param type the document class; not null
+   * @return a builder; the name is checked at once
+   */
   public static <T> Builder<T> builder(String name, Class<T> type) {
     return new Builder<>(name, type);
   }
@@ -86,6 +95,8 @@ public final class ReadModel<T> {
   /**
    * The id of a document.
    *
+   * @param document a document of this read model; not null
+   * @return the document's id, never empty
    * @throws IllegalArgumentException if the id function returns null or an empty id
    */
   public String idOf(T document) {
@@ -101,6 +112,8 @@ public final class ReadModel<T> {
   /**
    * {@return the value of each index for a document; indexes whose function returns null are left
    * out}
+   *
+   * @param document a document of this read model; not null
    */
   public Map<String, String> indexValuesOf(T document) {
     if (indexes.isEmpty()) {
@@ -136,13 +149,26 @@ public final class ReadModel<T> {
       this.type = Objects.requireNonNull(type, "type must not be null");
     }
 
-    /** {@return how to get a document's id} Required. */
+    /**
+     * Sets how to get a document's id; required.
+     *
+     * @param idFunction gives a document's id, never null or empty; not null
+     * @return this builder
+     */
     public Builder<T> id(Function<? super T, String> idFunction) {
       this.idFunction = Objects.requireNonNull(idFunction, "id function must not be null");
       return this;
     }
 
-    /** Declares an indexed field, queryable with {@link ReadModelView#findBy(String, String)}. */
+    /**
+     * Declares an indexed field, queryable with {@link ReadModelView#findBy(String, String)}.
+     *
+     * @param indexName the index's name, a valid name not declared before on this read model
+     * @param valueFunction gives a document's value under the index, or null to leave it out; not
+     *     null
+     * @return this builder
+     * @throws IllegalArgumentException if the name is invalid or declared twice
+     */
     public Builder<T> index(String indexName, Function<? super T, @Nullable String> valueFunction) {
       ProjectionIds.requireValidName(indexName, "index name");
       Objects.requireNonNull(valueFunction, "index function must not be null");

@@ -19,11 +19,16 @@ public interface ReadModelRepository<T> extends ReadModelView<T> {
   /**
    * Inserts or replaces the document with the id given by the read model's id function.
    *
+   * @param document the document; not null
    * @throws SerializationException if the document cannot be serialised; nothing is written
    * @throws IllegalArgumentException if its id is null or empty
    */
   void save(T document);
 
-  /** Deletes the document with this id; nothing happens if there is none. */
+  /**
+   * Deletes the document with this id; nothing happens if there is none.
+   *
+   * @param id the document's id; not null
+   */
   void deleteById(String id);
 }

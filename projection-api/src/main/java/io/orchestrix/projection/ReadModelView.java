@@ -21,6 +21,8 @@ public interface ReadModelView<T> {
   /**
    * The document with this id.
    *
+   * @param id the document's id; not null
+   * @return the document, or empty if there is none (or the id is one no store could hold)
    * @throws SerializationException if the stored document cannot be read as {@code T}
    * @throws StoreException if the store cannot be read
    */
@@ -29,6 +31,9 @@ public interface ReadModelView<T> {
   /**
    * The documents whose indexed field has this value, in id order, through the store's index.
    *
+   * @param index a declared index's name; not null
+   * @param value the value to match exactly; not null
+   * @return the matching documents; empty if none
    * @throws IllegalArgumentException if no such index was declared
    */
   List<T> findBy(String index, String value);
@@ -39,6 +44,8 @@ public interface ReadModelView<T> {
   /**
    * Every document, in the store's id order, loaded lazily page by page so memory stays bounded.
    * The stream holds no open resource; it need not be closed.
+   *
+   * @return every document of the read model, in id order
    */
   Stream<T> streamAll();
 }

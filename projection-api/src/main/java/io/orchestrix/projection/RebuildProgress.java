@@ -17,17 +17,17 @@ import org.jspecify.annotations.Nullable;
 public record RebuildProgress(int generation, String version, long position, long headPosition,
     double eventsPerSecond, @Nullable Duration eta) {
 
-  /** Position over head, 0 to 100; 100 when the head is 0. */
+  /** {@return the position over the head, in percent, 0 to 100; 100 when the head is 0} */
   public double percent() {
     return headPosition <= 0 ? 100.0 : Math.min(100.0, position * 100.0 / headPosition);
   }
 
-  /** Positions left to the head. */
+  /** {@return how many positions are left to the head, 0 or more} */
   public long remaining() {
     return Math.max(0, headPosition - position);
   }
 
-  /** The time left, if a rate is known. */
+  /** {@return the time left at the current rate, or empty if no rate is known} */
   public Optional<Duration> timeLeft() {
     return Optional.ofNullable(eta);
   }

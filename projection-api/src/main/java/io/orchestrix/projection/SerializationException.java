@@ -10,6 +10,12 @@ public final class SerializationException extends ProjectionException {
 
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A serialisation failure.
+   *
+   * @param message what could not be serialised or read, and as what type
+   * @param cause the codec's exception, or null
+   */
   public SerializationException(String message, @Nullable Throwable cause) {
     super(message, null, null, 0, cause);
   }

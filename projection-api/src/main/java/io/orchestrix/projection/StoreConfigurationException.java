@@ -11,6 +11,12 @@ public final class StoreConfigurationException extends StoreException {
 
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A configuration error.
+   *
+   * @param message what is wrong, without any password
+   * @param cause the underlying failure, or null
+   */
   public StoreConfigurationException(String message, @Nullable Throwable cause) {
     super(message, null, FailureKind.FATAL, cause);
   }

@@ -14,12 +14,16 @@ public class StoreException extends ProjectionException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The kind of the failure, TRANSIENT or FATAL; kept when the exception is serialised. */
   private final FailureKind kind;
 
   /**
    * A store failure of the given kind.
    *
    * @param kind {@link FailureKind#TRANSIENT} or {@link FailureKind#FATAL}
+   * @param message what failed, naming the operation and the store; not null
+   * @param projectionId the projection concerned, or null
+   * @param cause the driver's exception, or null
    * @throws IllegalArgumentException for another kind
    */
   protected StoreException(
@@ -36,6 +40,9 @@ public class StoreException extends ProjectionException {
    * out. Retrying the same call later may succeed.
    *
    * @param projectionId the projection concerned, or null
+   * @param message what failed, naming the operation and the store; not null
+   * @param cause the driver's exception, or null
+   * @return the exception, of kind {@link FailureKind#TRANSIENT}
    */
   public static StoreException outage(
       String message, @Nullable String projectionId, @Nullable Throwable cause) {
@@ -47,6 +54,9 @@ public class StoreException extends ProjectionException {
    * statement, a closed store.
    *
    * @param projectionId the projection concerned, or null
+   * @param message what failed, naming the operation and the store; not null
+   * @param cause the driver's exception, or null
+   * @return the exception, of kind {@link FailureKind#FATAL}
    */
   public static StoreException failure(
       String message, @Nullable String projectionId, @Nullable Throwable cause) {
@@ -57,6 +67,10 @@ public class StoreException extends ProjectionException {
    * A store failure whose kind a store decided, for example from a driver's error code.
    *
    * @param kind {@link FailureKind#TRANSIENT} or {@link FailureKind#FATAL}
+   * @param message what failed, naming the operation and the store; not null
+   * @param projectionId the projection concerned, or null
+   * @param cause the driver's exception, or null
+   * @return the exception
    * @throws IllegalArgumentException for another kind
    */
   public static StoreException of(

@@ -8,10 +8,20 @@ public final class StreamVersionConflictException extends ProjectionException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The stream the append was refused on. */
   private final String streamId;
+  /** The version the writer expected. */
   private final long expectedVersion;
+  /** The version found. */
   private final long actualVersion;
 
+  /**
+   * A refused append.
+   *
+   * @param streamId the stream
+   * @param expectedVersion the version the writer expected
+   * @param actualVersion the version found
+   */
   public StreamVersionConflictException(String streamId, long expectedVersion, long actualVersion) {
     super("stream '" + streamId + "' was expected at version " + expectedVersion + " but is at "
         + actualVersion + "; nothing was appended", null, null, 0, null);

@@ -8,9 +8,18 @@ public final class WriterFencedException extends ProjectionConflictException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The token of the refused writer. */
   private final long writerToken;
+  /** The token now current in the store. */
   private final long currentToken;
 
+  /**
+   * A refused commit of a fenced writer.
+   *
+   * @param projectionId the projection (or partition key) whose commit was refused
+   * @param writerToken the token of the refused writer
+   * @param currentToken the token now current in the store
+   */
   public WriterFencedException(String projectionId, long writerToken, long currentToken) {
     super("projection '" + projectionId + "': commit refused, this writer's fencing token "
             + writerToken + " is no longer current (" + currentToken

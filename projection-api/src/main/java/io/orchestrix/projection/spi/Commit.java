@@ -92,6 +92,12 @@ public final class Commit {
   /**
    * A batch: read-model changes and new dead letters, with the checkpoint moving forward (or staying).
    *
+   * @param writerToken the fencing token from {@link ProjectionStore#claimWriter}
+   * @param expectedPosition the checkpoint this writer started from, 0 or more
+   * @param state the new state, whose checkpoint is not below expectedPosition; not null
+   * @param changes the read-model changes, at most one entry per read model; not null
+   * @param deadLetters dead letters to store, all of this projection; not null
+   * @return the commit
    * @throws IllegalArgumentException if the checkpoint would move back
    */
   public static Commit batch(long writerToken, long expectedPosition, ProjectionState state,
@@ -103,6 +109,11 @@ public final class Commit {
 
   /**
    * {@return a batch of read-model changes alone, with the checkpoint moving forward (or staying)}
+   *
+   * @param writerToken the fencing token from {@link ProjectionStore#claimWriter}
+   * @param expectedPosition the checkpoint this writer started from, 0 or more
+   * @param state the new state, whose checkpoint is not below expectedPosition; not null
+   * @param changes the read-model changes, at most one entry per read model; not null
    */
   public static Commit batch(long writerToken, long expectedPosition, ProjectionState state,
       List<ReadModelChanges> changes) {
@@ -112,6 +123,12 @@ public final class Commit {
   /**
    * A reset: every document of the given read models and every dead letter of the projection are
    * deleted, and the state is stored, whatever checkpoint it holds.
+   *
+   * @param writerToken the fencing token from {@link ProjectionStore#claimWriter}
+   * @param expectedPosition the checkpoint stored now, which the reset replaces
+   * @param state the state to store, whatever its checkpoint; not null
+   * @param readModels the names of the read models to clear; not null
+   * @return the commit
    */
   public static Commit reset(long writerToken, long expectedPosition, ProjectionState state,
       Set<String> readModels) {
@@ -122,6 +139,11 @@ public final class Commit {
   /**
    * Moves the checkpoint forward or back without touching read models or dead letters: an operator's
    * tool.
+   *
+   * @param writerToken the fencing token from {@link ProjectionStore#claimWriter}
+   * @param expectedPosition the checkpoint stored now
+   * @param state the state holding the new checkpoint; not null
+   * @return the commit
    */
   public static Commit moveCheckpoint(long writerToken, long expectedPosition, ProjectionState state) {
     return new Commit(writerToken, expectedPosition, state, List.of(), List.of(), List.of(), Set.of(),
@@ -132,6 +154,13 @@ public final class Commit {
    * Dead letters retried or discarded at the checkpoint, which does not move: the changes of the
    * events applied, the dead letters that failed again (replacing the stored ones) and the positions
    * of those removed.
+   *
+   * @param writerToken the fencing token from {@link ProjectionStore#claimWriter}
+   * @param state the state, whose checkpoint stays where it is stored; not null
+   * @param changes the read-model changes of the dead letters applied on retry; not null
+   * @param updated the dead letters that failed again, replacing the stored ones; not null
+   * @param removed the positions of the dead letters to delete; not null
+   * @return the commit
    */
   public static Commit deadLetterUpdate(long writerToken, ProjectionState state,
       List<ReadModelChanges> changes, List<DeadLetter> updated, List<Long> removed) {
@@ -143,6 +172,8 @@ public final class Commit {
    * This commit as one of partition {@code partition} of a partitioned projection: its state's
    * projection id must be that partition's key ({@link ProjectionIds#partitionKey}).
    *
+   * @param partition the partition's number, 0 or more
+   * @return a copy of this commit carrying that partition
    * @throws IllegalArgumentException if the partition is negative or the key is not the partition's
    */
   public Commit inPartition(int partition) {
@@ -170,7 +201,8 @@ public final class Commit {
   }
 
   /**
-   * The partition committing, 0 or more, or {@link #UNPARTITIONED} for a projection that is not split.
+   * {@return the partition committing, 0 or more, or {@link #UNPARTITIONED} for a projection that
+   * is not split}
    */
   public int partition() {
     return partition;
@@ -196,17 +228,19 @@ public final class Commit {
     return changes;
   }
 
-  /** Dead letters to store, replacing any with the same position. */
+  /** {@return the dead letters to store, replacing any with the same position; empty if none} */
   public List<DeadLetter> deadLettersAdded() {
     return deadLettersAdded;
   }
 
-  /** Positions of dead letters to delete. */
+  /** {@return the positions of the dead letters to delete; empty if none} */
   public List<Long> deadLettersRemoved() {
     return deadLettersRemoved;
   }
 
-  /** Read models whose every document is deleted first; empty unless this is a reset. */
+  /**
+   * {@return the read models whose every document is deleted first; empty unless this is a reset}
+   */
   public Set<String> clearedReadModels() {
     return clearedReadModels;
   }

@@ -22,6 +22,16 @@ import java.util.Objects;
 public record Lease(
     String group, String resource, String owner, long epoch, Instant expiresAt, Duration remaining) {
 
+  /**
+   * Checks that no component is null.
+   *
+   * @param group what the leases are about
+   * @param resource the thing leased within the group
+   * @param owner who holds it
+   * @param epoch the lease's epoch, which grows each time it is taken afresh
+   * @param expiresAt when it expires, by the store's clock
+   * @param remaining how long it had left when the store answered
+   */
   public Lease {
     Objects.requireNonNull(group, "group must not be null");
     Objects.requireNonNull(resource, "resource must not be null");

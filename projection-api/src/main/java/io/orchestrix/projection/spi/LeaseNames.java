@@ -25,6 +25,10 @@ public final class LeaseNames {
   /**
    * Checks a lease's names and time to live.
    *
+   * @param group the lease's group
+   * @param resource the resource the lease grants
+   * @param owner the lease's owner
+   * @param ttl the time to live
    * @throws NullPointerException naming a null argument
    * @throws IllegalArgumentException naming the argument and the rule it breaks
    */
@@ -39,12 +43,26 @@ public final class LeaseNames {
     }
   }
 
-  /** Checks a group's name. */
+  /**
+   * Checks a group's name.
+   *
+   * @param group the group's name
+   * @return the name, unchanged
+   * @throws NullPointerException if it is null
+   * @throws IllegalArgumentException naming the name and the rule it breaks
+   */
   public static String requireGroup(String group) {
     return requireName(Objects.requireNonNull(group, "group must not be null"), "lease group");
   }
 
-  /** Checks an owner's name. */
+  /**
+   * Checks an owner's name.
+   *
+   * @param owner the owner's name
+   * @return the name, unchanged
+   * @throws NullPointerException if it is null
+   * @throws IllegalArgumentException naming the name and the rule it breaks
+   */
   public static String requireOwner(String owner) {
     Objects.requireNonNull(owner, "owner must not be null");
     boolean ok = !owner.isEmpty() && owner.length() <= MAX_LENGTH;

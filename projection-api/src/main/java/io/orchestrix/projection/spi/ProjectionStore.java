@@ -43,6 +43,8 @@ public interface ProjectionStore extends ProjectionStateStore {
   /**
    * Creates the storage and indexes of a read model if they do not exist yet. Idempotent and safe to
    * call from several threads or processes at once.
+   *
+   * @param schema the read model's name and declared indexes; not null
    */
   void prepareReadModel(ReadModelSchema schema);
 
@@ -51,12 +53,17 @@ public interface ProjectionStore extends ProjectionStateStore {
    * returned before for this projection by any store instance on the same data. Creates the
    * projection's initial state if there is none. From now on, commits with an older token are
    * refused with {@link io.orchestrix.projection.WriterFencedException}.
+   *
+   * @param projectionId the projection's key (see {@link
+   *     io.orchestrix.projection.ProjectionIds#requireValidKey}); not null
+   * @return the new fencing token, to pass in every {@link Commit} of this writer
    */
   long claimWriter(String projectionId);
 
   /**
    * Applies a commit atomically (see {@link Commit}).
    *
+   * @param commit the commit to apply; not null
    * @throws io.orchestrix.projection.CheckpointConflictException if the stored checkpoint is not the
    *     expected one
    * @throws io.orchestrix.projection.WriterFencedException if the writer token is not current
@@ -70,6 +77,8 @@ public interface ProjectionStore extends ProjectionStateStore {
    * documents without moving the checkpoint, so the engine then ignores writes to a document from
    * events at or below the document's stored {@link StoredDocument#position()}, whose effect it
    * already holds. Default true.
+   *
+   * @return whether a commit is never applied in part
    */
   default boolean commitsAtomically() {
     return true;
@@ -81,36 +90,63 @@ public interface ProjectionStore extends ProjectionStateStore {
    * failure is that event's; a store need not check the same again at commit. The default accepts
    * everything.
    *
+   * @param readModel the read model the document is saved in; not null
+   * @param document the document to check; not null
    * @throws io.orchestrix.projection.InvalidDocumentException naming the read model, id and reason
    */
   default void checkDocument(String readModel, StoredDocument document) {}
 
-  /** {@return the document with this id, if any} */
+  /**
+   * {@return the document with this id, if any}
+   *
+   * @param readModel the read model's name; not null
+   * @param id the document's id; not null
+   */
   Optional<StoredDocument> find(String readModel, String id);
 
   /**
    * {@return the documents with these ids that exist, by id, in one round trip where the store
    * allows}
+   *
+   * @param readModel the read model's name; not null
+   * @param ids the ids to look up, duplicates ignored; neither it nor any id null
    */
   Map<String, StoredDocument> findAll(String readModel, Collection<String> ids);
 
   /**
    * {@return the documents whose index has exactly this value, in id order, using the store's
    * index}
+   *
+   * @param readModel the read model's name; not null
+   * @param index an index the read model declared; not null
+   * @param value the value to match exactly; not null
    */
   List<StoredDocument> findByIndex(String readModel, String index, String value);
 
-  /** {@return how many documents the read model holds} */
+  /**
+   * {@return how many documents the read model holds}
+   *
+   * @param readModel the read model's name; not null
+   */
   long count(String readModel);
 
   /**
    * Up to {@code limit} documents with ids after {@code afterId} (from the first if null), ascending in
    * an order of the store's choosing that is the same for every call, so that paging visits each
    * document once.
+   *
+   * @param readModel the read model's name; not null
+   * @param afterId the id of the last document of the previous page, or null for the first page
+   * @param limit the most documents to return, at least 1
+   * @return the page, empty once every document was visited
    */
   List<StoredDocument> page(String readModel, @Nullable String afterId, int limit);
 
-  /** {@return the projection's dead letters, ascending by position} */
+  /**
+   * {@return the projection's dead letters, ascending by position}
+   *
+   * @param projectionId the projection's key; not null
+   */
   List<DeadLetter> deadLetters(String projectionId);
 
   /**
@@ -120,6 +156,11 @@ public interface ProjectionStore extends ProjectionStateStore {
    * had not expired). Of several callers racing for a free lease, exactly one gets it. Names are
    * checked by {@link LeaseNames}.
    *
+   * @param group the group the lease belongs to, such as a runner's name; not null
+   * @param resource what the lease grants, such as a projection or partition; not null
+   * @param owner who asks for it, such as a node's id; not null
+   * @param ttl how long the lease lasts unless renewed, from {@link LeaseNames#MIN_TTL} to
+   *     {@link LeaseNames#MAX_TTL}
    * @return the lease now held by {@code owner}, or empty if another owner holds it
    */
   Optional<Lease> acquireLease(String group, String resource, String owner, Duration ttl);
@@ -128,6 +169,9 @@ public interface ProjectionStore extends ProjectionStateStore {
    * Gives a lease up at once if {@code owner} holds it, so that another owner may take it without
    * waiting for it to expire.
    *
+   * @param group the group the lease belongs to; not null
+   * @param resource what the lease grants; not null
+   * @param owner who gives it up; not null
    * @return whether {@code owner} held it (expired or not) and it is now released
    */
   boolean releaseLease(String group, String resource, String owner);
@@ -135,6 +179,9 @@ public interface ProjectionStore extends ProjectionStateStore {
   /**
    * Every lease of a group, expired ones included, by resource; each with the time it had left by the
    * store's clock when the store answered.
+   *
+   * @param group the group whose leases to list; not null
+   * @return the group's leases, ordered by resource; empty if none
    */
   List<Lease> leases(String group);
 

@@ -14,6 +14,8 @@ public interface ProjectionStoreProvider {
   /**
    * The schemes this provider opens, lower case: {@code memory}, {@code redis}, {@code mongodb}; for
    * JDBC URLs the sub-protocol is part of the scheme ({@code jdbc:postgresql}).
+   *
+   * @return the schemes, lower case; not empty
    */
   Set<String> schemes();
 
@@ -23,6 +25,7 @@ public interface ProjectionStoreProvider {
    * @param uri the full URI, whose scheme is one of {@link #schemes()}
    * @param properties options documented by the store (table prefix, pool size, ...); unknown keys
    *     are refused
+   * @return the open store; the caller closes it
    * @throws io.orchestrix.projection.StoreConfigurationException for a malformed URI or bad property
    * @throws io.orchestrix.projection.StoreException if the server cannot be reached (the message names
    *     the URI without its password)

@@ -18,6 +18,9 @@ import java.util.Set;
 public record ReadModelChanges(String readModel, List<StoredDocument> puts, List<String> deletes) {
 
   /**
+   * @param readModel the read model's name
+   * @param puts documents to insert or replace; copied
+   * @param deletes ids to delete; copied
    * @throws IllegalArgumentException if the name is invalid or an id appears twice
    */
   public ReadModelChanges {
@@ -33,7 +36,13 @@ public record ReadModelChanges(String readModel, List<StoredDocument> puts, List
     }
   }
 
-  /** Only puts. */
+  /**
+   * Only puts.
+   *
+   * @param readModel the read model's name
+   * @param documents documents to insert or replace, each id once
+   * @return the changes
+   */
   public static ReadModelChanges puts(String readModel, List<StoredDocument> documents) {
     return new ReadModelChanges(readModel, documents, List.of());
   }

@@ -14,6 +14,13 @@ import java.util.List;
  */
 public record ReadModelSchema(String name, List<String> indexes) {
 
+  /**
+   * Checks the names; the indexes are copied.
+   *
+   * @param name the read model's name, a valid read-model name
+   * @param indexes the indexed fields, each a valid index name, without duplicates
+   * @throws IllegalArgumentException if a name is invalid or an index appears twice
+   */
   public ReadModelSchema {
     ProjectionIds.requireValidName(name, "read-model name");
     indexes = List.copyOf(indexes);

@@ -23,7 +23,11 @@ public final class StorableText {
 
   private StorableText() {}
 
-  /** {@return whether every character of the text can be stored exactly} */
+  /**
+   * {@return whether every character of the text can be stored exactly}
+   *
+   * @param text the text to check; not null
+   */
   public static boolean isStorable(String text) {
     return firstUnstorable(text) < 0;
   }
@@ -32,6 +36,8 @@ public final class StorableText {
    * Returns the text if it can be stored exactly.
    *
    * @param field what the text is, for the message ("document id", "index 'status'")
+   * @param text the text to check; not null
+   * @return the text, unchanged
    * @throws InvalidDocumentException naming the field, the character and its index
    */
   public static String requireStorable(String field, String text) {
@@ -48,6 +54,7 @@ public final class StorableText {
    *
    * @param readModel the document's read model, for the message
    * @param id the document's id, for the message
+   * @param json the document's JSON text; not null
    * @throws InvalidDocumentException naming the read model, the id and the character
    */
   public static void requireStorableJson(String readModel, String id, String json) {

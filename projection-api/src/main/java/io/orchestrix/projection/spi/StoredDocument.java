@@ -32,6 +32,10 @@ public record StoredDocument(String id, String json, Map<String, String> indexVa
   public static final int MAX_ID_LENGTH = 512;
 
   /**
+   * @param id the document's id
+   * @param json the document as a JSON object; not null
+   * @param indexValues index name to value; copied
+   * @param position the position of the last event that changed it, 0 or more
    * @throws InvalidDocumentException if the id is empty, too long or holds a character no store can
    *     keep, or an index value holds such a character
    * @throws IllegalArgumentException if the position is negative
@@ -48,7 +52,13 @@ public record StoredDocument(String id, String json, Map<String, String> indexVa
     }
   }
 
-  /** A document with no known position. */
+  /**
+   * A document with no known position.
+   *
+   * @param id the document's id
+   * @param json the document as a JSON object; not null
+   * @param indexValues index name to value; copied
+   */
   public StoredDocument(String id, String json, Map<String, String> indexValues) {
     this(id, json, indexValues, 0);
   }
@@ -56,6 +66,8 @@ public record StoredDocument(String id, String json, Map<String, String> indexVa
   /**
    * Returns the id if it is acceptable as a document id.
    *
+   * @param id the id to check; not null
+   * @return the id, unchanged
    * @throws InvalidDocumentException naming the id and the rule it breaks
    */
   public static String requireValidId(String id) {
@@ -72,6 +84,8 @@ public record StoredDocument(String id, String json, Map<String, String> indexVa
   /**
    * {@return whether an id is acceptable: a lookup by any other id finds nothing, without asking a
    * store}
+   *
+   * @param id the id to check; not null
    */
   public static boolean isValidId(String id) {
     return !id.isEmpty() && id.length() <= MAX_ID_LENGTH && StorableText.isStorable(id);

@@ -36,7 +36,11 @@ public final class InMemoryEventLog implements EventSource {
     this(Clock.systemUTC());
   }
 
-  /** A log stamping events with the given clock. */
+  /**
+   * A log stamping events with the given clock.
+   *
+   * @param clock stamps each event's time; not null
+   */
   public InMemoryEventLog(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock must not be null");
   }
@@ -45,6 +49,8 @@ public final class InMemoryEventLog implements EventSource {
    * Appends events to a stream, all or nothing.
    *
    * @param expectedVersion the stream's current version (0 for a new stream), or {@link #ANY_VERSION}
+   * @param streamId the stream; not null
+   * @param payloads the payloads, in order; not null
    * @return the position of the last appended event
    * @throws StreamVersionConflictException if the stream is not at the expected version
    */
@@ -74,12 +80,24 @@ public final class InMemoryEventLog implements EventSource {
     }
   }
 
-  /** Appends one event to a stream whatever its version. */
+  /**
+   * Appends one event to a stream whatever its version.
+   *
+   * @param streamId the stream; not null
+   * @param payload the payload; not null
+   * @return the position of the appended event
+   */
   public long append(String streamId, Object payload) {
     return append(streamId, ANY_VERSION, List.of(payload));
   }
 
-  /** Appends ready-made envelopes as they are; their positions must continue the log (tests). */
+  /**
+   * Appends ready-made envelopes as they are; their positions must continue the log (tests).
+   *
+   * @param envelopes the envelopes, positions continuing the log
+   * @throws IllegalArgumentException if an envelope's position does not continue the log; the
+   *     envelopes before it stay appended
+   */
   public void appendEnvelopes(List<? extends EventEnvelope<?>> envelopes) {
     lock.lock();
     try {
@@ -98,7 +116,11 @@ public final class InMemoryEventLog implements EventSource {
     }
   }
 
-  /** {@return the version of a stream: how many events it has} */
+  /**
+   * {@return the version of a stream: how many events it has}
+   *
+   * @param streamId the stream; not null
+   */
   public long streamVersion(String streamId) {
     lock.lock();
     try {

@@ -59,7 +59,11 @@ public final class InMemoryProjectionStateStore extends AbstractProjectionStore 
     this("memory:");
   }
 
-  /** A new, empty store described by the given name in messages. */
+  /**
+   * A new, empty store described by the given name in messages.
+   *
+   * @param description the store's name in messages; not null
+   */
   public InMemoryProjectionStateStore(String description) {
     this(description, Clock.systemUTC());
   }
@@ -67,6 +71,9 @@ public final class InMemoryProjectionStateStore extends AbstractProjectionStore 
   /**
    * A new, empty store described by the given name, whose leases expire by the given clock (a test's
    * controllable clock, say).
+   *
+   * @param description the store's name in messages; not null
+   * @param clock the clock leases expire by; not null
    */
   public InMemoryProjectionStateStore(String description, Clock clock) {
     this(description, new Data(Objects.requireNonNull(clock, "clock must not be null")));
@@ -80,6 +87,8 @@ public final class InMemoryProjectionStateStore extends AbstractProjectionStore 
   /**
    * Another store over the same data, as a second process would open a durable store: what one
    * commits the other reads, each claims writers and is closed on its own.
+   *
+   * @return a new store instance over this one's data
    */
   public InMemoryProjectionStateStore openAnother() {
     return new InMemoryProjectionStateStore(description(), data);

@@ -21,6 +21,8 @@ public final class ProjectionStores {
   /**
    * Opens the store a URI names, with no extra properties.
    *
+   * @param uri the store's URI, such as {@code memory:} or {@code jdbc:postgresql://host/db}
+   * @return the open store; the caller closes it
    * @throws io.orchestrix.projection.StoreConfigurationException if the URI is malformed, names no
    *     host or database where its store needs one, or no provider (or two) claims its scheme
    * @throws io.orchestrix.projection.StoreException if the store cannot be reached
@@ -33,6 +35,9 @@ public final class ProjectionStores {
    * Opens the store a URI names, with the store's properties (table or key prefix, pool size, ...;
    * each store module's README lists them). Unknown properties are refused by name.
    *
+   * @param uri the store's URI
+   * @param properties the store's properties; not null
+   * @return the open store; the caller closes it
    * @throws io.orchestrix.projection.StoreConfigurationException for a malformed URI, an unknown
    *     scheme or a bad property
    * @throws io.orchestrix.projection.StoreException if the store cannot be reached

@@ -14,6 +14,8 @@ public final class Projections {
   /**
    * A builder for an engine with the given projection id.
    *
+   * @param projectionId the projection's id
+   * @return the builder
    * @throws IllegalArgumentException if the id is not a valid projection id
    */
   public static ProjectionEngineBuilder engine(String projectionId) {
@@ -22,6 +24,9 @@ public final class Projections {
 
   /**
    * {@return an engine on the given store with default settings and no read models, as in the seed}
+   *
+   * @param projectionId the projection's id
+   * @param store the store; not null
    */
   public static ProjectionEngine engine(String projectionId, ProjectionStore store) {
     return engine(projectionId).store(store).build();

@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Timeout;
  */
 public interface AtomicityContract {
 
-  /** The store under test. */
+  /** {@return the fixture of the store under test, fresh for each test} */
   StoreFixture fixture();
 
   private Commit richCommit(long token) {
@@ -87,6 +87,7 @@ public interface AtomicityContract {
     return outcome;
   }
 
+  /** Contract: a commit applies its changes, dead letters and state together. */
   @Test
   @DisplayName("a commit applies its changes, dead letters and state together")
   default void commitAppliesEverything() {
@@ -102,6 +103,10 @@ public interface AtomicityContract {
     assertThat(fixture().store().deadLetters(PROJECTION)).extracting(DeadLetter::position).containsExactly(1L, 2L, 4L, 6L);
   }
 
+  /**
+   * Contract: a commit (a reset too) cut short after any single write leaves nothing of it visible,
+   * and completing it gives the uninterrupted result.
+   */
   @Test
   @DisplayName("a commit (a reset too) cut short after any single write leaves nothing of it visible, and completing it gives the uninterrupted result")
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -156,6 +161,10 @@ public interface AtomicityContract {
     return injected;
   }
 
+  /**
+   * Contract: after a failed commit, the same commit retried on a healthy store applies exactly
+   * once.
+   */
   @Test
   @DisplayName("after a failed commit, the same commit retried on a healthy store applies exactly once")
   default void retryAfterFailureAppliesOnce() {

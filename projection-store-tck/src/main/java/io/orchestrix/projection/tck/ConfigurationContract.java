@@ -32,9 +32,13 @@ public interface ConfigurationContract {
   /** The property key the kit passes to check that unknown keys are refused by name. */
   String UNKNOWN_PROPERTY = "kit.no-such-property";
 
-  /** The store under test. */
+  /** {@return the fixture of the store under test, fresh for each test} */
   StoreFixture fixture();
 
+  /**
+   * Contract: each malformed URI of the store is refused with StoreConfigurationException before
+   * any connection, without its password.
+   */
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   @DisplayName("each malformed URI of the store is refused with StoreConfigurationException before any connection, without its password")
@@ -46,6 +50,10 @@ public interface ConfigurationContract {
     assertRefusedBeforeConnecting(uris);
   }
 
+  /**
+   * Contract: generic bad URIs of the store's scheme (no host, an empty host, a bad port) are
+   * refused with StoreConfigurationException before any connection, without the password.
+   */
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   @DisplayName("generic bad URIs of the store's scheme (no host, an empty host, a bad port) are refused with StoreConfigurationException before any connection, without the password")
@@ -70,6 +78,7 @@ public interface ConfigurationContract {
         scheme + "://" + user + "127.0.0.1:" + trapPort + ",:" + trapPort + "/0"));
   }
 
+  /** Contract: an unknown property is refused with StoreConfigurationException naming the key. */
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   @DisplayName("an unknown property is refused with StoreConfigurationException naming the key")

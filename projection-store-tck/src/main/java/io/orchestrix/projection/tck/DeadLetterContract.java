@@ -15,9 +15,10 @@ import org.junit.jupiter.api.Test;
 /** Dead letters are stored, listed in order, replaced and removed, all inside commits, per projection. */
 public interface DeadLetterContract {
 
-  /** The store under test. */
+  /** {@return the fixture of the store under test, fresh for each test} */
   StoreFixture fixture();
 
+  /** Contract: dead letters added by commits are listed by position, equal to what was added. */
   @Test
   @DisplayName("dead letters added by commits are listed by position, equal to what was added")
   default void addedAndListed() {
@@ -30,6 +31,7 @@ public interface DeadLetterContract {
     assertThat(fixture().store().deadLetters("nobody")).isEmpty();
   }
 
+  /** Contract: a dead letter at a position already stored replaces it; removed ones are gone. */
   @Test
   @DisplayName("a dead letter at a position already stored replaces it; removed ones are gone")
   default void replacedAndRemoved() {
@@ -46,6 +48,7 @@ public interface DeadLetterContract {
         .containsExactly(retried, deadLetter(PROJECTION, 17));
   }
 
+  /** Contract: dead letters of projections are kept apart. */
   @Test
   @DisplayName("dead letters of projections are kept apart")
   default void projectionsApart() {

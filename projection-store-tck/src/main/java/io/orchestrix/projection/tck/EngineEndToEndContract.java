@@ -46,7 +46,7 @@ import org.junit.jupiter.api.Test;
  */
 public interface EngineEndToEndContract {
 
-  /** The store under test. */
+  /** {@return the fixture of the store under test, fresh for each test} */
   StoreFixture fixture();
 
   /** The projection the engine runs in these tests. */
@@ -95,6 +95,10 @@ public interface EngineEndToEndContract {
     assertThat(orders.streamAll().map(OrderSummary::orderId)).containsExactlyInAnyOrder("ORDER-001", "ORDER-002");
   }
 
+  /**
+   * Contract: the OrderSummary example gives its read model, committed and readable by a new store
+   * instance.
+   */
   @Test
   @DisplayName("the OrderSummary example gives its read model, committed and readable by a new store instance")
   default void exampleReadModel() {
@@ -112,6 +116,7 @@ public interface EngineEndToEndContract {
     assertExampleReadModel(engine(reopened).readModel(ORDER_SUMMARY));
   }
 
+  /** Contract: events handled one at a time give the same read model as one batch. */
   @Test
   @DisplayName("events handled one at a time give the same read model as one batch")
   default void oneEventAtATime() {
@@ -124,6 +129,7 @@ public interface EngineEndToEndContract {
     assertThat(engine.state().lastProcessedPosition()).isEqualTo(10);
   }
 
+  /** Contract: a restart with a new store instance resumes from the stored checkpoint. */
   @Test
   @DisplayName("a restart with a new store instance resumes from the stored checkpoint")
   default void restartFromStoredCheckpoint() {
@@ -140,6 +146,7 @@ public interface EngineEndToEndContract {
     assertExampleReadModel(restarted.readModel(ORDER_SUMMARY));
   }
 
+  /** Contract: redelivered events are skipped and change nothing. */
   @Test
   @DisplayName("redelivered events are skipped and change nothing")
   default void redeliveryIsIdempotent() {
@@ -157,6 +164,7 @@ public interface EngineEndToEndContract {
     assertExampleReadModel(engine(freshStore()).readModel(ORDER_SUMMARY));
   }
 
+  /** Contract: replay rebuilds the read model from the events alone. */
   @Test
   @DisplayName("replay rebuilds the read model from the events alone")
   default void replayRebuilds() {
@@ -175,6 +183,10 @@ public interface EngineEndToEndContract {
     assertThat(freshStore().loadState(ENGINE_PROJECTION).orElseThrow().lastProcessedPosition()).isEqualTo(10);
   }
 
+  /**
+   * Contract: a handler failure commits the good prefix and stops at the failed event until it
+   * succeeds.
+   */
   @Test
   @DisplayName("a handler failure commits the good prefix and stops at the failed event until it succeeds")
   default void handlerFailureKeepsGoodPrefix() {
@@ -207,6 +219,10 @@ public interface EngineEndToEndContract {
     assertThat(freshStore().loadState(ENGINE_PROJECTION).orElseThrow().healthy()).isTrue();
   }
 
+  /**
+   * Contract: under the dead-letter policy a failed event is stored as a dead letter and processing
+   * goes on.
+   */
   @Test
   @DisplayName("under the dead-letter policy a failed event is stored as a dead letter and processing goes on")
   default void deadLetterPolicy() {
@@ -228,6 +244,10 @@ public interface EngineEndToEndContract {
     assertThat(orders.findById("ORDER-B")).isPresent();
   }
 
+  /**
+   * Contract: a document that cannot be serialised fails its event with a clear error and writes
+   * nothing of it.
+   */
   @Test
   @DisplayName("a document that cannot be serialised fails its event with a clear error and writes nothing of it")
   default void unserialisableDocument() {
@@ -246,6 +266,10 @@ public interface EngineEndToEndContract {
     assertThat(engine(observer).readModel(ORDER_SUMMARY).findById("ORDER-X")).isPresent();
   }
 
+  /**
+   * Contract: a stored document that cannot be read as its type gives a clear error, and an event
+   * needing it changes nothing.
+   */
   @Test
   @DisplayName("a stored document that cannot be read as its type gives a clear error, and an event needing it changes nothing")
   default void undeserialisableDocument() {
@@ -271,6 +295,10 @@ public interface EngineEndToEndContract {
     assertThat(observer.find("order_summary", "ORDER-OK")).isPresent();
   }
 
+  /**
+   * Contract: two engines on one projection: the one that lost ownership cannot commit, and no
+   * event is applied twice.
+   */
   @Test
   @DisplayName("two engines on one projection: the one that lost ownership cannot commit, and no event is applied twice")
   default void secondEngineFencesFirst() {

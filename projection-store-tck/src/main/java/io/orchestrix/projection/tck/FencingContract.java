@@ -33,9 +33,13 @@ import org.junit.jupiter.api.Timeout;
  */
 public interface FencingContract {
 
-  /** The store under test. */
+  /** {@return the fixture of the store under test, fresh for each test} */
   StoreFixture fixture();
 
+  /**
+   * Contract: a commit from a stale checkpoint is refused with CheckpointConflictException and
+   * writes nothing.
+   */
   @Test
   @DisplayName("a commit from a stale checkpoint is refused with CheckpointConflictException and writes nothing")
   default void staleCheckpointRefused() {
@@ -55,6 +59,7 @@ public interface FencingContract {
     assertThat(fixture().store().find("orders", "o-2")).isEmpty();
   }
 
+  /** Contract: claimWriter returns a greater token every time, across store instances. */
   @Test
   @DisplayName("claimWriter returns a greater token every time, across store instances")
   default void tokensIncrease() {
@@ -68,6 +73,10 @@ public interface FencingContract {
     assertThat(otherProjection).as("a token of another projection").isNotNegative();
   }
 
+  /**
+   * Contract: an old writer's commit after a newer claim is refused with WriterFencedException and
+   * writes nothing.
+   */
   @Test
   @DisplayName("an old writer's commit after a newer claim is refused with WriterFencedException and writes nothing")
   default void oldWriterFenced() {
@@ -89,6 +98,12 @@ public interface FencingContract {
     assertThat(oldOwner.find("orders", "o-1").orElseThrow().indexValues()).containsEntry("status", "NEW");
   }
 
+  /**
+   * Contract: of many threads committing from the same checkpoint, exactly one wins; the others get
+   * CheckpointConflictException.
+   *
+   * @throws Exception if a committing thread fails otherwise or is interrupted
+   */
   @Test
   @DisplayName("of many threads committing from the same checkpoint, exactly one wins; the others get CheckpointConflictException")
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -124,6 +139,12 @@ public interface FencingContract {
     assertThat(contents(fixture().store(), "orders").keySet()).containsExactlyInAnyOrder("shared", "only-" + winner);
   }
 
+  /**
+   * Contract: two writers racing: never do both move the checkpoint from the same position,
+   * whatever the timing.
+   *
+   * @throws Exception if a writer thread fails otherwise or is interrupted
+   */
   @Test
   @DisplayName("two writers racing: never do both move the checkpoint from the same position, whatever the timing")
   @Timeout(value = 120, unit = TimeUnit.SECONDS)

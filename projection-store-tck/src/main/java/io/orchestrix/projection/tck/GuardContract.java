@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
  */
 public interface GuardContract {
 
-  /** The store under test. */
+  /** {@return the fixture of the store under test, fresh for each test} */
   StoreFixture fixture();
 
   /** Every read-model call of a store, by name, made with the given read-model name. */
@@ -71,6 +71,7 @@ public interface GuardContract {
     }
   }
 
+  /** Contract: page with a limit below 1 is refused with IllegalArgumentException. */
   @Test
   @DisplayName("page with a limit below 1 is refused with IllegalArgumentException")
   default void pageLimitBelowOneRefused() {
@@ -86,6 +87,10 @@ public interface GuardContract {
     softly.assertAll();
   }
 
+  /**
+   * Contract: an invalid read-model name is refused on every read-model call with
+   * IllegalArgumentException naming it.
+   */
   @Test
   @DisplayName("an invalid read-model name is refused on every read-model call with IllegalArgumentException naming it")
   default void invalidReadModelNameRefused() {
@@ -101,6 +106,10 @@ public interface GuardContract {
     softly.assertAll();
   }
 
+  /**
+   * Contract: a read model not prepared on this instance is refused with IllegalArgumentException
+   * naming it, even if another instance prepared it, and a commit naming one writes nothing.
+   */
   @Test
   @DisplayName("a read model not prepared on this instance is refused with IllegalArgumentException naming it, even if another instance prepared it, and a commit naming one writes nothing")
   default void unpreparedReadModelRefused() {
@@ -134,6 +143,10 @@ public interface GuardContract {
         .as("the store after the refused commits").isEqualTo(before);
   }
 
+  /**
+   * Contract: findByIndex on an index the read model did not declare is refused with
+   * IllegalArgumentException naming the index.
+   */
   @Test
   @DisplayName("findByIndex on an index the read model did not declare is refused with IllegalArgumentException naming the index")
   default void undeclaredIndexRefusedByName() {
@@ -149,6 +162,7 @@ public interface GuardContract {
     softly.assertAll();
   }
 
+  /** Contract: a null argument is refused with NullPointerException naming it. */
   @Test
   @DisplayName("a null argument is refused with NullPointerException naming it")
   default void nullArgumentsRefused() {
@@ -184,6 +198,10 @@ public interface GuardContract {
     assertThat(store.find("orders", "o-1")).as("the store still answers").isPresent();
   }
 
+  /**
+   * Contract: after close, every call but close and description is refused with a FATAL
+   * StoreException saying the store is closed.
+   */
   @Test
   @DisplayName("after close, every call but close and description is refused with a FATAL StoreException saying the store is closed")
   default void closedStoreRefusesEveryCall() {
@@ -216,6 +234,7 @@ public interface GuardContract {
         .as("the checkpoint, untouched by the closed instance").isEqualTo(1);
   }
 
+  /** Contract: close is idempotent, and closing one instance leaves the others working. */
   @Test
   @DisplayName("close is idempotent, and closing one instance leaves the others working")
   default void closeIsIdempotent() {

@@ -20,12 +20,13 @@ import org.junit.jupiter.api.Test;
  */
 public interface LeaseContract {
 
-  /** The store under test. */
+  /** {@return the fixture of the store under test, fresh for each test} */
   StoreFixture fixture();
 
   /** A time to live that no test outlasts by accident. */
   Duration LONG = Duration.ofMinutes(5);
 
+  /** Contract: a free lease is taken and listed with its owner, epoch and remaining time. */
   @Test
   @DisplayName("a free lease is taken and listed with its owner, epoch and remaining time")
   default void freeLeaseTaken() {
@@ -46,6 +47,11 @@ public interface LeaseContract {
     });
   }
 
+  /**
+   * Contract: a held lease is refused to another owner and renewed by its own, keeping its epoch.
+   *
+   * @throws InterruptedException if the test is interrupted in its pause before the renewal
+   */
   @Test
   @DisplayName("a held lease is refused to another owner and renewed by its own, keeping its epoch")
   default void heldLeaseRefusedAndRenewed() throws InterruptedException {
@@ -62,6 +68,10 @@ public interface LeaseContract {
         .satisfies(seen -> assertThat(seen.owner()).isEqualTo("node-a"));
   }
 
+  /**
+   * Contract: an expired lease goes to the next owner with a greater epoch, and is listed as
+   * expired first.
+   */
   @Test
   @DisplayName("an expired lease goes to the next owner with a greater epoch, and is listed as expired first")
   default void expiredLeaseTakenOver() {
@@ -77,6 +87,7 @@ public interface LeaseContract {
     assertThat(store.acquireLease("orders", "p0", "node-a", LONG)).as("the old owner").isEmpty();
   }
 
+  /** Contract: a released lease is free at once; only its holder can release it. */
   @Test
   @DisplayName("a released lease is free at once; only its holder can release it")
   default void releasedLeaseIsFree() {
@@ -90,6 +101,11 @@ public interface LeaseContract {
     assertThat(fixture().anotherStore().acquireLease("orders", "p0", "node-b", LONG)).isPresent();
   }
 
+  /**
+   * Contract: of owners racing on separate store instances for a free lease, exactly one gets it.
+   *
+   * @throws Exception if a racing thread fails otherwise or is interrupted
+   */
   @Test
   @DisplayName("of owners racing on separate store instances for a free lease, exactly one gets it")
   default void exactlyOneWinsARace() throws Exception {
@@ -105,6 +121,7 @@ public interface LeaseContract {
     }
   }
 
+  /** Contract: groups are kept apart and leases are listed by resource. */
   @Test
   @DisplayName("groups are kept apart and leases are listed by resource")
   default void groupsApart() {
@@ -119,6 +136,7 @@ public interface LeaseContract {
     assertThat(store.leases("gamma")).isEmpty();
   }
 
+  /** Contract: bad names and times are refused with IllegalArgumentException naming them. */
   @Test
   @DisplayName("bad names and times are refused with IllegalArgumentException naming them")
   default void badArgumentsRefused() {

@@ -64,7 +64,12 @@ public final class OrderSummaryFixture {
 
   /** A value whose only property cannot be read. */
   public static final class Exploding {
-    /** Always throws. */
+    /**
+     * Always throws.
+     *
+     * @return never
+     * @throws IllegalStateException always
+     */
     public String getContent() {
       throw new IllegalStateException("this value cannot be serialised");
     }
@@ -84,7 +89,7 @@ public final class OrderSummaryFixture {
 
   private static final Instant T0 = Instant.parse("2026-02-01T09:00:00Z");
 
-  /** The example's ten events, at positions 1 to 10. */
+  /** {@return the example's ten events, at positions 1 to 10} */
   public static List<EventEnvelope<?>> exampleEvents() {
     return envelopes(1, List.of(
         new OrderCreated("ORDER-001", "CUST-001", "Alice Johnson", new BigDecimal("149.99")),
@@ -99,7 +104,13 @@ public final class OrderSummaryFixture {
         new OrderCancelled("ORDER-002", "Customer requested cancellation")));
   }
 
-  /** Envelopes for payloads at consecutive positions from {@code from}. */
+  /**
+   * Envelopes for payloads at consecutive positions from {@code from}.
+   *
+   * @param from the position of the first envelope, 1 or more
+   * @param payloads the payloads, in order
+   * @return envelopes with ids {@code evt-}position, streams by order id, one second apart
+   */
   public static List<EventEnvelope<?>> envelopes(long from, List<?> payloads) {
     List<EventEnvelope<?>> events = new ArrayList<>();
     for (int i = 0; i < payloads.size(); i++) {
@@ -123,6 +134,7 @@ public final class OrderSummaryFixture {
    * Registers the example's handlers on an engine.
    *
    * @param poisoned while true, {@link Poison} events fail
+   * @param engine the engine to register on
    */
   public static void register(ProjectionEngine engine, AtomicBoolean poisoned) {
     engine.on(OrderCreated.class, (OrderCreated e, HandlerContext c) -> orders(c).save(new OrderSummary(

@@ -30,22 +30,37 @@ import org.junit.jupiter.api.Test;
  */
 public interface PartitionContract {
 
-  /** The store under test. */
+  /** {@return the fixture of the store under test, fresh for each test} */
   StoreFixture fixture();
 
   /** The partitioned projection of these tests. */
   String PARTITIONED = "partitioned";
 
-  /** The key of a partition of {@link #PARTITIONED}. */
+  /**
+   * The key of a partition of {@link #PARTITIONED}.
+   *
+   * @param partition the partition's number, 0 or more
+   * @return the partition's key
+   */
   static String key(int partition) {
     return ProjectionIds.partitionKey(PARTITIONED, partition);
   }
 
-  /** A commit of one partition moving its checkpoint from {@code from} to {@code to}. */
+  /**
+   * A commit of one partition moving its checkpoint from {@code from} to {@code to}.
+   *
+   * @param partition the partition's number, 0 or more
+   * @param token the partition writer's fencing token
+   * @param from the partition's checkpoint the writer started from
+   * @param to the new checkpoint
+   * @param changes the document changes
+   * @return the commit, carrying the partition
+   */
   static Commit partitionCommit(int partition, long token, long from, long to, List<Change> changes) {
     return Commit.batch(token, from, stateAt(key(partition), to), grouped(changes)).inPartition(partition);
   }
 
+  /** Contract: each partition keeps its own checkpoint and writer token under its key. */
   @Test
   @DisplayName("each partition keeps its own checkpoint and writer token under its key")
   default void partitionsCommitApart() {
@@ -62,6 +77,10 @@ public interface PartitionContract {
     assertThat(contents(fixture().anotherStore(), "orders")).containsOnlyKeys("o-0", "o-1");
   }
 
+  /**
+   * Contract: a put or delete of another partition's document is refused whole, naming the document
+   * and both partitions.
+   */
   @Test
   @DisplayName("a put or delete of another partition's document is refused whole, naming the document and both partitions")
   default void otherPartitionsDocumentRefused() {
@@ -91,6 +110,7 @@ public interface PartitionContract {
     assertThat(store.loadState(key(1)).orElseThrow().lastProcessedPosition()).isZero();
   }
 
+  /** Contract: a partition rewrites and deletes its own documents. */
   @Test
   @DisplayName("a partition rewrites and deletes its own documents")
   default void ownDocumentsWritable() {
@@ -105,6 +125,12 @@ public interface PartitionContract {
     assertThat(contents(store, "orders")).containsOnlyKeys("a");
   }
 
+  /**
+   * Contract: of two partitions creating the same document at the same moment, exactly one
+   * succeeds.
+   *
+   * @throws Exception if a committing thread fails otherwise or is interrupted
+   */
   @Test
   @DisplayName("of two partitions creating the same document at the same moment, exactly one succeeds")
   default void concurrentCreationHasOneWinner() throws Exception {
@@ -134,6 +160,7 @@ public interface PartitionContract {
     assertThat(contents(fixture().store(), "orders")).hasSize(rounds);
   }
 
+  /** Contract: a reset of one partition deletes only the documents that partition wrote. */
   @Test
   @DisplayName("a reset of one partition deletes only the documents that partition wrote")
   default void partitionResetDeletesItsOwn() {
@@ -155,6 +182,9 @@ public interface PartitionContract {
         .containsExactly("one-a");
   }
 
+  /**
+   * Contract: a partition may take over a document written by a commit that was not partitioned.
+   */
   @Test
   @DisplayName("a partition may take over a document written by a commit that was not partitioned")
   default void unpartitionedDocumentsTakenOver() {

@@ -59,6 +59,8 @@ public abstract class ProjectionStoreContract {
   /**
    * Opens a new store instance over the current test's data. Each test starts from empty data;
    * several calls within one test share it.
+   *
+   * @return a new, open store instance; the kit closes it after the test
    */
   protected abstract ProjectionStore openStore();
 
@@ -69,6 +71,9 @@ public abstract class ProjectionStoreContract {
    * only {@link ProjectionStore#commit} on it, for read models another instance has prepared, and
    * counts on the failure to leave nothing of the commit visible. Override to let the kit check
    * atomicity; the default aborts the calling test.
+   *
+   * @param writes how many writes succeed before every later one fails, 0 or more
+   * @return a store whose writes fail after that many
    */
   protected ProjectionStore openStoreFailingAfterWrites(int writes) {
     Assumptions.abort(getClass().getSimpleName()
@@ -82,6 +87,8 @@ public abstract class ProjectionStoreContract {
    * {@link ProjectionStore} requires. A store without multi-document transactions, which keeps
    * exactly-once effect through {@link StoredDocument#position()} instead, overrides this to return
    * false: the kit then aborts the tests that check all-or-nothing visibility, with that reason.
+   *
+   * @return whether commits are all or nothing for readers
    */
   protected boolean commitsAreAtomic() {
     return true;
@@ -105,6 +112,8 @@ public abstract class ProjectionStoreContract {
    * the query, a password in the user info of a URI that is malformed otherwise. A URI may name
    * {@link #connectionTrapAddress()} as its host and port, so the kit sees a connection made to it.
    * The default, empty, aborts the test that checks them.
+   *
+   * @return the URIs to refuse; empty to skip the test
    */
   protected List<String> malformedUris() {
     return List.of();
@@ -115,6 +124,8 @@ public abstract class ProjectionStoreContract {
    * ({@code redis}, {@code mongodb}, {@code jdbc:postgresql}), so that the kit refuses generic bad
    * URIs of it too: {@code scheme:}, {@code scheme://}, an empty host, a bad port. The default, empty,
    * aborts the test that checks them.
+   *
+   * @return the URI scheme, or empty to skip the test
    */
   protected Optional<String> uriScheme() {
     return Optional.empty();
@@ -123,6 +134,8 @@ public abstract class ProjectionStoreContract {
   /**
    * A URI that opens this store on the test's server, for the test that unknown properties are
    * refused. The default, empty, aborts that test.
+   *
+   * @return the URI, or empty to skip the test
    */
   protected Optional<String> storeUri() {
     return Optional.empty();
@@ -132,32 +145,48 @@ public abstract class ProjectionStoreContract {
    * {@code 127.0.0.1:port} of a socket the kit listens on during the test and counts connections to;
    * a {@link #malformedUris()} URI that names it lets the kit check that the store refused it before
    * connecting.
+   *
+   * @return the address, as {@code 127.0.0.1:port}
    */
   protected final String connectionTrapAddress() {
     return fixture.connectionTrapAddress();
   }
 
-  /** The fixture the contracts of this class use. */
+  /** {@return the fixture the contracts of this class use} */
   protected final StoreFixture fixture() {
     return fixture;
   }
 
-  /** The store of this test, opened on first use, with {@link #ORDERS} and {@link #NOTES} prepared. */
+  /**
+   * {@return the store of this test, opened on first use, with {@link #ORDERS} and {@link #NOTES}
+   * prepared}
+   */
   protected final ProjectionStore store() {
     return fixture.store();
   }
 
-  /** Opens another instance over the same data; the kit closes it after the test. */
+  /**
+   * Opens another instance over the same data; the kit closes it after the test.
+   *
+   * @return a new, open store instance over the same data
+   */
   protected final ProjectionStore anotherStore() {
     return fixture.anotherStore();
   }
 
-  /** Commits puts of documents into a read model, claiming a writer and moving the checkpoint by one. */
+  /**
+   * Commits puts of documents into a read model, claiming a writer and moving the checkpoint by
+   * one.
+   *
+   * @param target the store to commit to
+   * @param readModel a read model prepared on it
+   * @param documents the documents to put
+   */
   protected final void seed(ProjectionStore target, String readModel, List<StoredDocument> documents) {
     ContractSupport.seed(target, readModel, documents);
   }
 
-  /** Ids that need escaping in keys, queries or URLs. */
+  /** {@return ids that need escaping in keys, queries or URLs, each a valid document id} */
   protected static List<String> awkwardIds() {
     return StoreFixtures.awkwardIds();
   }

@@ -36,9 +36,10 @@ import org.junit.jupiter.api.Test;
  */
 public interface ReadModelContract {
 
-  /** The store under test. */
+  /** {@return the fixture of the store under test, fresh for each test} */
   StoreFixture fixture();
 
+  /** Contract: a committed document is found by id, with its JSON, index values and position. */
   @Test
   @DisplayName("a committed document is found by id, with its JSON, index values and position")
   default void putThenFind() {
@@ -49,6 +50,7 @@ public interface ReadModelContract {
     assertSameDocument(fixture().anotherStore().find("orders", "o-1").orElse(null), order);
   }
 
+  /** Contract: an unknown id is not found and an empty read model counts 0. */
   @Test
   @DisplayName("an unknown id is not found and an empty read model counts 0")
   default void unknownIdNotFound() {
@@ -59,6 +61,7 @@ public interface ReadModelContract {
     assertThat(fixture().store().findByIndex("orders", "status", "PLACED")).isEmpty();
   }
 
+  /** Contract: putting a document again replaces it and its index values. */
   @Test
   @DisplayName("putting a document again replaces it and its index values")
   default void updateReplaces() {
@@ -74,6 +77,10 @@ public interface ReadModelContract {
     assertThat(ids(fixture().store().findByIndex("orders", "customer_id", "c-2"))).containsExactly("o-1");
   }
 
+  /**
+   * Contract: a deleted document is gone from find, indexes and count; deleting a missing one is
+   * fine.
+   */
   @Test
   @DisplayName("a deleted document is gone from find, indexes and count; deleting a missing one is fine")
   default void deleteRemoves() {
@@ -88,6 +95,7 @@ public interface ReadModelContract {
     assertThat(ids(fixture().store().findByIndex("orders", "customer_id", "c-1"))).containsExactly("o-2");
   }
 
+  /** Contract: findAll returns the existing documents among the ids asked, by id. */
   @Test
   @DisplayName("findAll returns the existing documents among the ids asked, by id")
   default void findAllReturnsExisting() {
@@ -108,6 +116,7 @@ public interface ReadModelContract {
     assertThat(fixture().store().findAll("orders", List.of())).isEmpty();
   }
 
+  /** Contract: findByIndex answers for each declared index, in id order. */
   @Test
   @DisplayName("findByIndex answers for each declared index, in id order")
   default void findByEachIndex() {
@@ -123,6 +132,7 @@ public interface ReadModelContract {
     assertSameDocument(fixture().store().findByIndex("orders", "customer_id", "c-3").get(0), order("d", "CANCELLED", "c-3", 4, 1));
   }
 
+  /** Contract: a document without a value for an index is not found under it. */
   @Test
   @DisplayName("a document without a value for an index is not found under it")
   default void absentIndexValueNotIndexed() {
@@ -135,6 +145,7 @@ public interface ReadModelContract {
     assertThat(fixture().store().findByIndex("orders", "customer_id", "null")).isEmpty();
   }
 
+  /** Contract: querying an index that was not declared is refused. */
   @Test
   @DisplayName("querying an index that was not declared is refused")
   default void undeclaredIndexRefused() {
@@ -145,6 +156,7 @@ public interface ReadModelContract {
         .hasMessageContaining("total");
   }
 
+  /** Contract: count follows puts and deletes. */
   @Test
   @DisplayName("count follows puts and deletes")
   default void countFollowsChanges() {
@@ -159,6 +171,7 @@ public interface ReadModelContract {
     assertThat(fixture().store().count("orders")).isZero();
   }
 
+  /** Contract: paging visits each document exactly once, whatever the page size. */
   @Test
   @DisplayName("paging visits each document exactly once, whatever the page size")
   default void pagingVisitsEachOnce() {
@@ -188,6 +201,7 @@ public interface ReadModelContract {
     }
   }
 
+  /** Contract: a 1 MiB document round-trips. */
   @Test
   @DisplayName("a 1 MiB document round-trips")
   default void largeDocumentRoundTrips() {
@@ -204,6 +218,7 @@ public interface ReadModelContract {
     assertSameDocument(fixture().anotherStore().find("notes", "big").orElse(null), big);
   }
 
+  /** Contract: read models are kept apart: the same id in two read models are two documents. */
   @Test
   @DisplayName("read models are kept apart: the same id in two read models are two documents")
   default void readModelsApart() {
@@ -216,6 +231,7 @@ public interface ReadModelContract {
     assertThat(fixture().store().count("notes")).isEqualTo(1);
   }
 
+  /** Contract: a commit cannot change one id twice: the SPI refuses it before any store sees it. */
   @Test
   @DisplayName("a commit cannot change one id twice: the SPI refuses it before any store sees it")
   default void oneChangePerIdInACommit() {

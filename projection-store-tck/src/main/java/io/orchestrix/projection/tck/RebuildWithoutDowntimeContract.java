@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  */
 public interface RebuildWithoutDowntimeContract {
 
-  /** The store under test. */
+  /** {@return the fixture of the store under test, fresh for each test} */
   StoreFixture fixture();
 
   /** An account as one version keeps it. */
@@ -96,6 +96,12 @@ public interface RebuildWithoutDowntimeContract {
     return "bg-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
+  /**
+   * Contract: a reader sees one whole generation at a time through a build and cut-over; old code
+   * is refused after it.
+   *
+   * @throws Exception if the runners fail to start or stop, or the reader thread fails
+   */
   @Test
   @DisplayName("a reader sees one whole generation at a time through a build and cut-over; old code"
       + " is refused after it")
@@ -158,6 +164,11 @@ public interface RebuildWithoutDowntimeContract {
     }
   }
 
+  /**
+   * Contract: a rollback makes the retired generation live again; a drop clears it.
+   *
+   * @throws Exception if the runners fail to start or stop
+   */
   @Test
   @DisplayName("a rollback makes the retired generation live again; a drop clears it")
   default void rollbackAndDrop() throws Exception {

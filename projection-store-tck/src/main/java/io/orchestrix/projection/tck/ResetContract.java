@@ -25,9 +25,13 @@ import org.junit.jupiter.api.Test;
 /** A reset commit clears the projection's read models and dead letters and moves the checkpoint back. */
 public interface ResetContract {
 
-  /** The store under test. */
+  /** {@return the fixture of the store under test, fresh for each test} */
   StoreFixture fixture();
 
+  /**
+   * Contract: a reset commit clears the named read models and the projection's dead letters, and
+   * sets the checkpoint back.
+   */
   @Test
   @DisplayName("a reset commit clears the named read models and the projection's dead letters, and sets the checkpoint back")
   default void resetClears() {
@@ -53,6 +57,7 @@ public interface ResetContract {
     assertThat(fixture().store().loadState("other").orElseThrow().lastProcessedPosition()).isEqualTo(3);
   }
 
+  /** Contract: a reset is fenced like any commit. */
   @Test
   @DisplayName("a reset is fenced like any commit")
   default void resetIsFenced() {

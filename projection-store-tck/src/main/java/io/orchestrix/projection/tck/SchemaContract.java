@@ -28,9 +28,10 @@ import org.junit.jupiter.api.Timeout;
  */
 public interface SchemaContract {
 
-  /** The store under test. */
+  /** {@return the fixture of the store under test, fresh for each test} */
   StoreFixture fixture();
 
+  /** Contract: opening the store again over existing data is harmless. */
   @Test
   @DisplayName("opening the store again over existing data is harmless")
   default void openTwice() {
@@ -42,6 +43,11 @@ public interface SchemaContract {
     assertThat(andAgain.loadState(PROJECTION).orElseThrow().lastProcessedPosition()).isEqualTo(1);
   }
 
+  /**
+   * Contract: opening the store and preparing read models from several threads at once is harmless.
+   *
+   * @throws Exception if an opening thread fails otherwise or is interrupted
+   */
   @Test
   @DisplayName("opening the store and preparing read models from several threads at once is harmless")
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -60,6 +66,11 @@ public interface SchemaContract {
     }
   }
 
+  /**
+   * Contract: prepareReadModel is idempotent and keeps documents, also from several threads.
+   *
+   * @throws Exception if a preparing thread fails otherwise or is interrupted
+   */
   @Test
   @DisplayName("prepareReadModel is idempotent and keeps documents, also from several threads")
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -82,6 +93,7 @@ public interface SchemaContract {
     assertThat(ids(fixture().store().findByIndex("fresh_model", "kind", "k"))).containsExactly("f-1");
   }
 
+  /** Contract: an index declared later is usable for documents written after it. */
   @Test
   @DisplayName("an index declared later is usable for documents written after it")
   default void indexAddedLater() {
@@ -96,6 +108,10 @@ public interface SchemaContract {
     assertThat(upgraded.count("notes")).isEqualTo(2);
   }
 
+  /**
+   * Contract: a stored schema newer than the code is refused with a clear
+   * StoreConfigurationException.
+   */
   @Test
   @DisplayName("a stored schema newer than the code is refused with a clear StoreConfigurationException")
   default void newerSchemaRefused() {

@@ -11,15 +11,17 @@ import org.junit.jupiter.api.Test;
 /** Projection state: saved, loaded and overwritten, kept per projection and across instances. */
 public interface StateContract {
 
-  /** The store under test. */
+  /** {@return the fixture of the store under test, fresh for each test} */
   StoreFixture fixture();
 
+  /** Contract: an unknown projection has no state. */
   @Test
   @DisplayName("an unknown projection has no state")
   default void unknownProjectionHasNoState() {
     assertThat(fixture().store().loadState("never-stored")).isEmpty();
   }
 
+  /** Contract: a saved state loads back equal, nullable fields and nanoseconds included. */
   @Test
   @DisplayName("a saved state loads back equal, nullable fields and nanoseconds included")
   default void savedStateLoadsBackEqual() {
@@ -33,6 +35,7 @@ public interface StateContract {
     assertThat(fixture().store().loadState("p.full_1-X")).contains(full);
   }
 
+  /** Contract: saving again overwrites the state. */
   @Test
   @DisplayName("saving again overwrites the state")
   default void saveOverwrites() {
@@ -43,6 +46,7 @@ public interface StateContract {
     assertThat(fixture().store().loadState("p")).contains(later);
   }
 
+  /** Contract: many projections are kept side by side. */
   @Test
   @DisplayName("many projections are kept side by side")
   default void manyProjectionsSideBySide() {
@@ -55,6 +59,7 @@ public interface StateContract {
     }
   }
 
+  /** Contract: state survives into a new store instance. */
   @Test
   @DisplayName("state survives into a new store instance")
   default void stateSurvivesNewInstance() {
@@ -64,6 +69,7 @@ public interface StateContract {
     assertThat(fixture().anotherStore().loadState("p")).contains(stateAt("p", 7));
   }
 
+  /** Contract: claiming a writer creates the initial state if there is none. */
   @Test
   @DisplayName("claiming a writer creates the initial state if there is none")
   default void claimCreatesInitialState() {
@@ -75,6 +81,7 @@ public interface StateContract {
     assertThat(state.lastProcessedEventId()).isNull();
   }
 
+  /** Contract: claiming a writer keeps an existing checkpoint. */
   @Test
   @DisplayName("claiming a writer keeps an existing checkpoint")
   default void claimKeepsCheckpoint() {

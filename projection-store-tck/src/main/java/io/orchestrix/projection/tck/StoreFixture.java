@@ -25,25 +25,44 @@ public interface StoreFixture {
   /** The projection most tests commit for. */
   String PROJECTION = "order-summary";
 
-  /** The store's test, for messages: its class's simple name. */
+  /** {@return the store's test, for messages: its class's simple name} */
   String name();
 
-  /** A new store instance over the current test's data, no read model prepared on it. */
+  /**
+   * {@return a new store instance over the current test's data, no read model prepared on it; the
+   * kit closes it after the test}
+   */
   ProjectionStore openStore();
 
-  /** The test's store, opened on first use, with {@link #ORDERS} and {@link #NOTES} prepared. */
+  /**
+   * {@return the test's store, opened on first use, with {@link #ORDERS} and {@link #NOTES}
+   * prepared}
+   */
   ProjectionStore store();
 
-  /** Another instance over the same data, as another process would open, with both read models prepared. */
+  /**
+   * Another instance over the same data, as another process would open, with both read models
+   * prepared.
+   *
+   * @return a new, open store instance over the same data
+   */
   ProjectionStore anotherStore();
 
   /**
    * A store over the current test's data whose writes succeed {@code writes} times and then fail
    * with a {@link io.orchestrix.projection.StoreException}; aborts the test if the store has none.
+   *
+   * @param writes how many writes succeed before every later one fails, 0 or more
+   * @return a store whose writes fail after that many
    */
   ProjectionStore openStoreFailingAfterWrites(int writes);
 
-  /** Whether readers never see part of a commit (see {@link ProjectionStoreContract#commitsAreAtomic()}). */
+  /**
+   * Whether readers never see part of a commit (see {@link
+   * ProjectionStoreContract#commitsAreAtomic()}).
+   *
+   * @return whether commits are all or nothing for readers
+   */
   boolean commitsAreAtomic();
 
   /** Aborts the test unless readers never see part of a commit, with the reason. */
@@ -52,21 +71,35 @@ public interface StoreFixture {
   /** Marks the stored schema as newer than the code; aborts the test if the store has no such hook. */
   void makeStoredSchemaNewerThanCode();
 
-  /** URIs of this store's scheme that must be refused before any connection; empty if not provided. */
+  /**
+   * {@return URIs of this store's scheme that must be refused before any connection; empty if not
+   * provided}
+   */
   List<String> malformedUris();
 
-  /** The scheme of the store's {@code scheme://host...} URIs, if the store has such URIs. */
+  /**
+   * {@return the scheme of the store's {@code scheme://host...} URIs, or empty if it has no such
+   * URIs}
+   */
   Optional<String> uriScheme();
 
-  /** A URI that opens this store on the test's server, if the store's test provides one. */
+  /**
+   * {@return a URI that opens this store on the test's server, or empty if the store's test
+   * provides none}
+   */
   Optional<String> storeUri();
 
   /**
    * {@code 127.0.0.1:port} of a socket the kit listens on during the test and counts connections to,
    * so that a URI naming it shows whether a store connected before refusing the URI.
+   *
+   * @return the address, as {@code 127.0.0.1:port}
    */
   String connectionTrapAddress();
 
-  /** How many connections clients made to {@link #connectionTrapAddress()} so far in this test. */
+  /**
+   * {@return how many connections clients made to {@link #connectionTrapAddress()} so far in this
+   * test}
+   */
   int connectionsToTrap();
 }

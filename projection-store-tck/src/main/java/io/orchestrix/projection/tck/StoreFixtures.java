@@ -34,19 +34,41 @@ public final class StoreFixtures {
 
   private StoreFixtures() {}
 
-  /** A document with the given JSON, index values and position. */
+  /**
+   * A document with the given JSON, index values and position.
+   *
+   * @param id the document's id
+   * @param json its JSON object text
+   * @param indexValues index name to value
+   * @param position the position of the last event that changed it
+   * @return the document
+   */
   public static StoredDocument doc(String id, String json, Map<String, String> indexValues, long position) {
     return new StoredDocument(id, json, indexValues, position);
   }
 
-  /** A small order-like document: {@code {"id":..,"status":..,"customer":..,"total":..}}. */
+  /**
+   * A small order-like document: {@code {"id":..,"status":..,"customer":..,"total":..}}.
+   *
+   * @param id the order's id, also the document's
+   * @param status the order's status, indexed as {@code status}
+   * @param customer the customer's id, indexed as {@code customer_id}
+   * @param total the order's total
+   * @param position the position of the last event that changed it
+   * @return the document
+   */
   public static StoredDocument order(String id, String status, String customer, long total, long position) {
     String json = "{\"id\":" + quote(id) + ",\"status\":" + quote(status) + ",\"customer\":"
         + quote(customer) + ",\"total\":" + total + "}";
     return new StoredDocument(id, json, Map.of("status", status, "customer_id", customer), position);
   }
 
-  /** A JSON string literal. */
+  /**
+   * A JSON string literal.
+   *
+   * @param text the text; not null
+   * @return the text as a quoted, escaped JSON string
+   */
   public static String quote(String text) {
     try {
       return JSON.writeValueAsString(text);
@@ -64,17 +86,34 @@ public final class StoreFixtures {
    */
   public record Change(String readModel, String id, @Nullable StoredDocument document) {}
 
-  /** A put change. */
+  /**
+   * A put change.
+   *
+   * @param readModel the read model
+   * @param document the document to put
+   * @return the change
+   */
   public static Change put(String readModel, StoredDocument document) {
     return new Change(readModel, document.id(), document);
   }
 
-  /** A delete change. */
+  /**
+   * A delete change.
+   *
+   * @param readModel the read model
+   * @param id the id of the document to delete
+   * @return the change
+   */
   public static Change delete(String readModel, String id) {
     return new Change(readModel, id, null);
   }
 
-  /** Changes grouped by read model, one per id (a later change to an id replaces an earlier one). */
+  /**
+   * Changes grouped by read model, one per id (a later change to an id replaces an earlier one).
+   *
+   * @param changes the changes, in order
+   * @return one {@link ReadModelChanges} per read model, in order of first appearance
+   */
   public static List<ReadModelChanges> grouped(List<Change> changes) {
     Map<String, Map<String, Change>> byReadModel = new LinkedHashMap<>();
     for (Change change : changes) {
@@ -88,23 +127,53 @@ public final class StoreFixtures {
     return grouped;
   }
 
-  /** The state after processing up to a position. */
+  /**
+   * The state after processing up to a position.
+   *
+   * @param projectionId the projection
+   * @param position the checkpoint, 1 or more
+   * @return a healthy state at that checkpoint, its event id {@code event-<position>}
+   */
   public static ProjectionState stateAt(String projectionId, long position) {
     return ProjectionState.initial(projectionId, T0)
         .processed("event-" + position, position, T0.plusSeconds(position));
   }
 
-  /** A commit moving the checkpoint from {@code from} to {@code to} with these changes. */
+  /**
+   * A commit moving the checkpoint from {@code from} to {@code to} with these changes.
+   *
+   * @param projectionId the projection
+   * @param token the writer's fencing token
+   * @param from the checkpoint the writer started from
+   * @param to the new checkpoint
+   * @param changes the document changes
+   * @return the commit
+   */
   public static Commit commit(String projectionId, long token, long from, long to, List<Change> changes) {
     return Commit.batch(token, from, stateAt(projectionId, to), grouped(changes));
   }
 
-  /** A batch commit of these changes, grouped as {@link #grouped} groups them. */
+  /**
+   * A batch commit of these changes, grouped as {@link #grouped} groups them.
+   *
+   * @param token the writer's fencing token
+   * @param from the checkpoint the writer started from
+   * @param state the new state
+   * @param changes the document changes
+   * @return the commit
+   */
   public static Commit batch(long token, long from, ProjectionState state, List<Change> changes) {
     return Commit.batch(token, from, state, grouped(changes));
   }
 
-  /** A dead letter at a position. */
+  /**
+   * A dead letter at a position.
+   *
+   * @param projectionId the projection
+   * @param position the event's position, 1 or more
+   * @return a dead letter whose texts hold non-ASCII characters, so a store that mangles them is
+   *     caught
+   */
   public static DeadLetter deadLetter(String projectionId, long position) {
     return new DeadLetter(projectionId, position, "event-" + position, "stream-" + position % 3,
         "com.example.OrderPlaced", "{\"position\":" + position + ",\"payload\":{\"n\":\"ünï\"}}",
@@ -114,7 +183,13 @@ public final class StoreFixtures {
         (int) (position % 4) + 1, T0.plusMillis(position), T0.plusSeconds(position));
   }
 
-  /** The JSON tree of a text, for comparisons by meaning. */
+  /**
+   * The JSON tree of a text, for comparisons by meaning.
+   *
+   * @param json the text to parse
+   * @return its JSON tree
+   * @throws AssertionError if the text is not JSON
+   */
   public static JsonNode tree(String json) {
     try {
       return JSON.readTree(json);
@@ -123,7 +198,14 @@ public final class StoreFixtures {
     }
   }
 
-  /** Asserts that a stored document has the expected id, JSON meaning, index values and position. */
+  /**
+   * Asserts that a stored document has the expected id, JSON meaning, index values and position.
+   *
+   * @param actual the document the store returned, or null
+   * @param expected the document written
+   * @throws AssertionError naming the document and what differs; a position of 0 (not kept) is
+   *     accepted
+   */
   public static void assertSameDocument(@Nullable StoredDocument actual, StoredDocument expected) {
     assertThat(actual).as("document '%s'", abbreviate(expected.id())).isNotNull();
     assertThat(actual.id()).isEqualTo(expected.id());
@@ -137,7 +219,12 @@ public final class StoreFixtures {
     }
   }
 
-  /** A comparable view of a document: id, JSON tree, index values. */
+  /**
+   * A comparable view of a document: id, JSON tree, index values.
+   *
+   * @param document the document
+   * @return its id, JSON tree and sorted index values
+   */
   public static Map<String, Object> comparable(StoredDocument document) {
     Map<String, Object> view = new LinkedHashMap<>();
     view.put("id", document.id());
@@ -146,7 +233,14 @@ public final class StoreFixtures {
     return view;
   }
 
-  /** Every document of a read model, read by paging, as comparable views by id. */
+  /**
+   * Every document of a read model, read by paging, as comparable views by id.
+   *
+   * @param store the store
+   * @param readModel the read model
+   * @return its documents' comparable views, by id
+   * @throws AssertionError if paging returns a document twice
+   */
   public static Map<String, Map<String, Object>> contents(ProjectionStore store, String readModel) {
     Map<String, Map<String, Object>> all = new TreeMap<>();
     String after = null;
@@ -163,7 +257,14 @@ public final class StoreFixtures {
     }
   }
 
-  /** Everything a projection has in a store: its state, dead letters and the given read models. */
+  /**
+   * Everything a projection has in a store: its state, dead letters and the given read models.
+   *
+   * @param store the store
+   * @param projectionId the projection
+   * @param readModels the read models to include
+   * @return a comparable map of state, dead letters and read models
+   */
   public static Map<String, Object> snapshot(ProjectionStore store, String projectionId, Set<String> readModels) {
     Map<String, Object> snapshot = new TreeMap<>();
     snapshot.put("state", store.loadState(projectionId)
@@ -179,6 +280,8 @@ public final class StoreFixtures {
   /**
    * Ids that need escaping in keys, queries or URLs: quotes, {@code %}, {@code /}, {@code :}, spaces
    * (leading, trailing), case, control characters, combining marks, and the longest ids allowed.
+   *
+   * @return the ids, each valid
    */
   public static List<String> awkwardIds() {
     return List.of("with space", " leading", "trailing ", "a", "A", "a ", "quote'single", "quote\"double",
@@ -191,6 +294,9 @@ public final class StoreFixtures {
   /**
    * A text for messages: quoted, with every character outside printable ASCII written as
    * {@code \\uXXXX} (so that case, spaces, surrogates and look-alikes show), at most 80 characters.
+   *
+   * @param text the text
+   * @return the text as shown in messages
    */
   public static String visible(String text) {
     StringBuilder shown = new StringBuilder("'");
@@ -207,7 +313,12 @@ public final class StoreFixtures {
         : shown.append("...' (").append(text.length()).append(" chars)").toString();
   }
 
-  /** At most 60 characters of a text, for messages. */
+  /**
+   * At most 60 characters of a text, for messages.
+   *
+   * @param text the text
+   * @return the text, or its first 57 characters and {@code ...}
+   */
   public static String abbreviate(String text) {
     return text.length() <= 60 ? text : text.substring(0, 57) + "...";
   }

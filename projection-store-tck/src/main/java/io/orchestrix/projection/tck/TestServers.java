@@ -81,22 +81,30 @@ public final class TestServers {
       this.containerClass = containerClass;
     }
 
-    /** The URL of the server on its default local port, empty for MongoDB (its stand-in comes first). */
+    /**
+     * The URL of the server on its default local port, empty for MongoDB (its stand-in comes
+     * first).
+     *
+     * @return the URL, or empty for MongoDB
+     */
     public String localUrl() {
       return localUrl;
     }
 
-    /** The server's product name, for messages. */
+    /** {@return the server's product name, for messages} */
     public String displayName() {
       return displayName;
     }
 
-    /** The environment variable that holds the server's URL. */
+    /** {@return the environment variable that holds the server's URL} */
     public String environmentVariable() {
       return environmentVariable;
     }
 
-    /** Whether a store module can run its tests on an in-process stand-in when no server is found. */
+    /**
+     * {@return whether a store module can run its tests on an in-process stand-in when no server is
+     * found}
+     */
     public boolean hasEmbeddedStandIn() {
       return hasEmbeddedStandIn;
     }
@@ -105,6 +113,9 @@ public final class TestServers {
   /**
    * The URL of a server if one is configured, else empty (the caller may then use an embedded
    * stand-in).
+   *
+   * @param server the kind of server wanted
+   * @return the server's URL, or empty if none is configured
    */
   public static Optional<String> find(Server server) {
     return find(server, System.getenv(), Lookups.REAL);
@@ -113,6 +124,8 @@ public final class TestServers {
   /**
    * The URL of a server; aborts the calling test if none is configured, or fails it under CI.
    *
+   * @param server the kind of server wanted
+   * @return the server's URL
    * @throws org.opentest4j.TestAbortedException if no server is found outside CI
    * @throws IllegalStateException if no server is found under CI and the server has no stand-in
    */
@@ -120,7 +133,7 @@ public final class TestServers {
     return require(server, System.getenv(), Lookups.REAL);
   }
 
-  /** Whether the environment says this is a CI run ({@code CI=true}). */
+  /** {@return whether the environment says this is a CI run ({@code CI=true})} */
   public static boolean isCi() {
     return isCi(System.getenv());
   }

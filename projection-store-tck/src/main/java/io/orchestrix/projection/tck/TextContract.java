@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
  */
 public interface TextContract {
 
-  /** The store under test. */
+  /** {@return the fixture of the store under test, fresh for each test} */
   StoreFixture fixture();
 
   /** Texts no store can keep, by what they hold. */
@@ -80,6 +80,7 @@ public interface TextContract {
         mixed.toString());
   }
 
+  /** Contract: Unicode in documents, ids and index values round-trips. */
   @Test
   @DisplayName("unicode in documents, ids and index values round-trips")
   default void unicodeRoundTrips() {
@@ -92,6 +93,7 @@ public interface TextContract {
     assertThat(ids(fixture().store().findByIndex("orders", "customer_id", "客户-𝄞"))).containsExactly(document.id());
   }
 
+  /** Contract: ids that need escaping are kept apart and found exactly. */
   @Test
   @DisplayName("ids that need escaping are kept apart and found exactly")
   default void awkwardIdsRoundTrip() {
@@ -113,6 +115,10 @@ public interface TextContract {
     assertThat(fixture().store().find("orders", "*")).isEmpty();
   }
 
+  /**
+   * Contract: ids, index values and JSON string values holding U+0000 or an unpaired surrogate are
+   * refused with InvalidDocumentException, and nothing is written.
+   */
   @Test
   @DisplayName("ids, index values and JSON string values holding U+0000 or an unpaired surrogate are refused with InvalidDocumentException, and nothing is written")
   default void unstorableTextRefused() {
@@ -155,6 +161,10 @@ public interface TextContract {
         .as("the store after the refused commits").isEqualTo(before);
   }
 
+  /**
+   * Contract: ids that differ only in case, trailing spaces, non-characters, astral characters or
+   * combining marks, and 512-character multi-byte ids, are distinct documents, read back exactly.
+   */
   @Test
   @DisplayName("ids that differ only in case, trailing spaces, non-characters, astral characters or combining marks, and 512-character multi-byte ids, are distinct documents, read back exactly")
   default void distinctIdsStayDistinct() {
@@ -190,6 +200,10 @@ public interface TextContract {
     softly.assertAll();
   }
 
+  /**
+   * Contract: index values that differ only in case, trailing spaces, non-characters, astral
+   * characters or combining marks each match only their own document.
+   */
   @Test
   @DisplayName("index values that differ only in case, trailing spaces, non-characters, astral characters or combining marks each match only their own document")
   default void distinctIndexValuesStayDistinct() {
@@ -212,6 +226,10 @@ public interface TextContract {
     softly.assertAll();
   }
 
+  /**
+   * Contract: a lookup by an id or index value that no store could hold finds nothing and raises
+   * nothing.
+   */
   @Test
   @DisplayName("a lookup by an id or index value that no store could hold finds nothing and raises nothing")
   default void unstorableLookupsFindNothing() {

@@ -23,25 +23,42 @@ public sealed interface Fault permits Fault.HandlerFailure, Fault.StoreFailure {
   /** How many times a fault fails unless told: every time. */
   int ALWAYS = Integer.MAX_VALUE;
 
-  /** A handler failure at the k-th event of the when phase. */
+  /**
+   * A handler failure at the k-th event of the when phase.
+   *
+   * @param event the k-th event of the when phase, at least 1
+   * @return a fault failing every attempt; narrow it with {@link HandlerFailure#times(int)}
+   */
   static HandlerFailure handlerFailsAt(int event) {
     return new HandlerFailure(event, ALWAYS);
   }
 
-  /** A commit refused by the store at the k-th event of the when phase. */
+  /**
+   * A commit refused by the store at the k-th event of the when phase.
+   *
+   * @param event the k-th event of the when phase, at least 1
+   * @return a fault failing every commit of that event; narrow it with {@link
+   *     StoreFailure#times(int)}
+   */
   static StoreFailure storeFailsAt(int event) {
     return new StoreFailure(event, ALWAYS, StoreFailure.Timing.BEFORE_APPLYING);
   }
 
-  /** A commit applied by the store whose reply is lost, at the k-th event of the when phase. */
+  /**
+   * A commit applied by the store whose reply is lost, at the k-th event of the when phase.
+   *
+   * @param event the k-th event of the when phase, at least 1
+   * @return a fault losing the reply of every commit of that event; narrow it with {@link
+   *     StoreFailure#times(int)}
+   */
   static StoreFailure storeLosesReplyAt(int event) {
     return new StoreFailure(event, ALWAYS, StoreFailure.Timing.AFTER_APPLYING);
   }
 
-  /** The k-th event of the when phase, 1-based. */
+  /** {@return the k-th event of the when phase, 1-based} */
   int event();
 
-  /** How many times the fault fails before it passes. */
+  /** {@return how many times the fault fails before it passes; {@link #ALWAYS} for every time} */
   int times();
 
   /**
@@ -51,12 +68,21 @@ public sealed interface Fault permits Fault.HandlerFailure, Fault.StoreFailure {
    * @param times how many attempts fail, at least 1
    */
   record HandlerFailure(int event, int times) implements Fault {
-    /** @throws IllegalArgumentException if event or times is below 1 */
+    /**
+     * @param event the k-th event of the when phase, at least 1
+     * @param times how many attempts fail, at least 1
+     * @throws IllegalArgumentException if event or times is below 1
+     */
     public HandlerFailure {
       check(event, times);
     }
 
-    /** This failure, failing the first {@code n} attempts only. */
+    /**
+     * This failure, failing the first {@code n} attempts only.
+     *
+     * @param n how many attempts fail, at least 1
+     * @return the narrowed failure
+     */
     public HandlerFailure times(int n) {
       return new HandlerFailure(event, n);
     }
@@ -70,13 +96,23 @@ public sealed interface Fault permits Fault.HandlerFailure, Fault.StoreFailure {
    * @param timing whether the store fails before or after applying the commit
    */
   record StoreFailure(int event, int times, Timing timing) implements Fault {
-    /** @throws IllegalArgumentException if event or times is below 1 */
+    /**
+     * @param event the k-th event of the when phase, at least 1
+     * @param times how many commits fail, at least 1
+     * @param timing whether the store fails before or after applying the commit; not null
+     * @throws IllegalArgumentException if event or times is below 1
+     */
     public StoreFailure {
       check(event, times);
       java.util.Objects.requireNonNull(timing, "timing must not be null");
     }
 
-    /** This failure, failing the first {@code n} commits only. */
+    /**
+     * This failure, failing the first {@code n} commits only.
+     *
+     * @param n how many commits fail, at least 1
+     * @return the narrowed failure
+     */
     public StoreFailure times(int n) {
       return new StoreFailure(event, n, timing);
     }
@@ -94,7 +130,11 @@ public sealed interface Fault permits Fault.HandlerFailure, Fault.StoreFailure {
   final class InjectedFailure extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** A failure described by the message. */
+    /**
+     * A failure described by the message.
+     *
+     * @param message names the event and the attempt
+     */
     public InjectedFailure(String message) {
       super(message);
     }

@@ -13,7 +13,9 @@ public final class ProjectionAssertionError extends AssertionError {
 
   private static final long serialVersionUID = 1L;
 
+  /** The expected document as indented JSON, or null. */
   private final @Nullable String expectedJson;
+  /** The actual document as indented JSON, or null. */
   private final @Nullable String actualJson;
 
   ProjectionAssertionError(String message, @Nullable String expectedJson,
@@ -27,12 +29,14 @@ public final class ProjectionAssertionError extends AssertionError {
     this(message, null, null, null);
   }
 
-  /** The expected document as indented JSON, when the expectation was about one document. */
+  /**
+   * {@return the expected document as indented JSON, when the expectation was about one document}
+   */
   public Optional<String> expectedJson() {
     return Optional.ofNullable(expectedJson);
   }
 
-  /** The actual document as indented JSON, when there was one. */
+  /** {@return the actual document as indented JSON, when there was one} */
   public Optional<String> actualJson() {
     return Optional.ofNullable(actualJson);
   }

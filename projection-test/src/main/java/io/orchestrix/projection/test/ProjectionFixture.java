@@ -85,17 +85,25 @@ public final class ProjectionFixture implements AutoCloseable {
     this.storeProperties = Map.copyOf(builder.storeProperties);
   }
 
-  /** Starts describing the projection with the given id. */
+  /**
+   * Starts describing the projection with the given id.
+   * @param projectionId the projection's id, a valid projection id
+   * @return a builder
+   */
   public static Builder builder(String projectionId) {
     return new Builder(projectionId);
   }
 
-  /** A scenario that starts with these events already applied (payloads, test events, envelopes). */
+  /**
+   * A scenario that starts with these events already applied (payloads, test events, envelopes).
+   * @param events the events: payloads, {@link TestEvent}s or envelopes
+   * @return the scenario, to add faults and the when phase to
+   */
   public Scenario given(Object... events) {
     return new Scenario(this, newSequence()).given(events);
   }
 
-  /** A scenario that starts from an empty projection. */
+  /** {@return a scenario that starts from an empty projection} */
   public Scenario scenario() {
     return new Scenario(this, newSequence());
   }
@@ -108,6 +116,7 @@ public final class ProjectionFixture implements AutoCloseable {
    * static field) or whose documents do not read back as saved fails it. For dependence on the order
    * of events across streams, see {@link #checkStreamOrderIndependence}.
    *
+   * @param events the events: payloads, {@link TestEvent}s or envelopes
    * @return the digest of the result (SHA-256 over documents, checkpoint and dead letters)
    * @throws ProjectionAssertionError naming the two runs and the documents that differ
    */
@@ -122,6 +131,7 @@ public final class ProjectionFixture implements AutoCloseable {
    * read models. Meant for projections whose documents each follow their own streams; one that
    * aggregates across streams in arrival order ("the latest order of all") legitimately fails it.
    *
+   * @param events the events: payloads, {@link TestEvent}s or envelopes, of several streams
    * @throws ProjectionAssertionError naming the documents that differ
    */
   public void checkStreamOrderIndependence(Object... events) {
@@ -134,6 +144,7 @@ public final class ProjectionFixture implements AutoCloseable {
    * the store applied it, once after, with the reply lost), then a new engine (a restart) is given
    * every event again from the first; the result must equal an uninterrupted run's.
    *
+   * @param events the events: payloads, {@link TestEvent}s or envelopes
    * @return how many crash points were checked
    * @throws ProjectionAssertionError naming the crash point and the documents that differ
    */
@@ -144,17 +155,18 @@ public final class ProjectionFixture implements AutoCloseable {
   /**
    * Starts the projection in a {@link io.orchestrix.projection.core.ProjectionRunner} that follows a
    * new in-memory event log, with the fixture's {@link TestClock}. Close what it returns.
+   * @return the running projection, which the caller closes
    */
   public RunningProjection start() {
     return RunningProjection.start(this, open(b -> {}));
   }
 
-  /** The fixture's clock: engines, runners and event times read it; tests move it. */
+  /** {@return the fixture's clock: engines, runners and event times read it; tests move it} */
   public TestClock clock() {
     return clock;
   }
 
-  /** The projection's id. */
+  /** {@return the projection's id} */
   public String projectionId() {
     return projectionId;
   }
@@ -255,7 +267,11 @@ public final class ProjectionFixture implements AutoCloseable {
           Objects.requireNonNull(projectionId, "projectionId must not be null"));
     }
 
-    /** Declares a read model of the projection (as on the engine's builder). */
+    /**
+     * Declares a read model of the projection (as on the engine's builder).
+     * @param readModel the read model; its name not declared before
+     * @return this builder
+     */
     public Builder readModel(ReadModel<?> readModel) {
       Objects.requireNonNull(readModel, "readModel must not be null");
       if (readModels.stream().anyMatch(r -> r.name().equals(readModel.name()))) {
@@ -269,37 +285,59 @@ public final class ProjectionFixture implements AutoCloseable {
      * Registers the projection's handlers on each engine the kit builds: {@code engine.on(...)},
      * {@code engine.register(new MyProjection())}. Called once per engine, so a projection object
      * made inside it starts fresh each time.
+     * @param handlers registers handlers on the engine it is given; not null
+     * @return this builder
      */
     public Builder handlers(Consumer<ProjectionEngine> handlers) {
       this.handlers = Objects.requireNonNull(handlers, "handlers must not be null");
       return this;
     }
 
-    /** Anything else on the engine's builder: prefetch, event types, cache size, ... */
+    /**
+     * Anything else on the engine's builder: prefetch, event types, cache size, ...
+     * @param configuration configures the engine's builder; not null
+     * @return this builder
+     */
     public Builder configure(Consumer<ProjectionEngineBuilder> configuration) {
       this.configuration = Objects.requireNonNull(configuration, "configuration must not be null");
       return this;
     }
 
-    /** What a handler failure does. Default {@link FailurePolicy#stop()}, as on the engine. */
+    /**
+     * What a handler failure does. Default {@link FailurePolicy#stop()}, as on the engine.
+     * @param failurePolicy the policy; not null
+     * @return this builder
+     */
     public Builder failurePolicy(FailurePolicy failurePolicy) {
       this.failurePolicy = Objects.requireNonNull(failurePolicy, "failurePolicy must not be null");
       return this;
     }
 
-    /** The stream of a plain payload given to a scenario. Default: {@value #DEFAULT_STREAM}. */
+    /**
+     * The stream of a plain payload given to a scenario. Default: {@value #DEFAULT_STREAM}.
+     * @param streamOfPayload gives the stream id of a payload; not null
+     * @return this builder
+     */
     public Builder streamId(Function<Object, String> streamOfPayload) {
       this.streamOf = Objects.requireNonNull(streamOfPayload, "streamOfPayload must not be null");
       return this;
     }
 
-    /** The clock engines, runners and event times read. Default: a new {@link TestClock}. */
+    /**
+     * The clock engines, runners and event times read. Default: a new {@link TestClock}.
+     * @param clock the clock; not null
+     * @return this builder
+     */
     public Builder clock(TestClock clock) {
       this.clock = Objects.requireNonNull(clock, "clock must not be null");
       return this;
     }
 
-    /** How documents become JSON, as on the engine. Default {@link JacksonDocumentCodec}. */
+    /**
+     * How documents become JSON, as on the engine. Default {@link JacksonDocumentCodec}.
+     * @param codec the codec; not null
+     * @return this builder
+     */
     public Builder codec(DocumentCodec codec) {
       this.codec = Objects.requireNonNull(codec, "codec must not be null");
       return this;
@@ -308,6 +346,9 @@ public final class ProjectionFixture implements AutoCloseable {
     /**
      * Runs every scenario on the store this URI names (opened through
      * {@link ProjectionStores#open}) instead of memory, with the given store properties.
+     * @param uri the store's URI, not blank; {@code memory:} for memory
+     * @param properties the store's properties; not null
+     * @return this builder
      */
     public Builder store(String uri, Map<String, String> properties) {
       Objects.requireNonNull(uri, "uri must not be null");
@@ -320,12 +361,16 @@ public final class ProjectionFixture implements AutoCloseable {
       return this;
     }
 
-    /** {@link #store(String, Map)} with no properties. */
+    /**
+     * {@link #store(String, Map)} with no properties.
+     * @param uri the store's URI, not blank; {@code memory:} for memory
+     * @return this builder
+     */
     public Builder store(String uri) {
       return store(uri, Map.of());
     }
 
-    /** The fixture. */
+    /** {@return the fixture, ready for scenarios} */
     public ProjectionFixture build() {
       return new ProjectionFixture(this);
     }

@@ -55,13 +55,24 @@ public final class RunningProjection implements AutoCloseable {
     return running;
   }
 
-  /** Appends payloads to a stream, whatever its version; returns the last one's position. */
+  /**
+   * Appends payloads to a stream, whatever its version; returns the last one's position.
+   *
+   * @param streamId the stream, not blank
+   * @param payloads the payloads, in order; not null
+   * @return the position of the last payload appended
+   */
   public long append(String streamId, Object... payloads) {
     Objects.requireNonNull(payloads, "payloads must not be null");
     return log.append(streamId, InMemoryEventLog.ANY_VERSION, List.of(payloads));
   }
 
-  /** Appends payloads, each to the stream the fixture's stream function names. */
+  /**
+   * Appends payloads, each to the stream the fixture's stream function names.
+   *
+   * @param payloads the payloads, in order
+   * @return the position of the last payload appended, or the log's head if none was given
+   */
   public long append(Object... payloads) {
     long last = log.headPosition();
     for (Object payload : payloads) {
@@ -73,6 +84,7 @@ public final class RunningProjection implements AutoCloseable {
   /**
    * Waits until the projection has committed everything appended so far.
    *
+   * @return the checks over what the projection committed
    * @throws ProjectionAssertionError if it has not within the timeout, with the runner's status
    */
   public Then awaitCaughtUp() {
@@ -82,6 +94,8 @@ public final class RunningProjection implements AutoCloseable {
   /**
    * Waits until the projection has committed the given position.
    *
+   * @param position the position to wait for
+   * @return the checks over what the projection committed
    * @throws ProjectionAssertionError if it has not within the timeout, with the runner's status
    */
   public Then awaitPosition(long position) {
@@ -101,14 +115,20 @@ public final class RunningProjection implements AutoCloseable {
     return then();
   }
 
-  /** The checks of {@link Then} over what the projection has committed so far. */
+  /** {@return the checks of {@link Then} over what the projection has committed so far} */
   public Then then() {
     List<EventEnvelope<?>> delivered = log.read(0, (int) Math.min(Integer.MAX_VALUE - 8,
         Math.max(1, log.headPosition())));
     return new Then(fixture, run, delivered, delivered, null);
   }
 
-  /** How long awaits wait before failing. Default {@link #DEFAULT_TIMEOUT}. */
+  /**
+   * How long awaits wait before failing. Default {@link #DEFAULT_TIMEOUT}.
+   *
+   * @param timeout the longest wait, positive
+   * @return this running projection
+   * @throws IllegalArgumentException if the timeout is not positive
+   */
   public RunningProjection timeout(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout must not be null");
     if (timeout.isNegative() || timeout.isZero()) {
@@ -118,27 +138,27 @@ public final class RunningProjection implements AutoCloseable {
     return this;
   }
 
-  /** The runner's status of the projection. */
+  /** {@return the runner's status of the projection, as the runner last knew it} */
   public ProjectionStatus status() {
     return runner.status(fixture.projectionId());
   }
 
-  /** The fixture's clock, which the runner, the engine and the log read. */
+  /** {@return the fixture's clock, which the runner, the engine and the log read} */
   public TestClock clock() {
     return fixture.clock();
   }
 
-  /** The log the runner follows. */
+  /** {@return the log the runner follows} */
   public InMemoryEventLog log() {
     return log;
   }
 
-  /** The runner, for pause, resume, rebuild and health. */
+  /** {@return the runner, for pause, resume, rebuild and health} */
   public ProjectionRunner runner() {
     return runner;
   }
 
-  /** The engine the runner drives. */
+  /** {@return the engine the runner drives} */
   public ProjectionEngine engine() {
     return run.engine();
   }

@@ -30,25 +30,45 @@ public final class Scenario {
     this.sequence = sequence;
   }
 
-  /** More events applied before the when phase. */
+  /**
+   * More events applied before the when phase.
+   *
+   * @param events payloads, {@link TestEvent}s or envelopes, placed after the events given so far
+   * @return this scenario
+   */
   public Scenario given(Object... events) {
     given.addAll(sequence.next(events));
     return this;
   }
 
-  /** A fault at the k-th event of the when phase. */
+  /**
+   * A fault at the k-th event of the when phase.
+   *
+   * @param fault the fault; not null
+   * @return this scenario
+   */
   public Scenario with(Fault fault) {
     faults.add(Objects.requireNonNull(fault, "fault must not be null"));
     return this;
   }
 
-  /** Processes the when events one per batch instead of in one batch. */
+  /**
+   * Processes the when events one per batch instead of in one batch.
+   *
+   * @return this scenario
+   */
   public Scenario oneEventPerBatch() {
     this.oneByOne = true;
     return this;
   }
 
-  /** Processes the events and returns what to check. */
+  /**
+   * Processes the events and returns what to check.
+   *
+   * @param events payloads, {@link TestEvent}s or envelopes, placed after the given events
+   * @return the checks over the result; a failure the when phase raised is kept for {@link
+   *     Then#failed}
+   */
   public Then when(Object... events) {
     List<EventEnvelope<?>> whenEvents = sequence.next(events);
     for (Fault fault : faults) {
@@ -82,7 +102,11 @@ public final class Scenario {
     return new Then(fixture, run, all, whenEvents, thrown);
   }
 
-  /** Applies only the given events and returns what to check. */
+  /**
+   * Applies only the given events and returns what to check.
+   *
+   * @return the checks over the result of the given events
+   */
   public Then then() {
     return when();
   }

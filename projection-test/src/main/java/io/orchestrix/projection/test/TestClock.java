@@ -24,12 +24,17 @@ public final class TestClock extends Clock {
     this.now = new AtomicReference<>(start);
   }
 
-  /** A clock standing at {@link #DEFAULT_START}. */
+  /** {@return a new clock standing at {@link #DEFAULT_START}} */
   public static TestClock create() {
     return new TestClock(DEFAULT_START);
   }
 
-  /** A clock standing at the given instant. */
+  /**
+   * A clock standing at the given instant.
+   *
+   * @param start the instant the clock stands at; not null
+   * @return a new clock
+   */
   public static TestClock at(Instant start) {
     return new TestClock(Objects.requireNonNull(start, "start must not be null"));
   }
@@ -37,6 +42,7 @@ public final class TestClock extends Clock {
   /**
    * Moves the clock forward.
    *
+   * @param duration how far to move, not negative
    * @return the new instant
    * @throws IllegalArgumentException if the duration is negative
    */
@@ -49,7 +55,11 @@ public final class TestClock extends Clock {
     return now.updateAndGet(instant -> instant.plus(duration));
   }
 
-  /** Sets the clock to an instant, earlier or later. */
+  /**
+   * Sets the clock to an instant, earlier or later.
+   *
+   * @param instant the new instant; not null
+   */
   public void set(Instant instant) {
     now.set(Objects.requireNonNull(instant, "instant must not be null"));
   }

@@ -18,6 +18,14 @@ import java.util.Objects;
  */
 public record TestEvent(String streamId, Object payload, Map<String, String> metadata) {
 
+  /**
+   * Checks the components; the metadata is copied.
+   *
+   * @param streamId the stream, not blank
+   * @param payload the event; not null
+   * @param metadata the envelope's metadata; not null
+   * @throws IllegalArgumentException if the stream id is blank
+   */
   public TestEvent {
     Objects.requireNonNull(streamId, "streamId must not be null");
     Objects.requireNonNull(payload, "payload must not be null");
@@ -28,12 +36,24 @@ public record TestEvent(String streamId, Object payload, Map<String, String> met
     metadata = Map.copyOf(metadata);
   }
 
-  /** The payload in the given stream, with no metadata. */
+  /**
+   * The payload in the given stream, with no metadata.
+   *
+   * @param streamId the stream, not blank
+   * @param payload the event; not null
+   * @return the test event
+   */
   public static TestEvent in(String streamId, Object payload) {
     return new TestEvent(streamId, payload, Map.of());
   }
 
-  /** This event with one more metadata entry. */
+  /**
+   * This event with one more metadata entry.
+   *
+   * @param key the metadata key; not null
+   * @param value its value; not null
+   * @return a copy of this event with the entry added or replaced
+   */
   public TestEvent withMetadata(String key, String value) {
     HashMap<String, String> copy = new HashMap<>(metadata);
     copy.put(Objects.requireNonNull(key, "key must not be null"),

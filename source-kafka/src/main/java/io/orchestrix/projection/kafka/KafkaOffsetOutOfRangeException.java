@@ -13,6 +13,14 @@ public final class KafkaOffsetOutOfRangeException extends ProjectionException {
 
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An offset out of the topic's range.
+   *
+   * @param projectionId the projection
+   * @param topic the topic
+   * @param partition the topic's partition
+   * @param offset the offset to resume from, which the topic no longer holds
+   */
   public KafkaOffsetOutOfRangeException(String projectionId, String topic, int partition, long offset) {
     super("projection '" + projectionId + "': offset " + offset + " of " + topic + "-" + partition
         + " is out of the topic's range (deleted by retention?); records were lost to this projection."

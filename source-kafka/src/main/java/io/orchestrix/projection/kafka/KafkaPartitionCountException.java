@@ -14,6 +14,13 @@ public final class KafkaPartitionCountException extends ProjectionException {
 
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A partition count that differs from the engine's.
+   *
+   * @param projectionId the projection
+   * @param enginePartitions the engine's partition count
+   * @param topicPartitions each topic's partition count
+   */
   public KafkaPartitionCountException(String projectionId, int enginePartitions,
       Map<String, Integer> topicPartitions) {
     super("projection '" + projectionId + "' is split into " + enginePartitions

@@ -20,17 +20,20 @@ import org.jspecify.annotations.Nullable;
 public record KafkaPartitionStatus(String topic, int partition, int enginePartition, boolean assigned,
     long nextOffset, long endOffset, @Nullable Instant lastEventTime, @Nullable String stoppedBy) {
 
-  /** Records behind the log end: the log-end offset minus the checkpoint, 0 if the end is unknown. */
+  /**
+   * {@return the records behind the log end: the log-end offset minus the checkpoint, 0 if the end
+   * is unknown}
+   */
   public long lagEvents() {
     return endOffset < 0 ? 0 : Math.max(0, endOffset - nextOffset);
   }
 
-  /** The time of the last applied event, if any. */
+  /** {@return the time of the last applied event, if any} */
   public Optional<Instant> lastEvent() {
     return Optional.ofNullable(lastEventTime);
   }
 
-  /** Whether the partition is stopped, unhealthy, at a record. */
+  /** {@return whether the partition is stopped, unhealthy, at a record} */
   public boolean stopped() {
     return stoppedBy != null;
   }

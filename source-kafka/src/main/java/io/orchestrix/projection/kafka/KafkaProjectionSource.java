@@ -74,12 +74,15 @@ public final class KafkaProjectionSource implements AutoCloseable {
   /**
    * Starts building a source for an engine. The builder registers the source's handler of
    * {@link UndecodableRecord} on the engine when it builds.
+   *
+   * @param engine the engine the source feeds; not null
+   * @return the builder
    */
   public static KafkaSourceBuilder builder(ProjectionEngine engine) {
     return new KafkaSourceBuilder(engine);
   }
 
-  /** The projection's id. */
+  /** {@return the id of the projection this source feeds} */
   public String projectionId() {
     return config.projectionId();
   }
@@ -124,7 +127,9 @@ public final class KafkaProjectionSource implements AutoCloseable {
     stop();
   }
 
-  /** What the source is doing, with each topic partition's checkpoint, end offset and lag. */
+  /**
+   * {@return what the source is doing, with each topic partition's checkpoint, end offset and lag}
+   */
   public KafkaSourceStatus status() {
     return tracker.status();
   }
@@ -134,6 +139,10 @@ public final class KafkaProjectionSource implements AutoCloseable {
    * stored checkpoint is past it), so that a command side can read its own write. Only progress made
    * or claimed by this source counts.
    *
+   * @param topic the topic; not null
+   * @param partition the topic's partition
+   * @param offset the record's offset, 0 or more
+   * @param timeout the longest wait; not null
    * @return true if it was applied within the timeout
    * @throws IllegalArgumentException if the offset is negative
    * @throws InterruptedException if the waiting thread is interrupted

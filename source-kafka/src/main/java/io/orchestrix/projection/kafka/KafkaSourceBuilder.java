@@ -55,7 +55,12 @@ public final class KafkaSourceBuilder {
     this.engine = Objects.requireNonNull(engine, "engine must not be null");
   }
 
-  /** The cluster, {@code host:port[,host:port...]}. Required. */
+  /**
+   * The cluster, {@code host:port[,host:port...]}. Required.
+   *
+   * @param bootstrapServers the servers, not blank
+   * @return this builder
+   */
   public KafkaSourceBuilder bootstrapServers(String bootstrapServers) {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers must not be null");
     if (bootstrapServers.isBlank()) {
@@ -65,7 +70,13 @@ public final class KafkaSourceBuilder {
     return this;
   }
 
-  /** Topics to follow, added to those named before. At least one is required. */
+  /**
+   * Topics to follow, added to those named before. At least one is required.
+   *
+   * @param names topic names: 1 to 249 of letters, digits, '.', '_' and '-'
+   * @return this builder
+   * @throws IllegalArgumentException naming a topic name that breaks that rule
+   */
   public KafkaSourceBuilder topics(String... names) {
     Objects.requireNonNull(names, "topics must not be null");
     for (String name : names) {
@@ -79,7 +90,12 @@ public final class KafkaSourceBuilder {
     return this;
   }
 
-  /** The consumer group whose members share the partitions. Default: the projection id. */
+  /**
+   * The consumer group whose members share the partitions. Default: the projection id.
+   *
+   * @param groupId the group's id, not blank
+   * @return this builder
+   */
   public KafkaSourceBuilder groupId(String groupId) {
     Objects.requireNonNull(groupId, "groupId must not be null");
     if (groupId.isBlank()) {
@@ -89,7 +105,13 @@ public final class KafkaSourceBuilder {
     return this;
   }
 
-  /** Most records per partition in one batch (one commit). Default {@value #DEFAULT_BATCH_SIZE}. */
+  /**
+   * Most records per partition in one batch (one commit). Default {@value #DEFAULT_BATCH_SIZE}.
+   *
+   * @param batchSize the most records, 1 to 100,000
+   * @return this builder
+   * @throws IllegalArgumentException if the size is outside that range
+   */
   public KafkaSourceBuilder batchSize(int batchSize) {
     if (batchSize < 1 || batchSize > 100_000) {
       throw new IllegalArgumentException("batchSize must be 1 to 100000 but was " + batchSize);
@@ -98,7 +120,14 @@ public final class KafkaSourceBuilder {
     return this;
   }
 
-  /** Longest a polled record waits for its batch to fill while nothing is being applied. Default 50 ms. */
+  /**
+   * Longest a polled record waits for its batch to fill while nothing is being applied. Default 50
+   * ms.
+   *
+   * @param maxLatency the wait, 0 to 1 minute
+   * @return this builder
+   * @throws IllegalArgumentException if the wait is outside that range
+   */
   public KafkaSourceBuilder maxLatency(Duration maxLatency) {
     Objects.requireNonNull(maxLatency, "maxLatency must not be null");
     if (maxLatency.isNegative() || maxLatency.compareTo(Duration.ofMinutes(1)) > 0) {
@@ -111,6 +140,10 @@ public final class KafkaSourceBuilder {
   /**
    * Longest a revocation waits for the batch in flight before it lets the partition go (the batch's
    * commit is then refused if the next owner claimed the partition first). Default 10 s.
+   *
+   * @param revokeTimeout the wait, not negative
+   * @return this builder
+   * @throws IllegalArgumentException if the wait is negative
    */
   public KafkaSourceBuilder revokeTimeout(Duration revokeTimeout) {
     Objects.requireNonNull(revokeTimeout, "revokeTimeout must not be null");
@@ -125,6 +158,10 @@ public final class KafkaSourceBuilder {
    * How many partitions' batches are applied at once, each on a worker thread of its own and with its
    * own commit (at most the engine's partition count are used). More workers overlap the store's
    * commit latency; each needs a connection of the store's pool. Default {@value #DEFAULT_WORKERS}.
+   *
+   * @param workers the number of worker threads, 1 to 256
+   * @return this builder
+   * @throws IllegalArgumentException if the number is outside that range
    */
   public KafkaSourceBuilder workers(int workers) {
     if (workers < 1 || workers > 256) {
@@ -134,25 +171,46 @@ public final class KafkaSourceBuilder {
     return this;
   }
 
-  /** Names, classes and upcasters of the events, for the default JSON decoder. Default: class names. */
+  /**
+   * Names, classes and upcasters of the events, for the default JSON decoder. Default: class names.
+   *
+   * @param eventTypes the event types; not null
+   * @return this builder
+   */
   public KafkaSourceBuilder eventTypes(EventTypes eventTypes) {
     this.eventTypes = Objects.requireNonNull(eventTypes, "eventTypes must not be null");
     return this;
   }
 
-  /** How values become payloads, instead of JSON through {@link #eventTypes}. */
+  /**
+   * How values become payloads, instead of JSON through {@link #eventTypes}.
+   *
+   * @param decoder the decoder; not null
+   * @return this builder
+   */
   public KafkaSourceBuilder payloadDecoder(PayloadDecoder decoder) {
     this.decoder = Objects.requireNonNull(decoder, "payloadDecoder must not be null");
     return this;
   }
 
-  /** Where type, ids, stream and time come from. Default {@link RecordMapping#defaults()}. */
+  /**
+   * Where type, ids, stream and time come from. Default {@link RecordMapping#defaults()}.
+   *
+   * @param mapping the mapping; not null
+   * @return this builder
+   */
   public KafkaSourceBuilder recordMapping(RecordMapping mapping) {
     this.mapping = Objects.requireNonNull(mapping, "recordMapping must not be null");
     return this;
   }
 
-  /** The waits between attempts while the store or the cluster is out. Default {@link Backoff#DEFAULT}. */
+  /**
+   * The waits between attempts while the store or the cluster is out. Default {@link
+   * Backoff#DEFAULT}.
+   *
+   * @param outageBackoff the backoff; not null
+   * @return this builder
+   */
   public KafkaSourceBuilder outageBackoff(Backoff outageBackoff) {
     this.outageBackoff = Objects.requireNonNull(outageBackoff, "outageBackoff must not be null");
     return this;
@@ -162,6 +220,9 @@ public final class KafkaSourceBuilder {
    * A Kafka consumer property passed through (security, {@code group.protocol},
    * {@code session.timeout.ms}, {@code max.poll.interval.ms}, {@code client.id}...).
    *
+   * @param key the property's key; not null
+   * @param value the property's value; not null
+   * @return this builder
    * @throws IllegalArgumentException for a property the source sets itself (bootstrap servers, group
    *     id, auto commit, offset reset, deserializers)
    */
@@ -182,6 +243,7 @@ public final class KafkaSourceBuilder {
    * The source. Registers on the engine the handler that turns an {@link UndecodableRecord} into an
    * {@link UndecodableRecordException} for the engine's failure policy.
    *
+   * @return the source, not started
    * @throws IllegalStateException if no bootstrap servers or no topic was given
    */
   public KafkaProjectionSource build() {

@@ -33,22 +33,30 @@ public record KafkaSourceStatus(String projectionId, State state, @Nullable Proj
     STOPPED
   }
 
+  /**
+   * Copies the partitions.
+   *
+   * @param projectionId the projection the source feeds
+   * @param state what the source is doing
+   * @param lastError the last failure of the source itself, or null
+   * @param partitions every topic partition known; copied
+   */
   public KafkaSourceStatus {
     partitions = List.copyOf(partitions);
   }
 
-  /** The last failure of the source itself, if it has not recovered from it. */
+  /** {@return the last failure of the source itself, if it has not recovered from it} */
   public Optional<ProjectionException> error() {
     return Optional.ofNullable(lastError);
   }
 
-  /** Records behind the log ends, over the partitions assigned here. */
+  /** {@return the records behind the log ends, over the partitions assigned here} */
   public long lagEvents() {
     return partitions.stream().filter(KafkaPartitionStatus::assigned)
         .mapToLong(KafkaPartitionStatus::lagEvents).sum();
   }
 
-  /** Whether the source runs and none of its assigned partitions is stopped. */
+  /** {@return whether the source runs and none of its assigned partitions is stopped} */
   public boolean healthy() {
     return state == State.RUNNING
         && partitions.stream().noneMatch(p -> p.assigned() && p.stopped());

@@ -12,8 +12,16 @@ public final class KafkaTopicNotFoundException extends ProjectionException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The missing topics. */
   private final List<String> topics;
 
+  /**
+   * Missing topics.
+   *
+   * @param projectionId the projection
+   * @param topics the missing topics
+   * @param bootstrapServers the cluster, for the message
+   */
   public KafkaTopicNotFoundException(String projectionId, List<String> topics, String bootstrapServers) {
     super("projection '" + projectionId + "' follows " + (topics.size() == 1 ? "topic " : "topics ")
         + topics + " that " + (topics.size() == 1 ? "does" : "do") + " not exist on " + bootstrapServers
@@ -22,7 +30,7 @@ public final class KafkaTopicNotFoundException extends ProjectionException {
     this.topics = List.copyOf(topics);
   }
 
-  /** The missing topics. */
+  /** {@return the missing topics} */
   public List<String> topics() {
     return topics;
   }

@@ -13,6 +13,14 @@ public final class KafkaUnavailableException extends ProjectionException {
 
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An unreachable cluster.
+   *
+   * @param projectionId the projection
+   * @param bootstrapServers the cluster
+   * @param doing what the source was doing, for the message ("polling")
+   * @param cause the client's exception, or null
+   */
   public KafkaUnavailableException(String projectionId, String bootstrapServers, String doing,
       @Nullable Throwable cause) {
     super("projection '" + projectionId + "': the Kafka cluster at " + bootstrapServers

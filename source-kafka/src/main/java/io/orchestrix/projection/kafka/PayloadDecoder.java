@@ -17,10 +17,18 @@ public interface PayloadDecoder {
    *
    * @param typeName the record's type name (from its header, or the mapping's fixed type)
    * @param value the record's value, never null (tombstones do not reach a decoder)
+   * @return the payload; not null
+   * @throws Exception if the value cannot be decoded; the record becomes an {@link
+   *     UndecodableRecord}
    */
   Object decode(String typeName, byte[] value) throws Exception;
 
-  /** UTF-8 JSON read by {@link EventTypes#fromJson}, with its names and upcasters: the default. */
+  /**
+   * UTF-8 JSON read by {@link EventTypes#fromJson}, with its names and upcasters: the default.
+   *
+   * @param eventTypes the names, classes and upcasters of the events; not null
+   * @return the decoder
+   */
   static PayloadDecoder json(EventTypes eventTypes) {
     Objects.requireNonNull(eventTypes, "eventTypes must not be null");
     return (typeName, value) -> eventTypes.fromJson(typeName, new String(value, StandardCharsets.UTF_8));

@@ -37,6 +37,16 @@ public record RecordMapping(String typeHeader, Optional<String> fixedType, Strin
   /** The default header holding the event id. */
   public static final String DEFAULT_EVENT_ID_HEADER = "event-id";
 
+  /**
+   * Checks the names: each header name and the fixed type, where set, must not be blank.
+   *
+   * @param typeHeader the header naming the event type
+   * @param fixedType the one type name of every record, if set
+   * @param eventIdHeader the header holding the event id
+   * @param streamIdHeader the header holding the stream id, if set
+   * @param timeHeader the header holding the event's time, if set
+   * @throws IllegalArgumentException naming the setting whose name is invalid
+   */
   public RecordMapping {
     requireName(typeHeader, "typeHeader");
     Objects.requireNonNull(fixedType, "fixedType must not be null");
@@ -48,35 +58,65 @@ public record RecordMapping(String typeHeader, Optional<String> fixedType, Strin
     timeHeader.ifPresent(name -> requireName(name, "timeHeader"));
   }
 
-  /** Type from {@value #DEFAULT_TYPE_HEADER}, id from {@value #DEFAULT_EVENT_ID_HEADER} or the coordinates, stream from the key, time from the timestamp. */
+  /**
+   * Type from {@value #DEFAULT_TYPE_HEADER}, id from {@value #DEFAULT_EVENT_ID_HEADER} or the
+   * coordinates, stream from the key, time from the timestamp.
+   *
+   * @return the default mapping
+   */
   public static RecordMapping defaults() {
     return new RecordMapping(DEFAULT_TYPE_HEADER, Optional.empty(), DEFAULT_EVENT_ID_HEADER,
         Optional.empty(), Optional.empty());
   }
 
-  /** The header naming the event type. */
+  /**
+   * The header naming the event type.
+   *
+   * @param header the header's name
+   * @return a copy of this mapping with that header
+   */
   public RecordMapping withTypeHeader(String header) {
     return new RecordMapping(header, fixedType, eventIdHeader, streamIdHeader, timeHeader);
   }
 
-  /** One type name for every record, whatever its headers say. */
+  /**
+   * One type name for every record, whatever its headers say.
+   *
+   * @param typeName the type name
+   * @return a copy of this mapping with that fixed type
+   */
   public RecordMapping withFixedType(String typeName) {
     return new RecordMapping(typeHeader, Optional.of(requireName(typeName, "fixedType")),
         eventIdHeader, streamIdHeader, timeHeader);
   }
 
-  /** The header holding the event id. */
+  /**
+   * The header holding the event id.
+   *
+   * @param header the header's name
+   * @return a copy of this mapping with that header
+   */
   public RecordMapping withEventIdHeader(String header) {
     return new RecordMapping(typeHeader, fixedType, header, streamIdHeader, timeHeader);
   }
 
-  /** The header holding the stream id, before the key. */
+  /**
+   * The header holding the stream id, before the key.
+   *
+   * @param header the header's name
+   * @return a copy of this mapping with that header
+   */
   public RecordMapping withStreamIdHeader(String header) {
     return new RecordMapping(typeHeader, fixedType, eventIdHeader,
         Optional.of(requireName(header, "streamIdHeader")), timeHeader);
   }
 
-  /** The header holding the event's time, before the record timestamp. */
+  /**
+   * The header holding the event's time, before the record timestamp.
+   *
+   * @param header the header's name
+   * @return a copy of this mapping with that header
+   */
   public RecordMapping withTimeHeader(String header) {
     return new RecordMapping(typeHeader, fixedType, eventIdHeader, streamIdHeader,
         Optional.of(requireName(header, "timeHeader")));

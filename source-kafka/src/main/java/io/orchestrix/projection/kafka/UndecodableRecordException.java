@@ -12,8 +12,11 @@ public final class UndecodableRecordException extends ProjectionException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The record's topic. */
   private final String topic;
+  /** The record's partition. */
   private final int partition;
+  /** The record's offset. */
   private final long offset;
 
   UndecodableRecordException(UndecodableRecord record, String projectionId, String eventId,
@@ -27,17 +30,17 @@ public final class UndecodableRecordException extends ProjectionException {
     this.offset = record.offset();
   }
 
-  /** The record's topic. */
+  /** {@return the record's topic} */
   public String topic() {
     return topic;
   }
 
-  /** The record's partition. */
+  /** {@return the record's partition} */
   public int partition() {
     return partition;
   }
 
-  /** The record's offset. */
+  /** {@return the record's offset} */
   public long offset() {
     return offset;
   }

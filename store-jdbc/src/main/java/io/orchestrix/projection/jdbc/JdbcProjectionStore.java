@@ -116,6 +116,9 @@ public final class JdbcProjectionStore extends AbstractProjectionStore {
    * ({@code jdbc:postgresql://host[:port]/database}, {@code jdbc:mariadb://host[:port]/database} or
    * {@code jdbc:h2:...}), taking options from properties ({@link JdbcStoreOptions#PROPERTY_KEYS}).
    *
+   * @param url the JDBC URL: {@code jdbc:postgresql:}, {@code jdbc:mariadb:} or {@code jdbc:h2:}
+   * @param properties the store properties ({@link JdbcStoreOptions#PROPERTY_KEYS}); not null
+   * @return the open store, which owns its pool and closes it
    * @throws StoreConfigurationException for an unsupported or incomplete URL, a URL the database
    *     refuses, an unknown property key or a bad value, a connection or tables that would not keep
    *     text exactly, or tables of a newer schema version
@@ -126,7 +129,13 @@ public final class JdbcProjectionStore extends AbstractProjectionStore {
     return open(url, JdbcStoreOptions.fromProperties(properties));
   }
 
-  /** Opens a store with its own connection pool; see {@link #open(String, Map)}. */
+  /**
+   * Opens a store with its own connection pool; see {@link #open(String, Map)}.
+   *
+   * @param url the JDBC URL
+   * @param options the options; not null
+   * @return the open store, which owns its pool and closes it
+   */
   public static JdbcProjectionStore open(String url, JdbcStoreOptions options) {
     Objects.requireNonNull(url, "url must not be null");
     Objects.requireNonNull(options, "options must not be null");
@@ -137,6 +146,9 @@ public final class JdbcProjectionStore extends AbstractProjectionStore {
    * A store on the caller's data source, which {@link #close()} does not close. The dialect is read
    * from the database's metadata.
    *
+   * @param dataSource the caller's data source; not null
+   * @param options the options; not null
+   * @return the store
    * @throws StoreConfigurationException if the database is not PostgreSQL, MariaDB or H2, its
    *     connection or tables would not keep text exactly, or its tables are of a newer schema version
    * @throws StoreException if the database cannot be reached
@@ -146,7 +158,13 @@ public final class JdbcProjectionStore extends AbstractProjectionStore {
     return create(Jdbi.create(dataSource), options);
   }
 
-  /** A store on the caller's Jdbi; see {@link #create(DataSource, JdbcStoreOptions)}. */
+  /**
+   * A store on the caller's Jdbi; see {@link #create(DataSource, JdbcStoreOptions)}.
+   *
+   * @param jdbi the caller's Jdbi; not null
+   * @param options the options; not null
+   * @return the store
+   */
   public static JdbcProjectionStore create(Jdbi jdbi, JdbcStoreOptions options) {
     Objects.requireNonNull(jdbi, "jdbi must not be null");
     Objects.requireNonNull(options, "options must not be null");
@@ -168,12 +186,12 @@ public final class JdbcProjectionStore extends AbstractProjectionStore {
     }
   }
 
-  /** The options this store was opened with. */
+  /** {@return the options this store was opened with} */
   public JdbcStoreOptions options() {
     return options;
   }
 
-  /** The database this store works on: {@code PostgreSQL}, {@code MariaDB} or {@code H2}. */
+  /** {@return the database this store works on: PostgreSQL, MariaDB or H2} */
   public String databaseName() {
     return database.dialect().name();
   }

@@ -62,12 +62,15 @@ public final class JdbcStoreOptions {
     this.clock = builder.clock;
   }
 
-  /** The defaults: prefix {@value #DEFAULT_TABLE_PREFIX}, no schema, pool of 5, 10 s timeout. */
+  /**
+   * {@return the defaults: prefix {@value #DEFAULT_TABLE_PREFIX}, no schema, pool of 5, 10 s
+   * timeout}
+   */
   public static JdbcStoreOptions defaults() {
     return builder().build();
   }
 
-  /** A builder starting from the defaults. */
+  /** {@return a builder starting from the defaults} */
   public static Builder builder() {
     return new Builder();
   }
@@ -75,6 +78,8 @@ public final class JdbcStoreOptions {
   /**
    * Options from store properties ({@link #PROPERTY_KEYS}).
    *
+   * @param properties the store properties; not null
+   * @return the options
    * @throws StoreConfigurationException naming the key if a key is unknown or a value is bad
    */
   public static JdbcStoreOptions fromProperties(Map<String, String> properties) {
@@ -87,27 +92,27 @@ public final class JdbcStoreOptions {
     return builder.build();
   }
 
-  /** The prefix of every table name. */
+  /** {@return the prefix of every table name} */
   public String tablePrefix() {
     return tablePrefix;
   }
 
-  /** The schema (a database on MariaDB) the tables live in, if not the connection's default. */
+  /** {@return the schema (a database on MariaDB) of the tables, if not the connection's default} */
   public Optional<String> schema() {
     return Optional.ofNullable(schema);
   }
 
-  /** The most connections the store's own pool opens. */
+  /** {@return the most connections the store's own pool opens} */
   public int poolSize() {
     return poolSize;
   }
 
-  /** How long to wait for a connection before failing with a transient StoreException. */
+  /** {@return how long to wait for a connection before a transient StoreException} */
   public Duration connectionTimeout() {
     return connectionTimeout;
   }
 
-  /** The clock that stamps states the store creates. */
+  /** {@return the clock that stamps states the store creates} */
   public Clock clock() {
     return clock;
   }
@@ -131,7 +136,13 @@ public final class JdbcStoreOptions {
 
     private Builder() {}
 
-    /** The table prefix: 1 to 20 characters of a-z, 0-9 and '_', starting with a letter. */
+    /**
+     * The table prefix: 1 to 20 characters of a-z, 0-9 and '_', starting with a letter.
+     *
+     * @param tablePrefix the prefix
+     * @return this builder
+     * @throws IllegalArgumentException if the prefix breaks that rule
+     */
     public Builder tablePrefix(String tablePrefix) {
       Objects.requireNonNull(tablePrefix, "tablePrefix must not be null");
       if (!PREFIX.matcher(tablePrefix).matches()) {
@@ -142,7 +153,14 @@ public final class JdbcStoreOptions {
       return this;
     }
 
-    /** The schema to create the tables in, created if missing; null for the connection's default. */
+    /**
+     * The schema to create the tables in, created if missing; null for the connection's default.
+     *
+     * @param schema the schema: 1 to 63 characters of a-z, 0-9 and '_', starting with a letter; or
+     *     null
+     * @return this builder
+     * @throws IllegalArgumentException if the name breaks that rule
+     */
     public Builder schema(@Nullable String schema) {
       if (schema != null && !SCHEMA_NAME.matcher(schema).matches()) {
         throw new IllegalArgumentException("schema must be 1 to 63 characters of a-z, 0-9 and '_',"
@@ -152,7 +170,13 @@ public final class JdbcStoreOptions {
       return this;
     }
 
-    /** The most connections of the pool the store opens for a URI: 1 to 1,000. */
+    /**
+     * The most connections of the pool the store opens for a URI: 1 to 1,000.
+     *
+     * @param poolSize the pool's size
+     * @return this builder
+     * @throws IllegalArgumentException if the size is outside 1 to 1,000
+     */
     public Builder poolSize(int poolSize) {
       if (poolSize < 1 || poolSize > 1000) {
         throw new IllegalArgumentException("poolSize must be 1 to 1000 but was " + poolSize);
@@ -161,7 +185,13 @@ public final class JdbcStoreOptions {
       return this;
     }
 
-    /** How long to wait for a connection: 250 ms to 10 minutes. */
+    /**
+     * How long to wait for a connection: 250 ms to 10 minutes.
+     *
+     * @param connectionTimeout the timeout; not null
+     * @return this builder
+     * @throws IllegalArgumentException if the timeout is outside 250 ms to 10 minutes
+     */
     public Builder connectionTimeout(Duration connectionTimeout) {
       Objects.requireNonNull(connectionTimeout, "connectionTimeout must not be null");
       if (connectionTimeout.compareTo(Duration.ofMillis(250)) < 0
@@ -173,13 +203,18 @@ public final class JdbcStoreOptions {
       return this;
     }
 
-    /** The clock that stamps states the store creates (the initial state of a claim). */
+    /**
+     * The clock that stamps states the store creates (the initial state of a claim).
+     *
+     * @param clock the clock; not null
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock must not be null");
       return this;
     }
 
-    /** The immutable options. */
+    /** {@return the immutable options} */
     public JdbcStoreOptions build() {
       return new JdbcStoreOptions(this);
     }

@@ -159,6 +159,8 @@ public final class MongoProjectionStore extends AbstractProjectionStore {
   /**
    * Opens a store by MongoDB connection string with default options.
    *
+   * @param uri the MongoDB connection string, naming the database
+   * @return the open store, which owns its client and closes it
    * @see #open(String, MongoStoreOptions)
    */
   public static MongoProjectionStore open(String uri) {
@@ -170,6 +172,9 @@ public final class MongoProjectionStore extends AbstractProjectionStore {
    * to the driver as it is once checked). The store owns the client it creates and closes it on
    * {@link #close()}.
    *
+   * @param uri the MongoDB connection string
+   * @param options the options; not null
+   * @return the open store, which owns its client and closes it
    * @throws StoreConfigurationException if the URI is malformed (no host, a port outside 1 to 65535,
    *     not a MongoDB connection string), names no database while the options name none, names
    *     another database than the options, or transactional mode was requested on a deployment
@@ -206,6 +211,10 @@ public final class MongoProjectionStore extends AbstractProjectionStore {
    * Opens a store over a client the application owns; {@link #close()} leaves the client open. The
    * options' database and timeouts do not apply (the client's settings do).
    *
+   * @param client the application's client, which the store never closes; not null
+   * @param database the database's name
+   * @param options the options; not null
+   * @return the store
    * @throws IllegalArgumentException if MongoDB would refuse the database name
    * @throws StoreConfigurationException if transactional mode was requested on a deployment without
    *     transactions
@@ -224,17 +233,17 @@ public final class MongoProjectionStore extends AbstractProjectionStore {
         new StoreErrors(description, hosts, null, null), options, WriteFaults.NONE);
   }
 
-  /** The commit mode in force: {@link MongoStoreMode#TRANSACTIONAL} or {@link MongoStoreMode#STANDALONE}. */
+  /** {@return the commit mode in force: {@code TRANSACTIONAL} or {@code STANDALONE}} */
   public MongoStoreMode mode() {
     return mode;
   }
 
-  /** Why {@link #mode()} was chosen, in words, e.g. "the deployment is a STANDALONE server, ...". */
+  /** {@return why {@link #mode()} was chosen, in words} */
   public String modeReason() {
     return modeReason;
   }
 
-  /** The options the store was opened with. */
+  /** {@return the options the store was opened with} */
   public MongoStoreOptions options() {
     return options;
   }

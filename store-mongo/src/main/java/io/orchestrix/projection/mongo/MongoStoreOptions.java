@@ -77,12 +77,12 @@ public final class MongoStoreOptions {
     this.clock = builder.clock;
   }
 
-  /** A builder with every default. */
+  /** {@return a builder with every default} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The options with every default. */
+  /** {@return the options with every default} */
   public static MongoStoreOptions defaults() {
     return builder().build();
   }
@@ -90,6 +90,8 @@ public final class MongoStoreOptions {
   /**
    * Options read from store properties (keys above).
    *
+   * @param properties the store properties; not null
+   * @return the options
    * @throws StoreConfigurationException naming the key for an unknown key or a bad value
    */
   public static MongoStoreOptions fromProperties(Map<String, String> properties) {
@@ -138,27 +140,27 @@ public final class MongoStoreOptions {
     return timeout;
   }
 
-  /** The prefix of every collection name. */
+  /** {@return the prefix of every collection name} */
   public String collectionPrefix() {
     return collectionPrefix;
   }
 
-  /** The database for a URI that names none, if set. */
+  /** {@return the database for a URI that names none, if set} */
   public Optional<String> database() {
     return Optional.ofNullable(database);
   }
 
-  /** The server-selection timeout set explicitly, if any. */
+  /** {@return the server-selection timeout set explicitly, if any} */
   public Optional<Duration> serverSelectionTimeout() {
     return Optional.ofNullable(serverSelectionTimeout);
   }
 
-  /** The socket read timeout set explicitly, if any. */
+  /** {@return the socket read timeout set explicitly, if any} */
   public Optional<Duration> socketTimeout() {
     return Optional.ofNullable(socketTimeout);
   }
 
-  /** The requested commit mode. */
+  /** {@return the requested commit mode} */
   public MongoStoreMode mode() {
     return mode;
   }
@@ -166,6 +168,8 @@ public final class MongoStoreOptions {
   /**
    * The clock that stamps states the store creates itself (on a first claim) and orders its commits.
    * Leases never read it: the MongoDB server's clock alone decides when they expire.
+   *
+   * @return the clock
    */
   public Clock clock() {
     return clock;
@@ -193,6 +197,8 @@ public final class MongoStoreOptions {
     /**
      * The prefix of every collection name.
      *
+     * @param prefix the prefix; not null
+     * @return this builder
      * @throws IllegalArgumentException if longer than 40 characters, holding a character other than
      *     {@code A-Z a-z 0-9 _ - .}, or starting with {@code system.}
      */
@@ -215,6 +221,8 @@ public final class MongoStoreOptions {
     /**
      * The database to use when the URI names none.
      *
+     * @param database the database's name; not null
+     * @return this builder
      * @throws IllegalArgumentException if empty, longer than 63 characters, or holding a character
      *     MongoDB refuses in database names ({@code /\. "$} or NUL)
      */
@@ -227,6 +235,8 @@ public final class MongoStoreOptions {
      * How long a call waits for the server's reply before failing with a transient
      * {@link io.orchestrix.projection.StoreException}; overrides the URI's {@code socketTimeoutMS}.
      *
+     * @param timeout the timeout, 1 ms to {@code Integer.MAX_VALUE} ms; not null
+     * @return this builder
      * @throws IllegalArgumentException if not positive or over {@code Integer.MAX_VALUE} ms
      */
     public Builder socketTimeout(Duration timeout) {
@@ -239,6 +249,8 @@ public final class MongoStoreOptions {
      * {@link io.orchestrix.projection.StoreException}; overrides the URI's
      * {@code serverSelectionTimeoutMS}.
      *
+     * @param timeout the timeout, 1 ms to {@code Integer.MAX_VALUE} ms; not null
+     * @return this builder
      * @throws IllegalArgumentException if not positive
      */
     public Builder serverSelectionTimeout(Duration timeout) {
@@ -246,19 +258,29 @@ public final class MongoStoreOptions {
       return this;
     }
 
-    /** The commit mode, {@link MongoStoreMode#AUTO} by default. */
+    /**
+     * The commit mode, {@link MongoStoreMode#AUTO} by default.
+     *
+     * @param mode the mode; not null
+     * @return this builder
+     */
     public Builder mode(MongoStoreMode mode) {
       this.mode = Objects.requireNonNull(mode, "mode must not be null");
       return this;
     }
 
-    /** The clock that stamps states the store creates itself; leases never read it. */
+    /**
+     * The clock that stamps states the store creates itself; leases never read it.
+     *
+     * @param clock the clock; not null
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock must not be null");
       return this;
     }
 
-    /** The options. */
+    /** {@return the immutable options} */
     public MongoStoreOptions build() {
       return new MongoStoreOptions(this);
     }

@@ -112,7 +112,12 @@ public final class RedisProjectionStore extends AbstractProjectionStore {
     });
   }
 
-  /** Opens a store on the server a URI names, with no properties. See {@link #open(String, Map)}. */
+  /**
+   * Opens a store on the server a URI names, with no properties. See {@link #open(String, Map)}.
+   *
+   * @param uri {@code redis://[user[:password]@]host[:port][/database]} or {@code rediss://...}
+   * @return the open store, which owns its connection pool and closes it
+   */
   public static RedisProjectionStore open(String uri) {
     return open(uri, Map.of());
   }
@@ -123,6 +128,7 @@ public final class RedisProjectionStore extends AbstractProjectionStore {
    *
    * @param uri {@code redis://[user[:password]@]host[:port][/database]} or {@code rediss://...}
    * @param properties keys of {@link RedisStoreProperties}; any other key is refused
+   * @return the open store, which owns its connection pool and closes it
    * @throws io.orchestrix.projection.StoreConfigurationException for a malformed URI or property,
    *     before any connection is made, or for data of another key layout under the prefix
    * @throws StoreException if the server cannot be reached (transient) or refuses the credentials
@@ -166,6 +172,9 @@ public final class RedisProjectionStore extends AbstractProjectionStore {
    * hash-tagged key prefix), checking the data under the prefix as {@link #open(String, Map)} does.
    * The store never closes the client.
    *
+   * @param client the application's client; not null
+   * @param options the options; not null
+   * @return the store
    * @throws io.orchestrix.projection.StoreConfigurationException if the data under the prefix was
    *     written by a version of this store with another key layout
    * @throws StoreException if the server cannot be reached
@@ -178,7 +187,7 @@ public final class RedisProjectionStore extends AbstractProjectionStore {
         + options.keyPrefix() + "')", RedisCommands.borrowing(client, errors), options, errors);
   }
 
-  /** The options this store runs with. */
+  /** {@return the options this store runs with} */
   public RedisStoreOptions options() {
     return options;
   }

@@ -34,27 +34,30 @@ public final class RedisStoreOptions {
     this.clock = builder.clock;
   }
 
-  /** The default options: prefix {@value #DEFAULT_KEY_PREFIX}, 16 MiB documents, the UTC clock. */
+  /**
+   * {@return the default options: prefix {@value #DEFAULT_KEY_PREFIX}, 16 MiB documents, the UTC
+   * clock}
+   */
   public static RedisStoreOptions defaults() {
     return DEFAULTS;
   }
 
-  /** A builder starting from the defaults. */
+  /** {@return a builder starting from the defaults} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The prefix of every key the store reads or writes. */
+  /** {@return the prefix of every key the store reads or writes} */
   public String keyPrefix() {
     return keyPrefix;
   }
 
-  /** The largest document accepted, in bytes of its UTF-8 JSON. */
+  /** {@return the largest document accepted, in bytes of its UTF-8 JSON} */
   public int maxDocumentBytes() {
     return maxDocumentBytes;
   }
 
-  /** The clock that stamps the initial state {@code claimWriter} creates. */
+  /** {@return the clock that stamps the initial state {@code claimWriter} creates} */
   public Clock clock() {
     return clock;
   }
@@ -78,6 +81,8 @@ public final class RedisStoreOptions {
      * with {@code :} by convention. A hash tag in it ({@code {orders}:}) keeps all of the store's
      * keys in one Redis Cluster slot.
      *
+     * @param keyPrefix the prefix; not null
+     * @return this builder
      * @throws IllegalArgumentException if it is empty, longer than {@value #MAX_KEY_PREFIX_LENGTH}
      *     characters, or holds whitespace or control characters
      */
@@ -97,6 +102,8 @@ public final class RedisStoreOptions {
      * The largest document accepted, in bytes of its UTF-8 JSON; larger ones are refused with
      * {@link io.orchestrix.projection.InvalidDocumentException} before anything is written.
      *
+     * @param maxDocumentBytes the limit in bytes, at least 1
+     * @return this builder
      * @throws IllegalArgumentException if not positive
      */
     public Builder maxDocumentBytes(int maxDocumentBytes) {
@@ -108,13 +115,18 @@ public final class RedisStoreOptions {
       return this;
     }
 
-    /** The clock that stamps new projection states; tests pass a fixed one. */
+    /**
+     * The clock that stamps new projection states; tests pass a fixed one.
+     *
+     * @param clock the clock; not null
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock must not be null");
       return this;
     }
 
-    /** The immutable options. */
+    /** {@return the immutable options} */
     public RedisStoreOptions build() {
       return new RedisStoreOptions(this);
     }

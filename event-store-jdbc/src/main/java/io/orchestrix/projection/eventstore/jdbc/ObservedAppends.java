@@ -32,13 +32,27 @@ public final class ObservedAppends {
     this.registry = registry;
   }
 
-  /** Observed appends to the store, recorded in the registry. */
+  /**
+   * Observed appends to the store, recorded in the registry.
+   *
+   * @param store the event store to append to; not null
+   * @param registry where appends are observed; not null
+   * @return the observed appends
+   */
   public static ObservedAppends of(JdbcEventStore store, ObservationRegistry registry) {
     return new ObservedAppends(Objects.requireNonNull(store, "store must not be null"),
         Objects.requireNonNull(registry, "registry must not be null"));
   }
 
-  /** {@link JdbcEventStore#append(String, long, List, Map)}, observed; returns the last position. */
+  /**
+   * {@link JdbcEventStore#append(String, long, List, Map)}, observed; returns the last position.
+   *
+   * @param streamId the stream; not null
+   * @param expectedVersion the stream's current version, or {@link JdbcEventStore#ANY_VERSION}
+   * @param payloads the payloads, at least one
+   * @param metadata the metadata of every event, to which the trace context is added; not null
+   * @return the position of the last event appended
+   */
   public long append(String streamId, long expectedVersion, List<?> payloads,
       Map<String, String> metadata) {
     Objects.requireNonNull(metadata, "metadata must not be null");
@@ -71,7 +85,13 @@ public final class ObservedAppends {
     }
   }
 
-  /** One payload, whatever the stream's version, with no metadata of its own. */
+  /**
+   * One payload, whatever the stream's version, with no metadata of its own.
+   *
+   * @param streamId the stream; not null
+   * @param payload the payload; not null
+   * @return the position of the appended event
+   */
   public long append(String streamId, Object payload) {
     return append(streamId, JdbcEventStore.ANY_VERSION, List.of(payload), Map.of());
   }

@@ -33,6 +33,9 @@ public final class EmbeddedKafka {
    * Sets a broker property ({@code server.properties} key), replacing the test default of that key;
    * the listeners, ports and directories are the builder's own and cannot be set.
    *
+   * @param key the property's key, not blank
+   * @param value its value; not null
+   * @return this builder
    * @throws IllegalArgumentException if the key is blank or one of the builder's own
    */
   public EmbeddedKafka brokerProperty(String key, String value) {
@@ -51,6 +54,8 @@ public final class EmbeddedKafka {
    * The options of the child JVM, replacing {@link ChildProcessBroker#DEFAULT_JVM_OPTIONS} (a small
    * heap and C1 only, for a quick start; a benchmark wants a full JIT and a larger heap).
    *
+   * @param options the child JVM's options, each starting with {@code -}; not null
+   * @return this builder
    * @throws IllegalStateException if the broker runs in the test JVM
    * @throws IllegalArgumentException if an option does not start with {@code -}
    */
@@ -72,6 +77,7 @@ public final class EmbeddedKafka {
    * Formats a new temporary log directory, starts the broker on free ports and returns once it
    * answers a metadata request.
    *
+   * @return the running broker; the caller closes it
    * @throws IllegalStateException if the broker does not come up (a child's failure includes the
    *     end of its log)
    */

@@ -86,6 +86,7 @@ public final class KafkaTestBroker implements AutoCloseable {
    * Its {@link #close()} does nothing, and {@link #stop()}, {@link #kill()} and {@link #restart()}
    * refuse, since other tests use it.
    *
+   * @return the shared broker, running
    * @throws IllegalStateException if no broker can be found or started
    */
   public static synchronized KafkaTestBroker shared() {
@@ -103,6 +104,7 @@ public final class KafkaTestBroker implements AutoCloseable {
    * alone (unless it is the external one). The caller closes it.
    *
    * @param environment the variables to read, usually {@link System#getenv()}
+   * @return the broker, running
    * @throws IllegalStateException if no broker can be found or started
    */
   public static KafkaTestBroker resolve(Map<String, String> environment) {
@@ -121,12 +123,20 @@ public final class KafkaTestBroker implements AutoCloseable {
     return new EmbeddedKafka(Kind.IN_JVM, isShared).start();
   }
 
-  /** A builder of a dedicated broker in the test JVM. */
+  /**
+   * A builder of a dedicated broker in the test JVM.
+   *
+   * @return a builder; call {@link EmbeddedKafka#start()} to start the broker
+   */
   public static EmbeddedKafka inJvm() {
     return new EmbeddedKafka(Kind.IN_JVM, false);
   }
 
-  /** A builder of a dedicated broker in a child JVM. */
+  /**
+   * A builder of a dedicated broker in a child JVM.
+   *
+   * @return a builder; call {@link EmbeddedKafka#start()} to start the broker
+   */
   public static EmbeddedKafka childProcess() {
     return new EmbeddedKafka(Kind.CHILD_PROCESS, false);
   }
@@ -137,17 +147,20 @@ public final class KafkaTestBroker implements AutoCloseable {
     return new KafkaTestBroker(runtime, kind, isShared, Duration.ofNanos(System.nanoTime() - started));
   }
 
-  /** {@code host:port[,host:port...]}, for {@code bootstrap.servers}; fixed for the broker's life. */
+  /**
+   * {@return {@code host:port[,host:port...]}, for {@code bootstrap.servers}; fixed for the
+   * broker's life}
+   */
   public String bootstrapServers() {
     return runtime.bootstrapServers();
   }
 
-  /** How this broker runs. */
+  /** {@return how this broker runs} */
   public Kind kind() {
     return kind;
   }
 
-  /** Whether this is the broker of {@link #shared()}. */
+  /** {@return whether this is the broker of {@link #shared()}} */
   public boolean isShared() {
     return isShared;
   }
@@ -155,12 +168,14 @@ public final class KafkaTestBroker implements AutoCloseable {
   /**
    * How long the last start took, until the broker answered a metadata request; zero for an
    * external broker.
+   *
+   * @return the start-up time, or zero for an external broker
    */
   public synchronized Duration startupTime() {
     return startupTime;
   }
 
-  /** Whether the broker is up, as far as this object knows (an external one always is). */
+  /** {@return whether the broker is up, as far as this object knows (an external one always is)} */
   public boolean isRunning() {
     return runtime.isRunning();
   }
@@ -169,6 +184,8 @@ public final class KafkaTestBroker implements AutoCloseable {
    * Creates a topic and returns once every partition has a leader, so the next produce or fetch
    * finds it. The replication factor is the broker's default (1 on an embedded broker).
    *
+   * @param name the topic's name, not blank
+   * @param partitions how many partitions, at least 1
    * @throws IllegalArgumentException if the name is blank or {@code partitions} is not positive
    * @throws IllegalStateException if the broker refuses (for example, the topic exists) or does not
    *     answer within 60 s

@@ -23,7 +23,13 @@ public final class ProjectionStoreProviders {
 
   private ProjectionStoreProviders() {}
 
-  /** Opens the store a URI names, with no extra properties. */
+  /**
+   * Opens the store a URI names, with no extra properties.
+   *
+   * @param uri the store's URI; not null
+   * @return the open store; the caller closes it
+   * @throws StoreConfigurationException as {@link #open(String, Map)} does
+   */
   public static ProjectionStore open(String uri) {
     return open(uri, Map.of());
   }
@@ -31,6 +37,9 @@ public final class ProjectionStoreProviders {
   /**
    * Opens the store a URI names.
    *
+   * @param uri the store's URI; not null
+   * @param properties the store's options, checked by its provider; not null
+   * @return the open store; the caller closes it
    * @throws StoreConfigurationException if the URI has no scheme, no provider claims its scheme (the
    *     message lists the schemes available), or two providers claim it (the message names both)
    * @throws io.orchestrix.projection.StoreException if the provider cannot open the store
@@ -58,6 +67,8 @@ public final class ProjectionStoreProviders {
   /**
    * The scheme of a store URI, lower case; for {@code jdbc:} URLs it includes the sub-protocol.
    *
+   * @param uri the store's URI; not null
+   * @return the scheme, such as {@code redis} or {@code jdbc:postgresql}
    * @throws StoreConfigurationException if the URI has none
    */
   public static String schemeOf(String uri) {

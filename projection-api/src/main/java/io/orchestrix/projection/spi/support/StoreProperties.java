@@ -38,6 +38,8 @@ public final class StoreProperties {
    *
    * @param store the store's name for messages ("JDBC store")
    * @param accepted the keys the store accepts
+   * @param properties the given properties; no key or value null
+   * @return the checked properties
    * @throws StoreConfigurationException naming the first unknown key (in key order) and the keys
    *     accepted
    */
@@ -56,7 +58,14 @@ public final class StoreProperties {
     return new StoreProperties(store, sorted);
   }
 
-  /** Hands the value of a key, if given, to a setter. */
+  /**
+   * Hands the value of a key, if given, to a setter.
+   *
+   * @param key the property's key
+   * @param setter receives the value as given; its {@link IllegalArgumentException} becomes a
+   *     {@link StoreConfigurationException}
+   * @return these properties
+   */
   public StoreProperties apply(String key, Consumer<String> setter) {
     String value = values.get(key);
     if (value != null) {
@@ -69,17 +78,39 @@ public final class StoreProperties {
     return this;
   }
 
-  /** Hands the value of a key, if given, to a setter as a whole number. */
+  /**
+   * Hands the value of a key, if given, to a setter as a whole number.
+   *
+   * @param key the property's key
+   * @param setter receives the value as an int
+   * @return these properties
+   * @throws StoreConfigurationException if the value is not a whole number or the setter refuses it
+   */
   public StoreProperties applyInt(String key, IntConsumer setter) {
     return apply(key, value -> setter.accept(parseInt(key, value)));
   }
 
-  /** Hands the value of a key, if given, to a setter as a duration written in milliseconds. */
+  /**
+   * Hands the value of a key, if given, to a setter as a duration written in milliseconds.
+   *
+   * @param key the property's key
+   * @param setter receives the value as a duration
+   * @return these properties
+   * @throws StoreConfigurationException if the value is not a whole number or the setter refuses it
+   */
   public StoreProperties applyMillis(String key, Consumer<Duration> setter) {
     return apply(key, value -> setter.accept(Duration.ofMillis(parseInt(key, value))));
   }
 
-  /** Hands the value of a key, if given, to a setter as {@code true} or {@code false}. */
+  /**
+   * Hands the value of a key, if given, to a setter as {@code true} or {@code false}.
+   *
+   * @param key the property's key
+   * @param setter receives the value as a boolean
+   * @return these properties
+   * @throws StoreConfigurationException if the value is neither true nor false (case ignored) or
+   *     the setter refuses it
+   */
   public StoreProperties applyBoolean(String key, Consumer<Boolean> setter) {
     return apply(key, value -> {
       String trimmed = value.trim();

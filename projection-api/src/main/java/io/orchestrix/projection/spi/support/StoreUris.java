@@ -26,6 +26,9 @@ public final class StoreUris {
   /**
    * The URI with any password replaced by {@code ****}, for messages and logs: the user-info password
    * ({@code //user:secret@host}) and {@code password=}, {@code pwd=} and {@code pass=} parameters.
+   *
+   * @param uri the URI to redact; not null
+   * @return the URI without its passwords
    */
   public static String redact(String uri) {
     return PASSWORD_PARAMETER.matcher(redactUserInfo(uri)).replaceAll("$1****");
@@ -72,6 +75,15 @@ public final class StoreUris {
   public record Hierarchical(
       String scheme, List<String> hosts, String path, Map<String, String> query, String redacted) {
 
+    /**
+     * Copies the hosts and query, keeping their order.
+     *
+     * @param scheme the scheme, lower case
+     * @param hosts the hosts with their ports as written, at least one
+     * @param path the path after the hosts, empty if none
+     * @param query the query parameters in order
+     * @param redacted the whole URI without its password
+     */
     public Hierarchical {
       hosts = List.copyOf(hosts);
       query = Collections.unmodifiableMap(new LinkedHashMap<>(query));
@@ -81,6 +93,7 @@ public final class StoreUris {
      * The first path segment, which most stores read as the database name.
      *
      * @param what what the segment names, for the message ("database", "database number")
+     * @return the first path segment
      * @throws StoreConfigurationException if the path is empty
      */
     public String requireDatabase(String what) {
@@ -103,6 +116,8 @@ public final class StoreUris {
   /**
    * Parses {@code scheme://hosts/path?query}.
    *
+   * @param uri the URI to parse; not null
+   * @return the URI's parts
    * @throws StoreConfigurationException naming the redacted URI if it does not have that form or
    *     names no host
    */

@@ -48,12 +48,12 @@ public final class EventTypes {
     this.mapper = builder.mapper;
   }
 
-  /** Types named by their Java class names, loaded on demand; no upcasters. */
+  /** {@return types named by their Java class names, loaded on demand; no upcasters} */
   public static EventTypes byClassName() {
     return new EventTypes(new Builder(), true);
   }
 
-  /** Starts a registry of named types. */
+  /** {@return a builder of a registry of named types} */
   public static Builder builder() {
     return new Builder();
   }
@@ -61,6 +61,9 @@ public final class EventTypes {
   /**
    * The name of a payload's type.
    *
+   * @param type the payload's class
+   * @return the name written for it: the first registered, or the class name for {@link
+   *     #byClassName()}
    * @throws SerializationException if the class is not registered
    */
   public String nameOf(Class<?> type) {
@@ -75,7 +78,12 @@ public final class EventTypes {
     return name;
   }
 
-  /** {@return the payload's JSON} */
+  /**
+   * {@return the payload's JSON}
+   *
+   * @param payload the payload; not null
+   * @throws SerializationException if the payload cannot be serialised
+   */
   public String toJson(Object payload) {
     try {
       return mapper.writeValueAsString(payload);
@@ -88,6 +96,9 @@ public final class EventTypes {
   /**
    * Reads a payload stored under a type name, upcasting it first if needed.
    *
+   * @param typeName the stored type name
+   * @param json the stored JSON
+   * @return the payload, of the class registered for the newest name
    * @throws SerializationException if the type is unknown, an upcaster fails, or the JSON does not fit
    */
   public Object fromJson(String typeName, String json) {
@@ -101,7 +112,14 @@ public final class EventTypes {
     }
   }
 
-  /** Like {@link #fromJson} for a JSON tree. */
+  /**
+   * Like {@link #fromJson} for a JSON tree.
+   *
+   * @param typeName the stored type name
+   * @param json the stored JSON tree
+   * @return the payload, of the class registered for the newest name
+   * @throws SerializationException as {@link #fromJson} does
+   */
   public Object fromTree(String typeName, JsonNode json) {
     String name = typeName;
     JsonNode node = json;
@@ -150,7 +168,14 @@ public final class EventTypes {
 
     private Builder() {}
 
-    /** Registers a type name for a class; a class may have several names, the first is written. */
+    /**
+     * Registers a type name for a class; a class may have several names, the first is written.
+     *
+     * @param name the type name; not null
+     * @param type the class; not null
+     * @return this builder
+     * @throws IllegalArgumentException if the name is already registered for another class
+     */
     public Builder register(String name, Class<?> type) {
       Objects.requireNonNull(name, "name must not be null");
       Objects.requireNonNull(type, "type must not be null");
@@ -165,12 +190,26 @@ public final class EventTypes {
       return this;
     }
 
-    /** Registers a class under its simple name. */
+    /**
+     * Registers a class under its simple name.
+     *
+     * @param type the class; not null
+     * @return this builder
+     * @throws IllegalArgumentException if the simple name is already registered for another class
+     */
     public Builder register(Class<?> type) {
       return register(type.getSimpleName(), type);
     }
 
-    /** Declares how to turn the JSON of an old type name into the JSON of a newer one. */
+    /**
+     * Declares how to turn the JSON of an old type name into the JSON of a newer one.
+     *
+     * @param fromName the old type name; not null
+     * @param toName the newer type name; not null
+     * @param transform turns the old JSON into the newer one, in place or as a new object; not null
+     * @return this builder
+     * @throws IllegalArgumentException if the old name already has an upcaster
+     */
     public Builder upcaster(String fromName, String toName, UnaryOperator<ObjectNode> transform) {
       Objects.requireNonNull(fromName, "fromName must not be null");
       Objects.requireNonNull(toName, "toName must not be null");
@@ -183,8 +222,11 @@ public final class EventTypes {
     }
 
     /**
-     * {@return the Jackson mapper for payloads} Default: {@link
+     * The Jackson mapper for payloads. Default: {@link
      * JacksonDocumentCodec#defaultMapper()}.
+     *
+     * @param mapper the mapper; not null
+     * @return this builder
      */
     public Builder mapper(ObjectMapper mapper) {
       this.mapper = Objects.requireNonNull(mapper, "mapper must not be null");
@@ -194,6 +236,7 @@ public final class EventTypes {
     /**
      * The registry.
      *
+     * @return the registry, immutable and thread-safe
      * @throws IllegalArgumentException if an upcaster chain ends at a name that is not registered
      */
     public EventTypes build() {

@@ -30,7 +30,11 @@ public final class JacksonDocumentCodec implements DocumentCodec {
     return new JacksonDocumentCodec(defaultMapper());
   }
 
-  /** {@return a codec over an application's own mapper, used as it is} */
+  /**
+   * {@return a codec over an application's own mapper, used as it is}
+   *
+   * @param mapper the application's mapper; not null
+   */
   public static JacksonDocumentCodec using(ObjectMapper mapper) {
     return new JacksonDocumentCodec(Objects.requireNonNull(mapper, "mapper must not be null"));
   }

@@ -40,7 +40,12 @@ public final class JdbcDatabase implements AutoCloseable {
     this.ownedPool = ownedPool;
   }
 
-  /** The JDBC URL schemes there is a dialect for: {@code jdbc:postgresql}, {@code jdbc:mariadb}, {@code jdbc:h2}. */
+  /**
+   * The JDBC URL schemes there is a dialect for: {@code jdbc:postgresql}, {@code jdbc:mariadb},
+   * {@code jdbc:h2}.
+   *
+   * @return the schemes
+   */
   public static Set<String> schemes() {
     return JdbcUrls.schemes();
   }
@@ -48,6 +53,8 @@ public final class JdbcDatabase implements AutoCloseable {
   /**
    * The database a JDBC URL names, after the same checks as {@link #open}, without connecting.
    *
+   * @param url the JDBC URL; not null
+   * @return the database product
    * @throws StoreConfigurationException for an unsupported or incomplete URL
    */
   public static SqlDialect.Product productOf(String url) {
@@ -61,6 +68,8 @@ public final class JdbcDatabase implements AutoCloseable {
    *
    * @param poolSize the most connections of the pool
    * @param connectionTimeout how long to wait for a connection
+   * @param url the JDBC URL; not null
+   * @return the database, owning its new pool
    * @throws StoreConfigurationException for an unsupported or incomplete URL, a URL the database
    *     refuses (unknown database, wrong password, an H2 file that cannot be created), or a connection
    *     that would not keep text exactly; the message is one line without the password
@@ -86,6 +95,8 @@ public final class JdbcDatabase implements AutoCloseable {
    * The database a caller's {@link Jdbi} reaches, whose connections {@link #close()} leaves alone. The
    * dialect is read from the database's metadata.
    *
+   * @param jdbi the caller's Jdbi; not null
+   * @return the database
    * @throws StoreConfigurationException if the database is not PostgreSQL, MariaDB or H2, or its
    *     connection would not keep text exactly
    * @throws StoreException (transient) if the database cannot be reached
@@ -130,17 +141,17 @@ public final class JdbcDatabase implements AutoCloseable {
     }
   }
 
-  /** Jdbi on the database's connections. */
+  /** {@return Jdbi on the database's connections} */
   public Jdbi jdbi() {
     return jdbi;
   }
 
-  /** The database's dialect. */
+  /** {@return the database's dialect} */
   public SqlDialect dialect() {
     return dialect;
   }
 
-  /** The database's URL without its password, for messages. */
+  /** {@return the database's URL without its password, for messages} */
   public String redactedUrl() {
     return redactedUrl;
   }
@@ -148,6 +159,8 @@ public final class JdbcDatabase implements AutoCloseable {
   /**
    * Whether this database was opened with a pool of its own ({@link #open}), whose connections are
    * in READ COMMITTED; false for a caller's {@link Jdbi}, whose isolation is the caller's.
+   *
+   * @return whether {@link #close()} closes the pool
    */
   public boolean ownsPool() {
     return ownedPool != null;
@@ -159,6 +172,8 @@ public final class JdbcDatabase implements AutoCloseable {
    * have one. A change that fails for a reason other than an outage (a race lost to another process)
    * is tried again after a short pause, up to 5 times. The changes must be idempotent ({@code IF NOT EXISTS}).
    *
+   * @param names the tables' names, whose schema is created first if they have one
+   * @param changes the idempotent schema changes, run on a connection holding the lock
    * @throws JdbiException or {@link IllegalStateException} of the last attempt; a
    *     {@link io.orchestrix.projection.ProjectionException} raised by the changes passes at once
    */

@@ -27,10 +27,19 @@ public final class SchemaVersions {
   /** One step of a component's schema, from one version to the next; idempotent. */
   @FunctionalInterface
   public interface Migration {
-    /** Applies the step on the connection holding the schema lock. */
+    /**
+     * Applies the step on the connection holding the schema lock.
+     *
+     * @param handle the connection holding the schema lock
+     */
     void apply(Handle handle);
 
-    /** A step made of statements run in order. */
+    /**
+     * A step made of statements run in order.
+     *
+     * @param statements the SQL statements; copied
+     * @return the step
+     */
     static Migration of(List<String> statements) {
       List<String> copy = List.copyOf(statements);
       return handle -> copy.forEach(handle::execute);
@@ -46,12 +55,19 @@ public final class SchemaVersions {
    *     number: step i takes the tables from version i to i + 1
    */
   public record Component(int row, String name, List<Migration> migrations) {
+    /**
+     * Checks the name; the migrations are copied.
+     *
+     * @param row its row in the version table
+     * @param name its name for messages; not null
+     * @param migrations the steps from version 0 to the current version
+     */
     public Component {
       Objects.requireNonNull(name, "name must not be null");
       migrations = List.copyOf(migrations);
     }
 
-    /** The version this code writes and reads. */
+    /** {@return the version this code writes and reads: the number of migrations} */
     public int currentVersion() {
       return migrations.size();
     }
@@ -61,6 +77,9 @@ public final class SchemaVersions {
    * Brings a component's tables to its current version, under the schema lock.
    *
    * @param description the store's description for messages (no password)
+   * @param database the database; not null
+   * @param names the tables' names
+   * @param component the component to migrate
    * @throws StoreConfigurationException if the stored version is newer than the component's current
    *     one
    */

@@ -37,16 +37,16 @@ public interface SqlDialect {
       this.displayName = displayName;
     }
 
-    /** The database's name for messages: {@code PostgreSQL}, {@code MariaDB}, {@code H2}. */
+    /** {@return the database's name for messages: PostgreSQL, MariaDB or H2} */
     public String displayName() {
       return displayName;
     }
   }
 
-  /** The database this dialect speaks to. */
+  /** {@return the database this dialect speaks to} */
   Product product();
 
-  /** The database's name, for messages. */
+  /** {@return the database's name, for messages} */
   default String name() {
     return product().displayName();
   }
@@ -57,6 +57,8 @@ public interface SqlDialect {
   /**
    * Type of a document id, an index value or any other key text: up to {@value #MAX_KEY_LENGTH}
    * characters, compared code point by code point, case and trailing spaces included.
+   *
+   * @return the SQL type of key text
    */
   default String keyType() {
     return keyType(MAX_KEY_LENGTH);
@@ -66,21 +68,27 @@ public interface SqlDialect {
    * Type of key text of up to {@code maxLength} characters, compared as {@link #keyType()} compares:
    * for keys of several columns, whose total length some databases bound (MariaDB's InnoDB to 3,072
    * bytes).
+   *
+   * @param maxLength the longest text the column holds, in characters
+   * @return the SQL type
    */
   String keyType(int maxLength);
 
-  /** Type of a document's JSON. */
+  /** {@return the SQL type of a document's JSON} */
   String documentType();
 
-  /** Type of unbounded text (error messages, stack traces, envelopes). */
+  /** {@return the SQL type of unbounded text (error messages, stack traces, envelopes)} */
   String textType();
 
-  /** What follows {@code CREATE TABLE (...)}: engine and character set where needed. */
+  /** {@return what follows {@code CREATE TABLE (...)}: engine and character set where needed} */
   String tableOptions();
 
   /**
    * The URL a pool opened by {@link JdbcDatabase#open} connects with: the user's URL plus the settings
    * the JDBC modules need, when the URL does not set them itself.
+   *
+   * @param url the user's JDBC URL
+   * @return the URL to connect with
    */
   default String poolUrl(String url) {
     return url;
@@ -101,6 +109,8 @@ public interface SqlDialect {
    * The SQL that a pool opened by {@link JdbcDatabase#open} runs on each new connection, if any: it
    * limits how long a stalled transaction may hold its locks ({@link #STALLED_TRANSACTION_SECONDS}).
    * A data source the application passes in is its own to configure.
+   *
+   * @return the SQL to run on each new connection, or empty
    */
   default Optional<String> sessionSetup() {
     return Optional.empty();
@@ -113,12 +123,19 @@ public interface SqlDialect {
    * stops while the server is still receiving one of its statements (the extended protocol's messages
    * up to Sync) is not idle in its transaction, so only a statement timeout ends it and frees the locks
    * that other nodes taking over its partitions wait for.
+   *
+   * @return the SQL to run first in such a transaction, or empty
    */
   default Optional<String> boundedStatements() {
     return Optional.empty();
   }
 
-  /** The SQL expression that turns the named text parameter into a stored JSON document. */
+  /**
+   * The SQL expression that turns the named text parameter into a stored JSON document.
+   *
+   * @param parameter the parameter's name, without its colon
+   * @return the SQL expression
+   */
   default String documentParameter(String parameter) {
     return ":" + parameter;
   }
@@ -130,18 +147,27 @@ public interface SqlDialect {
    * @param keyColumns the primary-key columns
    * @param columns every column written, key columns first
    * @param values the value expression of each column, in the same order
+   * @return the SQL statement
    */
   String upsert(String table, List<String> keyColumns, List<String> columns, List<String> values);
 
   /**
    * The condition "column is one of the ids bound with {@link #bindIds}": an {@code IN} list by
    * default; PostgreSQL binds one array instead.
+   *
+   * @param column the column's name
+   * @return the SQL condition
    */
   default String idIsAnyOf(String column) {
     return column + " IN (<ids>)";
   }
 
-  /** Binds the ids that {@link #idIsAnyOf} refers to. */
+  /**
+   * Binds the ids that {@link #idIsAnyOf} refers to.
+   *
+   * @param statement the statement holding the condition
+   * @param ids the ids the condition matches
+   */
   default void bindIds(SqlStatement<?> statement, List<String> ids) {
     statement.bindList("ids", ids);
   }
@@ -152,6 +178,13 @@ public interface SqlDialect {
    * statement until the transaction ends, or, where another transaction is inserting the same key,
    * after waiting for it). Arguments as for {@link #upsert}; the partition column is among
    * {@code columns}.
+   *
+   * @param table the qualified table name
+   * @param keyColumns the primary-key columns
+   * @param columns every column written, key columns first
+   * @param values the value expression of each column, in the same order
+   * @param partitionColumn the column holding the partition that wrote the row
+   * @return the SQL statement
    */
   String partitionUpsert(String table, List<String> keyColumns, List<String> columns,
       List<String> values, String partitionColumn);
@@ -161,12 +194,19 @@ public interface SqlDialect {
    * {@code BIGINT}: the database's clock, never the client's, so that every process using the
    * database judges time alike. Within one transaction it may be fixed at its first use (H2) or at
    * the start of the statement (MariaDB); on PostgreSQL it is {@code clock_timestamp()}.
+   *
+   * @return the SQL expression
    */
   String currentTimeMicros();
 
   /**
    * The names of the tables in the schema (the connection's default if null) whose name starts with
    * {@code prefix}, in lower case.
+   *
+   * @param handle the connection to read with
+   * @param schema the schema, or null for the connection's default
+   * @param prefix the table names' prefix, in any case
+   * @return the table names, sorted
    */
   default List<String> tables(Handle handle, @Nullable String schema, String prefix) {
     return handle.createQuery("SELECT LOWER(TABLE_NAME) FROM INFORMATION_SCHEMA.TABLES"
@@ -178,15 +218,24 @@ public interface SqlDialect {
         .sorted().toList();
   }
 
-  /** The SQL expression naming the connection's default schema. */
+  /** {@return the SQL expression naming the connection's default schema} */
   String currentSchema();
 
-  /** The statement creating a schema (a database on MariaDB) if it does not exist. */
+  /**
+   * The statement creating a schema (a database on MariaDB) if it does not exist.
+   *
+   * @param schema the schema's name
+   * @return the SQL statement
+   */
   String createSchema(String schema);
 
   /**
    * Runs schema changes while holding a lock that other processes changing the same tables also
    * take, so that concurrent opens do not race. {@code lockName} is at most 64 characters.
+   *
+   * @param handle the connection to lock and change on
+   * @param lockName the lock's name, at most 64 characters
+   * @param changes the schema changes, run once the lock is held and before it is released
    */
   void withSchemaLock(Handle handle, String lockName, Runnable changes);
 
@@ -196,6 +245,7 @@ public interface SqlDialect {
    * database that ignores case or compares by a collation.
    *
    * @param description the database without password, for the message
+   * @param handle the connection to check
    * @throws StoreConfigurationException saying what was found and what to change
    */
   void requireExactText(Handle handle, String description);
@@ -214,13 +264,27 @@ public interface SqlDialect {
    *
    * @param schema the table's schema, or null for the connection's default
    * @param table the unqualified table name
+   * @param handle the connection to read with
+   * @return the columns; empty if the table does not exist
    */
   Map<String, Column> columns(Handle handle, @Nullable String schema, String table);
 
-  /** Whether a column of this type, as {@link #columns} describes it, keeps key text exactly. */
+  /**
+   * Whether a column of this type, as {@link #columns} describes it, keeps key text exactly.
+   *
+   * @param columnType the column's type, as {@link #columns} gives it
+   * @return whether it keeps key text exactly
+   */
   boolean isExactKeyType(String columnType);
 
-  /** The statement that turns an existing column into one of {@link #keyType()}, keeping its nullability. */
+  /**
+   * The statement that turns an existing column into one of {@link #keyType()}, keeping its
+   * nullability.
+   *
+   * @param qualifiedTable the table's qualified name
+   * @param column the column to change
+   * @return the SQL statement
+   */
   String alterToKeyType(String qualifiedTable, Column column);
 
   /**
@@ -232,6 +296,7 @@ public interface SqlDialect {
    * @param table the unqualified table name
    * @param keyColumns the names of the key columns to check
    * @param description the database without password, for the message
+   * @param handle the connection to read with
    * @throws StoreConfigurationException if a column compares text inexactly
    */
   default void requireExactKeyColumns(Handle handle, @Nullable String schema, String table,
@@ -245,6 +310,9 @@ public interface SqlDialect {
    * {@link #columns}; see {@link #requireExactKeyColumns(Handle, String, String, List, String)}.
    *
    * @param qualifiedTable the table's name for the message and the statements that fix it
+   * @param columns the table's columns, as {@link #columns} gives them
+   * @param keyColumns the names of the key columns to check
+   * @param description the database without password, for the message
    */
   default void requireExactKeyColumns(Map<String, Column> columns, String qualifiedTable,
       List<String> keyColumns, String description) {
@@ -266,15 +334,26 @@ public interface SqlDialect {
     }
   }
 
-  /** Whether the error says a table does not exist. */
+  /**
+   * {@return whether the error says a table does not exist}
+   *
+   * @param error the driver's exception
+   */
   boolean isUndefinedTable(SQLException error);
 
-  /** Whether the error says a unique key was violated. */
+  /**
+   * {@return whether the error says a unique key was violated}
+   *
+   * @param error the driver's exception
+   */
   boolean isDuplicateKey(SQLException error);
 
   /**
    * Whether the error is an outage that may pass: lost connection, server shutting down, deadlock or
    * serialisation failure.
+   *
+   * @param error the driver's exception
+   * @return whether retrying later may succeed
    */
   default boolean isTransient(SQLException error) {
     String state = error.getSQLState();
@@ -289,6 +368,9 @@ public interface SqlDialect {
    * Why opening a connection failed, if the database says the URL or the place it names is wrong
    * rather than that the server is unreachable: for example an H2 file in a directory that cannot be
    * written. Such a failure is a configuration error, not an outage.
+   *
+   * @param error the driver's exception
+   * @return the problem in words, or empty if the failure may be an outage
    */
   default Optional<String> configurationProblem(SQLException error) {
     return Optional.empty();

@@ -11,7 +11,12 @@ public final class SqlFailures {
 
   private SqlFailures() {}
 
-  /** The first {@link SQLException} in a cause chain, if any. */
+  /**
+   * The first {@link SQLException} in a cause chain, if any.
+   *
+   * @param failure the failure
+   * @return the first SQL exception in it or its causes, or empty
+   */
   public static Optional<SQLException> sqlCause(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof SQLException sql) {
@@ -32,6 +37,9 @@ public final class SqlFailures {
    * @param operation what was being done, e.g. "committing projection 'p'"
    * @param where the store's description (no password)
    * @param projectionId the projection concerned, or null
+   * @param dialect the database's dialect, which reads the error codes
+   * @param failure the failure to translate
+   * @return the store exception, transient for an outage
    */
   public static StoreException translate(SqlDialect dialect, String operation, String where,
       @Nullable String projectionId, RuntimeException failure) {

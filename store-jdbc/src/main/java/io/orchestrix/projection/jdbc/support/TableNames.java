@@ -41,22 +41,32 @@ public final class TableNames {
     this.prefix = prefix;
   }
 
-  /** The schema, or null for the connection's default. */
+  /** {@return the schema, or null for the connection's default} */
   public @Nullable String schema() {
     return schema;
   }
 
-  /** The table prefix. */
+  /** {@return the table prefix} */
   public String prefix() {
     return prefix;
   }
 
-  /** The unqualified name of a table: {@code <prefix><name>}. */
+  /**
+   * The unqualified name of a table: {@code <prefix><name>}.
+   *
+   * @param name the table's name without prefix
+   * @return the prefixed name
+   */
   public String table(String name) {
     return prefix + name;
   }
 
-  /** The qualified name of a table: {@code [<schema>.]<prefix><name>}. */
+  /**
+   * The qualified name of a table: {@code [<schema>.]<prefix><name>}.
+   *
+   * @param name the table's name without prefix
+   * @return the qualified name
+   */
   public String qualified(String name) {
     return schema == null ? table(name) : schema + "." + table(name);
   }
@@ -64,6 +74,9 @@ public final class TableNames {
   /**
    * An unqualified identifier (an index, a constraint) {@code <prefix><name>}, shortened with a hash
    * of the whole when longer than {@link #MAX_IDENTIFIER_LENGTH}, so distinct names stay distinct.
+   *
+   * @param name the identifier's name without prefix
+   * @return the identifier, at most {@link #MAX_IDENTIFIER_LENGTH} characters
    */
   public String identifier(String name) {
     return shorten(prefix + name);
@@ -72,17 +85,20 @@ public final class TableNames {
   /**
    * A name unique to this schema and prefix among names starting with {@code kind}, at most
    * {@link #MAX_IDENTIFIER_LENGTH} characters: for locks and notification channels.
+   *
+   * @param kind the name's kind, its start (such as {@code orx_schema_})
+   * @return the name
    */
   public String scoped(String kind) {
     return shorten(kind + (schema == null ? "" : schema + "_") + prefix);
   }
 
-  /** The table recording the schema version of each component using this prefix. */
+  /** {@return the table recording the schema version of each component using this prefix} */
   public String schemaVersion() {
     return qualified("schema_version");
   }
 
-  /** The name of the lock that serialises schema changes of these tables. */
+  /** {@return the name of the lock that serialises schema changes of these tables} */
   public String lockName() {
     return scoped("orx_schema_");
   }
