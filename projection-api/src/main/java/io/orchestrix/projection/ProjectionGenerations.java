@@ -40,7 +40,7 @@ public interface ProjectionGenerations {
    * once (each query sees one generation whole). Writers of the retired generation are fenced and then
    * refuse with {@link ProjectionVersionException}.
    *
-   * @throws IllegalStateException if no generation is being built
+   * @throws GenerationStateException if no generation is being built
    */
   Generation cutOver();
 
@@ -48,7 +48,8 @@ public interface ProjectionGenerations {
    * Makes the most recently retired generation live again and marks the live one rolled back, in one
    * commit. The retired generation then resumes from its own checkpoint.
    *
-   * @throws IllegalStateException if there is no retired generation
+   * @throws GenerationStateException if there is no retired generation (none was retired, or it was
+   *     dropped when its grace period ended or by an operator)
    */
   Generation rollback();
 
@@ -57,7 +58,8 @@ public interface ProjectionGenerations {
    * registry, then clears its read models, checkpoints and dead letters (one reset commit per
    * partition). Idempotent for a dropped generation.
    *
-   * @throws IllegalArgumentException if there is no such generation, or it is the live one
+   * @throws IllegalArgumentException if there is no such generation
+   * @throws GenerationStateException if it is the live one or the one being built
    */
   void drop(int generation);
 }

@@ -2,6 +2,7 @@ package io.orchestrix.projection.core.internal;
 
 import io.orchestrix.projection.Generation;
 import io.orchestrix.projection.Generation.State;
+import io.orchestrix.projection.GenerationStateException;
 import io.orchestrix.projection.ProjectionGenerations;
 import io.orchestrix.projection.ProjectionIds;
 import io.orchestrix.projection.ProjectionState;
@@ -230,8 +231,8 @@ final class GenerationControl implements ProjectionGenerations {
     int[] retired = {0};
     List<Generation> after = registry.update(current -> {
       Generation building = current.stream().filter(g -> g.state() == State.BUILDING).findFirst()
-          .orElseThrow(() -> new IllegalStateException("projection '" + projectionId
-              + "': no generation is being built, so there is nothing to cut over to"));
+          .orElseThrow(() -> new GenerationStateException(projectionId, "no generation is being"
+              + " built, so there is nothing to cut over to", current));
       return current.stream().map(g -> {
         if (g.number() == building.number()) {
           return g.in(State.LIVE, now, "cut over from generation " + live(current).number());
@@ -258,9 +259,9 @@ final class GenerationControl implements ProjectionGenerations {
     int[] rolledBack = {0};
     List<Generation> after = registry.update(current -> {
       Generation retired = current.stream().filter(g -> g.state() == State.RETIRED)
-          .max(java.util.Comparator.comparing(Generation::since)).orElseThrow(
-              () -> new IllegalStateException("projection '" + projectionId
-                  + "': no retired generation to roll back to"));
+          .max(java.util.Comparator.comparing(Generation::since))
+          .orElseThrow(() -> new GenerationStateException(projectionId, nothingToRollBackTo(current),
+              current));
       return current.stream().map(g -> {
         if (g.number() == retired.number()) {
           return g.in(State.LIVE, now, "rolled back to");
@@ -286,8 +287,8 @@ final class GenerationControl implements ProjectionGenerations {
         .orElseThrow(() -> new IllegalArgumentException("projection '" + projectionId
             + "' has no generation " + number + "; it has " + list()));
     if (target.state() == State.LIVE || target.state() == State.BUILDING) {
-      throw new IllegalArgumentException("projection '" + projectionId + "': generation " + number
-          + " is " + target.state() + "; only a retired or rolled-back generation may be dropped");
+      throw new GenerationStateException(projectionId, "generation " + number + " is "
+          + target.state() + "; only a retired or rolled-back generation may be dropped", list());
     }
     if (target.state() == State.DROPPED) {
       return;
@@ -298,6 +299,17 @@ final class GenerationControl implements ProjectionGenerations {
     resetGeneration.accept(number);
     LOG.info("projection '{}': generation {} (version '{}') is dropped", projectionId, number,
         target.version());
+  }
+
+  private static String nothingToRollBackTo(List<Generation> generations) {
+    Optional<Generation> dropped = generations.stream().filter(g -> g.state() == State.DROPPED)
+        .max(java.util.Comparator.comparing(Generation::since));
+    if (dropped.isPresent()) {
+      return "no retired generation to roll back to: generation " + dropped.get().number()
+          + " (version '" + dropped.get().version() + "') was dropped " + dropped.get().since()
+          + " (its grace period ended, or an operator dropped it)";
+    }
+    return "no retired generation to roll back to: no cut-over retired one";
   }
 
   /** Drops every retired generation whose grace has passed; what a node writing the live one does. */
