@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * An operator's action on a projection's generations that their states forbid: a rollback with no
  * retired generation to go back to (none was ever retired, or it was dropped when its grace period
- * ended or by an operator), a cut-over with nothing being built, a drop of the live generation or of
- * the one being built. Nothing was changed. {@link FailureKind#FATAL}: acting again changes nothing
+ * ended or by an operator), a cut-over with nothing being built (or, verified, with the two generations
+ * not at the same position), a drop of the live generation. Nothing was changed. {@link FailureKind#FATAL}: acting again changes nothing
  * until the generations change. Immutable.
  */
 public final class GenerationStateException extends ProjectionException {

@@ -36,11 +36,31 @@ public interface ProjectionGenerations {
   Generation startRebuild();
 
   /**
+   * Compares the live generation with the one being built, document by document in the store's id
+   * order over every read model the projection owns, provided both stand at the same position (every
+   * partition's checkpoint equal in both) before and after the reading; a commit to either while it
+   * reads makes the answer empty too. One pass over both generations' documents.
+   *
+   * @param maxDifferences how many differing documents to list, 1 or more
+   * @return the comparison, or empty if the two generations are not at the same position now (build
+   *     or follow until they are, and compare again)
+   * @throws GenerationStateException if no generation is being built
+   * @throws IllegalArgumentException if {@code maxDifferences} is below 1
+   */
+  Optional<GenerationComparison> compare(int maxDifferences);
+
+  /**
    * Makes the generation being built live and retires the live one, in one commit; readers switch at
    * once (each query sees one generation whole). Writers of the retired generation are fenced and then
    * refuse with {@link ProjectionVersionException}.
    *
-   * @throws GenerationStateException if no generation is being built
+   * <p>When the engine was built with {@code verifyBeforeCutOver(true)}, the cut-over first
+   * {@linkplain #compare compares} the two generations and refuses unless they hold the same documents
+   * at the same position.
+   *
+   * @throws GenerationStateException if no generation is being built, or (verified) the two are not
+   *     at the same position now
+   * @throws GenerationMismatchException if (verified) their documents differ; nothing was switched
    */
   Generation cutOver();
 
@@ -54,12 +74,14 @@ public interface ProjectionGenerations {
   Generation rollback();
 
   /**
-   * Drops a generation that is retired or rolled back: marks it {@link Generation.State#DROPPED} in the
-   * registry, then clears its read models, checkpoints and dead letters (one reset commit per
-   * partition). Idempotent for a dropped generation.
+   * Drops a generation that is retired, rolled back or being built (a build abandoned, after a
+   * refused verified cut-over say): marks it {@link Generation.State#DROPPED} in the registry, then
+   * clears its read models, checkpoints and dead letters (one reset commit per partition, fencing its
+   * writers, which then refuse with {@link ProjectionVersionException}). Its version cannot be built
+   * again: declare a new one. Idempotent for a dropped generation.
    *
    * @throws IllegalArgumentException if there is no such generation
-   * @throws GenerationStateException if it is the live one or the one being built
+   * @throws GenerationStateException if it is the live one
    */
   void drop(int generation);
 }

@@ -58,6 +58,12 @@ public record ProjectionStatus(
         lastError, eventsPerSecond, deadLetters, stale, outageSince, number, progress);
   }
 
+  /** This status with another last error (a refused cut-over of the generation being built, say). */
+  public ProjectionStatus withLastError(@Nullable String error) {
+    return new ProjectionStatus(projectionId, state, position, headPosition, lagEvents, lagTime,
+        healthy, error, eventsPerSecond, deadLetters, stale, outageSince, generation, rebuild);
+  }
+
   /** The progress of a new generation this node builds, if it builds one. */
   public java.util.Optional<RebuildProgress> rebuildProgress() {
     return java.util.Optional.ofNullable(rebuild);

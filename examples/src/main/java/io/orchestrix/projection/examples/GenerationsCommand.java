@@ -141,8 +141,10 @@ final class GenerationsCommand implements Runnable {
       description = {"Drops the old generation (the most recently retired or rolled-back one), or"
           + " the one --generation names: marks it dropped, then deletes its read models'"
           + " documents, checkpoints and dead letters. A rollback to it is no longer possible.",
+          "With --generation N it may also drop a generation being built, abandoning its build"
+              + " (after a refused rebuild --verify, say); its version cannot be built again.",
           "Refuses without --yes. Fails (exit code 2) if there is no old generation, or the one"
-              + " named is live or being built."})
+              + " named is live."})
   static final class Drop implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -2,6 +2,8 @@ package io.orchestrix.projection.core.internal;
 
 import io.orchestrix.projection.Generation;
 import io.orchestrix.projection.Generation.State;
+import io.orchestrix.projection.GenerationComparison;
+import io.orchestrix.projection.GenerationMismatchException;
 import io.orchestrix.projection.GenerationStateException;
 import io.orchestrix.projection.ProjectionGenerations;
 import io.orchestrix.projection.ProjectionIds;
@@ -47,10 +49,13 @@ final class GenerationControl implements ProjectionGenerations {
   private final IntConsumer resetGeneration;
   /** Told after each change this node makes, so its own queries follow at once. */
   private final Runnable changed;
+  private final GenerationComparer comparer;
 
   GenerationControl(String projectionId, VersionSettings settings, ProjectionStore store,
-      int partitions, Clock clock, IntConsumer resetGeneration, Runnable changed) {
+      int partitions, Clock clock, IntConsumer resetGeneration, Runnable changed,
+      GenerationComparer comparer) {
     this.changed = changed;
+    this.comparer = comparer;
     this.projectionId = projectionId;
     this.settings = settings;
     this.store = store;
@@ -226,7 +231,37 @@ final class GenerationControl implements ProjectionGenerations {
   }
 
   @Override
+  public Optional<GenerationComparison> compare(int maxDifferences) {
+    if (maxDifferences < 1) {
+      throw new IllegalArgumentException("maxDifferences must be 1 or more but was "
+          + maxDifferences);
+    }
+    List<Generation> generations = list();
+    Generation building = generations.stream().filter(g -> g.state() == State.BUILDING)
+        .findFirst().orElseThrow(() -> new GenerationStateException(projectionId, "no generation"
+            + " is being built, so there is nothing to compare the live one with", generations));
+    return comparer.compare(live(generations).number(), building.number(), maxDifferences);
+  }
+
+  /** Refuses unless the two generations hold the same documents at the same position. */
+  private void verify() {
+    GenerationComparison comparison = compare(VersionSettings.REPORTED_DIFFERENCES).orElseThrow(
+        () -> new GenerationStateException(projectionId, "a verified cut-over waits until the live"
+            + " generation and the one being built stand at the same position, and they do not",
+            list()));
+    if (!comparison.identical()) {
+      throw new GenerationMismatchException(projectionId, comparison);
+    }
+    LOG.info("projection '{}': generation {} holds the same {} documents as live generation {} at"
+        + " position {}", projectionId, comparison.builtGeneration(), comparison.documents(),
+        comparison.liveGeneration(), comparison.positions());
+  }
+
+  @Override
   public Generation cutOver() {
+    if (settings.verifyBeforeCutOver()) {
+      verify();
+    }
     Instant now = clock.instant();
     int[] retired = {0};
     List<Generation> after = registry.update(current -> {
@@ -286,9 +321,9 @@ final class GenerationControl implements ProjectionGenerations {
     Generation target = list().stream().filter(g -> g.number() == number).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("projection '" + projectionId
             + "' has no generation " + number + "; it has " + list()));
-    if (target.state() == State.LIVE || target.state() == State.BUILDING) {
-      throw new GenerationStateException(projectionId, "generation " + number + " is "
-          + target.state() + "; only a retired or rolled-back generation may be dropped", list());
+    if (target.state() == State.LIVE) {
+      throw new GenerationStateException(projectionId, "generation " + number + " is LIVE; only"
+          + " a retired, rolled-back or building generation may be dropped", list());
     }
     if (target.state() == State.DROPPED) {
       return;

@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.orchestrix.projection.Generation;
+import io.orchestrix.projection.GenerationMismatchException;
+import io.orchestrix.projection.GenerationStateException;
 import io.orchestrix.projection.MetricNames;
 import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.ProjectionException;
@@ -60,6 +62,8 @@ public final class GenerationWorker implements ProjectionWorker {
   /** The runner's retry counter of this projection, which its workers count on too. */
   private final @Nullable Counter retries;
   private boolean everStarted;
+  /** The verified cut-over this node's build was refused, if it was: it is not tried again. */
+  private volatile @Nullable GenerationMismatchException refusedCutOver;
   private @Nullable Instant startupBegan;
   private Duration nextWait = Duration.ZERO;
 
@@ -167,7 +171,10 @@ public final class GenerationWorker implements ProjectionWorker {
   public ProjectionStatus status() {
     ProjectionWorker current = inner;
     ProjectionStatus base = current == null ? idle : current.status();
-    return base.ofGeneration(projectionId, generation, building ? progress : null);
+    ProjectionStatus status = base.ofGeneration(projectionId, generation, building ? progress : null);
+    GenerationMismatchException refused = refusedCutOver;
+    return refused == null || !building ? status
+        : status.withLastError(refused.getMessage().lines().findFirst().orElse(""));
   }
 
   // ---- the thread
@@ -316,8 +323,16 @@ public final class GenerationWorker implements ProjectionWorker {
     meter(mine.number());
     boolean caughtUp = (status.state() == RunState.RUNNING || status.state() == RunState.CATCHING_UP)
         && status.healthy() && remaining <= engine.settings().cutOverLag();
-    if (caughtUp && engine.settings().automaticCutOver()) {
-      engine.control().cutOver();
+    if (caughtUp && engine.settings().automaticCutOver() && refusedCutOver == null) {
+      try {
+        engine.control().cutOver();
+      } catch (GenerationStateException notAtTheSamePosition) {
+        return;
+      } catch (GenerationMismatchException refused) {
+        refusedCutOver = refused;
+        LOG.error("projection '{}': {}", projectionId, refused.getMessage());
+        return;
+      }
       building = false;
       engine.generation(generation).parts().rebuilding(false);
       engine.livePointer().refresh();
