@@ -36,6 +36,25 @@ public interface ProjectionGenerations {
   Generation startRebuild();
 
   /**
+   * Pauses the build of the generation being built, leaving the live one alone: the nodes building it
+   * finish their batch in flight and hold (reporting {@code PAUSED}) within their generation refresh,
+   * keeping its checkpoint; it is not cut over while paused. Idempotent.
+   *
+   * @return the generation being built
+   * @throws GenerationStateException if no generation is being built
+   */
+  Generation pauseBuild();
+
+  /**
+   * Resumes the paused build of the generation being built, from its checkpoint (a node paused by
+   * its own runner stays paused). Idempotent.
+   *
+   * @return the generation being built
+   * @throws GenerationStateException if no generation is being built
+   */
+  Generation resumeBuild();
+
+  /**
    * Compares the live generation with the one being built, document by document in the store's id
    * order over every read model the projection owns, provided both stand at the same position (every
    * partition's checkpoint equal in both) before and after the reading; a commit to either while it
@@ -58,8 +77,8 @@ public interface ProjectionGenerations {
    * {@linkplain #compare compares} the two generations and refuses unless they hold the same documents
    * at the same position.
    *
-   * @throws GenerationStateException if no generation is being built, or (verified) the two are not
-   *     at the same position now
+   * @throws GenerationStateException if no generation is being built, its build is paused, or
+   *     (verified) the two are not at the same position now
    * @throws GenerationMismatchException if (verified) their documents differ; nothing was switched
    */
   Generation cutOver();

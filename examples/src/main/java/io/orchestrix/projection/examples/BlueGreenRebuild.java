@@ -114,6 +114,7 @@ final class BlueGreenRebuild {
   private long build(ProjectionEngine engine, long from, long upTo) {
     long position = from;
     while (position < upTo) {
+      refuseIfPaused(engine, position);
       List<EventEnvelope<?>> page = events.read(position, (int) Math.min(batchSize, upTo - position));
       if (page.isEmpty()) {
         break;
@@ -124,6 +125,16 @@ final class BlueGreenRebuild {
       hold("batch:" + batches);
     }
     return position;
+  }
+
+  /** The build was paused ({@code generations pause}): this run stops, keeping its checkpoint. */
+  private static void refuseIfPaused(ProjectionEngine engine, long position) {
+    Generation building = engine.generations().building().orElse(null);
+    if (building != null && building.buildPaused()) {
+      throw new GenerationStateException(WorkloadProjection.PROJECTION_ID, "the build of"
+          + " generation " + building.number() + " is paused at checkpoint " + position + "; run"
+          + " generations resume, then this command again", engine.generations().list());
+    }
   }
 
   private long liveCheckpoint(Generation live) {

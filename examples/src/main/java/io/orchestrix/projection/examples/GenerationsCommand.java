@@ -31,9 +31,11 @@ import picocli.CommandLine.Option;
 @Command(
     name = "generations",
     mixinStandardHelpOptions = true,
-    description = "Lists a projection's generations, rolls back to the old one or drops it.",
+    description = "Lists a projection's generations, rolls back to the old one or drops it, pauses or"
+        + " resumes the build of a new one.",
     subcommands = {GenerationsCommand.ListGenerations.class, GenerationsCommand.Rollback.class,
-        GenerationsCommand.Drop.class})
+        GenerationsCommand.Drop.class, GenerationsCommand.PauseBuild.class,
+        GenerationsCommand.ResumeBuild.class})
 final class GenerationsCommand implements Runnable {
 
   @CommandLine.Spec
@@ -42,14 +44,15 @@ final class GenerationsCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(),
-        "a subcommand is required: list, rollback or drop");
+        "a subcommand is required: list, rollback, drop, pause or resume");
   }
 
   /** Prints every generation, one a line, as {@code status} does. */
   static void print(PrintWriter out, List<Generation> generations) {
     for (Generation generation : generations) {
-      out.printf(Locale.ROOT, "generation %d version %s  %s since %s  %s%n", generation.number(),
-          generation.version(), generation.state(), generation.since(), generation.note());
+      out.printf(Locale.ROOT, "generation %d version %s  %s%s since %s  %s%n", generation.number(),
+          generation.version(), generation.state(), generation.buildPaused() ? " (build paused)" : "",
+          generation.since(), generation.note());
     }
   }
 
@@ -199,6 +202,57 @@ final class GenerationsCommand implements Runnable {
           .orElseThrow(() -> new GenerationStateException(projectionId, "no old generation to"
               + " drop: none is retired or rolled back (a dropped one is gone already)", all));
     }
+  }
+
+  /** {@code generations pause}. */
+  @Command(name = "pause", mixinStandardHelpOptions = true,
+      description = {"Pauses the build of the generation being built, leaving the live one alone:"
+          + " the nodes building it hold at its checkpoint within their generation refresh, and it"
+          + " is not cut over until resumed.",
+          "Fails (exit code 2) if no generation is being built."})
+  static final class PauseBuild implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    Target target;
+
+    @Override
+    public Integer call() {
+      return setBuildPaused(spec, target, true);
+    }
+  }
+
+  /** {@code generations resume}. */
+  @Command(name = "resume", mixinStandardHelpOptions = true,
+      description = {"Resumes the paused build of the generation being built, from its checkpoint.",
+          "Fails (exit code 2) if no generation is being built."})
+  static final class ResumeBuild implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    Target target;
+
+    @Override
+    public Integer call() {
+      return setBuildPaused(spec, target, false);
+    }
+  }
+
+  private static int setBuildPaused(CommandLine.Model.CommandSpec spec, Target target,
+      boolean paused) {
+    target.check(spec.commandLine());
+    PrintWriter out = spec.commandLine().getOut();
+    try (ProjectionStore opened = target.store.open()) {
+      ProjectionGenerations generations = generations(opened, target.store, target.partitions);
+      Generation building = paused ? generations.pauseBuild() : generations.resumeBuild();
+      out.printf(Locale.ROOT, "%s the build of generation %d (version %s)%n",
+          paused ? "paused      " : "resumed     ", building.number(), building.version());
+      print(out, generations.list());
+    }
+    out.flush();
+    return 0;
   }
 
   /** The live read model's digest, for the workload's projection. */

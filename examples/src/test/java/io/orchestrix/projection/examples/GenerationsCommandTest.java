@@ -2,6 +2,10 @@ package io.orchestrix.projection.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.orchestrix.projection.FailurePolicy;
+import io.orchestrix.projection.examples.workload.WorkloadProjection;
+import io.orchestrix.projection.spi.ProjectionStore;
+import io.orchestrix.projection.spi.support.ProjectionStoreProviders;
 import io.orchestrix.projection.tck.TestServers;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -99,6 +103,42 @@ class GenerationsCommandTest {
     assertThat(again.errors()).contains("generation 2 (version '2') was dropped");
     assertThat(cli(List.of("status"), store).output()).contains("generation 1 version 1  LIVE")
         .contains("generation 2 version 2  DROPPED");
+  }
+
+  @Test
+  void aPausedBuildIsNotBuiltNorCutOverUntilResumedOnH2() {
+    String db = "jdbc:h2:file:" + directory.resolve("paused").toAbsolutePath();
+    List<String> store = List.of("--store", db);
+    List<String> source = List.of("--source", db);
+    assertThat(cli(List.of("append", "--events", N), source).exitCode()).isZero();
+    assertThat(cli(List.of("follow", "--until", N), store, source).exitCode()).isZero();
+    CliRun nothing = cli(List.of("generations", "pause"), store);
+    assertThat(nothing.exitCode()).isEqualTo(2);
+    assertThat(nothing.errors()).contains("no generation is being built, so there is no build to"
+        + " pause");
+    try (ProjectionStore opened = ProjectionStoreProviders.open(db)) {
+      WorkloadProjection.engine(opened, 100, FailurePolicy.stop(), 1, "2").generations()
+          .startRebuild();
+    }
+
+    CliRun pause = cli(List.of("generations", "pause"), store);
+    assertThat(pause.exitCode()).as(pause.errors()).isZero();
+    assertThat(pause.output()).contains("paused       the build of generation 2 (version 2)")
+        .contains("generation 2 version 2  BUILDING (build paused)");
+    CliRun held = cli(List.of("rebuild", "--blue-green", "--version", "2"), store, source);
+    assertThat(held.exitCode()).isEqualTo(2);
+    assertThat(held.errors()).contains("the build of generation 2 is paused at checkpoint 0");
+    assertThat(cli(List.of("status"), store).output())
+        .contains("generation 1 version 1  LIVE").contains("BUILDING (build paused)");
+
+    CliRun resume = cli(List.of("generations", "resume"), store);
+    assertThat(resume.exitCode()).as(resume.errors()).isZero();
+    assertThat(resume.output()).contains("resumed      the build of generation 2 (version 2)")
+        .contains("generation 2 version 2  BUILDING since");
+    CliRun built = cli(List.of("rebuild", "--blue-green", "--version", "2"), store, source);
+    assertThat(built.exitCode()).as(built.output() + built.errors()).isZero();
+    assertThat(built.output()).contains("cut over     to generation 2 (version 2)");
+    assertThat(digestLine(built.output())).isEqualTo(reference);
   }
 
   @SafeVarargs

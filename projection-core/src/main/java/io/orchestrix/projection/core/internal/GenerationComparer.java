@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.orchestrix.projection.DocumentDifference;
 import io.orchestrix.projection.GenerationComparison;
-import io.orchestrix.projection.ProjectionIds;
-import io.orchestrix.projection.ProjectionState;
 import io.orchestrix.projection.ReadModel;
 import io.orchestrix.projection.spi.ProjectionStore;
 import io.orchestrix.projection.spi.StoredDocument;
@@ -13,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
@@ -33,16 +30,16 @@ final class GenerationComparer {
 
   private final ProjectionStore store;
   private final String projectionId;
-  private final int partitions;
   private final List<ReadModel<?>> declared;
   private final ObjectMapper mapper = new ObjectMapper();
+  private final GenerationKeys keys;
 
   GenerationComparer(ProjectionStore store, String projectionId, int partitions,
       List<ReadModel<?>> declared) {
     this.store = store;
     this.projectionId = projectionId;
-    this.partitions = partitions;
     this.declared = List.copyOf(declared);
+    this.keys = new GenerationKeys(store, projectionId, partitions);
   }
 
   /**
@@ -130,19 +127,8 @@ final class GenerationComparer {
     return named.name();
   }
 
-  /** Every partition's checkpoint of a generation, 0 for one that has none. */
   private List<Long> positions(int generation) {
-    String key = ProjectionIds.generationKey(projectionId, generation);
-    Function<String, Long> checkpoint = k -> store.loadState(k)
-        .map(ProjectionState::lastProcessedPosition).orElse(0L);
-    if (partitions == 1) {
-      return List.of(checkpoint.apply(key));
-    }
-    List<Long> positions = new ArrayList<>();
-    for (int p = 0; p < partitions; p++) {
-      positions.add(checkpoint.apply(ProjectionIds.partitionKey(key, p)));
-    }
-    return positions;
+    return keys.positions(generation);
   }
 
   @Override

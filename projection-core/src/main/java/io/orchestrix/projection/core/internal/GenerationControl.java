@@ -7,7 +7,6 @@ import io.orchestrix.projection.GenerationMismatchException;
 import io.orchestrix.projection.GenerationStateException;
 import io.orchestrix.projection.ProjectionGenerations;
 import io.orchestrix.projection.ProjectionIds;
-import io.orchestrix.projection.ProjectionState;
 import io.orchestrix.projection.ProjectionVersionException;
 import io.orchestrix.projection.spi.ProjectionStore;
 import java.time.Clock;
@@ -42,24 +41,22 @@ final class GenerationControl implements ProjectionGenerations {
   private final String projectionId;
   private final VersionSettings settings;
   private final GenerationRegistry registry;
-  private final ProjectionStore store;
-  private final int partitions;
   private final Clock clock;
   /** Resets every partition of a generation (its read models, checkpoints, dead letters). */
   private final IntConsumer resetGeneration;
   /** Told after each change this node makes, so its own queries follow at once. */
   private final Runnable changed;
   private final GenerationComparer comparer;
+  private final GenerationKeys keys;
 
   GenerationControl(String projectionId, VersionSettings settings, ProjectionStore store,
       int partitions, Clock clock, IntConsumer resetGeneration, Runnable changed,
       GenerationComparer comparer) {
     this.changed = changed;
     this.comparer = comparer;
+    this.keys = new GenerationKeys(store, projectionId, partitions);
     this.projectionId = projectionId;
     this.settings = settings;
-    this.store = store;
-    this.partitions = partitions;
     this.clock = clock;
     this.registry = new GenerationRegistry(store, projectionId, clock);
     this.resetGeneration = resetGeneration;
@@ -177,16 +174,7 @@ final class GenerationControl implements ProjectionGenerations {
   }
 
   private boolean firstGenerationHasData() {
-    List<String> keys = new ArrayList<>();
-    if (partitions == 1) {
-      keys.add(projectionId);
-    } else {
-      for (int p = 0; p < partitions; p++) {
-        keys.add(ProjectionIds.partitionKey(projectionId, p));
-      }
-    }
-    return keys.stream().anyMatch(key -> store.loadState(key)
-        .map(ProjectionState::lastProcessedPosition).orElse(0L) > 0);
+    return keys.positions(1).stream().anyMatch(position -> position > 0);
   }
 
   // ---- the operator's actions
@@ -231,6 +219,32 @@ final class GenerationControl implements ProjectionGenerations {
   }
 
   @Override
+  public Generation pauseBuild() {
+    return setBuildPaused(true);
+  }
+
+  @Override
+  public Generation resumeBuild() {
+    return setBuildPaused(false);
+  }
+
+  private Generation setBuildPaused(boolean paused) {
+    Instant now = clock.instant();
+    List<Generation> after = registry.update(current -> current.stream().map(g -> {
+      if (g.state() != State.BUILDING || g.buildPaused() == paused) {
+        return g;
+      }
+      return g.withBuildPaused(paused, now, paused ? "build paused" : "build resumed");
+    }).toList());
+    Generation building = after.stream().filter(g -> g.state() == State.BUILDING).findFirst()
+        .orElseThrow(() -> new GenerationStateException(projectionId, "no generation is being"
+            + " built, so there is no build to " + (paused ? "pause" : "resume"), after));
+    LOG.info("projection '{}': the build of generation {} is {}", projectionId, building.number(),
+        paused ? "paused" : "resumed");
+    return building;
+  }
+
+  @Override
   public Optional<GenerationComparison> compare(int maxDifferences) {
     if (maxDifferences < 1) {
       throw new IllegalArgumentException("maxDifferences must be 1 or more but was "
@@ -268,6 +282,10 @@ final class GenerationControl implements ProjectionGenerations {
       Generation building = current.stream().filter(g -> g.state() == State.BUILDING).findFirst()
           .orElseThrow(() -> new GenerationStateException(projectionId, "no generation is being"
               + " built, so there is nothing to cut over to", current));
+      if (building.buildPaused()) {
+        throw new GenerationStateException(projectionId, "the build of generation "
+            + building.number() + " is paused; resume it before cutting over", current);
+      }
       return current.stream().map(g -> {
         if (g.number() == building.number()) {
           return g.in(State.LIVE, now, "cut over from generation " + live(current).number());
@@ -281,7 +299,7 @@ final class GenerationControl implements ProjectionGenerations {
       }).toList();
     });
     changed.run();
-    fence(retired[0]);
+    keys.fence(retired[0]);
     Generation live = live(after);
     LOG.info("projection '{}': cut over to generation {} (version '{}'); generation {} is retired",
         projectionId, live.number(), live.version(), retired[0]);
@@ -309,7 +327,7 @@ final class GenerationControl implements ProjectionGenerations {
       }).toList();
     });
     changed.run();
-    fence(rolledBack[0]);
+    keys.fence(rolledBack[0]);
     Generation live = live(after);
     LOG.info("projection '{}': rolled back to generation {} (version '{}')", projectionId,
         live.number(), live.version());
@@ -354,21 +372,6 @@ final class GenerationControl implements ProjectionGenerations {
       if (g.state() == State.RETIRED
           && Duration.between(g.since(), now).compareTo(settings.retiredGrace()) >= 0) {
         drop(g.number());
-      }
-    }
-  }
-
-  /** Claims every writer key of a generation, so its writers are refused at their next commit. */
-  private void fence(int number) {
-    if (number < 1) {
-      return;
-    }
-    String key = ProjectionIds.generationKey(projectionId, number);
-    if (partitions == 1) {
-      store.claimWriter(key);
-    } else {
-      for (int p = 0; p < partitions; p++) {
-        store.claimWriter(ProjectionIds.partitionKey(key, p));
       }
     }
   }

@@ -1,9 +1,7 @@
 package io.orchestrix.projection.core.internal;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.orchestrix.projection.Generation;
 import io.orchestrix.projection.GenerationMismatchException;
 import io.orchestrix.projection.GenerationStateException;
@@ -51,6 +49,8 @@ public final class GenerationWorker implements ProjectionWorker {
   private volatile int generation = 1;
   private volatile boolean building;
   private volatile boolean paused;
+  /** Whether the registry says the build of this node's generation is paused. */
+  private volatile boolean buildHeld;
   private volatile boolean startRequested;
   private volatile ProjectionStatus idle;
   private volatile @Nullable RebuildProgress progress;
@@ -126,7 +126,7 @@ public final class GenerationWorker implements ProjectionWorker {
   public void resume() {
     paused = false;
     ProjectionWorker current = inner;
-    if (current != null) {
+    if (current != null && !buildHeld) {
       current.resume();
     }
   }
@@ -215,6 +215,7 @@ public final class GenerationWorker implements ProjectionWorker {
         return;
       }
       building = mine.state() == Generation.State.BUILDING;
+      holdBuild(building && mine.buildPaused());
       engine.generation(generation).parts().rebuilding(building);
       if (building) {
         follow(mine);
@@ -227,6 +228,22 @@ public final class GenerationWorker implements ProjectionWorker {
     } catch (IllegalStateException e) {
       LOG.info("projection '{}': {}", projectionId, e.getMessage());
     }
+  }
+
+  /** Follows the registry's pause of the build: holds this node's worker, or lets it go on. */
+  private void holdBuild(boolean held) {
+    ProjectionWorker current = inner;
+    if (held == buildHeld || current == null) {
+      return;
+    }
+    buildHeld = held;
+    if (held) {
+      current.pause();
+    } else if (!paused) {
+      current.resume();
+    }
+    LOG.info("projection '{}': the build of generation {} {} on this node", projectionId,
+        generation, held ? "holds, paused by an operator" : "goes on, resumed by an operator");
   }
 
   private void startIfAllowed() {
@@ -253,7 +270,8 @@ public final class GenerationWorker implements ProjectionWorker {
     building = write.building();
     lastPosition = -1;
     ProjectionWorker started = workers.apply(engine.generation(generation).engine());
-    if (paused) {
+    buildHeld = building && engine.control().building().map(Generation::buildPaused).orElse(false);
+    if (paused || buildHeld) {
       started.pause();
     }
     inner = started;
@@ -323,7 +341,7 @@ public final class GenerationWorker implements ProjectionWorker {
     meter(mine.number());
     boolean caughtUp = (status.state() == RunState.RUNNING || status.state() == RunState.CATCHING_UP)
         && status.healthy() && remaining <= engine.settings().cutOverLag();
-    if (caughtUp && engine.settings().automaticCutOver() && refusedCutOver == null) {
+    if (caughtUp && engine.settings().automaticCutOver() && refusedCutOver == null && !buildHeld) {
       try {
         engine.control().cutOver();
       } catch (GenerationStateException notAtTheSamePosition) {
@@ -340,33 +358,10 @@ public final class GenerationWorker implements ProjectionWorker {
   }
 
   private void meter(int number) {
-    if (meterRegistry == null || meteredGeneration == number) {
-      return;
+    if (meterRegistry != null && meteredGeneration != number) {
+      meteredGeneration = number;
+      RebuildMeters.register(meterRegistry, projectionId, number, this, worker -> worker.progress);
     }
-    meteredGeneration = number;
-    Tags tags = Tags.of(MetricNames.TAG_PROJECTION, projectionId, MetricNames.TAG_GENERATION,
-        Integer.toString(number));
-    try {
-      Gauge.builder(MetricNames.REBUILD_POSITION, this, w -> figure(w, p -> (double) p.position()))
-          .tags(tags).register(meterRegistry);
-      Gauge.builder(MetricNames.REBUILD_HEAD, this, w -> figure(w, p -> (double) p.headPosition()))
-          .tags(tags).register(meterRegistry);
-      Gauge.builder(MetricNames.REBUILD_PERCENT, this, w -> figure(w, RebuildProgress::percent))
-          .tags(tags).register(meterRegistry);
-      Gauge.builder(MetricNames.REBUILD_RATE, this, w -> figure(w, RebuildProgress::eventsPerSecond))
-          .tags(tags).register(meterRegistry);
-      Gauge.builder(MetricNames.REBUILD_ETA_SECONDS, this, w -> figure(w,
-          p -> p.timeLeft().map(eta -> eta.toMillis() / 1000.0).orElse(-1.0)))
-          .tags(tags).register(meterRegistry);
-    } catch (RuntimeException e) {
-      LOG.warn("registering the rebuild meters failed; the rebuild goes on", e);
-    }
-  }
-
-  private static double figure(GenerationWorker worker,
-      java.util.function.ToDoubleFunction<RebuildProgress> figure) {
-    RebuildProgress current = worker.progress;
-    return current == null ? 0 : figure.applyAsDouble(current);
   }
 
   private void stopInner() {
@@ -379,6 +374,7 @@ public final class GenerationWorker implements ProjectionWorker {
           last.headPosition(), last.lagEvents(), last.lagTime(), last.healthy(), last.lastError(),
           0, last.deadLetters(), last.stale(), last.outageSince());
       inner = null;
+      buildHeld = false;
     }
   }
 
