@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * blocks the child at that step, and the test kills it once it printed so); then a new run resumes
  * from the new generation's own checkpoint and ends with the reference digest. A reader in this JVM
  * reads the whole read model's digest over and over meanwhile: every one is the reference, so no
- * reader ever saw an empty, partial or mixed model.
+ * reader ever saw an empty, partial or mixed model. The same for a {@code follow} of a new version
+ * (a runner building the generation by itself), killed in the middle of its build.
  */
 class BlueGreenKillTest {
 
@@ -133,6 +134,35 @@ class BlueGreenKillTest {
     CliRun again = CliRun.of(args("rebuild", "--blue-green", "--version", "2"));
     assertThat(again.exitCode()).isEqualTo(2);
     assertThat(again.errors()).contains("is the live one");
+    assertReadersOnlySawTheReference();
+  }
+
+  @Test
+  void aFollowOfANewVersionKilledMidBuildResumesFromItsOwnCheckpointAndCutsOverByItself()
+      throws Exception {
+    try (FollowProcess child = FollowProcess.start(directory.resolve("follow-killed"),
+        args("follow", "--version", "2", "--batch-size", "100", "--hold-at-position", "1250"))) {
+      await().atMost(DEADLINE).until(() -> child.output().contains("holding      at position 1250")
+          || !child.isAlive());
+      assertThat(child.isAlive()).as(child.output()).isTrue();
+      child.kill();
+    }
+    long built = checkpointOfGeneration(2);
+    assertThat(built).as("the new generation's checkpoint when killed").isBetween(100L, 1200L);
+    assertThat(CliRun.of(args("generations", "list")).output())
+        .contains("generation 1 version 1  LIVE").contains("generation 2 version 2  BUILDING");
+
+    // held at position 50 again, it would never cut over: it must resume past it, from its checkpoint
+    ProjectionEngine watcher = WorkloadProjection.engine(readerStore, 1_000);
+    try (FollowProcess resumed = FollowProcess.start(directory.resolve("follow-resumed"),
+        args("follow", "--version", "2", "--batch-size", "100", "--hold-at-position", "50"))) {
+      await().atMost(DEADLINE).until(() -> watcher.generations().live().number() == 2
+          || !resumed.isAlive());
+      assertThat(resumed.output()).doesNotContain("holding");
+      assertThat(watcher.generations().live().version()).as(resumed.output()).isEqualTo("2");
+    }
+    assertThat(checkpointOfGeneration(2)).isEqualTo(EVENTS);
+    assertThat(digestLine(CliRun.of(args("digest")).output())).endsWith(reference);
     assertReadersOnlySawTheReference();
   }
 
