@@ -54,9 +54,7 @@ public final class GenerationWorker implements ProjectionWorker {
   private volatile boolean startRequested;
   private volatile ProjectionStatus idle;
   private volatile @Nullable RebuildProgress progress;
-  private long lastPosition = -1;
-  private long lastNanos;
-  private double rate;
+  private final BuildRate rate = new BuildRate();
   private int meteredGeneration;
   private int outageAttempts;
   /** The runner's retry counter of this projection, which its workers count on too. */
@@ -268,7 +266,7 @@ public final class GenerationWorker implements ProjectionWorker {
     GenerationControl.Role.Write write = (GenerationControl.Role.Write) role;
     generation = write.number();
     building = write.building();
-    lastPosition = -1;
+    rate.reset();
     ProjectionWorker started = workers.apply(engine.generation(generation).engine());
     buildHeld = building && engine.control().building().map(Generation::buildPaused).orElse(false);
     if (paused || buildHeld) {
@@ -328,17 +326,9 @@ public final class GenerationWorker implements ProjectionWorker {
       return;
     }
     ProjectionStatus status = current.status();
-    long now = System.nanoTime();
-    if (lastPosition >= 0 && now > lastNanos) {
-      rate = Math.max(0, status.position() - lastPosition) * 1e9 / (now - lastNanos);
-    }
-    lastPosition = status.position();
-    lastNanos = now;
-    long remaining = Math.max(0, status.headPosition() - status.position());
-    progress = new RebuildProgress(mine.number(), mine.version(), status.position(),
-        status.headPosition(), rate, rate > 0 ? Duration.ofMillis((long) (remaining * 1000 / rate))
-            : null);
+    progress = rate.sample(mine, status, System.nanoTime());
     meter(mine.number());
+    long remaining = Math.max(0, status.headPosition() - status.position());
     boolean caughtUp = (status.state() == RunState.RUNNING || status.state() == RunState.CATCHING_UP)
         && status.healthy() && remaining <= engine.settings().cutOverLag();
     if (caughtUp && engine.settings().automaticCutOver() && refusedCutOver == null && !buildHeld) {
