@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.orchestrix.projection.Generation;
+import io.orchestrix.projection.MetricNames;
 import io.orchestrix.projection.GenerationStateException;
 import io.orchestrix.projection.HandlerContext;
 import io.orchestrix.projection.ProjectionEngine;
@@ -58,8 +61,12 @@ class BuildPauseTest {
   }
 
   private ProjectionRunner run(ProjectionEngine engine) {
+    return run(engine, new SimpleMeterRegistry());
+  }
+
+  private ProjectionRunner run(ProjectionEngine engine, MeterRegistry meters) {
     ProjectionRunner runner = ProjectionRunner.builder(log).projection(engine).batchSize(10)
-        .maxIdleWait(Duration.ofMillis(20)).build();
+        .maxIdleWait(Duration.ofMillis(20)).meterRegistry(meters).build();
     runners.add(runner);
     runner.start();
     return runner;
@@ -92,8 +99,13 @@ class BuildPauseTest {
     Generation started = v2.generations().startRebuild();
     assertThat(v2.generations().pauseBuild().buildPaused()).isTrue();
     assertThat(v2.generations().pauseBuild().number()).as("idempotent").isEqualTo(started.number());
-    ProjectionRunner builder = run(v2);
+    MeterRegistry meters = new SimpleMeterRegistry();
+    ProjectionRunner builder = run(v2, meters);
     await().atMost(DEADLINE).until(() -> builder.status("totals").state() == RunState.PAUSED);
+    await().atMost(DEADLINE).until(() -> meters.find(MetricNames.REBUILD_POSITION)
+        .tag(MetricNames.TAG_GENERATION, "2").gauge() != null);
+    assertThat(meters.get(MetricNames.REBUILD_POSITION).tag(MetricNames.TAG_GENERATION, "2")
+        .gauge().value()).as("the paused build's position").isZero();
 
     long later = deposits(60);
     assertThat(live.awaitPosition("totals", later, DEADLINE)).as("the live generation follows")
