@@ -5,6 +5,8 @@ import io.orchestrix.projection.Generation;
 import io.orchestrix.projection.GenerationStateException;
 import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.ProjectionGenerations;
+import io.orchestrix.projection.ProjectionIds;
+import io.orchestrix.projection.ProjectionState;
 import io.orchestrix.projection.core.ProjectionEngineBuilder;
 import io.orchestrix.projection.core.Projections;
 import io.orchestrix.projection.examples.workload.OrderSummaryDocument;
@@ -12,9 +14,11 @@ import io.orchestrix.projection.examples.workload.ReadModelDigest;
 import io.orchestrix.projection.examples.workload.WorkloadProjection;
 import io.orchestrix.projection.spi.ProjectionStore;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
@@ -47,13 +51,35 @@ final class GenerationsCommand implements Runnable {
         "a subcommand is required: list, rollback, drop, pause or resume");
   }
 
-  /** Prints every generation, one a line, as {@code status} does. */
-  static void print(PrintWriter out, List<Generation> generations) {
+  /**
+   * Prints every generation, one a line, with its checkpoint (the lowest of its partitions' if it is
+   * split), as {@code status} does.
+   */
+  static void print(PrintWriter out, List<Generation> generations, ProjectionStore opened,
+      String projection) {
     for (Generation generation : generations) {
-      out.printf(Locale.ROOT, "generation %d version %s  %s%s since %s  %s%n", generation.number(),
-          generation.version(), generation.state(), generation.buildPaused() ? " (build paused)" : "",
-          generation.since(), generation.note());
+      out.printf(Locale.ROOT, "generation %d version %s  %s%s since %s  %s  checkpoint %s%n",
+          generation.number(), generation.version(), generation.state(),
+          generation.buildPaused() ? " (build paused)" : "", generation.since(), generation.note(),
+          checkpoint(opened, ProjectionIds.generationKey(projection, generation.number())));
     }
+  }
+
+  private static String checkpoint(ProjectionStore opened, String key) {
+    Optional<ProjectionState> whole = opened.loadState(key);
+    if (whole.isPresent()) {
+      return String.format(Locale.ROOT, "%,d", whole.get().lastProcessedPosition());
+    }
+    List<Long> partitions = new ArrayList<>();
+    for (int p = 0; p < ProjectionEngineBuilder.MAX_PARTITIONS; p++) {
+      Optional<ProjectionState> state = opened.loadState(ProjectionIds.partitionKey(key, p));
+      if (state.isEmpty()) {
+        break;
+      }
+      partitions.add(state.get().lastProcessedPosition());
+    }
+    return partitions.isEmpty() ? "none" : String.format(Locale.ROOT, "%,d (lowest of %d partitions)",
+        partitions.stream().mapToLong(Long::longValue).min().orElse(0), partitions.size());
   }
 
   /** The generations of the projection the options name; no I/O until one is asked for. */
@@ -100,7 +126,8 @@ final class GenerationsCommand implements Runnable {
       target.check(spec.commandLine());
       PrintWriter out = spec.commandLine().getOut();
       try (ProjectionStore opened = target.store.open()) {
-        print(out, generations(opened, target.store, target.partitions).list());
+        print(out, generations(opened, target.store, target.partitions).list(), opened,
+            target.store.projection);
       }
       out.flush();
       return 0;
@@ -131,7 +158,7 @@ final class GenerationsCommand implements Runnable {
         Generation live = generations.rollback();
         out.printf(Locale.ROOT, "rolled back  from generation %d to generation %d (version %s)%n",
             before, live.number(), live.version());
-        print(out, generations.list());
+        print(out, generations.list(), opened, target.store.projection);
         printDigest(out, opened, target.store);
       }
       out.flush();
@@ -186,7 +213,7 @@ final class GenerationsCommand implements Runnable {
               noSuchGeneration.getMessage());
         }
         out.printf(Locale.ROOT, "dropped      generation %d%n", number);
-        print(out, generations.list());
+        print(out, generations.list(), opened, target.store.projection);
         printDigest(out, opened, target.store);
       }
       out.flush();
@@ -249,7 +276,7 @@ final class GenerationsCommand implements Runnable {
       Generation building = paused ? generations.pauseBuild() : generations.resumeBuild();
       out.printf(Locale.ROOT, "%s the build of generation %d (version %s)%n",
           paused ? "paused      " : "resumed     ", building.number(), building.version());
-      print(out, generations.list());
+      print(out, generations.list(), opened, target.store.projection);
     }
     out.flush();
     return 0;

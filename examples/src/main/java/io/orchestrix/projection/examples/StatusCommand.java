@@ -55,7 +55,8 @@ final class StatusCommand implements Callable<Integer> {
       }
       printPartitions(out, opened);
       GenerationsCommand.print(out, io.orchestrix.projection.core.Projections
-          .engine(store.projection).store(opened).build().generations().list());
+          .engine(store.projection).store(opened).build().generations().list(), opened,
+          store.projection);
       List<DeadLetter> letters = opened.deadLetters(store.projection);
       long parked = letters.stream().filter(DeadLetter::isParked).count();
       out.printf(Locale.ROOT, "dead letters %,d (failed %,d, parked %,d)%n", letters.size(),

@@ -76,7 +76,8 @@ class VerifiedRebuildCommandTest {
     assertThat(changed.errors()).contains("cut-over refused, generation 2 differs from live"
         + " generation 1 at position [1000] in 1 of 200 documents");
     assertThat(cli(List.of("generations", "list"), store).output())
-        .contains("generation 1 version 1  LIVE").contains("generation 2 version 2  BUILDING");
+        .containsPattern("generation 1 version 1  LIVE since .*  checkpoint 1,000\n")
+        .containsPattern("generation 2 version 2  BUILDING since .*  checkpoint 1,000\n");
     assertThat(digestLine(cli(List.of("digest"), store).output())).as("queries read generation 1")
         .isEqualTo(reference);
 
