@@ -239,8 +239,8 @@ final class GenerationControl implements ProjectionGenerations {
     Generation building = after.stream().filter(g -> g.state() == State.BUILDING).findFirst()
         .orElseThrow(() -> new GenerationStateException(projectionId, "no generation is being"
             + " built, so there is no build to " + (paused ? "pause" : "resume"), after));
-    LOG.info("projection '{}': the build of generation {} is {}", projectionId, building.number(),
-        paused ? "paused" : "resumed");
+    LOG.info("projection '{}': build of generation {} paused: {}", projectionId, building.number(),
+        paused);
     return building;
   }
 
@@ -257,8 +257,8 @@ final class GenerationControl implements ProjectionGenerations {
     return comparer.compare(live(generations).number(), building.number(), maxDifferences);
   }
 
-  /** Refuses unless the two generations hold the same documents at the same position. */
-  private void verify() {
+  /** Refuses unless both hold the same documents at the same position; returns the built one. */
+  private int verify() {
     GenerationComparison comparison = compare(VersionSettings.REPORTED_DIFFERENCES).orElseThrow(
         () -> new GenerationStateException(projectionId, "a verified cut-over waits until the live"
             + " generation and the one being built stand at the same position, and they do not",
@@ -266,22 +266,23 @@ final class GenerationControl implements ProjectionGenerations {
     if (!comparison.identical()) {
       throw new GenerationMismatchException(projectionId, comparison);
     }
-    LOG.info("projection '{}': generation {} holds the same {} documents as live generation {} at"
-        + " position {}", projectionId, comparison.builtGeneration(), comparison.documents(),
-        comparison.liveGeneration(), comparison.positions());
+    LOG.info("projection '{}': verified before the cut-over: {}", projectionId, comparison);
+    return comparison.builtGeneration();
   }
 
   @Override
   public Generation cutOver() {
-    if (settings.verifyBeforeCutOver()) {
-      verify();
-    }
+    int verified = settings.verifyBeforeCutOver() ? verify() : 0;
     Instant now = clock.instant();
     int[] retired = {0};
     List<Generation> after = registry.update(current -> {
       Generation building = current.stream().filter(g -> g.state() == State.BUILDING).findFirst()
           .orElseThrow(() -> new GenerationStateException(projectionId, "no generation is being"
               + " built, so there is nothing to cut over to", current));
+      if (verified > 0 && building.number() != verified) {
+        throw new GenerationStateException(projectionId, "generation " + building.number()
+            + " is being built now, not generation " + verified + " that was compared", current);
+      }
       if (building.buildPaused()) {
         throw new GenerationStateException(projectionId, "the build of generation "
             + building.number() + " is paused; resume it before cutting over", current);
