@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * from the new generation's own checkpoint and ends with the reference digest. A reader in this JVM
  * reads the whole read model's digest over and over meanwhile: every one is the reference, so no
  * reader ever saw an empty, partial or mixed model. The same for a {@code follow} of a new version
- * (a runner building the generation by itself), killed in the middle of its build.
+ * (a runner building the generation by itself) killed in the middle of its build while another node
+ * serves version 1: a third node resumes the build and cuts over, and the serving node is refused.
  */
 class BlueGreenKillTest {
 
@@ -140,6 +141,20 @@ class BlueGreenKillTest {
   @Test
   void aFollowOfANewVersionKilledMidBuildResumesFromItsOwnCheckpointAndCutsOverByItself()
       throws Exception {
+    try (FollowProcess serving = FollowProcess.start(directory.resolve("follow-serving"),
+        args("follow", "--batch-size", "100"))) {
+      await().atMost(DEADLINE).until(() -> serving.output().contains("following")
+          || !serving.isAlive());
+      buildKillAndResume();
+      assertThat(serving.exitCode(DEADLINE.toSeconds())).as(serving.output()).isEqualTo(1);
+      assertThat(serving.output()).as("the node serving version 1 is refused after the cut-over")
+          .contains("this node's code is version '1' but the live generation in the store is"
+              + " version '2'");
+    }
+  }
+
+  /** Builds version 2 in a node killed mid-build, then in another that resumes and cuts over. */
+  private void buildKillAndResume() throws Exception {
     try (FollowProcess child = FollowProcess.start(directory.resolve("follow-killed"),
         args("follow", "--version", "2", "--batch-size", "100", "--hold-at-position", "1250"))) {
       await().atMost(DEADLINE).until(() -> child.output().contains("holding      at position 1250")
