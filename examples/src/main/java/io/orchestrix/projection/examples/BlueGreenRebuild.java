@@ -6,6 +6,7 @@ import io.orchestrix.projection.Generation;
 import io.orchestrix.projection.GenerationMismatchException;
 import io.orchestrix.projection.GenerationStateException;
 import io.orchestrix.projection.ProjectionEngine;
+import io.orchestrix.projection.ProjectionException;
 import io.orchestrix.projection.ProjectionIds;
 import io.orchestrix.projection.ProjectionState;
 import io.orchestrix.projection.examples.workload.OrderSummaryDocument;
@@ -16,6 +17,8 @@ import io.orchestrix.projection.spi.ProjectionStore;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
 
@@ -110,21 +113,57 @@ final class BlueGreenRebuild {
     }
   }
 
-  /** Processes the events after {@code from} up to {@code upTo}; returns the checkpoint reached. */
+  /**
+   * Processes the events after {@code from} up to {@code upTo}, one batch handled while the one before
+   * commits (unless holding at a step, when each batch commits before the next); returns the position
+   * reached, every batch up to it committed.
+   */
   private long build(ProjectionEngine engine, long from, long upTo) {
     long position = from;
+    CompletionStage<BatchResult> inFlight = null;
     while (position < upTo) {
       refuseIfPaused(engine, position);
       List<EventEnvelope<?>> page = events.read(position, (int) Math.min(batchSize, upTo - position));
       if (page.isEmpty()) {
         break;
       }
-      BatchResult result = engine.processEvents(page);
-      position = Math.max(result.checkpoint(), page.get(page.size() - 1).position());
-      batches++;
-      hold("batch:" + batches);
+      CompletionStage<BatchResult> next;
+      try {
+        next = engine.processEventsPipelined(page);
+      } catch (ProjectionException consequence) {
+        if (inFlight != null) {
+          committed(inFlight);
+        }
+        throw consequence;
+      }
+      if (inFlight != null) {
+        committed(inFlight);
+      }
+      inFlight = next;
+      if (holdAt != null) {
+        committed(inFlight);
+        inFlight = null;
+      }
+      position = page.get(page.size() - 1).position();
+    }
+    if (inFlight != null) {
+      committed(inFlight);
     }
     return position;
+  }
+
+  /** Waits for a batch's commit, raising its failure as processEvents would. */
+  private void committed(CompletionStage<BatchResult> batch) {
+    try {
+      batch.toCompletableFuture().join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
+    batches++;
+    hold("batch:" + batches);
   }
 
   /** The build was paused ({@code generations pause}): this run stops, keeping its checkpoint. */
