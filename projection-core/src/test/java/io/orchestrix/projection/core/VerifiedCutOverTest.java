@@ -11,6 +11,7 @@ import io.orchestrix.projection.GenerationMismatchException;
 import io.orchestrix.projection.GenerationStateException;
 import io.orchestrix.projection.HandlerContext;
 import io.orchestrix.projection.ProjectionEngine;
+import io.orchestrix.projection.ProjectionStatus.RunState;
 import io.orchestrix.projection.ReadModel;
 import io.orchestrix.projection.core.Fixtures.Deposited;
 import io.orchestrix.projection.core.Fixtures.Opened;
@@ -161,6 +162,13 @@ class VerifiedCutOverTest {
     assertThat(changed.generations().list()).extracting(Generation::state)
         .containsExactly(Generation.State.LIVE, Generation.State.BUILDING);
     assertThat(v1.readModel(TOTALS).findById("acc-7").orElseThrow().balance()).isEqualTo(4);
+
+    v1.generations().drop(2);
+    await().atMost(DEADLINE).until(() -> builder.status("totals").state() == RunState.FAILED);
+    assertThat(builder.status("totals").lastError()).contains("generation 2 of this version was"
+        + " dropped");
+    assertThat(v1.generations().list()).extracting(Generation::state)
+        .containsExactly(Generation.State.LIVE, Generation.State.DROPPED);
   }
 
   private static boolean awaitPosition(ProjectionRunner runner, long position) {
