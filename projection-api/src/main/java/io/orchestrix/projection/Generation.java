@@ -13,8 +13,11 @@ import java.util.Objects;
  * @param state what the generation is now
  * @param since when it entered that state
  * @param note why it did (a cut-over, a rollback), or empty
+ * @param buildPaused whether an operator paused its build ({@link State#BUILDING} only): the nodes
+ *     building it hold, keeping its checkpoint, while the live generation goes on
  */
-public record Generation(int number, String version, State state, Instant since, String note) {
+public record Generation(int number, String version, State state, Instant since, String note,
+    boolean buildPaused) {
 
   /**
    * @param number 1 or more
@@ -32,10 +35,28 @@ public record Generation(int number, String version, State state, Instant since,
     if (number < 1) {
       throw new IllegalArgumentException("a generation's number must be 1 or more but was " + number);
     }
+    if (buildPaused && state != State.BUILDING) {
+      throw new IllegalArgumentException("only a generation being built may have its build paused,"
+          + " not generation " + number + " in state " + state);
+    }
   }
 
   /**
-   * This generation in another state, from the given time.
+   * A generation whose build is not paused.
+   *
+   * @param number 1 or more
+   * @param version the projection version that builds it; not null
+   * @param state what the generation is now; not null
+   * @param since when it entered that state; not null
+   * @param note why it did, or empty; not null
+   * @throws IllegalArgumentException if the number is below 1
+   */
+  public Generation(int number, String version, State state, Instant since, String note) {
+    this(number, version, state, since, note, false);
+  }
+
+  /**
+   * This generation in another state, from the given time, its build not paused.
    *
    * @param newState the state it enters; not null
    * @param at when it enters it; not null
@@ -44,6 +65,11 @@ public record Generation(int number, String version, State state, Instant since,
    */
   public Generation in(State newState, Instant at, String why) {
     return new Generation(number, version, newState, at, why);
+  }
+
+  /** This generation being built, its build paused or resumed from the given time. */
+  public Generation withBuildPaused(boolean paused, Instant at, String why) {
+    return new Generation(number, version, state, at, why, paused);
   }
 
   /** What a generation is. */

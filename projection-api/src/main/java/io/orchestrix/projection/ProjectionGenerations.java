@@ -40,12 +40,51 @@ public interface ProjectionGenerations {
   Generation startRebuild();
 
   /**
+   * Pauses the build of the generation being built, leaving the live one alone: the nodes building it
+   * finish their batch in flight and hold (reporting {@code PAUSED}) within their generation refresh,
+   * keeping its checkpoint; it is not cut over while paused. Idempotent.
+   *
+   * @return the generation being built
+   * @throws GenerationStateException if no generation is being built
+   */
+  Generation pauseBuild();
+
+  /**
+   * Resumes the paused build of the generation being built, from its checkpoint (a node paused by
+   * its own runner stays paused). Idempotent.
+   *
+   * @return the generation being built
+   * @throws GenerationStateException if no generation is being built
+   */
+  Generation resumeBuild();
+
+  /**
+   * Compares the live generation with the one being built, document by document in the store's id
+   * order over every read model the projection owns, provided both stand at the same position (every
+   * partition's checkpoint equal in both) before and after the reading; a commit to either while it
+   * reads makes the answer empty too. One pass over both generations' documents.
+   *
+   * @param maxDifferences how many differing documents to list, 1 or more
+   * @return the comparison, or empty if the two generations are not at the same position now (build
+   *     or follow until they are, and compare again)
+   * @throws GenerationStateException if no generation is being built
+   * @throws IllegalArgumentException if {@code maxDifferences} is below 1
+   */
+  Optional<GenerationComparison> compare(int maxDifferences);
+
+  /**
    * Makes the generation being built live and retires the live one, in one commit; readers switch at
    * once (each query sees one generation whole). Writers of the retired generation are fenced and then
    * refuse with {@link ProjectionVersionException}.
    *
+   * <p>When the engine was built with {@code verifyBeforeCutOver(true)}, the cut-over first
+   * {@linkplain #compare compares} the two generations and refuses unless they hold the same documents
+   * at the same position.
+   *
    * @return the generation now live
-   * @throws IllegalStateException if no generation is being built
+   * @throws GenerationStateException if no generation is being built, its build is paused, or
+   *     (verified) the two are not at the same position now
+   * @throws GenerationMismatchException if (verified) their documents differ; nothing was switched
    */
   Generation cutOver();
 
@@ -54,17 +93,21 @@ public interface ProjectionGenerations {
    * commit. The retired generation then resumes from its own checkpoint.
    *
    * @return the generation now live again
-   * @throws IllegalStateException if there is no retired generation
+   * @throws GenerationStateException if there is no retired generation (none was retired, or it was
+   *     dropped when its grace period ended or by an operator)
    */
   Generation rollback();
 
   /**
-   * Drops a generation that is retired or rolled back: marks it {@link Generation.State#DROPPED} in the
-   * registry, then clears its read models, checkpoints and dead letters (one reset commit per
-   * partition). Idempotent for a dropped generation.
+   * Drops a generation that is retired, rolled back or being built (a build abandoned, after a
+   * refused verified cut-over say): marks it {@link Generation.State#DROPPED} in the registry, then
+   * clears its read models, checkpoints and dead letters (one reset commit per partition, fencing its
+   * writers, which then refuse with {@link ProjectionVersionException}). Its version cannot be built
+   * again: declare a new one. Idempotent for a dropped generation.
    *
    * @param generation the number of the generation to drop
-   * @throws IllegalArgumentException if there is no such generation, or it is the live one
+   * @throws IllegalArgumentException if there is no such generation
+   * @throws GenerationStateException if it is the live one
    */
   void drop(int generation);
 }

@@ -81,6 +81,17 @@ public record ProjectionStatus(
         lastError, eventsPerSecond, deadLetters, stale, outageSince, number, progress);
   }
 
+  /**
+   * This status with another last error (a refused cut-over of the generation being built, say).
+   *
+   * @param error the error to report, or null for none
+   * @return a copy of this status that differs only in {@link #lastError()}
+   */
+  public ProjectionStatus withLastError(@Nullable String error) {
+    return new ProjectionStatus(projectionId, state, position, headPosition, lagEvents, lagTime,
+        healthy, error, eventsPerSecond, deadLetters, stale, outageSince, generation, rebuild);
+  }
+
   /** {@return the progress of a new generation this node builds, or empty if it builds none} */
   public java.util.Optional<RebuildProgress> rebuildProgress() {
     return java.util.Optional.ofNullable(rebuild);

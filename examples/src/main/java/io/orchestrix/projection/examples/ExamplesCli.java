@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
     description = "Orchestrix Projections examples.",
     subcommands = {OrderSummaryCommand.class, BenchCommand.class, DigestCommand.class,
         AppendCommand.class, FollowCommand.class, StatusCommand.class, DeadLettersCommand.class,
-        ResetCommand.class, RebuildCommand.class, CommandLine.HelpCommand.class})
+        ResetCommand.class, RebuildCommand.class, GenerationsCommand.class,
+        CommandLine.HelpCommand.class})
 public final class ExamplesCli implements Runnable {
 
   @CommandLine.Spec

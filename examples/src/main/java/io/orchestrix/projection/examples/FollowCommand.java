@@ -113,6 +113,18 @@ final class FollowCommand implements Callable<Integer> {
           + " of this stream (an order id such as order-7).")
   @Nullable String failStream;
 
+  @Option(names = "--version", paramLabel = "V", defaultValue = "1",
+      description = "The projection version this node runs. A version the store does not know is"
+          + " built as a new generation beside the live one, which keeps serving queries, and cut"
+          + " over once caught up (a rebuild without downtime); a retired one is refused."
+          + " Default: ${DEFAULT-VALUE}")
+  String version;
+
+  @Option(names = "--hold-at-position", paramLabel = "P", hidden = true,
+      description = "Fault injection for tests: while building a new generation, the handlers print"
+          + " 'holding at position P' at the event at P and block until the JVM is killed.")
+  @Nullable Long holdAtPosition;
+
   private enum Outcome { REACHED, SIGNALLED, FAILED }
 
   @Override
@@ -121,6 +133,10 @@ final class FollowCommand implements Callable<Integer> {
     if (batchSize < 1 || batchSize > 100_000) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--batch-size must be 1 to 100000 but was " + batchSize);
+    }
+    if (countApplied && !"1".equals(version)) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--count-applied runs version 1 only, not --version " + version);
     }
     if (until < 0) {
       throw new CommandLine.ParameterException(spec.commandLine(),
@@ -265,7 +281,11 @@ final class FollowCommand implements Callable<Integer> {
     ProjectionEngine engine =
         countApplied
             ? WorkloadProjection.countingEngine(projectionStore, batchSize, policy, enginePartitions)
-            : WorkloadProjection.engine(projectionStore, batchSize, policy, enginePartitions);
+            : WorkloadProjection.engine(projectionStore, batchSize, policy, enginePartitions,
+                version);
+    if (holdAtPosition != null) {
+      holdAt(engine, holdAtPosition);
+    }
     if (failStream != null) {
       String failing = failStream;
       engine.on(WorkloadEvent.class, (WorkloadEvent event, HandlerContext context) -> {
@@ -275,6 +295,17 @@ final class FollowCommand implements Callable<Integer> {
       });
     }
     return engine;
+  }
+
+  private void holdAt(ProjectionEngine engine, long position) {
+    PrintWriter out = spec.commandLine().getOut();
+    engine.on(WorkloadEvent.class, (WorkloadEvent event, HandlerContext context) -> {
+      if (context.isRebuilding() && context.envelope().position() == position) {
+        out.println("holding      at position " + position);
+        out.flush();
+        new CountDownLatch(1).await();
+      }
+    });
   }
 
   private Outcome follow(ProjectionRunner runner, String projectionId, boolean leased,

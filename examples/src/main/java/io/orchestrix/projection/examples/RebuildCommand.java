@@ -14,6 +14,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import org.jspecify.annotations.Nullable;
 
 /** {@code rebuild}: replays the standard workload's projection from the event store. */
 @Command(
@@ -25,7 +26,10 @@ import picocli.CommandLine.Option;
             + " committing each batch. Prints the checkpoint and the read model's digest.",
         "Refuses without --yes. Run it while no follow runs on the projection.",
         "With --blue-green --version V: builds version V as a new generation beside the live one"
-            + " (which keeps serving queries), then cuts over to it in one commit; no --yes needed."})
+            + " (which keeps serving queries), from that generation's own checkpoint (a run that was"
+            + " killed resumes), then cuts over to it in one commit; no --yes needed. With --verify"
+            + " too, the cut-over happens only if both generations hold the same documents at the"
+            + " same position."})
 final class RebuildCommand implements Callable<Integer> {
 
   @CommandLine.Spec
@@ -51,6 +55,21 @@ final class RebuildCommand implements Callable<Integer> {
       description = "The projection version to build with --blue-green; must not be the live one.")
   String version;
 
+  @Option(names = "--verify", description = "With --blue-green: build up to the live generation's"
+      + " position, compare both generations document by document, and cut over only if they hold"
+      + " the same documents; otherwise print the first differing ones and keep the new generation.")
+  boolean verify;
+
+  @Option(names = "--change-handler", paramLabel = "ORDER", hidden = true,
+      description = "Deliberately get this order's document wrong in the new version (a changed"
+          + " handler, for tests of --verify).")
+  @Nullable String changedOrder;
+
+  @Option(names = "--hold-at", paramLabel = "STEP", hidden = true,
+      description = "Fault injection for tests: print 'holding at STEP' and block until killed, at"
+          + " batch:K (after the K-th batch of the build), before-cut-over or after-cut-over.")
+  @Nullable String holdAt;
+
   @Override
   public Integer call() {
     store.requireWorkloadProjection(spec.commandLine());
@@ -60,6 +79,10 @@ final class RebuildCommand implements Callable<Integer> {
     }
     if (blueGreen) {
       return blueGreen();
+    }
+    if (verify) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--verify needs --blue-green:"
+          + " it compares the new generation with the live one before the cut-over");
     }
     if (!yes) {
       throw new CommandLine.ParameterException(spec.commandLine(), "rebuild deletes the read model,"
@@ -92,30 +115,9 @@ final class RebuildCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     try (ProjectionStore opened = store.open(); JdbcEventStore events = source.open()) {
-      ProjectionEngine engine = WorkloadProjection.engine(opened, batchSize,
-          io.orchestrix.projection.FailurePolicy.stop(), 1, version);
-      io.orchestrix.projection.Generation building;
-      try {
-        building = engine.generations().startRebuild();
-      } catch (IllegalStateException e) {
-        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-      }
-      long head = events.headPosition();
-      out.println("source       " + events.description());
-      out.println("store        " + opened.description());
-      out.printf(Locale.ROOT, "building     generation %d (version %s) beside live generation %d%n",
-          building.number(), building.version(), engine.generations().live().number());
-      out.flush();
-      long started = System.nanoTime();
-      BatchResult result = engine.replay(WorkloadEventStore.events(events, 0, head, batchSize));
-      double seconds = (System.nanoTime() - started) / 1e9;
-      out.printf(Locale.ROOT, "built        %,d events up to head %,d in %.3f s%n",
-          result.applied(), head, seconds);
-      io.orchestrix.projection.Generation live = engine.generations().cutOver();
-      out.printf(Locale.ROOT, "cut over     to generation %d (version %s)%n", live.number(),
-          live.version());
-      out.println("digest       "
-          + ReadModelDigest.of(engine.readModel(OrderSummaryDocument.READ_MODEL)));
+      new BlueGreenRebuild(opened, events, batchSize, out, holdAt).run(version, verify, changedOrder);
+    } catch (IllegalStateException refused) {
+      throw new CommandLine.ParameterException(spec.commandLine(), refused.getMessage());
     }
     out.flush();
     return 0;

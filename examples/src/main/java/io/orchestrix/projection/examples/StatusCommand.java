@@ -54,12 +54,9 @@ final class StatusCommand implements Callable<Integer> {
         out.println("updated at   " + state.updatedAt());
       }
       printPartitions(out, opened);
-      for (io.orchestrix.projection.Generation generation
-          : io.orchestrix.projection.core.Projections.engine(store.projection).store(opened).build()
-              .generations().list()) {
-        out.printf(Locale.ROOT, "generation %d version %s  %s since %s  %s%n", generation.number(),
-            generation.version(), generation.state(), generation.since(), generation.note());
-      }
+      GenerationsCommand.print(out, io.orchestrix.projection.core.Projections
+          .engine(store.projection).store(opened).build().generations().list(), opened,
+          store.projection);
       List<DeadLetter> letters = opened.deadLetters(store.projection);
       long parked = letters.stream().filter(DeadLetter::isParked).count();
       out.printf(Locale.ROOT, "dead letters %,d (failed %,d, parked %,d)%n", letters.size(),

@@ -79,6 +79,7 @@ public final class ProjectionEngineBuilder {
   private String version = DEFAULT_VERSION;
   private boolean rebuildNewVersionOnStart = true;
   private boolean automaticCutOver = true;
+  private boolean verifyBeforeCutOver;
   private long cutOverLag = DEFAULT_CUT_OVER_LAG;
   private Duration generationRefresh = DEFAULT_GENERATION_REFRESH;
   private Duration retiredGenerationGrace = DEFAULT_RETIRED_GENERATION_GRACE;
@@ -310,6 +311,16 @@ public final class ProjectionEngineBuilder {
   }
 
   /**
+   * Whether a cut-over first compares both generations at the same position and refuses unless they
+   * hold the same documents (default false); an automatic one holds until they stand at the same
+   * position, and is not tried again once refused. See {@code ProjectionGenerations.compare}.
+   */
+  public ProjectionEngineBuilder verifyBeforeCutOver(boolean verify) {
+    this.verifyBeforeCutOver = verify;
+    return this;
+  }
+
+  /**
    * The lag, in positions between the source's head and the new generation's lowest checkpoint, under
    * which a new generation has caught up and is cut over. Default {@value #DEFAULT_CUT_OVER_LAG}.
    *
@@ -380,6 +391,6 @@ public final class ProjectionEngineBuilder {
     }
     return new VersionedProjectionEngine(config, new VersionSettings(version,
         rebuildNewVersionOnStart, automaticCutOver, cutOverLag, generationRefresh,
-        retiredGenerationGrace));
+        retiredGenerationGrace, verifyBeforeCutOver));
   }
 }

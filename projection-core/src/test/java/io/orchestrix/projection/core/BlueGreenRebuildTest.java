@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.orchestrix.projection.Generation;
+import io.orchestrix.projection.GenerationStateException;
 import io.orchestrix.projection.HandlerContext;
 import io.orchestrix.projection.Handles;
 import io.orchestrix.projection.ProjectionEngine;
@@ -301,7 +302,7 @@ class BlueGreenRebuildTest {
     assertThat(a.awaitPosition("balances", last, DEADLINE)).isTrue();
     run(engine("2"));
     await().atMost(DEADLINE).until(() -> v1.generations().live().version().equals("2"));
-    assertThatThrownBy(() -> v1.generations().drop(2)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> v1.generations().drop(2)).isInstanceOf(GenerationStateException.class)
         .hasMessageContaining("LIVE");
 
     v1.generations().drop(1);
@@ -311,7 +312,8 @@ class BlueGreenRebuildTest {
     assertThat(v1.generations().list()).extracting(Generation::state)
         .containsExactly(Generation.State.DROPPED, Generation.State.LIVE);
     assertThat(v1.readModel(BALANCES).count()).isEqualTo(ACCOUNTS);
-    assertThatThrownBy(() -> v1.generations().rollback()).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> v1.generations().rollback())
+        .isInstanceOf(GenerationStateException.class).hasMessageContaining("was dropped");
     assertThatThrownBy(() -> engine("1").processEvents(Fixtures.events(last + 1,
         new Opened("late", "x")))).isInstanceOf(ProjectionVersionException.class)
         .hasMessageContaining("dropped");

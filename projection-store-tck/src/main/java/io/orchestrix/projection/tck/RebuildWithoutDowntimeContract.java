@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.orchestrix.projection.DocumentDifference;
+import io.orchestrix.projection.EventEnvelope;
 import io.orchestrix.projection.Generation;
+import io.orchestrix.projection.GenerationMismatchException;
 import io.orchestrix.projection.HandlerContext;
 import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.ProjectionStatus.RunState;
@@ -33,7 +36,8 @@ import org.junit.jupiter.api.Test;
  * generation of the read model beside the live one, while a reader on a third store instance queries
  * by id, by index and counts, and must never see an empty answer for an account that exists, nor two
  * versions in one answer; after the cut-over the old node is refused, and a rollback and a drop work.
- * Every document carries the version that wrote it.
+ * Every document carries the version that wrote it. A verified cut-over compares the two generations
+ * document by document at the same position: a changed handler is refused, an identical one passes.
  */
 public interface RebuildWithoutDowntimeContract {
 
@@ -68,6 +72,23 @@ public interface RebuildWithoutDowntimeContract {
       VersionedAccount before = c.readModel(VERSIONED).findById(e.id()).orElseThrow();
       c.readModel(VERSIONED).save(new VersionedAccount(e.id(), before.owner(), before.balance()
           + e.amount(), version));
+    });
+    return engine;
+  }
+
+  /** An account's balance, the same in every version unless {@code bonus} changes acc-7's. */
+  record Balance(String id, String owner, long balance) {}
+
+  private static ProjectionEngine checked(String projection, ReadModel<Balance> balances,
+      ProjectionStore store, String version, long bonus) {
+    ProjectionEngine engine = Projections.engine(projection).store(store).readModel(balances)
+        .version(version).verifyBeforeCutOver(true).build();
+    engine.on(AccountOpened.class, (AccountOpened e, HandlerContext c) -> c.readModel(balances)
+        .save(new Balance(e.id(), e.owner(), 0)));
+    engine.on(PaidIn.class, (PaidIn e, HandlerContext c) -> {
+      Balance before = c.readModel(balances).findById(e.id()).orElseThrow();
+      c.readModel(balances).save(new Balance(e.id(), before.owner(), before.balance() + e.amount()
+          + (e.id().equals("acc-7") ? bonus : 0)));
     });
     return engine;
   }
@@ -198,5 +219,42 @@ public interface RebuildWithoutDowntimeContract {
     } finally {
       runners.forEach(ProjectionRunner::stop);
     }
+  }
+
+  @Test
+  @DisplayName("a verified cut-over refuses a changed handler with its first differing documents and"
+      + " passes an identical one, comparing at the same position only")
+  default void verifiedCutOver() {
+    String projection = uniqueProjection();
+    ReadModel<Balance> balances = ReadModel.builder("bgv_" + projection.substring(3), Balance.class)
+        .id(Balance::id).index("owner", Balance::owner).build();
+    InMemoryEventLog log = new InMemoryEventLog();
+    history(log, 90);
+    List<EventEnvelope<?>> events = log.read(0, 10_000);
+    checked(projection, balances, fixture().anotherStore(), "1", 0).processEvents(events);
+
+    ProjectionEngine changed = checked(projection, balances, fixture().anotherStore(), "2", 5);
+    changed.generations().startRebuild();
+    changed.processEvents(events);
+    assertThatThrownBy(() -> changed.generations().cutOver())
+        .isInstanceOfSatisfying(GenerationMismatchException.class, refused -> {
+          assertThat(refused.comparison().differing()).isEqualTo(1);
+          assertThat(refused.comparison().documents()).isEqualTo(ACCOUNTS);
+          assertThat(refused.comparison().firstDifferences()).extracting(DocumentDifference::id)
+              .containsExactly("acc-7");
+          assertThat(refused.comparison().firstDifferences().get(0).built()).contains("18");
+        });
+    assertThat(changed.generations().live().number()).isEqualTo(1);
+    changed.generations().drop(2);
+
+    ProjectionEngine same = checked(projection, balances, fixture().anotherStore(), "3", 0);
+    same.generations().startRebuild();
+    same.processEvents(events.subList(0, events.size() - 5));
+    assertThat(same.generations().compare(5)).as("not at the same position").isEmpty();
+    same.processEvents(events.subList(events.size() - 5, events.size()));
+    assertThat(same.generations().compare(5)).hasValueSatisfying(comparison ->
+        assertThat(comparison.identical()).isTrue());
+    assertThat(same.generations().cutOver().version()).isEqualTo("3");
+    assertThat(same.readModel(balances).findById("acc-7").orElseThrow().balance()).isEqualTo(3);
   }
 }

@@ -11,6 +11,7 @@ import io.orchestrix.projection.examples.workload.WorkloadEvent.ItemAdded;
 import io.orchestrix.projection.examples.workload.WorkloadEvent.OrderCreated;
 import io.orchestrix.projection.examples.workload.WorkloadEvent.OrderShipped;
 import io.orchestrix.projection.spi.ProjectionStore;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The standard workload's projection: three handlers that keep {@link OrderSummaryDocument}s, with a
@@ -62,6 +63,20 @@ public final class WorkloadProjection {
   }
 
   /**
+   * The workload's projection of a version, for a rebuild without downtime whose cut-over may be
+   * verified. {@code changedOrder}, when not null, names an order whose document these handlers
+   * deliberately get wrong (its customer name in upper case): a changed handler that a verified
+   * cut-over must catch.
+   */
+  public static ProjectionEngine engine(ProjectionStore store, int batchSize, String version,
+      boolean verifyBeforeCutOver, @Nullable String changedOrder) {
+    ProjectionEngine engine = builder(store, batchSize, FailurePolicy.stop(), 1).version(version)
+        .verifyBeforeCutOver(verifyBeforeCutOver).build();
+    register(engine, changedOrder);
+    return engine;
+  }
+
+  /**
    * The workload's projection that also counts, in {@link AppliedEvents}, the events it applies to
    * each order: a check that every event is applied exactly once, for tests and demonstrations. It
    * writes one more document per order and batch.
@@ -94,8 +109,17 @@ public final class WorkloadProjection {
 
   /** Registers the workload's three handlers on an engine that declares the read model. */
   public static void register(ProjectionEngine engine) {
-    engine.on(OrderCreated.class, (OrderCreated event, HandlerContext context) ->
-        context.readModel(OrderSummaryDocument.READ_MODEL).save(OrderSummaryDocument.created(event)));
+    register(engine, null);
+  }
+
+  private static void register(ProjectionEngine engine, @Nullable String changedOrder) {
+    engine.on(OrderCreated.class, (OrderCreated event, HandlerContext context) -> {
+      OrderSummaryDocument created = OrderSummaryDocument.created(event);
+      context.readModel(OrderSummaryDocument.READ_MODEL).save(!event.orderId().equals(changedOrder)
+          ? created : new OrderSummaryDocument(created.orderId(), created.customerId(),
+              created.customerName().toUpperCase(java.util.Locale.ROOT), created.status(),
+              created.itemCount(), created.totalAmount(), null, null));
+    });
     engine.on(ItemAdded.class, (ItemAdded event, HandlerContext context) -> {
       ReadModelRepository<OrderSummaryDocument> orders =
           context.readModel(OrderSummaryDocument.READ_MODEL);

@@ -2,9 +2,11 @@ package io.orchestrix.projection.core.internal;
 
 import io.orchestrix.projection.Generation;
 import io.orchestrix.projection.Generation.State;
+import io.orchestrix.projection.GenerationComparison;
+import io.orchestrix.projection.GenerationMismatchException;
+import io.orchestrix.projection.GenerationStateException;
 import io.orchestrix.projection.ProjectionGenerations;
 import io.orchestrix.projection.ProjectionIds;
-import io.orchestrix.projection.ProjectionState;
 import io.orchestrix.projection.ProjectionVersionException;
 import io.orchestrix.projection.spi.ProjectionStore;
 import java.time.Clock;
@@ -39,21 +41,22 @@ final class GenerationControl implements ProjectionGenerations {
   private final String projectionId;
   private final VersionSettings settings;
   private final GenerationRegistry registry;
-  private final ProjectionStore store;
-  private final int partitions;
   private final Clock clock;
   /** Resets every partition of a generation (its read models, checkpoints, dead letters). */
   private final IntConsumer resetGeneration;
   /** Told after each change this node makes, so its own queries follow at once. */
   private final Runnable changed;
+  private final GenerationComparer comparer;
+  private final GenerationKeys keys;
 
   GenerationControl(String projectionId, VersionSettings settings, ProjectionStore store,
-      int partitions, Clock clock, IntConsumer resetGeneration, Runnable changed) {
+      int partitions, Clock clock, IntConsumer resetGeneration, Runnable changed,
+      GenerationComparer comparer) {
     this.changed = changed;
+    this.comparer = comparer;
+    this.keys = new GenerationKeys(store, projectionId, partitions);
     this.projectionId = projectionId;
     this.settings = settings;
-    this.store = store;
-    this.partitions = partitions;
     this.clock = clock;
     this.registry = new GenerationRegistry(store, projectionId, clock);
     this.resetGeneration = resetGeneration;
@@ -171,16 +174,7 @@ final class GenerationControl implements ProjectionGenerations {
   }
 
   private boolean firstGenerationHasData() {
-    List<String> keys = new ArrayList<>();
-    if (partitions == 1) {
-      keys.add(projectionId);
-    } else {
-      for (int p = 0; p < partitions; p++) {
-        keys.add(ProjectionIds.partitionKey(projectionId, p));
-      }
-    }
-    return keys.stream().anyMatch(key -> store.loadState(key)
-        .map(ProjectionState::lastProcessedPosition).orElse(0L) > 0);
+    return keys.positions(1).stream().anyMatch(position -> position > 0);
   }
 
   // ---- the operator's actions
@@ -225,13 +219,74 @@ final class GenerationControl implements ProjectionGenerations {
   }
 
   @Override
+  public Generation pauseBuild() {
+    return setBuildPaused(true);
+  }
+
+  @Override
+  public Generation resumeBuild() {
+    return setBuildPaused(false);
+  }
+
+  private Generation setBuildPaused(boolean paused) {
+    Instant now = clock.instant();
+    List<Generation> after = registry.update(current -> current.stream().map(g -> {
+      if (g.state() != State.BUILDING || g.buildPaused() == paused) {
+        return g;
+      }
+      return g.withBuildPaused(paused, now, paused ? "build paused" : "build resumed");
+    }).toList());
+    Generation building = after.stream().filter(g -> g.state() == State.BUILDING).findFirst()
+        .orElseThrow(() -> new GenerationStateException(projectionId, "no generation is being"
+            + " built, so there is no build to " + (paused ? "pause" : "resume"), after));
+    LOG.info("projection '{}': build of generation {} paused: {}", projectionId, building.number(),
+        paused);
+    return building;
+  }
+
+  @Override
+  public Optional<GenerationComparison> compare(int maxDifferences) {
+    if (maxDifferences < 1) {
+      throw new IllegalArgumentException("maxDifferences must be 1 or more but was "
+          + maxDifferences);
+    }
+    List<Generation> generations = list();
+    Generation building = generations.stream().filter(g -> g.state() == State.BUILDING)
+        .findFirst().orElseThrow(() -> new GenerationStateException(projectionId, "no generation"
+            + " is being built, so there is nothing to compare the live one with", generations));
+    return comparer.compare(live(generations).number(), building.number(), maxDifferences);
+  }
+
+  /** Refuses unless both hold the same documents at the same position; returns the built one. */
+  private int verify() {
+    GenerationComparison comparison = compare(VersionSettings.REPORTED_DIFFERENCES).orElseThrow(
+        () -> new GenerationStateException(projectionId, "a verified cut-over waits until the live"
+            + " generation and the one being built stand at the same position, and they do not",
+            list()));
+    if (!comparison.identical()) {
+      throw new GenerationMismatchException(projectionId, comparison);
+    }
+    LOG.info("projection '{}': verified before the cut-over: {}", projectionId, comparison);
+    return comparison.builtGeneration();
+  }
+
+  @Override
   public Generation cutOver() {
+    int verified = settings.verifyBeforeCutOver() ? verify() : 0;
     Instant now = clock.instant();
     int[] retired = {0};
     List<Generation> after = registry.update(current -> {
       Generation building = current.stream().filter(g -> g.state() == State.BUILDING).findFirst()
-          .orElseThrow(() -> new IllegalStateException("projection '" + projectionId
-              + "': no generation is being built, so there is nothing to cut over to"));
+          .orElseThrow(() -> new GenerationStateException(projectionId, "no generation is being"
+              + " built, so there is nothing to cut over to", current));
+      if (verified > 0 && building.number() != verified) {
+        throw new GenerationStateException(projectionId, "generation " + building.number()
+            + " is being built now, not generation " + verified + " that was compared", current);
+      }
+      if (building.buildPaused()) {
+        throw new GenerationStateException(projectionId, "the build of generation "
+            + building.number() + " is paused; resume it before cutting over", current);
+      }
       return current.stream().map(g -> {
         if (g.number() == building.number()) {
           return g.in(State.LIVE, now, "cut over from generation " + live(current).number());
@@ -245,7 +300,7 @@ final class GenerationControl implements ProjectionGenerations {
       }).toList();
     });
     changed.run();
-    fence(retired[0]);
+    keys.fence(retired[0]);
     Generation live = live(after);
     LOG.info("projection '{}': cut over to generation {} (version '{}'); generation {} is retired",
         projectionId, live.number(), live.version(), retired[0]);
@@ -258,9 +313,9 @@ final class GenerationControl implements ProjectionGenerations {
     int[] rolledBack = {0};
     List<Generation> after = registry.update(current -> {
       Generation retired = current.stream().filter(g -> g.state() == State.RETIRED)
-          .max(java.util.Comparator.comparing(Generation::since)).orElseThrow(
-              () -> new IllegalStateException("projection '" + projectionId
-                  + "': no retired generation to roll back to"));
+          .max(java.util.Comparator.comparing(Generation::since))
+          .orElseThrow(() -> new GenerationStateException(projectionId, nothingToRollBackTo(current),
+              current));
       return current.stream().map(g -> {
         if (g.number() == retired.number()) {
           return g.in(State.LIVE, now, "rolled back to");
@@ -273,7 +328,7 @@ final class GenerationControl implements ProjectionGenerations {
       }).toList();
     });
     changed.run();
-    fence(rolledBack[0]);
+    keys.fence(rolledBack[0]);
     Generation live = live(after);
     LOG.info("projection '{}': rolled back to generation {} (version '{}')", projectionId,
         live.number(), live.version());
@@ -285,9 +340,9 @@ final class GenerationControl implements ProjectionGenerations {
     Generation target = list().stream().filter(g -> g.number() == number).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("projection '" + projectionId
             + "' has no generation " + number + "; it has " + list()));
-    if (target.state() == State.LIVE || target.state() == State.BUILDING) {
-      throw new IllegalArgumentException("projection '" + projectionId + "': generation " + number
-          + " is " + target.state() + "; only a retired or rolled-back generation may be dropped");
+    if (target.state() == State.LIVE) {
+      throw new GenerationStateException(projectionId, "generation " + number + " is LIVE; only"
+          + " a retired, rolled-back or building generation may be dropped", list());
     }
     if (target.state() == State.DROPPED) {
       return;
@@ -300,6 +355,17 @@ final class GenerationControl implements ProjectionGenerations {
         target.version());
   }
 
+  private static String nothingToRollBackTo(List<Generation> generations) {
+    Optional<Generation> dropped = generations.stream().filter(g -> g.state() == State.DROPPED)
+        .max(java.util.Comparator.comparing(Generation::since));
+    if (dropped.isPresent()) {
+      return "no retired generation to roll back to: generation " + dropped.get().number()
+          + " (version '" + dropped.get().version() + "') was dropped " + dropped.get().since()
+          + " (its grace period ended, or an operator dropped it)";
+    }
+    return "no retired generation to roll back to: no cut-over retired one";
+  }
+
   /** Drops every retired generation whose grace has passed; what a node writing the live one does. */
   void dropExpired() {
     Instant now = clock.instant();
@@ -307,21 +373,6 @@ final class GenerationControl implements ProjectionGenerations {
       if (g.state() == State.RETIRED
           && Duration.between(g.since(), now).compareTo(settings.retiredGrace()) >= 0) {
         drop(g.number());
-      }
-    }
-  }
-
-  /** Claims every writer key of a generation, so its writers are refused at their next commit. */
-  private void fence(int number) {
-    if (number < 1) {
-      return;
-    }
-    String key = ProjectionIds.generationKey(projectionId, number);
-    if (partitions == 1) {
-      store.claimWriter(key);
-    } else {
-      for (int p = 0; p < partitions; p++) {
-        store.claimWriter(ProjectionIds.partitionKey(key, p));
       }
     }
   }

@@ -1,10 +1,10 @@
 package io.orchestrix.projection.core.internal;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.orchestrix.projection.Generation;
+import io.orchestrix.projection.GenerationMismatchException;
+import io.orchestrix.projection.GenerationStateException;
 import io.orchestrix.projection.MetricNames;
 import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.ProjectionException;
@@ -49,17 +49,19 @@ public final class GenerationWorker implements ProjectionWorker {
   private volatile int generation = 1;
   private volatile boolean building;
   private volatile boolean paused;
+  /** Whether the registry says the build of this node's generation is paused. */
+  private volatile boolean buildHeld;
   private volatile boolean startRequested;
   private volatile ProjectionStatus idle;
   private volatile @Nullable RebuildProgress progress;
-  private long lastPosition = -1;
-  private long lastNanos;
-  private double rate;
+  private final BuildRate rate = new BuildRate();
   private int meteredGeneration;
   private int outageAttempts;
   /** The runner's retry counter of this projection, which its workers count on too. */
   private final @Nullable Counter retries;
   private boolean everStarted;
+  /** The verified cut-over this node's build was refused, if it was: it is not tried again. */
+  private volatile @Nullable GenerationMismatchException refusedCutOver;
   private @Nullable Instant startupBegan;
   private Duration nextWait = Duration.ZERO;
 
@@ -122,7 +124,7 @@ public final class GenerationWorker implements ProjectionWorker {
   public void resume() {
     paused = false;
     ProjectionWorker current = inner;
-    if (current != null) {
+    if (current != null && !buildHeld) {
       current.resume();
     }
   }
@@ -167,7 +169,10 @@ public final class GenerationWorker implements ProjectionWorker {
   public ProjectionStatus status() {
     ProjectionWorker current = inner;
     ProjectionStatus base = current == null ? idle : current.status();
-    return base.ofGeneration(projectionId, generation, building ? progress : null);
+    ProjectionStatus status = base.ofGeneration(projectionId, generation, building ? progress : null);
+    GenerationMismatchException refused = refusedCutOver;
+    return refused == null || !building ? status
+        : status.withLastError(refused.getMessage().lines().findFirst().orElse(""));
   }
 
   // ---- the thread
@@ -208,6 +213,7 @@ public final class GenerationWorker implements ProjectionWorker {
         return;
       }
       building = mine.state() == Generation.State.BUILDING;
+      holdBuild(building && mine.buildPaused());
       engine.generation(generation).parts().rebuilding(building);
       if (building) {
         follow(mine);
@@ -220,6 +226,22 @@ public final class GenerationWorker implements ProjectionWorker {
     } catch (IllegalStateException e) {
       LOG.info("projection '{}': {}", projectionId, e.getMessage());
     }
+  }
+
+  /** Follows the registry's pause of the build: holds this node's worker, or lets it go on. */
+  private void holdBuild(boolean held) {
+    ProjectionWorker current = inner;
+    if (held == buildHeld || current == null) {
+      return;
+    }
+    buildHeld = held;
+    if (held) {
+      current.pause();
+    } else if (!paused) {
+      current.resume();
+    }
+    LOG.info("projection '{}': the build of generation {} {} on this node", projectionId,
+        generation, held ? "holds, paused by an operator" : "goes on, resumed by an operator");
   }
 
   private void startIfAllowed() {
@@ -244,9 +266,10 @@ public final class GenerationWorker implements ProjectionWorker {
     GenerationControl.Role.Write write = (GenerationControl.Role.Write) role;
     generation = write.number();
     building = write.building();
-    lastPosition = -1;
+    rate.reset();
     ProjectionWorker started = workers.apply(engine.generation(generation).engine());
-    if (paused) {
+    buildHeld = building && engine.control().building().map(Generation::buildPaused).orElse(false);
+    if (paused || buildHeld) {
       started.pause();
     }
     inner = started;
@@ -303,21 +326,21 @@ public final class GenerationWorker implements ProjectionWorker {
       return;
     }
     ProjectionStatus status = current.status();
-    long now = System.nanoTime();
-    if (lastPosition >= 0 && now > lastNanos) {
-      rate = Math.max(0, status.position() - lastPosition) * 1e9 / (now - lastNanos);
-    }
-    lastPosition = status.position();
-    lastNanos = now;
-    long remaining = Math.max(0, status.headPosition() - status.position());
-    progress = new RebuildProgress(mine.number(), mine.version(), status.position(),
-        status.headPosition(), rate, rate > 0 ? Duration.ofMillis((long) (remaining * 1000 / rate))
-            : null);
+    progress = rate.sample(mine, status, System.nanoTime());
     meter(mine.number());
+    long remaining = Math.max(0, status.headPosition() - status.position());
     boolean caughtUp = (status.state() == RunState.RUNNING || status.state() == RunState.CATCHING_UP)
         && status.healthy() && remaining <= engine.settings().cutOverLag();
-    if (caughtUp && engine.settings().automaticCutOver()) {
-      engine.control().cutOver();
+    if (caughtUp && engine.settings().automaticCutOver() && refusedCutOver == null && !buildHeld) {
+      try {
+        engine.control().cutOver();
+      } catch (GenerationStateException notAtTheSamePosition) {
+        return;
+      } catch (GenerationMismatchException refused) {
+        refusedCutOver = refused;
+        LOG.error("projection '{}': {}", projectionId, refused.getMessage());
+        return;
+      }
       building = false;
       engine.generation(generation).parts().rebuilding(false);
       engine.livePointer().refresh();
@@ -325,33 +348,10 @@ public final class GenerationWorker implements ProjectionWorker {
   }
 
   private void meter(int number) {
-    if (meterRegistry == null || meteredGeneration == number) {
-      return;
+    if (meterRegistry != null && meteredGeneration != number) {
+      meteredGeneration = number;
+      RebuildMeters.register(meterRegistry, projectionId, number, this, worker -> worker.progress);
     }
-    meteredGeneration = number;
-    Tags tags = Tags.of(MetricNames.TAG_PROJECTION, projectionId, MetricNames.TAG_GENERATION,
-        Integer.toString(number));
-    try {
-      Gauge.builder(MetricNames.REBUILD_POSITION, this, w -> figure(w, p -> (double) p.position()))
-          .tags(tags).register(meterRegistry);
-      Gauge.builder(MetricNames.REBUILD_HEAD, this, w -> figure(w, p -> (double) p.headPosition()))
-          .tags(tags).register(meterRegistry);
-      Gauge.builder(MetricNames.REBUILD_PERCENT, this, w -> figure(w, RebuildProgress::percent))
-          .tags(tags).register(meterRegistry);
-      Gauge.builder(MetricNames.REBUILD_RATE, this, w -> figure(w, RebuildProgress::eventsPerSecond))
-          .tags(tags).register(meterRegistry);
-      Gauge.builder(MetricNames.REBUILD_ETA_SECONDS, this, w -> figure(w,
-          p -> p.timeLeft().map(eta -> eta.toMillis() / 1000.0).orElse(-1.0)))
-          .tags(tags).register(meterRegistry);
-    } catch (RuntimeException e) {
-      LOG.warn("registering the rebuild meters failed; the rebuild goes on", e);
-    }
-  }
-
-  private static double figure(GenerationWorker worker,
-      java.util.function.ToDoubleFunction<RebuildProgress> figure) {
-    RebuildProgress current = worker.progress;
-    return current == null ? 0 : figure.applyAsDouble(current);
   }
 
   private void stopInner() {
@@ -364,6 +364,7 @@ public final class GenerationWorker implements ProjectionWorker {
           last.headPosition(), last.lagEvents(), last.lagTime(), last.healthy(), last.lastError(),
           0, last.deadLetters(), last.stale(), last.outageSince());
       inner = null;
+      buildHeld = false;
     }
   }
 

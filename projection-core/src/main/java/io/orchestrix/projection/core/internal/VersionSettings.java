@@ -12,9 +12,14 @@ import java.time.Duration;
  * @param refresh how often a node re-reads the registry (queries, roles, cut-over)
  * @param retiredGrace how long a retired generation is kept before a node running the live one
  *     drops it
+ * @param verifyBeforeCutOver whether a cut-over first compares the two generations at the same
+ *     position and refuses if their documents differ
  */
 public record VersionSettings(String version, boolean rebuildOnStart, boolean automaticCutOver,
-    long cutOverLag, Duration refresh, Duration retiredGrace) {
+    long cutOverLag, Duration refresh, Duration retiredGrace, boolean verifyBeforeCutOver) {
+
+  /** How many differing documents a refused cut-over lists. */
+  public static final int REPORTED_DIFFERENCES = 10;
 
   /** The version of a projection that never declared one. */
   public static final String DEFAULT_VERSION = "1";

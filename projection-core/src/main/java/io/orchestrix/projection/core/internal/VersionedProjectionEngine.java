@@ -52,7 +52,9 @@ public final class VersionedProjectionEngine implements ProjectionEngine {
     this.config = config;
     this.settings = settings;
     this.control = new GenerationControl(config.projectionId(), settings, config.store(),
-        config.partitions(), config.clock(), this::clear, this::refreshLive);
+        config.partitions(), config.clock(), this::clear, this::refreshLive,
+        new GenerationComparer(config.store(), config.projectionId(), config.partitions(),
+            config.readModels()));
     this.live = new LivePointer(control, settings.refresh());
     generation(1);
   }

@@ -1,0 +1,220 @@
+package io.orchestrix.projection.examples;
+
+import static io.orchestrix.projection.examples.GenerationsCommandTest.digestLine;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.orchestrix.projection.ProjectionEngine;
+import io.orchestrix.projection.ProjectionIds;
+import io.orchestrix.projection.ProjectionState;
+import io.orchestrix.projection.examples.workload.OrderSummaryDocument;
+import io.orchestrix.projection.examples.workload.ReadModelDigest;
+import io.orchestrix.projection.examples.workload.WorkloadProjection;
+import io.orchestrix.projection.spi.ProjectionStore;
+import io.orchestrix.projection.spi.support.ProjectionStoreProviders;
+import io.orchestrix.projection.tck.TestServers;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code rebuild --blue-green} in a child JVM on PostgreSQL killed with SIGKILL in the middle of the
+ * build, right before the cut-over commit and right after it (the hidden {@code --hold-at} option
+ * blocks the child at that step, and the test kills it once it printed so); then a new run resumes
+ * from the new generation's own checkpoint and ends with the reference digest. A reader in this JVM
+ * reads the whole read model's digest over and over meanwhile: every one is the reference, so no
+ * reader ever saw an empty, partial or mixed model. The same for a {@code follow} of a new version
+ * (a runner building the generation by itself) killed in the middle of its build while another node
+ * serves version 1: a third node resumes the build and cuts over, and the serving node is refused.
+ */
+class BlueGreenKillTest {
+
+  private static final int EVENTS = 2_000;
+  private static final Duration DEADLINE = Duration.ofSeconds(90);
+
+  private static String reference;
+
+  @TempDir
+  Path directory;
+
+  private String url;
+  private String prefix;
+  private ProjectionStore readerStore;
+  private final AtomicBoolean reading = new AtomicBoolean(true);
+  private final AtomicLong reads = new AtomicLong();
+  private final Set<String> seen = ConcurrentHashMap.newKeySet();
+  private Thread reader;
+
+  @BeforeAll
+  static void referenceDigest() {
+    CliRun bench = CliRun.of("bench", "--store", "memory:", "--events", String.valueOf(EVENTS));
+    assertThat(bench.exitCode()).as(bench.output()).isZero();
+    reference = digestLine(bench.output()).substring("digest       ".length());
+  }
+
+  @BeforeEach
+  void liveGenerationOneAndAReader() {
+    url = TestServers.require(TestServers.Server.POSTGRES);
+    prefix = "kill" + UUID.randomUUID().toString().replace("-", "").substring(0, 10) + "_";
+    CliRun append = CliRun.of("append", "--source", url, "-P", "table-prefix=" + prefix,
+        "--events", String.valueOf(EVENTS));
+    assertThat(append.exitCode()).as(append.output() + append.errors()).isZero();
+    CliRun follow = CliRun.of(args("follow", "--until", String.valueOf(EVENTS)));
+    assertThat(follow.exitCode()).as(follow.output() + follow.errors()).isZero();
+    readerStore = ProjectionStoreProviders.open(url, Map.of("table-prefix", prefix));
+    ProjectionEngine engine = WorkloadProjection.engine(readerStore, 1_000);
+    reader = new Thread(() -> {
+      while (reading.get()) {
+        seen.add(ReadModelDigest.of(engine.readModel(OrderSummaryDocument.READ_MODEL)).toString());
+        reads.incrementAndGet();
+      }
+    }, "digest-reader");
+    reader.start();
+  }
+
+  @AfterEach
+  void stopReaderAndDropTables() throws Exception {
+    reading.set(false);
+    reader.join(30_000);
+    readerStore.close();
+    GenerationsCommandTest.dropTables(url, prefix);
+  }
+
+  @Test
+  void killedInTheMiddleOfTheBuildItResumesFromTheNewGenerationsCheckpoint() throws Exception {
+    killAt("batch:5");
+    assertThat(checkpointOfGeneration(2)).as("5 batches of 100 committed").isEqualTo(500);
+    assertThat(CliRun.of(args("generations", "list")).output())
+        .contains("generation 1 version 1  LIVE").contains("generation 2 version 2  BUILDING");
+
+    CliRun resumed = CliRun.of(args("rebuild", "--blue-green", "--version", "2", "--batch-size",
+        "100"));
+    assertThat(resumed.exitCode()).as(resumed.output() + resumed.errors()).isZero();
+    assertThat(resumed.output()).contains("resumed from checkpoint 500")
+        .contains("built        1,500 events up to position 2,000")
+        .contains("cut over     to generation 2 (version 2)");
+    assertThat(digestLine(resumed.output())).endsWith(reference);
+    assertReadersOnlySawTheReference();
+  }
+
+  @Test
+  void killedRightBeforeTheCutOverCommitANewRunCutsOverWithoutBuildingAgain() throws Exception {
+    killAt("before-cut-over");
+    assertThat(checkpointOfGeneration(2)).isEqualTo(EVENTS);
+    assertThat(CliRun.of(args("generations", "list")).output())
+        .contains("generation 1 version 1  LIVE").contains("generation 2 version 2  BUILDING");
+
+    CliRun resumed = CliRun.of(args("rebuild", "--blue-green", "--version", "2", "--verify"));
+    assertThat(resumed.exitCode()).as(resumed.output() + resumed.errors()).isZero();
+    assertThat(resumed.output()).contains("resumed from checkpoint 2,000")
+        .contains("built        0 events up to position 2,000")
+        .contains("cut over     to generation 2 (version 2) after the digest check");
+    assertThat(digestLine(resumed.output())).endsWith(reference);
+    assertReadersOnlySawTheReference();
+  }
+
+  @Test
+  void killedRightAfterTheCutOverCommitTheNewGenerationIsLiveAndWhole() throws Exception {
+    killAt("after-cut-over");
+    assertThat(CliRun.of(args("generations", "list")).output())
+        .contains("generation 1 version 1  RETIRED").contains("generation 2 version 2  LIVE");
+    assertThat(digestLine(CliRun.of(args("digest")).output())).endsWith(reference);
+
+    CliRun again = CliRun.of(args("rebuild", "--blue-green", "--version", "2"));
+    assertThat(again.exitCode()).isEqualTo(2);
+    assertThat(again.errors()).contains("is the live one");
+    assertReadersOnlySawTheReference();
+  }
+
+  @Test
+  void aFollowOfANewVersionKilledMidBuildResumesFromItsOwnCheckpointAndCutsOverByItself()
+      throws Exception {
+    try (FollowProcess serving = FollowProcess.start(directory.resolve("follow-serving"),
+        args("follow", "--batch-size", "100"))) {
+      await().atMost(DEADLINE).until(() -> serving.output().contains("following")
+          || !serving.isAlive());
+      buildKillAndResume();
+      assertThat(serving.exitCode(DEADLINE.toSeconds())).as(serving.output()).isEqualTo(1);
+      assertThat(serving.output()).as("the node serving version 1 is refused after the cut-over")
+          .contains("this node's code is version '1' but the live generation in the store is"
+              + " version '2'");
+    }
+  }
+
+  /** Builds version 2 in a node killed mid-build, then in another that resumes and cuts over. */
+  private void buildKillAndResume() throws Exception {
+    try (FollowProcess child = FollowProcess.start(directory.resolve("follow-killed"),
+        args("follow", "--version", "2", "--batch-size", "100", "--hold-at-position", "1250"))) {
+      await().atMost(DEADLINE).until(() -> child.output().contains("holding      at position 1250")
+          || !child.isAlive());
+      assertThat(child.isAlive()).as(child.output()).isTrue();
+      child.kill();
+    }
+    long built = checkpointOfGeneration(2);
+    assertThat(built).as("the new generation's checkpoint when killed").isBetween(100L, 1200L);
+    assertThat(CliRun.of(args("generations", "list")).output())
+        .contains("generation 1 version 1  LIVE").contains("generation 2 version 2  BUILDING");
+
+    // held at position 50 again, it would never cut over: it must resume past it, from its checkpoint
+    ProjectionEngine watcher = WorkloadProjection.engine(readerStore, 1_000);
+    try (FollowProcess resumed = FollowProcess.start(directory.resolve("follow-resumed"),
+        args("follow", "--version", "2", "--batch-size", "100", "--hold-at-position", "50"))) {
+      await().atMost(DEADLINE).until(() -> watcher.generations().live().number() == 2
+          || !resumed.isAlive());
+      assertThat(resumed.output()).doesNotContain("holding");
+      assertThat(watcher.generations().live().version()).as(resumed.output()).isEqualTo("2");
+    }
+    assertThat(checkpointOfGeneration(2)).isEqualTo(EVENTS);
+    assertThat(digestLine(CliRun.of(args("digest")).output())).endsWith(reference);
+    assertReadersOnlySawTheReference();
+  }
+
+  /** Runs the blue-green rebuild of version 2 in a child JVM, and SIGKILLs it at the step. */
+  private void killAt(String step) throws Exception {
+    long readsBefore = reads.get();
+    try (FollowProcess child = FollowProcess.start(directory.resolve(step.replace(':', '-')),
+        args("rebuild", "--blue-green", "--version", "2", "--batch-size", "100", "--hold-at",
+            step))) {
+      await().atMost(DEADLINE).until(() -> child.output().contains("holding      at " + step)
+          || !child.isAlive());
+      assertThat(child.isAlive()).as(child.output()).isTrue();
+      await().atMost(DEADLINE).until(() -> reads.get() > readsBefore + 2);
+      child.kill();
+      assertThat(child.isAlive()).isFalse();
+      assertThat(child.output()).doesNotContain("digest");
+    }
+  }
+
+  private long checkpointOfGeneration(int generation) {
+    return readerStore.loadState(ProjectionIds.generationKey(WorkloadProjection.PROJECTION_ID,
+        generation)).map(ProjectionState::lastProcessedPosition).orElse(0L);
+  }
+
+  private void assertReadersOnlySawTheReference() {
+    long now = reads.get();
+    await().atMost(DEADLINE).until(() -> reads.get() > now + 2);
+    assertThat(seen).as("every digest a reader computed, over %d reads", reads.get())
+        .containsExactly(reference);
+  }
+
+  private String[] args(String... command) {
+    List<String> args = new ArrayList<>(List.of(command));
+    args.addAll(List.of("--store", url, "-P", "table-prefix=" + prefix));
+    if (!command[0].equals("generations") && !command[0].equals("digest")) {
+      args.addAll(List.of("--source", url, "-S", "table-prefix=" + prefix));
+    }
+    return args.toArray(String[]::new);
+  }
+}
