@@ -12,23 +12,16 @@ import io.orchestrix.projection.ProjectionOperations;
 import io.orchestrix.projection.ProjectionStatus;
 import io.orchestrix.projection.core.internal.GenerationWorker;
 import io.orchestrix.projection.core.internal.RunnerSettings;
-import io.orchestrix.projection.core.internal.VersionedProjectionEngine;
+import io.orchestrix.projection.core.internal.RunnerWorkers;
 import io.orchestrix.projection.core.internal.PartitionCoordinator;
 import io.orchestrix.projection.core.internal.ProjectionWorker;
-import io.orchestrix.projection.core.internal.TrackingWorker;
 import io.orchestrix.projection.spi.LeaseNames;
-import java.io.IOException;
-import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -56,13 +49,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ProjectionRunner implements AutoCloseable {
 
-  private final Map<String, ProjectionWorker> workers;
-  /** The projections shared out by leases. */
-  private final Set<String> leased;
+  private final RunnerWorkers workers;
 
-  private ProjectionRunner(Map<String, ProjectionWorker> workers, Set<String> leased) {
+  private ProjectionRunner(RunnerWorkers workers) {
     this.workers = workers;
-    this.leased = leased;
   }
 
   /** Starts a runner reading from the given source. */
@@ -72,7 +62,7 @@ public final class ProjectionRunner implements AutoCloseable {
 
   /** Starts every projection's thread. Idempotent. Returns at once: start-up shows in the status. */
   public void start() {
-    workers.values().forEach(ProjectionWorker::start);
+    workers.all().forEach(ProjectionWorker::start);
   }
 
   /**
@@ -85,9 +75,9 @@ public final class ProjectionRunner implements AutoCloseable {
 
   /** Stops every projection, waiting up to the timeout before interrupting what still runs. */
   public void stop(Duration timeout) {
-    workers.values().forEach(ProjectionWorker::requestStop);
+    workers.all().forEach(ProjectionWorker::requestStop);
     long deadline = System.nanoTime() + timeout.toNanos();
-    for (ProjectionWorker worker : workers.values()) {
+    for (ProjectionWorker worker : workers.all()) {
       worker.join(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
   }
@@ -181,7 +171,7 @@ public final class ProjectionRunner implements AutoCloseable {
 
   /** {@return the status of every projection, in registration order; never touches the store} */
   public List<ProjectionStatus> statuses() {
-    return workers.values().stream().map(ProjectionWorker::status).toList();
+    return workers.all().stream().map(ProjectionWorker::status).toList();
   }
 
   /**
@@ -201,7 +191,8 @@ public final class ProjectionRunner implements AutoCloseable {
    * @throws IllegalArgumentException if the projection is not run by leases
    */
   public List<PartitionStatus> partitions(String projectionId) {
-    return coordinator(projectionId).map(PartitionCoordinator::partitions).orElse(List.of());
+    return workers.coordinator(projectionId).map(PartitionCoordinator::partitions)
+        .orElse(List.of());
   }
 
   /**
@@ -211,40 +202,11 @@ public final class ProjectionRunner implements AutoCloseable {
    * @throws IllegalArgumentException if the projection is not run by leases
    */
   public List<NodeStatus> nodes(String projectionId) {
-    return coordinator(projectionId).map(PartitionCoordinator::nodes).orElse(List.of());
-  }
-
-  /** The coordinator of a projection run by leases, once it has one. */
-  private Optional<PartitionCoordinator> coordinator(String projectionId) {
-    ProjectionWorker worker = worker(projectionId);
-    if (!leased.contains(projectionId)) {
-      throw new IllegalArgumentException("projection '" + projectionId + "' is not run by leases:"
-          + " it has one partition and the runner was given no node name");
-    }
-    if (worker instanceof GenerationWorker generations) {
-      worker = generations.inner().orElse(worker);
-    }
-    return worker instanceof PartitionCoordinator coordinator ? Optional.of(coordinator)
-        : Optional.empty();
+    return workers.coordinator(projectionId).map(PartitionCoordinator::nodes).orElse(List.of());
   }
 
   private ProjectionWorker worker(String projectionId) {
-    ProjectionWorker worker = workers.get(projectionId);
-    if (worker == null) {
-      throw new NoSuchElementException("no projection '" + projectionId + "' in this runner; it runs "
-          + workers.keySet());
-    }
-    return worker;
-  }
-
-  private static String defaultNodeName() {
-    String host;
-    try {
-      host = InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      host = "node";
-    }
-    return host.replaceAll("[^A-Za-z0-9._-]", "-") + ":" + ProcessHandle.current().pid();
+    return workers.get(projectionId);
   }
 
   /**
@@ -398,26 +360,8 @@ public final class ProjectionRunner implements AutoCloseable {
       }
       RunnerSettings settings = new RunnerSettings(batchSize, maxIdleWait, outageBackoff,
           startupLimit, clock);
-      Map<String, ProjectionWorker> workers = new LinkedHashMap<>();
-      engines.forEach((id, engine) -> workers.put(id,
-          engine instanceof VersionedProjectionEngine versioned
-              ? new GenerationWorker(versioned, generation -> workerFor(generation, settings),
-                  settings, meterRegistry)
-              : workerFor(engine, settings)));
-      Set<String> leased = new HashSet<>();
-      engines.forEach((id, engine) -> {
-        if (node != null || engine.partitions() > 1) {
-          leased.add(id);
-        }
-      });
-      return new ProjectionRunner(workers, Set.copyOf(leased));
-    }
-
-    private ProjectionWorker workerFor(ProjectionEngine engine, RunnerSettings settings) {
-      return node == null && engine.partitions() == 1
-          ? TrackingWorker.create(engine, source, settings, meterRegistry)
-          : PartitionCoordinator.create(engine, node == null ? defaultNodeName() : node, leaseTime,
-              source, settings, meterRegistry);
+      return new ProjectionRunner(RunnerWorkers.create(engines, source, settings, node, leaseTime,
+          meterRegistry));
     }
   }
 }
