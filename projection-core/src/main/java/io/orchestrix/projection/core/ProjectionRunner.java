@@ -10,6 +10,7 @@ import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.ProjectionHealth;
 import io.orchestrix.projection.ProjectionOperations;
 import io.orchestrix.projection.ProjectionStatus;
+import io.orchestrix.projection.core.internal.ExecutorCapacity;
 import io.orchestrix.projection.core.internal.GenerationWorker;
 import io.orchestrix.projection.core.internal.RunnerSettings;
 import io.orchestrix.projection.core.internal.RunnerWorkers;
@@ -22,6 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -30,8 +33,9 @@ import org.jspecify.annotations.Nullable;
  * Keeps projections up to date from an {@link EventSource}: for each projection it claims the
  * projection, reads a bounded page after the checkpoint, processes it as one batch, commits, and
  * repeats; when caught up it waits for new events (the source's notification if it has one, else
- * polling with backoff up to {@link Builder#maxIdleWait}). Each projection runs on its own thread,
- * independently.
+ * polling with backoff up to {@link Builder#maxIdleWait}). Each projection, and each partition this
+ * node owns, is processed independently, on a thread of its own or as a task of the
+ * {@link Builder#executor executor} given.
  *
  * <h2>Guarantees</h2>
  * Exactly-once effect per projection, as {@link ProjectionEngine}. Memory is bounded by one page per
@@ -60,9 +64,18 @@ public final class ProjectionRunner implements AutoCloseable {
     return new Builder(source);
   }
 
-  /** Starts every projection's thread. Idempotent. Returns at once: start-up shows in the status. */
+  /**
+   * Starts every projection's thread. Idempotent. Returns at once: start-up shows in the status.
+   *
+   * @throws ExecutorRejectedException if the runner's executor is shut down or rejects a
+   *     projection's loop; the others run, and the next call starts the rejected ones again
+   */
   public void start() {
-    workers.all().forEach(ProjectionWorker::start);
+    Map<String, RejectedExecutionException> rejected = workers.startAll();
+    if (!rejected.isEmpty()) {
+      throw new ExecutorRejectedException(Objects.requireNonNull(workers.executor()),
+          List.copyOf(rejected.keySet()), rejected.values().iterator().next());
+    }
   }
 
   /**
@@ -233,6 +246,7 @@ public final class ProjectionRunner implements AutoCloseable {
     private @Nullable MeterRegistry meterRegistry;
     private @Nullable String node;
     private Duration leaseTime = DEFAULT_LEASE_TIME;
+    private @Nullable Executor executor;
 
     private Builder(EventSource source) {
       this.source = Objects.requireNonNull(source, "source must not be null");
@@ -255,10 +269,7 @@ public final class ProjectionRunner implements AutoCloseable {
 
     /** Events per page read from the source, each processed as one batch. Default 1,000. */
     public Builder batchSize(int batchSize) {
-      if (batchSize < 1 || batchSize > 100_000) {
-        throw new IllegalArgumentException("batchSize must be 1 to 100000 but was " + batchSize);
-      }
-      this.batchSize = batchSize;
+      this.batchSize = RunnerSettings.requireBatchSize(batchSize);
       return this;
     }
 
@@ -267,12 +278,7 @@ public final class ProjectionRunner implements AutoCloseable {
      * that notifies appends it wakes at once. This bounds the lag in steady state. Default 200 ms.
      */
     public Builder maxIdleWait(Duration maxIdleWait) {
-      Objects.requireNonNull(maxIdleWait, "maxIdleWait must not be null");
-      if (maxIdleWait.isNegative() || maxIdleWait.isZero() || maxIdleWait.toMinutes() > 10) {
-        throw new IllegalArgumentException(
-            "maxIdleWait must be positive and at most 10 minutes but was " + maxIdleWait);
-      }
-      this.maxIdleWait = maxIdleWait;
+      this.maxIdleWait = RunnerSettings.requireMaxIdleWait(maxIdleWait);
       return this;
     }
 
@@ -291,11 +297,7 @@ public final class ProjectionRunner implements AutoCloseable {
      * ever, reporting {@link ProjectionStatus.RunState#WAITING_FOR_STORE}.
      */
     public Builder startupLimit(Duration startupLimit) {
-      Objects.requireNonNull(startupLimit, "startupLimit must not be null");
-      if (startupLimit.isNegative() || startupLimit.isZero()) {
-        throw new IllegalArgumentException("startupLimit must be positive but was " + startupLimit);
-      }
-      this.startupLimit = startupLimit;
+      this.startupLimit = RunnerSettings.requireStartupLimit(startupLimit);
       return this;
     }
 
@@ -340,26 +342,47 @@ public final class ProjectionRunner implements AutoCloseable {
      * @throws IllegalArgumentException if not 1 second to 10 minutes
      */
     public Builder leaseTime(Duration leaseTime) {
-      Objects.requireNonNull(leaseTime, "leaseTime must not be null");
-      if (leaseTime.compareTo(Duration.ofSeconds(1)) < 0 || leaseTime.toMinutes() > 10) {
-        throw new IllegalArgumentException(
-            "leaseTime must be 1 second to 10 minutes but was " + leaseTime);
-      }
-      this.leaseTime = leaseTime;
+      this.leaseTime = RunnerSettings.requireLeaseTime(leaseTime);
+      return this;
+    }
+
+    /**
+     * Runs each processing loop (one per projection, or per partition this node owns) as one task of
+     * the executor, instead of on a thread of the runner's own; the lease coordinators and generation
+     * supervisors keep their own threads. A loop holds its thread until the runner stops or the
+     * partition passes to another node, so the executor must run as many tasks at once as the
+     * projections have partitions, each on a thread other than the caller's: a task it queues behind
+     * busy threads never runs. Memory stays bounded by one page of {@link #batchSize} events per loop.
+     * The runner never shuts the executor down. A loop the executor rejects is reported with the
+     * executor named: by {@link ProjectionRunner#start()}; for a partition, in its
+     * {@link PartitionStatus#lastError()}, given up for another node; for a versioned projection, as
+     * {@code FAILED}, tried again. Default: a daemon thread per loop.
+     *
+     * @throws IllegalArgumentException at {@link #build()}, if the executor is a
+     *     {@link java.util.concurrent.ThreadPoolExecutor} or {@link java.util.concurrent.ForkJoinPool}
+     *     that runs fewer tasks at once than the projections have partitions (naming both numbers)
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor must not be null");
       return this;
     }
 
     /**
      * The runner, not yet started.
      *
-     * @throws IllegalArgumentException if no projection was added
+     * @throws IllegalArgumentException if no projection was added, or the {@link #executor} runs
+     *     too few tasks at once
      */
     public ProjectionRunner build() {
       if (engines.isEmpty()) {
         throw new IllegalArgumentException("a runner needs at least one projection");
       }
+      if (executor != null) {
+        ExecutorCapacity.require(executor,
+            engines.values().stream().mapToInt(ProjectionEngine::partitions).sum());
+      }
       RunnerSettings settings = new RunnerSettings(batchSize, maxIdleWait, outageBackoff,
-          startupLimit, clock);
+          startupLimit, clock, executor);
       return new ProjectionRunner(RunnerWorkers.create(engines, source, settings, node, leaseTime,
           meterRegistry));
     }

@@ -75,7 +75,7 @@ public final class PartitionCoordinator implements ProjectionWorker {
     this.statuses = List.copyOf(made);
     this.workers = new PartitionWorkers(partitions, source, settings, statuses);
     this.storedPositions = new long[partitions.size()];
-    this.control = new WorkerControl("projection-" + projectionId + "-coordinator");
+    this.control = new WorkerControl("projection-" + projectionId + "-coordinator", null);
   }
 
   /**
@@ -258,6 +258,7 @@ public final class PartitionCoordinator implements ProjectionWorker {
       } else if (owned < share) {
         takeFree(share - owned);
       }
+      giveUpRejected();
       leases = store.leases(projectionId);
       for (int partition = 0; partition < partitions.size(); partition++) {
         if (!workers.owns(partition)) {
@@ -316,7 +317,9 @@ public final class PartitionCoordinator implements ProjectionWorker {
       }
       if (store.acquireLease(projectionId, resource(partition), node, leaseTime).isPresent()) {
         LOG.info("projection '{}': node '{}' takes partition {}", projectionId, node, partition);
-        workers.start(partition);
+        if (!workers.start(partition)) {
+          return;
+        }
         wanted--;
       }
     }
@@ -333,6 +336,19 @@ public final class PartitionCoordinator implements ProjectionWorker {
   private void handOver(int partition) {
     LOG.info("projection '{}': node '{}' hands partition {} over", projectionId, node, partition);
     stopWorker(partition, STOP_TIMEOUT);
+    releaseLease(partition);
+  }
+
+  /** Gives up the leases of the partitions whose worker the runner's executor rejected. */
+  private void giveUpRejected() {
+    for (int partition : workers.takeRejected()) {
+      LOG.warn("projection '{}': node '{}' gives partition {} up: {}", projectionId, node, partition,
+          statuses.get(partition).snapshot().lastError());
+      releaseLease(partition);
+    }
+  }
+
+  private void releaseLease(int partition) {
     try {
       store.releaseLease(projectionId, resource(partition), node);
     } catch (ProjectionException e) {
@@ -345,6 +361,7 @@ public final class PartitionCoordinator implements ProjectionWorker {
     for (int partition : workers.owned()) {
       handOver(partition);
     }
+    giveUpRejected();
     try {
       store.releaseLease(nodesGroup(), node, node);
     } catch (ProjectionException e) {

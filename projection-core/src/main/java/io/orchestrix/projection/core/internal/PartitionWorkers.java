@@ -6,6 +6,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
@@ -13,8 +16,10 @@ import org.jspecify.annotations.Nullable;
  * The {@link TrackingWorker}s a {@link PartitionCoordinator} runs for the partitions this node owns,
  * one per owned partition, and whether they are paused: it alone starts and stops them. A partition
  * is owned from {@link #start} until {@link #stop}; its status outlives its workers, so a partition
- * that comes back starts from where it was. Thread-safe: every method may be called from any thread;
- * stopping waits for a worker outside the lock.
+ * that comes back starts from where it was. A worker the runner's executor rejects is not started:
+ * its partition is not owned here any more, its status names the executor, and it waits in
+ * {@link #takeRejected()} for the coordinator to give its lease up. Thread-safe: every method may be
+ * called from any thread; stopping waits for a worker outside the lock.
  */
 final class PartitionWorkers {
 
@@ -26,6 +31,8 @@ final class PartitionWorkers {
   private final Map<Integer, TrackingWorker> workers = new HashMap<>();
   /** Guarded by this. */
   private boolean paused;
+  /** Partitions whose worker the executor rejected, since the last {@link #takeRejected()}. */
+  private final Set<Integer> rejected = new TreeSet<>();
 
   PartitionWorkers(List<DefaultProjectionEngine> partitions, EventSource source,
       RunnerSettings settings, List<WorkerStatus> statuses) {
@@ -68,8 +75,10 @@ final class PartitionWorkers {
   /**
    * Starts a new worker for the partition, replacing any it had: the partition's writer forgets its
    * claim first, so the worker claims it afresh and fences whoever wrote it before.
+   *
+   * @return false if the executor rejected the worker: the partition is then not owned here
    */
-  synchronized void start(int partition) {
+  synchronized boolean start(int partition) {
     partitions.get(partition).writerSession().release();
     TrackingWorker worker = TrackingWorker.forLeasedPartition(partitions.get(partition), source,
         settings, statuses.get(partition));
@@ -77,7 +86,21 @@ final class PartitionWorkers {
       worker.pause();
     }
     workers.put(partition, worker);
-    worker.start();
+    try {
+      worker.start();
+      return true;
+    } catch (RejectedExecutionException e) {
+      workers.remove(partition);
+      rejected.add(partition);
+      return false;
+    }
+  }
+
+  /** {@return the partitions whose worker was rejected since the last call, and forgets them} */
+  synchronized List<Integer> takeRejected() {
+    List<Integer> taken = List.copyOf(rejected);
+    rejected.clear();
+    return taken;
   }
 
   /**

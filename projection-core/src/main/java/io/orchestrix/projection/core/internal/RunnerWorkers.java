@@ -13,6 +13,9 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,10 +29,13 @@ public final class RunnerWorkers {
   private final Map<String, ProjectionWorker> workers;
   /** The projections shared out by leases. */
   private final Set<String> leased;
+  private final @Nullable Executor executor;
 
-  private RunnerWorkers(Map<String, ProjectionWorker> workers, Set<String> leased) {
+  private RunnerWorkers(Map<String, ProjectionWorker> workers, Set<String> leased,
+      @Nullable Executor executor) {
     this.workers = workers;
     this.leased = leased;
+    this.executor = executor;
   }
 
   /**
@@ -57,7 +63,7 @@ public final class RunnerWorkers {
         leased.add(id);
       }
     });
-    return new RunnerWorkers(workers, Set.copyOf(leased));
+    return new RunnerWorkers(workers, Set.copyOf(leased), settings.executor());
   }
 
   private static ProjectionWorker workerFor(ProjectionEngine engine, EventSource source,
@@ -67,6 +73,34 @@ public final class RunnerWorkers {
         ? TrackingWorker.create(engine, source, settings, registry)
         : PartitionCoordinator.create(engine, node == null ? defaultNodeName() : node, leaseTime,
             source, settings, registry);
+  }
+
+  /** {@return the executor the processing loops run on; null if each has a thread of its own} */
+  public @Nullable Executor executor() {
+    return executor;
+  }
+
+  /**
+   * Starts every worker (idempotent for each), going on past those the executor rejects; starts none
+   * if the executor is an {@link ExecutorService} that is shut down.
+   *
+   * @return the rejections by projection id, in registration order; empty if none
+   */
+  public Map<String, RejectedExecutionException> startAll() {
+    Map<String, RejectedExecutionException> rejected = new LinkedHashMap<>();
+    if (executor instanceof ExecutorService service && service.isShutdown()) {
+      RejectedExecutionException shutDown = new RejectedExecutionException("it is shut down");
+      workers.keySet().forEach(id -> rejected.put(id, shutDown));
+      return rejected;
+    }
+    workers.forEach((id, worker) -> {
+      try {
+        worker.start();
+      } catch (RejectedExecutionException e) {
+        rejected.put(id, e);
+      }
+    });
+    return rejected;
   }
 
   /** {@return every worker, in registration order} */

@@ -16,6 +16,7 @@ import io.orchestrix.projection.core.internal.WriterSession.Submission;
 import io.orchestrix.projection.spi.Commit;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -66,7 +67,7 @@ public final class TrackingWorker implements ProjectionWorker {
     this.operations = engine.operations();
     this.source = source;
     this.settings = settings;
-    this.control = new WorkerControl("projection-" + projectionId);
+    this.control = new WorkerControl("projection-" + projectionId, settings.executor());
     this.status = status;
     this.pages = new PageReader(source, filter, settings.batchSize());
     this.deadLetters = new DeadLetterCounter(session, status, settings.clock());
@@ -110,9 +111,22 @@ public final class TrackingWorker implements ProjectionWorker {
     return projectionId;
   }
 
+  /**
+   * Starts the loop on its own thread or as a task of the runner's executor.
+   *
+   * @throws RejectedExecutionException if the executor rejects the task; the worker then reports
+   *     {@link RunState#FAILED} with a message naming the executor, and may be started again
+   */
   @Override
   public void start() {
-    control.start(this::run);
+    try {
+      control.start(this::run);
+    } catch (RejectedExecutionException e) {
+      status.error("the executor " + settings.executor() + " rejected the processing loop of '"
+          + projectionId + "': " + e);
+      status.state(RunState.FAILED);
+      throw e;
+    }
   }
 
   /** Whether the thread was started and has not ended. */
