@@ -52,6 +52,7 @@ public final class PartitionCoordinator implements ProjectionWorker {
   private final List<WorkerStatus> statuses;
   private final WorkerControl control;
   private final PartitionWorkers workers;
+  private final RebalanceCounters rebalances;
   private volatile List<Lease> leases = List.of();
   private volatile List<Lease> nodes = List.of();
   private volatile long[] storedPositions;
@@ -74,6 +75,7 @@ public final class PartitionCoordinator implements ProjectionWorker {
     }
     this.statuses = List.copyOf(made);
     this.workers = new PartitionWorkers(partitions, source, settings, statuses);
+    this.rebalances = new RebalanceCounters(projectionId, registry);
     this.storedPositions = new long[partitions.size()];
     this.control = new WorkerControl("projection-" + projectionId + "-coordinator", null);
   }
@@ -280,6 +282,7 @@ public final class PartitionCoordinator implements ProjectionWorker {
       if (renewed.isEmpty()) {
         LOG.warn("projection '{}': node '{}' lost the lease of partition {} to another node",
             projectionId, node, partition);
+        rebalances.lost();
         stopWorker(partition, Duration.ZERO);
       } else if (!workers.isRunning(partition) && !control.isStopRequested()) {
         workers.start(partition);
@@ -317,6 +320,7 @@ public final class PartitionCoordinator implements ProjectionWorker {
       }
       if (store.acquireLease(projectionId, resource(partition), node, leaseTime).isPresent()) {
         LOG.info("projection '{}': node '{}' takes partition {}", projectionId, node, partition);
+        rebalances.acquired();
         if (!workers.start(partition)) {
           return;
         }
@@ -349,6 +353,7 @@ public final class PartitionCoordinator implements ProjectionWorker {
   }
 
   private void releaseLease(int partition) {
+    rebalances.released();
     try {
       store.releaseLease(projectionId, resource(partition), node);
     } catch (ProjectionException e) {
