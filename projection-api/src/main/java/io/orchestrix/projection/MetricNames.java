@@ -49,6 +49,23 @@ public final class MetricNames {
   public static final String DEAD_LETTERS = "projection.dead.letters";
   /** Gauge (runner): age in seconds of the oldest dead letter, 0 if none. */
   public static final String DEAD_LETTERS_OLDEST_SECONDS = "projection.dead.letters.oldest.seconds";
+  /**
+   * Counter (runner, projections run by leases): partitions this node took, gave up or lost, by
+   * {@link #TAG_KIND}: {@link #REBALANCE_ACQUIRED}, {@link #REBALANCE_RELEASED} or
+   * {@link #REBALANCE_LOST}.
+   */
+  public static final String PARTITION_REBALANCES = "projection.partitions.rebalances";
+  /** Tag on {@link #PARTITION_REBALANCES}: what happened to the partition. */
+  public static final String TAG_KIND = "kind";
+  /** Kind tag value: this node took a free or expired partition. */
+  public static final String REBALANCE_ACQUIRED = "acquired";
+  /**
+   * Kind tag value: this node gave a partition up, after its batch in flight: above its fair share,
+   * at stop, or because the runner's executor rejected the partition's worker.
+   */
+  public static final String REBALANCE_RELEASED = "released";
+  /** Kind tag value: this node found its lease on a partition taken by another node. */
+  public static final String REBALANCE_LOST = "lost";
 
   /**
    * Gauge (runner): the lowest checkpoint of a generation being built beside the live one. The

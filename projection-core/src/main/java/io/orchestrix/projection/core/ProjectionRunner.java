@@ -10,25 +10,21 @@ import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.ProjectionHealth;
 import io.orchestrix.projection.ProjectionOperations;
 import io.orchestrix.projection.ProjectionStatus;
+import io.orchestrix.projection.core.internal.ExecutorCapacity;
 import io.orchestrix.projection.core.internal.GenerationWorker;
 import io.orchestrix.projection.core.internal.RunnerSettings;
-import io.orchestrix.projection.core.internal.VersionedProjectionEngine;
+import io.orchestrix.projection.core.internal.RunnerWorkers;
 import io.orchestrix.projection.core.internal.PartitionCoordinator;
 import io.orchestrix.projection.core.internal.ProjectionWorker;
-import io.orchestrix.projection.core.internal.TrackingWorker;
 import io.orchestrix.projection.spi.LeaseNames;
-import java.io.IOException;
-import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -37,8 +33,9 @@ import org.jspecify.annotations.Nullable;
  * Keeps projections up to date from an {@link EventSource}: for each projection it claims the
  * projection, reads a bounded page after the checkpoint, processes it as one batch, commits, and
  * repeats; when caught up it waits for new events (the source's notification if it has one, else
- * polling with backoff up to {@link Builder#maxIdleWait}). Each projection runs on its own thread,
- * independently.
+ * polling with backoff up to {@link Builder#maxIdleWait}). Each projection, and each partition this
+ * node owns, is processed independently, on a thread of its own or as a task of the
+ * {@link Builder#executor executor} given.
  *
  * <h2>Guarantees</h2>
  * Exactly-once effect per projection, as {@link ProjectionEngine}. Memory is bounded by one page per
@@ -56,13 +53,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ProjectionRunner implements AutoCloseable {
 
-  private final Map<String, ProjectionWorker> workers;
-  /** The projections shared out by leases. */
-  private final Set<String> leased;
+  private final RunnerWorkers workers;
 
-  private ProjectionRunner(Map<String, ProjectionWorker> workers, Set<String> leased) {
+  private ProjectionRunner(RunnerWorkers workers) {
     this.workers = workers;
-    this.leased = leased;
   }
 
   /** Starts a runner reading from the given source. */
@@ -70,9 +64,18 @@ public final class ProjectionRunner implements AutoCloseable {
     return new Builder(source);
   }
 
-  /** Starts every projection's thread. Idempotent. Returns at once: start-up shows in the status. */
+  /**
+   * Starts every projection's thread. Idempotent. Returns at once: start-up shows in the status.
+   *
+   * @throws ExecutorRejectedException if the runner's executor is shut down or rejects a
+   *     projection's loop; the others run, and the next call starts the rejected ones again
+   */
   public void start() {
-    workers.values().forEach(ProjectionWorker::start);
+    Map<String, RejectedExecutionException> rejected = workers.startAll();
+    if (!rejected.isEmpty()) {
+      throw new ExecutorRejectedException(Objects.requireNonNull(workers.executor()),
+          List.copyOf(rejected.keySet()), rejected.values().iterator().next());
+    }
   }
 
   /**
@@ -85,9 +88,9 @@ public final class ProjectionRunner implements AutoCloseable {
 
   /** Stops every projection, waiting up to the timeout before interrupting what still runs. */
   public void stop(Duration timeout) {
-    workers.values().forEach(ProjectionWorker::requestStop);
+    workers.all().forEach(ProjectionWorker::requestStop);
     long deadline = System.nanoTime() + timeout.toNanos();
-    for (ProjectionWorker worker : workers.values()) {
+    for (ProjectionWorker worker : workers.all()) {
       worker.join(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
   }
@@ -181,7 +184,7 @@ public final class ProjectionRunner implements AutoCloseable {
 
   /** {@return the status of every projection, in registration order; never touches the store} */
   public List<ProjectionStatus> statuses() {
-    return workers.values().stream().map(ProjectionWorker::status).toList();
+    return workers.all().stream().map(ProjectionWorker::status).toList();
   }
 
   /**
@@ -201,7 +204,8 @@ public final class ProjectionRunner implements AutoCloseable {
    * @throws IllegalArgumentException if the projection is not run by leases
    */
   public List<PartitionStatus> partitions(String projectionId) {
-    return coordinator(projectionId).map(PartitionCoordinator::partitions).orElse(List.of());
+    return workers.coordinator(projectionId).map(PartitionCoordinator::partitions)
+        .orElse(List.of());
   }
 
   /**
@@ -211,40 +215,11 @@ public final class ProjectionRunner implements AutoCloseable {
    * @throws IllegalArgumentException if the projection is not run by leases
    */
   public List<NodeStatus> nodes(String projectionId) {
-    return coordinator(projectionId).map(PartitionCoordinator::nodes).orElse(List.of());
-  }
-
-  /** The coordinator of a projection run by leases, once it has one. */
-  private Optional<PartitionCoordinator> coordinator(String projectionId) {
-    ProjectionWorker worker = worker(projectionId);
-    if (!leased.contains(projectionId)) {
-      throw new IllegalArgumentException("projection '" + projectionId + "' is not run by leases:"
-          + " it has one partition and the runner was given no node name");
-    }
-    if (worker instanceof GenerationWorker generations) {
-      worker = generations.inner().orElse(worker);
-    }
-    return worker instanceof PartitionCoordinator coordinator ? Optional.of(coordinator)
-        : Optional.empty();
+    return workers.coordinator(projectionId).map(PartitionCoordinator::nodes).orElse(List.of());
   }
 
   private ProjectionWorker worker(String projectionId) {
-    ProjectionWorker worker = workers.get(projectionId);
-    if (worker == null) {
-      throw new NoSuchElementException("no projection '" + projectionId + "' in this runner; it runs "
-          + workers.keySet());
-    }
-    return worker;
-  }
-
-  private static String defaultNodeName() {
-    String host;
-    try {
-      host = InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      host = "node";
-    }
-    return host.replaceAll("[^A-Za-z0-9._-]", "-") + ":" + ProcessHandle.current().pid();
+    return workers.get(projectionId);
   }
 
   /**
@@ -271,6 +246,7 @@ public final class ProjectionRunner implements AutoCloseable {
     private @Nullable MeterRegistry meterRegistry;
     private @Nullable String node;
     private Duration leaseTime = DEFAULT_LEASE_TIME;
+    private @Nullable Executor executor;
 
     private Builder(EventSource source) {
       this.source = Objects.requireNonNull(source, "source must not be null");
@@ -293,10 +269,7 @@ public final class ProjectionRunner implements AutoCloseable {
 
     /** Events per page read from the source, each processed as one batch. Default 1,000. */
     public Builder batchSize(int batchSize) {
-      if (batchSize < 1 || batchSize > 100_000) {
-        throw new IllegalArgumentException("batchSize must be 1 to 100000 but was " + batchSize);
-      }
-      this.batchSize = batchSize;
+      this.batchSize = RunnerSettings.requireBatchSize(batchSize);
       return this;
     }
 
@@ -305,12 +278,7 @@ public final class ProjectionRunner implements AutoCloseable {
      * that notifies appends it wakes at once. This bounds the lag in steady state. Default 200 ms.
      */
     public Builder maxIdleWait(Duration maxIdleWait) {
-      Objects.requireNonNull(maxIdleWait, "maxIdleWait must not be null");
-      if (maxIdleWait.isNegative() || maxIdleWait.isZero() || maxIdleWait.toMinutes() > 10) {
-        throw new IllegalArgumentException(
-            "maxIdleWait must be positive and at most 10 minutes but was " + maxIdleWait);
-      }
-      this.maxIdleWait = maxIdleWait;
+      this.maxIdleWait = RunnerSettings.requireMaxIdleWait(maxIdleWait);
       return this;
     }
 
@@ -329,11 +297,7 @@ public final class ProjectionRunner implements AutoCloseable {
      * ever, reporting {@link ProjectionStatus.RunState#WAITING_FOR_STORE}.
      */
     public Builder startupLimit(Duration startupLimit) {
-      Objects.requireNonNull(startupLimit, "startupLimit must not be null");
-      if (startupLimit.isNegative() || startupLimit.isZero()) {
-        throw new IllegalArgumentException("startupLimit must be positive but was " + startupLimit);
-      }
-      this.startupLimit = startupLimit;
+      this.startupLimit = RunnerSettings.requireStartupLimit(startupLimit);
       return this;
     }
 
@@ -378,46 +342,49 @@ public final class ProjectionRunner implements AutoCloseable {
      * @throws IllegalArgumentException if not 1 second to 10 minutes
      */
     public Builder leaseTime(Duration leaseTime) {
-      Objects.requireNonNull(leaseTime, "leaseTime must not be null");
-      if (leaseTime.compareTo(Duration.ofSeconds(1)) < 0 || leaseTime.toMinutes() > 10) {
-        throw new IllegalArgumentException(
-            "leaseTime must be 1 second to 10 minutes but was " + leaseTime);
-      }
-      this.leaseTime = leaseTime;
+      this.leaseTime = RunnerSettings.requireLeaseTime(leaseTime);
+      return this;
+    }
+
+    /**
+     * Runs each processing loop (one per projection, or per partition this node owns) as one task of
+     * the executor, instead of on a thread of the runner's own; the lease coordinators and generation
+     * supervisors keep their own threads. A loop holds its thread until the runner stops or the
+     * partition passes to another node, so the executor must run as many tasks at once as the
+     * projections have partitions, each on a thread other than the caller's: a task it queues behind
+     * busy threads never runs. Memory stays bounded by one page of {@link #batchSize} events per loop.
+     * The runner never shuts the executor down. A loop the executor rejects is reported with the
+     * executor named: by {@link ProjectionRunner#start()}; for a partition, in its
+     * {@link PartitionStatus#lastError()}, given up for another node; for a versioned projection, as
+     * {@code FAILED}, tried again. Default: a daemon thread per loop.
+     *
+     * @throws IllegalArgumentException at {@link #build()}, if the executor is a
+     *     {@link java.util.concurrent.ThreadPoolExecutor} or {@link java.util.concurrent.ForkJoinPool}
+     *     that runs fewer tasks at once than the projections have partitions (naming both numbers)
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor must not be null");
       return this;
     }
 
     /**
      * The runner, not yet started.
      *
-     * @throws IllegalArgumentException if no projection was added
+     * @throws IllegalArgumentException if no projection was added, or the {@link #executor} runs
+     *     too few tasks at once
      */
     public ProjectionRunner build() {
       if (engines.isEmpty()) {
         throw new IllegalArgumentException("a runner needs at least one projection");
       }
+      if (executor != null) {
+        ExecutorCapacity.require(executor,
+            engines.values().stream().mapToInt(ProjectionEngine::partitions).sum());
+      }
       RunnerSettings settings = new RunnerSettings(batchSize, maxIdleWait, outageBackoff,
-          startupLimit, clock);
-      Map<String, ProjectionWorker> workers = new LinkedHashMap<>();
-      engines.forEach((id, engine) -> workers.put(id,
-          engine instanceof VersionedProjectionEngine versioned
-              ? new GenerationWorker(versioned, generation -> workerFor(generation, settings),
-                  settings, meterRegistry)
-              : workerFor(engine, settings)));
-      Set<String> leased = new HashSet<>();
-      engines.forEach((id, engine) -> {
-        if (node != null || engine.partitions() > 1) {
-          leased.add(id);
-        }
-      });
-      return new ProjectionRunner(workers, Set.copyOf(leased));
-    }
-
-    private ProjectionWorker workerFor(ProjectionEngine engine, RunnerSettings settings) {
-      return node == null && engine.partitions() == 1
-          ? TrackingWorker.create(engine, source, settings, meterRegistry)
-          : PartitionCoordinator.create(engine, node == null ? defaultNodeName() : node, leaseTime,
-              source, settings, meterRegistry);
+          startupLimit, clock, executor);
+      return new ProjectionRunner(RunnerWorkers.create(engines, source, settings, node, leaseTime,
+          meterRegistry));
     }
   }
 }

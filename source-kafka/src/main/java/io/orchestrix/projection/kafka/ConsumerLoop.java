@@ -3,15 +3,12 @@ package io.orchestrix.projection.kafka;
 import io.orchestrix.projection.FailureKind;
 import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.ProjectionException;
-import io.orchestrix.projection.ProjectionState;
 import io.orchestrix.projection.kafka.KafkaSourceStatus.State;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -32,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The polling thread of a Kafka source: it alone touches the consumer. It finds the topics, subscribes,
- * claims each assigned partition's writer and seeks to its stored checkpoint, buffers polled records,
+ * claims each assigned partition's writer and seeks to its stored checkpoint (keeping where each
+ * assigned partition stands in its {@link PartitionClaims}), buffers polled records,
  * hands batches to the {@link BatchWorker}, pauses partitions while their buffer is full or their store
  * is out (and keeps polling, so the group never expels it), and acts on each batch's outcome.
  */
@@ -50,20 +48,11 @@ final class ConsumerLoop implements Runnable {
   private final BatchWorker worker;
   private final CountDownLatch stopping = new CountDownLatch(1);
   private final Buffers buffers = new Buffers();
-  /** Partitions assigned here and claimed: their records are applied. */
-  private final Set<TopicPartition> active = new HashSet<>();
-  /** Partitions assigned here that wait for a (new) claim, with when to try and how often it failed. */
-  private final Map<TopicPartition, Retry> pendingClaims = new HashMap<>();
-  /** Partitions assigned here that are stopped at a record. */
-  private final Set<TopicPartition> stopped = new HashSet<>();
-  private final Map<TopicPartition, Long> epochs = new HashMap<>();
+  private final PartitionClaims claims;
   private @Nullable PartitionIndex index;
   private @Nullable Future<List<BatchWorker.Outcome>> inFlight;
-  private long epoch;
   private long endOffsetsAt;
   private int unavailableAttempts;
-
-  private record Retry(long atNanos, int failures) {}
 
   public ConsumerLoop(KafkaSourceConfig config, Consumer<byte[], byte[]> consumer,
       PartitionTracker tracker) {
@@ -73,6 +62,7 @@ final class ConsumerLoop implements Runnable {
     this.tracker = tracker;
     this.worker = new BatchWorker(engine, new RecordDecoder(config.decoder(), config.mapping()),
         config.workers());
+    this.claims = new PartitionClaims(config, consumer, tracker, buffers, this::index);
   }
 
   /** Asks the loop to end; safe from any thread. */
@@ -152,22 +142,22 @@ final class ConsumerLoop implements Runnable {
     try {
       records = consumer.poll(pollTimeout());
     } catch (OffsetOutOfRangeException e) {
-      e.offsetOutOfRangePartitions().forEach((partition, offset) -> stop(partition,
+      e.offsetOutOfRangePartitions().forEach((partition, offset) -> claims.stop(partition,
           new KafkaOffsetOutOfRangeException(config.projectionId(), partition.topic(),
               partition.partition(), offset)));
       return;
     } catch (NoOffsetForPartitionException e) {
-      e.partitions().forEach(partition -> pendingClaims.putIfAbsent(partition, new Retry(0, 0)));
+      e.partitions().forEach(claims::claimSoon);
       return;
     }
     long now = System.nanoTime();
     for (TopicPartition partition : records.partitions()) {
-      if (active.contains(partition)) {
+      if (claims.isActive(partition)) {
         buffers.add(partition, records.records(partition), now);
       }
     }
     collect(false);
-    claimPending(now);
+    claims.claimDue(now);
     dispatch(now);
     backpressure();
     refreshEndOffsets(now);
@@ -178,7 +168,7 @@ final class ConsumerLoop implements Runnable {
       return BUSY_POLL;
     }
     if (buffers.isEmpty()) {
-      return pendingClaims.isEmpty() ? IDLE_POLL : BUSY_POLL;
+      return claims.hasPending() ? BUSY_POLL : IDLE_POLL;
     }
     long waited = System.nanoTime() - buffers.oldestNanos();
     return Duration.ofNanos(Math.max(0, Math.min(config.maxLatency().toNanos() - waited,
@@ -196,7 +186,7 @@ final class ConsumerLoop implements Runnable {
     }
     List<BatchWorker.Share> shares = new ArrayList<>();
     for (TopicPartition partition : buffers.partitions()) {
-      shares.add(new BatchWorker.Share(partition, index().of(partition), epochs.getOrDefault(partition, 0L),
+      shares.add(new BatchWorker.Share(partition, index().of(partition), claims.epoch(partition),
           buffers.take(partition, config.batchSize(), now)));
     }
     inFlight = worker.submit(shares);
@@ -228,8 +218,7 @@ final class ConsumerLoop implements Runnable {
 
   private void handle(BatchWorker.Outcome outcome) {
     TopicPartition partition = outcome.share().partition();
-    boolean current = active.contains(partition)
-        && epochs.getOrDefault(partition, 0L) == outcome.share().epoch();
+    boolean current = claims.isCurrent(partition, outcome.share().epoch());
     if (outcome instanceof BatchWorker.Applied applied) {
       tracker.checkpoint(partition, applied.nextOffset(), applied.lastEventTime());
       return;
@@ -246,66 +235,14 @@ final class ConsumerLoop implements Runnable {
     if (kind == FailureKind.CONFLICT) {
       LOG.info("projection '{}': {} was claimed by another owner; its batch is dropped and the"
           + " partition claimed again if the group still gives it here", config.projectionId(), partition);
-      reclaimLater(partition, 1);
+      claims.reclaimLater(partition, 1);
     } else if (kind == FailureKind.TRANSIENT) {
       LOG.warn("projection '{}': the batch of {} was not committed; retrying from the stored"
           + " checkpoint: {}", config.projectionId(), partition, failure.getMessage());
       tracker.state(State.RUNNING, failure instanceof ProjectionException p ? p : null);
-      reclaimLater(partition, 1);
+      claims.reclaimLater(partition, 1);
     } else {
-      stop(partition, failure);
-    }
-  }
-
-  private void stop(TopicPartition partition, RuntimeException failure) {
-    LOG.warn("projection '{}': {} stopped: {}", config.projectionId(), partition, failure.getMessage());
-    active.remove(partition);
-    buffers.drop(partition);
-    stopped.add(partition);
-    tracker.stopped(partition, failure.getMessage() == null ? failure.toString() : failure.getMessage());
-  }
-
-  private void reclaimLater(TopicPartition partition, int failures) {
-    active.remove(partition);
-    buffers.drop(partition);
-    pendingClaims.put(partition,
-        new Retry(System.nanoTime() + config.outageBackoff().delay(failures).toNanos(), failures));
-  }
-
-  private void claimPending(long now) {
-    for (Map.Entry<TopicPartition, Retry> pending : new ArrayList<>(pendingClaims.entrySet())) {
-      if (pending.getValue().atNanos() <= now) {
-        claim(pending.getKey(), pending.getValue().failures());
-      }
-    }
-  }
-
-  /**
-   * Claims the partition's writer (fencing any earlier owner's in-flight commit), reads the stored
-   * checkpoint now and seeks to it; on a store failure tries again later, the partition paused.
-   */
-  private void claim(TopicPartition partition, int failures) {
-    try {
-      ProjectionState state = engine.partition(index().of(partition)).claim();
-      pendingClaims.remove(partition);
-      epochs.put(partition, ++epoch);
-      long next = state.lastProcessedPosition();
-      if (next == 0) {
-        consumer.seekToBeginning(List.of(partition));
-      } else {
-        consumer.seek(partition, next);
-      }
-      tracker.checkpoint(partition, next, null);
-      if (!state.healthy()) {
-        LOG.info("projection '{}': {} is stopped at a failed record; it resumes when that record is"
-            + " applied", config.projectionId(), partition);
-      }
-      active.add(partition);
-    } catch (ProjectionException e) {
-      LOG.warn("projection '{}': cannot claim {}: {}", config.projectionId(), partition, e.getMessage());
-      tracker.state(State.RUNNING, e);
-      consumer.seekToBeginning(List.of(partition));
-      reclaimLater(partition, failures + 1);
+      claims.stop(partition, failure);
     }
   }
 
@@ -315,7 +252,7 @@ final class ConsumerLoop implements Runnable {
     Set<TopicPartition> resume = new HashSet<>();
     Set<TopicPartition> paused = consumer.paused();
     for (TopicPartition partition : consumer.assignment()) {
-      boolean hold = !active.contains(partition) || buffers.size(partition) >= config.batchSize();
+      boolean hold = !claims.isActive(partition) || buffers.size(partition) >= config.batchSize();
       if (hold && !paused.contains(partition)) {
         pause.add(partition);
       } else if (!hold && paused.contains(partition)) {
@@ -394,11 +331,7 @@ final class ConsumerLoop implements Runnable {
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      for (TopicPartition partition : partitions) {
-        tracker.assigned(partition, true);
-        stopped.remove(partition);
-        claim(partition, 0);
-      }
+      partitions.forEach(claims::assigned);
     }
 
     @Override
@@ -406,7 +339,7 @@ final class ConsumerLoop implements Runnable {
       if (inFlight != null) {
         collect(true);
       }
-      release(partitions);
+      partitions.forEach(claims::released);
     }
 
     @Override
@@ -414,18 +347,7 @@ final class ConsumerLoop implements Runnable {
       LOG.info("projection '{}': partitions {} were lost (this member was expelled); their in-flight"
           + " batch will be refused by the store if another owner claimed them", config.projectionId(),
           partitions);
-      release(partitions);
-    }
-
-    private void release(Collection<TopicPartition> partitions) {
-      for (TopicPartition partition : partitions) {
-        active.remove(partition);
-        pendingClaims.remove(partition);
-        stopped.remove(partition);
-        buffers.drop(partition);
-        epochs.put(partition, ++epoch);
-        tracker.assigned(partition, false);
-      }
+      partitions.forEach(claims::released);
     }
   }
 }

@@ -34,6 +34,18 @@ import org.jspecify.annotations.Nullable;
  * (validation, type names, JSON, the text rule) happens in {@link #prepare}, before the transaction;
  * the locked section, from taking positions to the end of the transaction, is a few short statements
  * and the caller's {@link BeforeCommit}. Thread-safe.
+ *
+ * <h2>Positions on MariaDB and H2</h2>
+ * Every append increments the one row of {@code <prefix>event_head} first, which locks that row until
+ * the append's transaction commits or rolls back, and takes the positions {@code head + 1 .. head + n}.
+ * Appends therefore take positions one after the other in commit order: an append gets its positions
+ * only after every earlier append has committed (and is visible) or rolled back (and returned its
+ * positions to the head). The committed events are always exactly the positions {@code 1 ..
+ * headPosition()}, with no gap. A read returns only the run of positions that continues from its
+ * argument, stopping before a hole; by this invariant a hole is an event already committed but not
+ * yet visible to the read's snapshot (MariaDB can show a later commit before an earlier one), so it
+ * is returned by a later read, never skipped, and a rolled-back append leaves no hole to wait for.
+ * The locked section is one at a time: a few statements and the commit.
  */
 final class EventAppender {
 

@@ -11,24 +11,19 @@ import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.StreamVersionConflictException;
 import io.orchestrix.projection.core.json.EventTypes;
 import io.orchestrix.projection.eventstore.jdbc.EventAppender.PreparedEvent;
-import io.orchestrix.projection.eventstore.jdbc.internal.AppendListener;
 import io.orchestrix.projection.eventstore.jdbc.internal.EventReader;
 import io.orchestrix.projection.eventstore.jdbc.internal.EventTables;
 import io.orchestrix.projection.jdbc.JdbcStoreOptions;
 import io.orchestrix.projection.jdbc.support.JdbcDatabase;
 import io.orchestrix.projection.jdbc.support.SqlDialect;
-import io.orchestrix.projection.jdbc.support.SqlFailures;
-import io.orchestrix.projection.jdbc.support.TableNames;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.JdbiException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,21 +42,15 @@ import org.jspecify.annotations.Nullable;
  * back, through its upcasters.
  *
  * <h2>Ordering: gap-safe by construction</h2>
- * On PostgreSQL appends run concurrently: positions come from a sequence (a rolled-back append leaves
- * a gap), an append locks only its streams, and reads stay below a horizon settled by the
- * transaction-visibility bound of their own snapshot, so no event can appear later below what a read
- * returned (docs/event-store-concurrency.md). On MariaDB and H2, every append increments the one row of {@code <prefix>event_head} first, which locks that row until
- * the append's transaction commits or rolls back, and takes the positions {@code head + 1 .. head + n}.
- * Appends therefore take positions one after the other in commit order: an append gets its positions
- * only after every earlier append has committed (and is visible) or rolled back (and returned its
- * positions to the head). The committed events are always exactly the positions {@code 1 ..
- * headPosition()}, with no gap. {@link #read} returns only the run of positions that continues from
- * its argument, stopping before a hole; by the invariant a hole is an event already committed but not
- * yet visible to this read's snapshot (MariaDB can show a later commit before an earlier one), so it
- * is returned by a later read, never skipped, and a rolled-back append leaves no hole to wait for.
- * The price is that appends are serialised: one locked section (a few statements and the commit) at
- * a time, and an append whose transaction is slow holds up the others. The module's README has
- * the proof and measurements.
+ * No event can appear later below what a {@link #read} returned, so a follower never skips one. On
+ * PostgreSQL appends run concurrently: positions come from a sequence (a rolled-back append leaves a
+ * gap), an append locks only its streams, and reads stay below a horizon settled by the
+ * transaction-visibility bound of their own snapshot (docs/event-store-concurrency.md). On MariaDB and
+ * H2 appends take their positions one after the other on the one row of {@code <prefix>event_head}:
+ * the committed events are always exactly the positions {@code 1 .. headPosition()}, and a read stops
+ * before an event committed but not yet visible to it. The price is that appends are serialised: an
+ * append whose transaction is slow holds up the others. The module's README has the proof and
+ * measurements.
  *
  * <h2>Notifications</h2>
  * On PostgreSQL an append queues {@code pg_notify} in its transaction, delivered at commit;
@@ -89,27 +78,21 @@ public final class JdbcEventStore implements EventSource, AutoCloseable {
   /** The schema version of the event store's tables this code writes and reads. */
   public static final int SCHEMA_VERSION = EventTables.VERSION;
 
-  private final JdbcDatabase database;
+  private final EventStoreConnection connection;
   private final EventTypes types;
   private final JdbcStoreOptions options;
-  private final EventTables tables;
   private final String description;
   private final EventAppender appender;
   private final EventReader reader;
-  private final @Nullable AppendListener listener;
-  private final AtomicBoolean closed = new AtomicBoolean();
 
-  private JdbcEventStore(JdbcDatabase database, EventTypes types, JdbcStoreOptions options) {
-    TableNames names = new TableNames(options.schema().orElse(null), options.tablePrefix());
-    this.database = database;
+  private JdbcEventStore(EventStoreConnection connection, EventTypes types, JdbcStoreOptions options) {
+    this.connection = connection;
     this.types = types;
     this.options = options;
-    this.tables = new EventTables(database.dialect(), names);
-    this.description = database.redactedUrl() + " (tables " + names.qualified("event*") + ")";
-    this.appender = new EventAppender(database, tables, types, options.clock(), description);
-    this.reader = new EventReader(database, tables, types, description);
-    this.listener = tables.notifiesAppends()
-        ? new AppendListener(database.jdbi(), database.dialect(), tables.channel(), description) : null;
+    this.description = connection.description();
+    this.appender = new EventAppender(connection.database(), connection.tables(), types,
+        options.clock(), description);
+    this.reader = new EventReader(connection.database(), connection.tables(), types, description);
   }
 
   /**
@@ -161,17 +144,7 @@ public final class JdbcEventStore implements EventSource, AutoCloseable {
   }
 
   private static JdbcEventStore start(JdbcDatabase database, EventTypes types, JdbcStoreOptions options) {
-    try {
-      JdbcEventStore store = new JdbcEventStore(database, types, options);
-      store.call("opening the event store's schema", () -> {
-        store.tables.migrate(database, store.description);
-        return null;
-      });
-      return store;
-    } catch (RuntimeException e) {
-      database.close();
-      throw e;
-    }
+    return new JdbcEventStore(EventStoreConnection.open(database, options), types, options);
   }
 
   /** Where this store keeps its events, without password. */
@@ -181,7 +154,7 @@ public final class JdbcEventStore implements EventSource, AutoCloseable {
 
   /** The database this store works on: {@code PostgreSQL}, {@code MariaDB} or {@code H2}. */
   public String databaseName() {
-    return database.dialect().name();
+    return connection.database().dialect().name();
   }
 
   /** The options this store was opened with. */
@@ -394,26 +367,16 @@ public final class JdbcEventStore implements EventSource, AutoCloseable {
   @Override
   public boolean awaitAppend(long afterPosition, Duration timeout) throws InterruptedException {
     Objects.requireNonNull(timeout, "timeout must not be null");
-    if (listener == null) {
+    if (!connection.notifiesAppends()) {
       return EventSource.super.awaitAppend(afterPosition, timeout);
     }
-    if (closed.get()) {
-      throw StoreException.failure("waiting for appends failed: the event store on " + description
-          + " is closed", null, null);
-    }
-    return listener.awaitAppend(afterPosition, timeout, this::headPosition);
+    return connection.awaitAppend(afterPosition, timeout, this::headPosition);
   }
 
   /** Stops listening and closes the pool this store opened; idempotent. */
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
-    if (listener != null) {
-      listener.close();
-    }
-    database.close();
+    connection.close();
   }
 
   @Override
@@ -422,14 +385,6 @@ public final class JdbcEventStore implements EventSource, AutoCloseable {
   }
 
   private <T> T call(String what, Supplier<T> action) {
-    if (closed.get()) {
-      throw StoreException.failure(what + " failed: the event store on " + description + " is closed",
-          null, null);
-    }
-    try {
-      return action.get();
-    } catch (JdbiException e) {
-      throw SqlFailures.translate(database.dialect(), what, description, null, e);
-    }
+    return connection.call(what, action);
   }
 }

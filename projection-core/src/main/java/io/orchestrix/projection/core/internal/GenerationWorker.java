@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -77,7 +78,7 @@ public final class GenerationWorker implements ProjectionWorker {
     this.workers = workers;
     this.meterRegistry = meterRegistry;
     this.projectionId = engine.projectionId();
-    this.control = new WorkerControl("projection-" + projectionId + "-generations");
+    this.control = new WorkerControl("projection-" + projectionId + "-generations", null);
     this.retries = meterRegistry == null ? null : Counter.builder(MetricNames.RETRIES)
         .tag(MetricNames.TAG_PROJECTION, projectionId)
         .description("retries after handler failures and store outages").register(meterRegistry);
@@ -274,7 +275,13 @@ public final class GenerationWorker implements ProjectionWorker {
     }
     inner = started;
     everStarted = true;
-    started.start();
+    try {
+      started.start();
+    } catch (RejectedExecutionException e) {
+      inner = null;
+      idle = idleState(RunState.FAILED, started.status().lastError());
+      return;
+    }
     LOG.info("projection '{}': this node (version '{}') writes generation {}{}", projectionId,
         engine.settings().version(), generation, building ? ", being built beside the live one" : "");
   }

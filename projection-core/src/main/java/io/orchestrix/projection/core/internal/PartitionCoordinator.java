@@ -48,17 +48,14 @@ public final class PartitionCoordinator implements ProjectionWorker {
   private final ProjectionStore store;
   private final List<DefaultProjectionEngine> partitions;
   private final ProjectionOperations operations;
-  private final EventSource source;
-  private final RunnerSettings settings;
   private final Duration leaseTime;
   private final List<WorkerStatus> statuses;
   private final WorkerControl control;
-  /** Guarded by this. */
-  private final Map<Integer, TrackingWorker> workers = new HashMap<>();
+  private final PartitionWorkers workers;
+  private final RebalanceCounters rebalances;
   private volatile List<Lease> leases = List.of();
   private volatile List<Lease> nodes = List.of();
   private volatile long[] storedPositions;
-  private volatile boolean paused;
 
   private PartitionCoordinator(ProjectionEngine engine, List<DefaultProjectionEngine> partitions,
       ProjectionStore store, String node, Duration leaseTime, EventSource source,
@@ -69,8 +66,6 @@ public final class PartitionCoordinator implements ProjectionWorker {
     this.store = store;
     this.node = node;
     this.leaseTime = leaseTime;
-    this.source = source;
-    this.settings = settings;
     List<WorkerStatus> made = new ArrayList<>();
     for (int partition = 0; partition < partitions.size(); partition++) {
       WorkerStatus status = new WorkerStatus(projectionId,
@@ -79,8 +74,10 @@ public final class PartitionCoordinator implements ProjectionWorker {
       made.add(status);
     }
     this.statuses = List.copyOf(made);
+    this.workers = new PartitionWorkers(partitions, source, settings, statuses);
+    this.rebalances = new RebalanceCounters(projectionId, registry);
     this.storedPositions = new long[partitions.size()];
-    this.control = new WorkerControl("projection-" + projectionId + "-coordinator");
+    this.control = new WorkerControl("projection-" + projectionId + "-coordinator", null);
   }
 
   /**
@@ -126,16 +123,14 @@ public final class PartitionCoordinator implements ProjectionWorker {
   }
 
   @Override
-  public synchronized void pause() {
-    paused = true;
-    workers.values().forEach(TrackingWorker::pause);
+  public void pause() {
+    workers.pause();
     statuses.forEach(status -> status.state(RunState.PAUSED));
   }
 
   @Override
-  public synchronized void resume() {
-    paused = false;
-    workers.values().forEach(TrackingWorker::resume);
+  public void resume() {
+    workers.resume();
   }
 
   /**
@@ -146,25 +141,8 @@ public final class PartitionCoordinator implements ProjectionWorker {
    */
   @Override
   public void whilePaused(Consumer<ProjectionOperations> operation) {
-    List<Integer> owned;
-    List<TrackingWorker> running;
-    synchronized (this) {
-      owned = owned();
-      running = List.copyOf(workers.values());
-    }
-    running.forEach(TrackingWorker::requestStop);
-    running.forEach(worker -> worker.join(STOP_TIMEOUT));
-    try {
-      operation.accept(operations);
-    } finally {
-      synchronized (this) {
-        for (int partition : owned) {
-          if (workers.containsKey(partition) && !control.isStopRequested()) {
-            startWorker(partition);
-          }
-        }
-      }
-    }
+    workers.whileStopped(() -> operation.accept(operations), STOP_TIMEOUT,
+        control::isStopRequested);
   }
 
   /**
@@ -190,8 +168,7 @@ public final class PartitionCoordinator implements ProjectionWorker {
   }
 
   private long position(int partition, boolean askStore) {
-    TrackingWorker worker = worker(partition);
-    if (worker != null) {
+    if (workers.owns(partition)) {
       return statuses.get(partition).position();
     }
     if (askStore) {
@@ -207,10 +184,6 @@ public final class PartitionCoordinator implements ProjectionWorker {
     return storedPositions[partition];
   }
 
-  private synchronized @Nullable TrackingWorker worker(int partition) {
-    return workers.get(partition);
-  }
-
   /** The projection as this node sees it: its own partitions' states, and every checkpoint. */
   @Override
   public ProjectionStatus status() {
@@ -223,7 +196,7 @@ public final class PartitionCoordinator implements ProjectionWorker {
         mine.add(statuses.get(part.partition()).snapshot());
       }
     }
-    RunState idle = !control.isAlive() ? RunState.STOPPED : paused ? RunState.PAUSED
+    RunState idle = !control.isAlive() ? RunState.STOPPED : workers.isPaused() ? RunState.PAUSED
         : RunState.STANDBY;
     return StatusSummary.of(projectionId, position, mine, idle,
         parts.stream().allMatch(PartitionStatus::healthy));
@@ -237,7 +210,7 @@ public final class PartitionCoordinator implements ProjectionWorker {
     for (int partition = 0; partition < partitions.size(); partition++) {
       Lease lease = byResource.get(resource(partition));
       boolean held = lease != null && !lease.expired();
-      boolean here = worker(partition) != null;
+      boolean here = workers.owns(partition);
       ProjectionStatus status = statuses.get(partition).snapshot();
       all.add(new PartitionStatus(partition, held ? lease.owner() : null,
           held ? lease.expiresAt() : null, here, here ? status.state() : RunState.STANDBY,
@@ -278,18 +251,19 @@ public final class PartitionCoordinator implements ProjectionWorker {
       int share = (int) ((partitions.size() + alive - 1) / alive);
       renewOwned();
       leases = store.leases(projectionId);
-      int owned = owned().size();
+      int owned = workers.owned().size();
       if (owned > share) {
-        List<Integer> mine = owned();
+        List<Integer> mine = workers.owned();
         for (int i = mine.size() - 1; i >= share; i--) {
           handOver(mine.get(i));
         }
       } else if (owned < share) {
         takeFree(share - owned);
       }
+      giveUpRejected();
       leases = store.leases(projectionId);
       for (int partition = 0; partition < partitions.size(); partition++) {
-        if (worker(partition) == null) {
+        if (!workers.owns(partition)) {
           position(partition, true);
         } else {
           restartIfMovedBack(partition);
@@ -303,14 +277,15 @@ public final class PartitionCoordinator implements ProjectionWorker {
   }
 
   private void renewOwned() {
-    for (int partition : owned()) {
+    for (int partition : workers.owned()) {
       Optional<Lease> renewed = store.acquireLease(projectionId, resource(partition), node, leaseTime);
       if (renewed.isEmpty()) {
         LOG.warn("projection '{}': node '{}' lost the lease of partition {} to another node",
             projectionId, node, partition);
+        rebalances.lost();
         stopWorker(partition, Duration.ZERO);
-      } else if (!worker(partition).isAlive() && !control.isStopRequested()) {
-        startWorker(partition);
+      } else if (!workers.isRunning(partition) && !control.isStopRequested()) {
+        workers.start(partition);
       }
     }
   }
@@ -328,7 +303,7 @@ public final class PartitionCoordinator implements ProjectionWorker {
           + " writer; its worker starts again from there", projectionId, partition, stored);
       stopWorker(partition, STOP_TIMEOUT);
       if (!control.isStopRequested()) {
-        startWorker(partition);
+        workers.start(partition);
       }
     }
   }
@@ -340,42 +315,24 @@ public final class PartitionCoordinator implements ProjectionWorker {
     for (int i = 0; i < partitions.size() && wanted > 0; i++) {
       int partition = (offset + i) % partitions.size();
       Lease lease = byResource.get(resource(partition));
-      if (worker(partition) != null || (lease != null && !lease.expired())) {
+      if (workers.owns(partition) || (lease != null && !lease.expired())) {
         continue;
       }
       if (store.acquireLease(projectionId, resource(partition), node, leaseTime).isPresent()) {
         LOG.info("projection '{}': node '{}' takes partition {}", projectionId, node, partition);
-        startWorker(partition);
+        rebalances.acquired();
+        if (!workers.start(partition)) {
+          return;
+        }
         wanted--;
       }
     }
   }
 
-  private synchronized List<Integer> owned() {
-    return workers.keySet().stream().sorted().toList();
-  }
-
-  private synchronized void startWorker(int partition) {
-    partitions.get(partition).writerSession().release();
-    TrackingWorker worker = TrackingWorker.forLeasedPartition(partitions.get(partition), source,
-        settings, statuses.get(partition));
-    if (paused) {
-      worker.pause();
-    }
-    workers.put(partition, worker);
-    worker.start();
-  }
-
   private void stopWorker(int partition, Duration timeout) {
-    TrackingWorker worker;
-    synchronized (this) {
-      worker = workers.remove(partition);
-    }
-    if (worker != null) {
-      worker.requestStop();
-      worker.join(timeout.isZero() ? Duration.ofMillis(1) : timeout);
-      statuses.get(partition).state(RunState.STANDBY);
-      storedPositions[partition] = statuses.get(partition).position();
+    Long last = workers.stop(partition, timeout);
+    if (last != null) {
+      storedPositions[partition] = last;
     }
   }
 
@@ -383,6 +340,20 @@ public final class PartitionCoordinator implements ProjectionWorker {
   private void handOver(int partition) {
     LOG.info("projection '{}': node '{}' hands partition {} over", projectionId, node, partition);
     stopWorker(partition, STOP_TIMEOUT);
+    releaseLease(partition);
+  }
+
+  /** Gives up the leases of the partitions whose worker the runner's executor rejected. */
+  private void giveUpRejected() {
+    for (int partition : workers.takeRejected()) {
+      LOG.warn("projection '{}': node '{}' gives partition {} up: {}", projectionId, node, partition,
+          statuses.get(partition).snapshot().lastError());
+      releaseLease(partition);
+    }
+  }
+
+  private void releaseLease(int partition) {
+    rebalances.released();
     try {
       store.releaseLease(projectionId, resource(partition), node);
     } catch (ProjectionException e) {
@@ -392,9 +363,10 @@ public final class PartitionCoordinator implements ProjectionWorker {
   }
 
   private void handOverAll() {
-    for (int partition : owned()) {
+    for (int partition : workers.owned()) {
       handOver(partition);
     }
+    giveUpRejected();
     try {
       store.releaseLease(nodesGroup(), node, node);
     } catch (ProjectionException e) {

@@ -5,19 +5,18 @@ import io.orchestrix.projection.EventEnvelope;
 import io.orchestrix.projection.EventPage;
 import io.orchestrix.projection.EventSource;
 import io.orchestrix.projection.PartitionFilter;
-import io.orchestrix.projection.ProjectionConflictException;
 import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.ProjectionException;
 import io.orchestrix.projection.ProjectionOperations;
 import io.orchestrix.projection.ProjectionState;
 import io.orchestrix.projection.ProjectionStatus;
 import io.orchestrix.projection.ProjectionStatus.RunState;
-import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.core.internal.WorkerControl.Next;
 import io.orchestrix.projection.core.internal.WriterSession.Submission;
 import io.orchestrix.projection.spi.Commit;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -26,16 +25,16 @@ import org.slf4j.LoggerFactory;
 /**
  * One projection's thread inside a runner: claim, read a page after the checkpoint, submit it, repeat;
  * wait when caught up. The engine decides what a failure means ({@link BatchOutcome}); this thread
- * only waits, reschedules and reports: a handler retry after the policy's delay, a store outage or
- * fencing conflict with backoff for as long as it lasts (at start-up up to the runner's limit), a stop
- * at a failed event or a fatal error by holding until an operator resumes. Whatever ends the thread
+ * only waits, reschedules and reports, through its {@link FailureResponse}: a handler retry after
+ * the policy's delay, a store outage or fencing conflict with backoff for as long as it lasts (at
+ * start-up up to the runner's limit), a stop at a failed event or a fatal error by holding until an
+ * operator resumes. Whatever ends the thread
  * unexpectedly is reported as {@link RunState#FAILED} with its cause. Status never touches the store.
  */
 public final class TrackingWorker implements ProjectionWorker {
 
   private static final Logger LOG = LoggerFactory.getLogger(TrackingWorker.class);
   private static final Duration MIN_IDLE_WAIT = Duration.ofMillis(1);
-  private static final int MAX_BACKOFF_STEP = 30;
 
   private final String projectionId;
   private final WriterSession session;
@@ -47,6 +46,7 @@ public final class TrackingWorker implements ProjectionWorker {
   private final PageReader pages;
   private final DeadLetterCounter deadLetters;
   private final StartupWindow startup;
+  private final FailureResponse failures;
   /** Whether a lease decides who writes: then a fenced worker ends instead of claiming again. */
   private final boolean leased;
 
@@ -59,7 +59,6 @@ public final class TrackingWorker implements ProjectionWorker {
 
   private @Nullable InFlight inFlight;
   private volatile boolean claimed;
-  private int outageAttempts;
 
   private TrackingWorker(DefaultProjectionEngine engine, EventSource source, RunnerSettings settings,
       WorkerStatus status, PartitionFilter filter, boolean leased) {
@@ -68,11 +67,12 @@ public final class TrackingWorker implements ProjectionWorker {
     this.operations = engine.operations();
     this.source = source;
     this.settings = settings;
-    this.control = new WorkerControl("projection-" + projectionId);
+    this.control = new WorkerControl("projection-" + projectionId, settings.executor());
     this.status = status;
     this.pages = new PageReader(source, filter, settings.batchSize());
     this.deadLetters = new DeadLetterCounter(session, status, settings.clock());
     this.startup = new StartupWindow(settings);
+    this.failures = new FailureResponse(projectionId, status, control, settings, startup, leased);
     this.leased = leased;
   }
 
@@ -111,9 +111,22 @@ public final class TrackingWorker implements ProjectionWorker {
     return projectionId;
   }
 
+  /**
+   * Starts the loop on its own thread or as a task of the runner's executor.
+   *
+   * @throws RejectedExecutionException if the executor rejects the task; the worker then reports
+   *     {@link RunState#FAILED} with a message naming the executor, and may be started again
+   */
   @Override
   public void start() {
-    control.start(this::run);
+    try {
+      control.start(this::run);
+    } catch (RejectedExecutionException e) {
+      status.error("the executor " + settings.executor() + " rejected the processing loop of '"
+          + projectionId + "': " + e);
+      status.state(RunState.FAILED);
+      throw e;
+    }
   }
 
   /** Whether the thread was started and has not ended. */
@@ -214,19 +227,16 @@ public final class TrackingWorker implements ProjectionWorker {
     if (outcome instanceof BatchOutcome.Completed completed) {
       claimed = true;
       startup.claimed();
-      outageAttempts = 0;
+      failures.recovered();
       status.known(completed.state());
       return true;
     }
     ProjectionException failure = ((BatchOutcome.Failed) outcome).failure();
     if (startup.limitPassed()) {
-      StoreException timedOut = StoreException.failure("projection '" + projectionId
-          + "': the store did not answer within the start-up limit of " + settings.startupLimit()
-          + ": " + failure.getMessage(), projectionId, failure);
-      fail(timedOut, timedOut.getMessage());
-      return false;
+      failures.startupLimitPassed(failure);
+    } else {
+      handleFailure(failure);
     }
-    handleFailure(failure);
     return false;
   }
 
@@ -303,7 +313,7 @@ public final class TrackingWorker implements ProjectionWorker {
     BatchOutcome outcome = submitted.submission().committed().join();
     outcome.stateAfter().ifPresent(status::known);
     if (outcome instanceof BatchOutcome.Completed completed) {
-      outageAttempts = 0;
+      failures.recovered();
       status.recovered();
       int events = completed.result().applied() + completed.result().skipped()
           + completed.result().deadLettered();
@@ -317,17 +327,10 @@ public final class TrackingWorker implements ProjectionWorker {
     }
     control.signal(() -> { });
     if (outcome instanceof BatchOutcome.RetryLater retry) {
-      status.state(RunState.RETRYING);
-      status.error(retry.failure().getMessage());
-      status.retried();
-      LOG.warn("projection '{}' failed on event {} at position {} (attempt {}); retrying in {}: {}",
-          projectionId, retry.failure().eventId().orElse("?"), retry.failure().position(),
-          retry.attempt(), retry.delay(), retry.failure().getMessage());
-      control.sleep(retry.delay());
+      failures.retryLater(retry);
     } else if (outcome instanceof BatchOutcome.Stopped stopped) {
-      fail(stopped.failure(), "stopped at event " + stopped.failure().eventId().orElse("?")
-          + " at position " + stopped.failure().position() + " after " + stopped.attempts()
-          + (stopped.attempts() == 1 ? " attempt: " : " attempts: ") + stopped.failure().getMessage());
+      claimed = false;
+      failures.stopped(stopped);
     } else {
       handleFailure(((BatchOutcome.Failed) outcome).failure());
     }
@@ -346,43 +349,10 @@ public final class TrackingWorker implements ProjectionWorker {
     outcome.stateAfter().ifPresent(status::known);
   }
 
-  /**
-   * A failure that is not a handler's: an outage or a conflict is waited out with backoff (the writer
-   * claims again after it); anything else holds the projection, failed, until an operator resumes.
-   */
+  /** A failure that is not a handler's: the writer claims again after it ({@link FailureResponse}). */
   private void handleFailure(ProjectionException failure) {
     claimed = false;
-    if (leased && failure instanceof ProjectionConflictException) {
-      status.error(failure.getMessage());
-      status.state(RunState.STANDBY);
-      LOG.info("partition '{}' was taken over by another node; this worker ends: {}", projectionId,
-          failure.getMessage());
-      control.requestStop();
-      return;
-    }
-    switch (failure.kind()) {
-      case TRANSIENT, CONFLICT -> {
-        outageAttempts++;
-        status.outage(failure.getMessage());
-        status.state(startup.isOver() ? RunState.RETRYING : RunState.WAITING_FOR_STORE);
-        status.retried();
-        Duration wait = settings.outageBackoff().delay(Math.min(outageAttempts, MAX_BACKOFF_STEP));
-        LOG.warn("projection '{}' cannot reach its store or source, or another writer got there"
-            + " first (attempt {}); retrying in {}: {}", projectionId, outageAttempts, wait,
-            failure.getMessage());
-        control.sleep(wait);
-      }
-      case HANDLER, FATAL -> fail(failure, failure.getMessage());
-    }
-  }
-
-  private void fail(ProjectionException failure, String message) {
-    claimed = false;
-    status.error(message);
-    status.state(RunState.FAILED);
-    LOG.error("projection '{}' stopped and waits for an operator: {}", projectionId, message,
-        failure);
-    control.holdAfterFailure();
+    failures.handle(failure);
   }
 
   private Duration waitForEvents(long checkpoint, Duration idle) {

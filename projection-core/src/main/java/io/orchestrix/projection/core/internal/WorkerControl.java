@@ -1,17 +1,22 @@
 package io.orchestrix.projection.core.internal;
 
 import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The controls of one runner thread: start, stop, pause, resume, and the waits that wake early for
  * them. Control calls are thread-safe and wake the thread through one condition; a wait in the
- * source for an append is the one place the thread may be interrupted.
+ * source for an append is the one place the thread may be interrupted. The loop runs on a daemon
+ * thread of its own, or as one task of the user's executor, which then lends it a thread until the
+ * loop ends (the thread's interrupt flag is cleared before it goes back).
  */
 final class WorkerControl {
 
@@ -21,38 +26,77 @@ final class WorkerControl {
   enum Next { RUN, STOP, HOLD }
 
   private final String name;
+  private final @Nullable Executor executor;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
-  private Thread thread;
+  /** The thread running the loop now; null before it begins and after it ends. */
+  private @Nullable Thread thread;
+  /** Started and not yet seen ended by {@link #join}: a start meanwhile does nothing. */
+  private boolean launched;
+  /** Started and not yet ended (a task of the executor may still wait for a thread). */
+  private boolean running;
   private boolean stopRequested;
   private boolean pauseRequested;
   private boolean failedWaiting;
   private boolean holdAcknowledged;
   private boolean waitingForAppend;
 
-  WorkerControl(String name) {
+  /** @param executor runs the loop as one task; null runs it on a daemon thread of its own */
+  WorkerControl(String name, @Nullable Executor executor) {
     this.name = name;
+    this.executor = executor;
   }
 
-  /** Starts the thread unless it runs. */
+  /**
+   * Starts the loop unless it was started and not yet joined.
+   *
+   * @throws RejectedExecutionException if the executor rejects the loop's task; nothing runs then
+   */
   void start(Runnable body) {
     lock.lock();
     try {
-      if (thread == null) {
-        stopRequested = false;
-        thread = new Thread(body, name);
-        thread.setDaemon(true);
-        thread.start();
+      if (launched) {
+        return;
       }
+      stopRequested = false;
+      launched = true;
+      running = true;
     } finally {
       lock.unlock();
     }
+    try {
+      if (executor == null) {
+        Thread own = new Thread(() -> runLoop(body), name);
+        own.setDaemon(true);
+        own.start();
+      } else {
+        executor.execute(() -> runLoop(body));
+      }
+    } catch (RuntimeException | Error e) {
+      signal(() -> {
+        launched = false;
+        running = false;
+      });
+      throw e;
+    }
   }
 
-  /** Whether the thread was started and has not ended. */
+  private void runLoop(Runnable body) {
+    signal(() -> thread = Thread.currentThread());
+    try {
+      body.run();
+    } finally {
+      signal(() -> {
+        thread = null;
+        running = false;
+      });
+      Thread.interrupted();
+    }
+  }
+
+  /** Whether the loop was started and has not ended. */
   boolean isAlive() {
-    Thread running = read(() -> thread);
-    return running != null && running.isAlive();
+    return test(() -> running);
   }
 
   void requestStop() {
@@ -120,7 +164,7 @@ final class WorkerControl {
       wasPaused = pauseRequested;
       pauseRequested = true;
       changed.signalAll();
-      while (thread != null && thread.isAlive() && !holdAcknowledged && !stopRequested) {
+      while (running && !holdAcknowledged && !stopRequested) {
         changed.awaitUninterruptibly();
       }
     } finally {
@@ -214,49 +258,43 @@ final class WorkerControl {
     try {
       change.run();
       changed.signalAll();
-      Thread running = thread;
-      if (waitingForAppend && running != null && (stopRequested || pauseRequested)) {
-        running.interrupt();
+      Thread current = thread;
+      if (waitingForAppend && current != null && (stopRequested || pauseRequested)) {
+        current.interrupt();
       }
     } finally {
       lock.unlock();
     }
   }
 
-  /** Waits for the thread to end, interrupting it after the timeout. */
+  /** Waits for the loop to end, interrupting it after the timeout. */
   void join(Duration timeout) {
-    Thread running = read(() -> thread);
-    if (running == null) {
-      return;
-    }
+    lock.lock();
     try {
-      running.join(Math.max(1, timeout.toMillis()));
-      if (running.isAlive()) {
+      if (!awaitEnd(Math.max(TimeUnit.MILLISECONDS.toNanos(1), timeout.toNanos()))) {
         LOG.warn("{} did not stop within {}; interrupting its batch, which then commits nothing",
             name, timeout);
-        running.interrupt();
-        running.join(TimeUnit.SECONDS.toMillis(5));
+        if (thread != null) {
+          thread.interrupt();
+        }
+        awaitEnd(TimeUnit.SECONDS.toNanos(5));
+      }
+      if (!running) {
+        launched = false;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-    lock.lock();
-    try {
-      if (thread == running && !running.isAlive()) {
-        thread = null;
-      }
     } finally {
       lock.unlock();
     }
   }
 
-  private <T> T read(java.util.function.Supplier<T> read) {
-    lock.lock();
-    try {
-      return read.get();
-    } finally {
-      lock.unlock();
+  /** Waits, holding the lock, until the loop has ended; returns whether it has. */
+  private boolean awaitEnd(long nanos) throws InterruptedException {
+    while (running && nanos > 0) {
+      nanos = changed.awaitNanos(nanos);
     }
+    return !running;
   }
 
   private boolean test(BooleanSupplier read) {

@@ -5,11 +5,9 @@ import io.orchestrix.projection.DeadLetter;
 import io.orchestrix.projection.EventEnvelope;
 import io.orchestrix.projection.ProjectionException;
 import io.orchestrix.projection.ProjectionState;
-import io.orchestrix.projection.ReadModel;
 import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.spi.Commit;
 import io.orchestrix.projection.spi.ProjectionStore;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -19,8 +17,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One writer of one projection: the owner of its checkpoint. It holds the writer's claim (fencing
- * token), the state it committed, the streams blocked behind dead letters, the failures being
- * retried, the document cache and the commit pipeline, and it is the only one that changes them.
+ * token, the state it committed, the streams blocked behind dead letters and the document cache, in
+ * its {@link WriterClaim}), the failures being retried and the commit pipeline, and it is the only
+ * one that changes them.
  * Everything it believes is dropped ({@link #forget()}) on any failed commit, conflict, reset or new
  * claim, and reloaded from the store on the next call.
  *
@@ -34,17 +33,10 @@ final class WriterSession {
   private final EngineParts parts;
   private final EngineMetrics metrics;
   private final ReentrantLock lock = new ReentrantLock();
-  private final DocumentCache cache;
+  private final WriterClaim claim;
   private final CommitPipeline pipeline;
   private final FailureDecisions failures;
   private final BatchPreparer preparer;
-  /** Streams with an outstanding dead letter: their later events are parked behind it. */
-  private final Set<String> blockedStreams = new HashSet<>();
-  /** The state as committed by this writer; null until claimed, and after any failed commit. */
-  private @Nullable ProjectionState state;
-  private long writerToken;
-  /** The state readers see: the last committed one, or the last known after a failure. */
-  private volatile @Nullable ProjectionState published;
 
   /**
    * @param partition the partition this writer commits for, or {@link Commit#UNPARTITIONED}; its key
@@ -56,7 +48,8 @@ final class WriterSession {
     this.parts = parts;
     this.metrics = new EngineMetrics(parts.config.meterRegistry(), parts.config.projectionId(),
         partition);
-    this.cache = new DocumentCache(parts.config.cacheSize());
+    this.claim = new WriterClaim(writerKey, parts, metrics,
+        new DocumentCache(parts.config.cacheSize()));
     this.pipeline = new CommitPipeline(writerKey, partition, parts.store, metrics);
     this.failures = new FailureDecisions(parts.config.failurePolicy(), parts.config.clock());
     this.preparer = new BatchPreparer(parts);
@@ -91,7 +84,7 @@ final class WriterSession {
 
   /** The last state this writer committed or loaded, without asking the store; null if none yet. */
   @Nullable ProjectionState knownState() {
-    return published;
+    return claim.published();
   }
 
   // ---- processing
@@ -192,12 +185,12 @@ final class WriterSession {
       ProjectionState after = new ProjectionState(writerKey, before.lastProcessedEventId(), position,
           before.errorCount(), true, before.lastError(), 0, parts.now());
       BatchOutcome.Failed failure = pipeline.commitNow(
-          Commit.batch(writerToken, before.lastProcessedPosition(), after, List.of()));
+          Commit.batch(claim.writerToken(), before.lastProcessedPosition(), after, List.of()));
       if (failure != null) {
         forget();
         return failure;
       }
-      accept(after);
+      claim.accept(after);
       return new BatchOutcome.Completed(new BatchResult(0, 0, 0, position), after);
     } catch (ProjectionException e) {
       forget();
@@ -211,8 +204,8 @@ final class WriterSession {
   private PreparedBatch prepare(List<? extends EventEnvelope<?>> events) {
     try {
       ProjectionState before = claimed();
-      return preparer.prepare(new BatchPreparer.Writer(writerKey, before, writerToken,
-          Set.copyOf(blockedStreams), cache, pipeline.inFlight(), failures, metrics), events);
+      return preparer.prepare(new BatchPreparer.Writer(writerKey, before, claim.writerToken(),
+          claim.blockedStreams(), claim.cache(), pipeline.inFlight(), failures, metrics), events);
     } catch (ProjectionException e) {
       forget();
       return PreparedBatch.nothingToCommit(new BatchOutcome.Failed(e));
@@ -229,7 +222,7 @@ final class WriterSession {
 
   /** The failure a caller gets once after a queued commit failed, naming where to resume. */
   private StoreException queuedCommitFailure() {
-    ProjectionState committed = published;
+    ProjectionState committed = claim.published();
     return StoreException.outage("projection '" + writerKey + "': a queued commit failed, so the"
         + " batches submitted after it were not committed either; resume with the events after"
         + " position " + (committed == null ? 0 : committed.lastProcessedPosition()), writerKey,
@@ -238,14 +231,12 @@ final class WriterSession {
 
   /** The writer's view moves past a prepared batch (committed, or queued to commit). */
   private void advance(PreparedBatch prepared) {
-    Objects.requireNonNull(prepared.unitOfWork()).publishToCache();
-    prepared.deadLetters().forEach(letter -> blockedStreams.add(letter.streamId()));
-    state = Objects.requireNonNull(prepared.commit()).state();
+    claim.advance(prepared);
   }
 
   private void committed(PreparedBatch prepared, long commitStarted) {
     ProjectionState after = Objects.requireNonNull(prepared.commit()).state();
-    published = after;
+    claim.committed(after);
     long finished = System.nanoTime();
     BatchResult result = prepared.outcome().committed();
     metrics.state(after.lastProcessedPosition(), after.healthy());
@@ -268,23 +259,10 @@ final class WriterSession {
    * @throws ProjectionException if the store fails
    */
   ProjectionState claimed() {
-    ProjectionState current = state;
+    ProjectionState current = claim.state();
     if (current == null) {
       pipeline.drain();
-      parts.checkWritable();
-      parts.prepareReadModels();
-      writerToken = parts.store.claimWriter(writerKey);
-      current = parts.store.loadState(writerKey)
-          .orElseGet(() -> ProjectionState.initial(writerKey, parts.now()));
-      cache.clear();
-      for (ReadModel<?> readModel : parts.readModels.all()) {
-        if (parts.store.count(readModel.name()) == 0) {
-          cache.markComplete(readModel.name());
-        }
-      }
-      blockedStreams.clear();
-      parts.store.deadLetters(writerKey).forEach(letter -> blockedStreams.add(letter.streamId()));
-      accept(current);
+      current = claim.take();
     }
     return current;
   }
@@ -312,15 +290,8 @@ final class WriterSession {
 
   /** Drops everything this writer believed, so the next call claims again and reloads. */
   void forget() {
-    state = null;
+    claim.forget();
     pipeline.forgetInFlight();
-    cache.clear();
-  }
-
-  private void accept(ProjectionState newState) {
-    state = newState;
-    published = newState;
-    metrics.state(newState.lastProcessedPosition(), newState.healthy());
   }
 
   // ---- for operations (the caller holds the lock)
@@ -337,16 +308,8 @@ final class WriterSession {
       forget();
       throw failure.failure();
     }
-    blockedStreams.clear();
-    blockedStreams.addAll(stillBlocked);
     failures.forget();
-    if (cacheAfter == Cache.CLEARED_COMPLETE) {
-      cache.clear();
-      parts.readModels.all().forEach(readModel -> cache.markComplete(readModel.name()));
-    } else if (cacheAfter == Cache.CLEARED) {
-      cache.clear();
-    }
-    accept(commit.state());
+    claim.operationCommitted(commit.state(), stillBlocked, cacheAfter);
   }
 
   /** What an operation leaves in the writer's cache. */
@@ -385,16 +348,16 @@ final class WriterSession {
   }
 
   long writerToken() {
-    return writerToken;
+    return claim.writerToken();
   }
 
   /** The streams blocked behind dead letters, as this writer knows them. */
   Set<String> blockedStreams() {
-    return Set.copyOf(blockedStreams);
+    return claim.blockedStreams();
   }
 
   DocumentCache cache() {
-    return cache;
+    return claim.cache();
   }
 
   /** Forgets the failure being retried, so the next attempt starts afresh (an operator resumed). */

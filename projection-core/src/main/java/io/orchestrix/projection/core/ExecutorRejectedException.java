@@ -1,0 +1,45 @@
+package io.orchestrix.projection.core;
+
+import io.orchestrix.projection.FailureKind;
+import io.orchestrix.projection.ProjectionException;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * The executor given to {@link ProjectionRunner.Builder#executor} rejected the processing loop of one
+ * or more projections when the runner started them: it is shut down (then nothing was started), or
+ * had no room for another task. The projections it accepted run; the next
+ * {@link ProjectionRunner#start()} starts those it rejected again. {@link FailureKind#FATAL}:
+ * nothing changes until the executor runs again or has room.
+ */
+public final class ExecutorRejectedException extends ProjectionException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final List<String> rejectedProjections;
+
+  /**
+   * @param rejectedProjections the projections whose loops were rejected, at least one
+   * @param cause the first rejection
+   */
+  public ExecutorRejectedException(Executor executor, List<String> rejectedProjections,
+      RejectedExecutionException cause) {
+    super("the runner's executor " + executor + " rejected the processing loop of projection(s) "
+        + rejectedProjections + ": " + cause.getMessage() + "; it must run one task per projection"
+        + " and per partition at once, each until the runner stops", rejectedProjections.get(0),
+        null, 0, cause);
+    this.rejectedProjections = List.copyOf(rejectedProjections);
+  }
+
+  /** {@return the projections whose loops were rejected} */
+  public List<String> rejectedProjections() {
+    return rejectedProjections;
+  }
+
+  /** {@link FailureKind#FATAL}. */
+  @Override
+  public FailureKind kind() {
+    return FailureKind.FATAL;
+  }
+}
