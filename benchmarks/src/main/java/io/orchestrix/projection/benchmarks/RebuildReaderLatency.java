@@ -20,6 +20,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,7 +43,8 @@ import picocli.CommandLine.Option;
 public final class RebuildReaderLatency implements Callable<Integer> {
 
   @Option(names = "--store", required = true, paramLabel = "URI",
-      description = "The projection store (memory:, jdbc:..., redis://..., mongodb://...).")
+      description = "The projection store (memory:, jdbc:..., redis://..., mongodb://..., or "
+          + EmbeddedMongo.STORE_NAME + " for an in-process server).")
   String storeUri;
 
   @Option(names = {"-P", "--store-property"}, paramLabel = "KEY=VALUE",
@@ -75,9 +77,11 @@ public final class RebuildReaderLatency implements Callable<Integer> {
     int orders = events / StandardWorkload.EVENTS_PER_ORDER;
     // the in-memory store lives in its instance, so there the reader shares the writer's
     boolean shared = storeUri.startsWith("memory:");
-    try (ProjectionStore writerStore = ProjectionStoreProviders.open(storeUri, storeProperties);
+    try (EmbeddedMongo embedded =
+             storeUri.equals(EmbeddedMongo.STORE_NAME) ? new EmbeddedMongo() : null;
+         ProjectionStore writerStore = ProjectionStoreProviders.open(uri(embedded), storeProperties);
          ProjectionStore ownReaderStore = shared ? null
-             : ProjectionStoreProviders.open(storeUri, storeProperties)) {
+             : ProjectionStoreProviders.open(uri(embedded), storeProperties)) {
       ProjectionStore readerStore = shared ? writerStore : ownReaderStore;
       ProjectionEngine live = WorkloadProjection.engine(writerStore, batchSize, FailurePolicy.stop(),
           1, "1");
@@ -121,6 +125,10 @@ public final class RebuildReaderLatency implements Callable<Integer> {
           + reference));
       return reader.empty.get() == 0 && same ? 0 : 1;
     }
+  }
+
+  private String uri(@Nullable EmbeddedMongo embedded) {
+    return embedded != null ? embedded.uri() : storeUri;
   }
 
   private void row(String phase, long[] latencies) {
