@@ -9,29 +9,23 @@ import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.ProjectionIds;
 import io.orchestrix.projection.ProjectionStateStore;
 import io.orchestrix.projection.ReadModel;
-import io.orchestrix.projection.core.internal.EngineConfig;
 import io.orchestrix.projection.core.internal.GenerationNames;
 import io.orchestrix.projection.core.internal.VersionSettings;
-import io.orchestrix.projection.core.internal.VersionedProjectionEngine;
-import io.orchestrix.projection.core.internal.EngineObservations;
 import io.orchestrix.projection.core.json.EventTypes;
 import io.orchestrix.projection.core.json.JacksonDocumentCodec;
 import io.orchestrix.projection.spi.DocumentCodec;
 import io.orchestrix.projection.spi.ProjectionStore;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Builds a {@link ProjectionEngine}. Not thread-safe; the engine it builds is. Every setter checks its
- * argument at once and throws {@link IllegalArgumentException} (or {@link NullPointerException} for
- * null) naming the setting and the rejected value.
+ * argument at once, throws {@link NullPointerException} for null and {@link IllegalArgumentException}
+ * naming the setting and the rejected value, and returns this builder for the next setting. A value
+ * set twice keeps the last; one never set keeps the default its setter names.
  *
  * <pre>{@code
  * ProjectionEngine engine = Projections.engine("order-summary")
@@ -60,29 +54,7 @@ public final class ProjectionEngineBuilder {
   public static final Duration DEFAULT_RETIRED_GENERATION_GRACE = Duration.ofHours(24);
 
   private final String projectionId;
-  private @Nullable ProjectionStore store;
-  private final List<ReadModel<?>> readModels = new ArrayList<>();
-  private final Map<ReadModel<?>, Function<EventEnvelope<?>, @Nullable String>> prefetch =
-      new LinkedHashMap<>();
-  private DocumentCodec codec = JacksonDocumentCodec.create();
-  private EventTypes eventTypes = EventTypes.byClassName();
-  private Clock clock = Clock.systemUTC();
-  private @Nullable MeterRegistry meterRegistry;
-  private @Nullable ObservationRegistry observationRegistry;
-  private Duration handlerTimeout = DEFAULT_HANDLER_TIMEOUT;
-  private int batchSize = DEFAULT_BATCH_SIZE;
-  private int cacheSize = DEFAULT_CACHE_SIZE;
-  private FailurePolicy failurePolicy = FailurePolicy.stop();
-  private boolean contiguousPositions;
-  private int partitions = 1;
-  private @Nullable Function<EventEnvelope<?>, String> partitionKey;
-  private String version = DEFAULT_VERSION;
-  private boolean rebuildNewVersionOnStart = true;
-  private boolean automaticCutOver = true;
-  private boolean verifyBeforeCutOver;
-  private long cutOverLag = DEFAULT_CUT_OVER_LAG;
-  private Duration generationRefresh = DEFAULT_GENERATION_REFRESH;
-  private Duration retiredGenerationGrace = DEFAULT_RETIRED_GENERATION_GRACE;
+  private final EngineSettings settings = new EngineSettings();
 
   ProjectionEngineBuilder(String projectionId) {
     this.projectionId = ProjectionIds.requireValid(
@@ -90,307 +62,331 @@ public final class ProjectionEngineBuilder {
   }
 
   /**
-   * Where state and read models live: a store from {@link ProjectionStores#open} or a store module.
-   * Default: a new {@link InMemoryProjectionStateStore}.
+   * Sets where state and read models live. Default: a new {@link InMemoryProjectionStateStore}.
    *
+   * @param store a store from {@link ProjectionStores#open} or a store module
+   * @return this builder
    * @throws IllegalArgumentException if the store does not implement the store SPI
    *     ({@link ProjectionStore}), as every store module's stores do
    */
   public ProjectionEngineBuilder store(ProjectionStateStore store) {
-    Objects.requireNonNull(store, "store must not be null");
-    if (!(store instanceof ProjectionStore spiStore)) {
-      throw new IllegalArgumentException("store: " + store.getClass().getName() + " ("
-          + store.description() + ") holds only state; an engine needs a store that implements "
-          + ProjectionStore.class.getName() + ", as the stores of every store module do");
-    }
-    this.store = spiStore;
+    settings.store = EngineSettingChecks.spiStore(store);
     return this;
   }
 
-  /** Declares a read model this projection writes; its storage is prepared when the engine is built. */
+  /**
+   * Declares a read model this projection writes; its storage is prepared when the engine is first
+   * used.
+   *
+   * @param readModel the read model, its name without {@code __} (kept for generations)
+   * @return this builder
+   * @throws IllegalArgumentException if its name is declared already or kept for generations
+   */
   public ProjectionEngineBuilder readModel(ReadModel<?> readModel) {
-    Objects.requireNonNull(readModel, "readModel must not be null");
+    EngineSettingChecks.requireUndeclared(settings.readModels, readModel);
     GenerationNames.requireDeclarable(readModel.name());
-    if (readModels.stream().anyMatch(r -> r.name().equals(readModel.name()))) {
-      throw new IllegalArgumentException("readModel: '" + readModel.name() + "' is declared twice");
-    }
-    readModels.add(readModel);
+    settings.readModels.add(readModel);
     return this;
   }
 
   /**
    * Declares which document of a read model each event will touch, so that a batch loads every such
    * document missing from the cache in one round trip before its handlers run (instead of one read
-   * per document). The function may return null for events that touch none. Optional: without it the
-   * engine reads documents when handlers ask for them.
+   * per document). Optional: without it the engine reads documents when handlers ask for them. A
+   * second call for the same read model replaces the first.
+   *
+   * @param <T> the read model's document type
+   * @param readModel a read model declared by {@link #readModel}, before or after this call
+   * @param documentIdOfEvent the id of the document an event touches, or null for none; pure
+   * @return this builder
    */
   public <T> ProjectionEngineBuilder prefetch(
       ReadModel<T> readModel, Function<EventEnvelope<?>, @Nullable String> documentIdOfEvent) {
     Objects.requireNonNull(readModel, "readModel must not be null");
     Objects.requireNonNull(documentIdOfEvent, "documentIdOfEvent must not be null");
-    prefetch.put(readModel, documentIdOfEvent);
+    settings.prefetch.put(readModel, documentIdOfEvent);
     return this;
   }
 
   /**
-   * {@return how documents and dead-lettered events become JSON} Default: {@link
-   * JacksonDocumentCodec}.
+   * Sets how documents and dead-lettered events become JSON. Default: {@link JacksonDocumentCodec}.
+   *
+   * @param codec the codec for documents and for the payloads of dead-lettered events
+   * @return this builder
    */
   public ProjectionEngineBuilder codec(DocumentCodec codec) {
-    this.codec = Objects.requireNonNull(codec, "codec must not be null");
+    settings.codec = Objects.requireNonNull(codec, "codec must not be null");
     return this;
   }
 
   /**
-   * How dead-lettered events are named and read back (with upcasters) when they are retried.
+   * Sets how dead-lettered events are named and read back (with upcasters) when they are retried.
    * Default: {@link EventTypes#byClassName()}.
+   *
+   * @param eventTypes the names of event types and how each is read back, upcasters included
+   * @return this builder
    */
   public ProjectionEngineBuilder eventTypes(EventTypes eventTypes) {
-    this.eventTypes = Objects.requireNonNull(eventTypes, "eventTypes must not be null");
-    return this;
-  }
-
-  /** {@return the clock for timestamps in state and dead letters} Default: the UTC system clock. */
-  public ProjectionEngineBuilder clock(Clock clock) {
-    this.clock = Objects.requireNonNull(clock, "clock must not be null");
-    return this;
-  }
-
-  /** Where to record metrics (see {@link MetricNames}). Default: none, nothing is recorded. */
-  public ProjectionEngineBuilder meterRegistry(MeterRegistry meterRegistry) {
-    this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry must not be null");
+    settings.eventTypes = Objects.requireNonNull(eventTypes, "eventTypes must not be null");
     return this;
   }
 
   /**
-   * Where to record observations: one per handler invocation and one per batch commit, each a timer
-   * and, when the registry has a tracer, a span; a handler's span is a child of the trace named by
-   * the event's {@code traceparent} metadata (see {@link io.orchestrix.projection.ObservationNames}).
+   * Sets the clock for timestamps in state and dead letters. Default: the UTC system clock.
+   *
+   * @param clock the clock the engine reads, for example a test's clock that the test moves
+   * @return this builder
+   */
+  public ProjectionEngineBuilder clock(Clock clock) {
+    settings.clock = Objects.requireNonNull(clock, "clock must not be null");
+    return this;
+  }
+
+  /**
+   * Sets where to record metrics (see {@link MetricNames}). Default: none, nothing is recorded.
+   *
+   * @param meterRegistry the registry the engine's meters are registered in
+   * @return this builder
+   */
+  public ProjectionEngineBuilder meterRegistry(MeterRegistry meterRegistry) {
+    settings.meterRegistry =
+        Objects.requireNonNull(meterRegistry, "meterRegistry must not be null");
+    return this;
+  }
+
+  /**
+   * Sets where to record observations: one per handler invocation and one per batch commit, each a
+   * timer and, when the registry has a tracer, a span; a handler's span is a child of the trace named
+   * by the event's {@code traceparent} metadata (see {@link io.orchestrix.projection.ObservationNames}).
    * Default: none, nothing is recorded and dispatch takes no other path.
+   *
+   * @param observationRegistry the registry observations are started in
+   * @return this builder
    */
   public ProjectionEngineBuilder observationRegistry(ObservationRegistry observationRegistry) {
-    this.observationRegistry =
+    settings.observationRegistry =
         Objects.requireNonNull(observationRegistry, "observationRegistry must not be null");
     return this;
   }
 
-  /** {@return how long an asynchronous handler's stage may take} Default: 30 seconds. */
+  /**
+   * Sets how long an asynchronous handler's stage may take. Default: 30 seconds.
+   *
+   * @param handlerTimeout the time allowed, positive
+   * @return this builder
+   * @throws IllegalArgumentException if zero or negative
+   */
   public ProjectionEngineBuilder handlerTimeout(Duration handlerTimeout) {
-    Objects.requireNonNull(handlerTimeout, "handlerTimeout must not be null");
-    if (handlerTimeout.isNegative() || handlerTimeout.isZero()) {
-      throw new IllegalArgumentException("handlerTimeout must be positive but was " + handlerTimeout);
-    }
-    this.handlerTimeout = handlerTimeout;
-    return this;
-  }
-
-  /** Events per batch in {@link ProjectionEngine#replay}. Default 1,000. */
-  public ProjectionEngineBuilder batchSize(int batchSize) {
-    if (batchSize < 1 || batchSize > 100_000) {
-      throw new IllegalArgumentException("batchSize must be 1 to 100000 but was " + batchSize);
-    }
-    this.batchSize = batchSize;
+    settings.handlerTimeout = EngineSettingChecks.positive("handlerTimeout", handlerTimeout);
     return this;
   }
 
   /**
-   * Documents per read model the writer keeps cached; 0 turns the cache off. Default 100,000. While a
-   * read model is known to be held completely (it was empty when the projection was claimed or reset),
-   * the cache also keeps a Bloom filter of the ids it evicts, 1 to 8 MiB per read model, allocated at
-   * the first eviction, so that documents it never saw need no store read.
+   * Sets the events per batch in {@link ProjectionEngine#replay}. Default 1,000.
+   *
+   * @param batchSize 1 to 100,000
+   * @return this builder
+   * @throws IllegalArgumentException if out of range
+   */
+  public ProjectionEngineBuilder batchSize(int batchSize) {
+    settings.batchSize = EngineSettingChecks.range("batchSize", batchSize, 1, 100_000);
+    return this;
+  }
+
+  /**
+   * Sets the documents per read model the writer keeps cached; 0 turns the cache off. Default
+   * 100,000. While a read model is known to be held completely (it was empty when the projection was
+   * claimed or reset), the cache also keeps a Bloom filter of the ids it evicts, 1 to 8 MiB per read
+   * model, allocated at the first eviction, so that documents it never saw need no store read.
+   *
+   * @param cacheSize the most documents cached per read model, 0 or more
+   * @return this builder
+   * @throws IllegalArgumentException if negative
    */
   public ProjectionEngineBuilder cacheSize(int cacheSize) {
-    if (cacheSize < 0) {
-      throw new IllegalArgumentException("cacheSize must not be negative but was " + cacheSize);
-    }
-    this.cacheSize = cacheSize;
+    settings.cacheSize = EngineSettingChecks.notNegative("cacheSize", cacheSize);
     return this;
   }
 
   /**
-   * What a handler failure does: stop, dead-letter, or retry with backoff first. Default
+   * Sets what a handler failure does: stop, dead-letter, or retry with backoff first. Default
    * {@link FailurePolicy#stop()}.
+   *
+   * @param failurePolicy the policy for every handler of the projection
+   * @return this builder
    */
   public ProjectionEngineBuilder failurePolicy(FailurePolicy failurePolicy) {
-    this.failurePolicy = Objects.requireNonNull(failurePolicy, "failurePolicy must not be null");
+    settings.failurePolicy =
+        Objects.requireNonNull(failurePolicy, "failurePolicy must not be null");
     return this;
   }
 
   /**
-   * Whether positions must be contiguous (1, 2, 3, ...). Default false: positions may have gaps, as
-   * global positions of most event stores do, so the engine cannot tell a gap from a missing event and
-   * events must be delivered in order. When true, an event that does not continue the checkpoint is
-   * refused with {@link io.orchestrix.projection.PositionGapException} and nothing is applied, which
-   * makes out-of-order delivery (several threads feeding one projection) safe.
+   * Sets whether positions must be contiguous (1, 2, 3, ...). Default false: positions may have gaps,
+   * as global positions of most event stores do, so the engine cannot tell a gap from a missing event
+   * and events must be delivered in order. When true, an event that does not continue the checkpoint
+   * is refused with {@link io.orchestrix.projection.PositionGapException} and nothing is applied,
+   * which makes out-of-order delivery (several threads feeding one projection) safe.
+   *
+   * @param contiguousPositions whether a gap in positions is refused
+   * @return this builder
    */
   public ProjectionEngineBuilder requireContiguousPositions(boolean contiguousPositions) {
-    this.contiguousPositions = contiguousPositions;
+    settings.contiguousPositions = contiguousPositions;
     return this;
   }
 
   /**
-   * Splits the projection into {@code partitions} partitions, each with its own checkpoint, writer
-   * token and dead letters, which several threads or nodes may process at once (a
-   * {@link ProjectionRunner} with a node name shares them out by leases in the store). An event belongs
-   * to the partition of its partition key ({@link #partitionKey}, the stream id by default). Every
-   * document must be written from one partition only: a write from a second one is refused with
+   * Splits the projection into partitions, each with its own checkpoint, writer token and dead
+   * letters, which several threads or nodes may process at once (a {@link ProjectionRunner} with a
+   * node name shares them out by leases in the store). An event belongs to the partition of its
+   * partition key ({@link #partitionKey}, the stream id by default). Every document must be written
+   * from one partition only: a write from a second one is refused with
    * {@link io.orchestrix.projection.PartitionConflictException}. The count is part of the stored
-   * data: changing it needs a rebuild. Default 1, a projection that is not split.
+   * data: changing it needs a rebuild. Default 1, a projection that is not split. A projection id
+   * too long to name every partition is refused by {@link #build}.
    *
-   * @throws IllegalArgumentException if partitions is not 1 to {@value #MAX_PARTITIONS}
+   * @param partitions 1 to {@value #MAX_PARTITIONS}
+   * @return this builder
+   * @throws IllegalArgumentException if out of range
    */
   public ProjectionEngineBuilder partitions(int partitions) {
-    if (partitions < 1 || partitions > MAX_PARTITIONS) {
-      throw new IllegalArgumentException(
-          "partitions must be 1 to " + MAX_PARTITIONS + " but was " + partitions);
-    }
-    this.partitions = partitions;
+    settings.partitions = EngineSettingChecks.range("partitions", partitions, 1, MAX_PARTITIONS);
     return this;
   }
 
   /**
-   * The partition key of an event, when it is not the stream id: for example a customer id, when a
-   * read-model document gathers several streams of one customer. The function must be pure and never
-   * return null. A source can filter by stream id on its server, but must read every event to apply a
-   * function, so prefer the stream id where it keeps documents within one partition.
+   * Sets the partition key of an event, when it is not the stream id: for example a customer id,
+   * when a read-model document gathers several streams of one customer. A source can filter by
+   * stream id on its server, but must read every event to apply a function, so prefer the stream id
+   * where it keeps documents within one partition.
+   *
+   * @param partitionKey the key of an event; pure, never returning null
+   * @return this builder
    */
   public ProjectionEngineBuilder partitionKey(Function<EventEnvelope<?>, String> partitionKey) {
-    this.partitionKey = Objects.requireNonNull(partitionKey, "partitionKey must not be null");
+    settings.partitionKey = Objects.requireNonNull(partitionKey, "partitionKey must not be null");
     return this;
   }
 
   /**
-   * The version of this projection's code: bump it when a change of handlers needs the read models
-   * rebuilt. A node whose version the store does not know builds it as a new generation beside the
-   * live one (its own read models, {@code name__g<n>}, and checkpoints), which keeps serving queries
-   * and following events; once the new generation has caught up it is made live in one commit, and
-   * nodes still running an older version refuse to write
+   * Sets the version of this projection's code: bump it when a change of handlers needs the read
+   * models rebuilt. A node whose version the store does not know builds it as a new generation
+   * beside the live one (its own read models, {@code name__g<n>}, and checkpoints), which keeps
+   * serving queries and following events; once the new generation has caught up it is made live in
+   * one commit, and nodes still running an older version refuse to write
    * ({@link io.orchestrix.projection.ProjectionVersionException}). Default {@value #DEFAULT_VERSION}.
    *
-   * @throws IllegalArgumentException if not 1 to 40 characters of letters, digits, '.', '_' and '-'
+   * @param version 1 to 40 characters of letters, digits, '.', '_' and '-'
+   * @return this builder
+   * @throws IllegalArgumentException if not such a string
    */
   public ProjectionEngineBuilder version(String version) {
-    Objects.requireNonNull(version, "version must not be null");
-    if (!version.matches("[A-Za-z0-9._-]{1,40}")) {
-      throw new IllegalArgumentException("version must be 1 to 40 characters of letters, digits,"
-          + " '.', '_' and '-' but was '" + version + "'");
-    }
-    this.version = version;
+    settings.version = EngineSettingChecks.version(version);
     return this;
   }
 
   /**
-   * The version of this projection's code as a number; see {@link #version(String)}.
+   * Sets the version of this projection's code as a number; see {@link #version(String)}.
    *
+   * @param version the version, 0 or more
+   * @return this builder
    * @throws IllegalArgumentException if negative
    */
   public ProjectionEngineBuilder version(int version) {
-    if (version < 0) {
-      throw new IllegalArgumentException("version must not be negative but was " + version);
-    }
-    return version(Integer.toString(version));
+    return version(Integer.toString(EngineSettingChecks.notNegative("version", version)));
   }
 
   /**
-   * Whether a runner whose version the store does not know starts building it by itself (true, the
-   * default), or waits, reporting {@code STANDBY}, until an operator starts it
+   * Sets whether a runner whose version the store does not know starts building it by itself (true,
+   * the default), or waits, reporting {@code STANDBY}, until an operator starts it
    * ({@code runner.rebuild(id, RebuildMode.BLUE_GREEN)} or {@code engine.generations().startRebuild()}).
+   *
+   * @param startOnItsOwn whether the rebuild of a new version starts without an operator
+   * @return this builder
    */
   public ProjectionEngineBuilder rebuildNewVersionOnStart(boolean startOnItsOwn) {
-    this.rebuildNewVersionOnStart = startOnItsOwn;
+    settings.rebuildNewVersionOnStart = startOnItsOwn;
     return this;
   }
 
   /**
-   * Whether the node building a new generation makes it live by itself once it has caught up (true,
-   * the default), or leaves that to an operator ({@code engine.generations().cutOver()}).
+   * Sets whether the node building a new generation makes it live by itself once it has caught up
+   * (true, the default), or leaves that to an operator ({@code engine.generations().cutOver()}).
+   *
+   * @param automatic whether the cut-over happens without an operator
+   * @return this builder
    */
   public ProjectionEngineBuilder automaticCutOver(boolean automatic) {
-    this.automaticCutOver = automatic;
+    settings.automaticCutOver = automatic;
     return this;
   }
 
   /**
-   * Whether a cut-over first compares both generations at the same position and refuses unless they
-   * hold the same documents (default false); an automatic one holds until they stand at the same
+   * Sets whether a cut-over first compares both generations at the same position and refuses unless
+   * they hold the same documents (default false); an automatic one holds until they stand at the same
    * position, and is not tried again once refused. See {@code ProjectionGenerations.compare}.
+   *
+   * @param verify true to compare before every cut-over
+   * @return this builder
    */
   public ProjectionEngineBuilder verifyBeforeCutOver(boolean verify) {
-    this.verifyBeforeCutOver = verify;
+    settings.verifyBeforeCutOver = verify;
     return this;
   }
 
   /**
-   * The lag, in positions between the source's head and the new generation's lowest checkpoint, under
-   * which a new generation has caught up and is cut over. Default {@value #DEFAULT_CUT_OVER_LAG}.
+   * Sets the lag, in positions between the source's head and the new generation's lowest
+   * checkpoint, under which a new generation has caught up and is cut over. Default
+   * {@value #DEFAULT_CUT_OVER_LAG}.
    *
+   * @param cutOverLag the lag, 0 or more
+   * @return this builder
    * @throws IllegalArgumentException if negative
    */
   public ProjectionEngineBuilder cutOverLag(long cutOverLag) {
-    if (cutOverLag < 0) {
-      throw new IllegalArgumentException("cutOverLag must not be negative but was " + cutOverLag);
-    }
-    this.cutOverLag = cutOverLag;
+    settings.cutOverLag = EngineSettingChecks.notNegative("cutOverLag", cutOverLag);
     return this;
   }
 
   /**
-   * How often queries and runners re-read which generation is live. A query that finds nothing reads
-   * it at once. Default 1 second.
+   * Sets how often queries and runners re-read which generation is live. A query that finds nothing
+   * reads it at once. Default 1 second.
    *
-   * @throws IllegalArgumentException if not 10 ms to 1 minute
+   * @param refresh the interval, 10 ms to 1 minute
+   * @return this builder
+   * @throws IllegalArgumentException if out of range
    */
   public ProjectionEngineBuilder generationRefresh(Duration refresh) {
-    Objects.requireNonNull(refresh, "generationRefresh must not be null");
-    if (refresh.toMillis() < 10 || refresh.toSeconds() > 60) {
-      throw new IllegalArgumentException(
-          "generationRefresh must be 10 ms to 1 minute but was " + refresh);
-    }
-    this.generationRefresh = refresh;
+    settings.generationRefresh = EngineSettingChecks.generationRefresh(refresh);
     return this;
   }
 
   /**
-   * How long a generation retired by a cut-over is kept, so that a rollback to it is possible, before
-   * a node running the live generation drops it. Default 24 hours.
+   * Sets how long a generation retired by a cut-over is kept, so that a rollback to it is possible,
+   * before a node running the live generation drops it. Default 24 hours.
    *
+   * @param grace the time kept, zero or more
+   * @return this builder
    * @throws IllegalArgumentException if negative
    */
   public ProjectionEngineBuilder retiredGenerationGrace(Duration grace) {
-    Objects.requireNonNull(grace, "retiredGenerationGrace must not be null");
-    if (grace.isNegative()) {
-      throw new IllegalArgumentException("retiredGenerationGrace must not be negative but was "
-          + grace);
-    }
-    this.retiredGenerationGrace = grace;
+    settings.retiredGenerationGrace =
+        EngineSettingChecks.notNegative("retiredGenerationGrace", grace);
     return this;
   }
 
   /**
-   * The engine. Building it does no I/O: the storage of the declared read models is prepared, and the
-   * projection claimed, on first use (the first batch, query or operation), so an application starts
-   * while its store is out and a runner waits for the store as its outage policy says.
+   * Builds the engine. Building it does no I/O: the storage of the declared read models is
+   * prepared, and the projection claimed, on first use (the first batch, query or operation), so an
+   * application starts while its store is out and a runner waits for the store as its outage policy
+   * says. Settings changed afterwards do not reach the engine.
    *
-   * @throws IllegalArgumentException if a prefetch names an undeclared read model
+   * @return a new engine with these settings
+   * @throws IllegalArgumentException if a prefetch names an undeclared read model, or the projection
+   *     id is too long to name its partitions
    */
   public ProjectionEngine build() {
-    for (ReadModel<?> readModel : prefetch.keySet()) {
-      if (!readModels.contains(readModel)) {
-        throw new IllegalArgumentException("prefetch: read model '" + readModel.name()
-            + "' is not declared; call readModel(...) for it first");
-      }
-    }
-    ProjectionStore chosen = store != null ? store : new InMemoryProjectionStateStore();
-    EngineConfig config = new EngineConfig(projectionId, chosen, List.copyOf(readModels),
-        Map.copyOf(prefetch), codec, eventTypes, clock, meterRegistry, handlerTimeout, batchSize, cacheSize,
-        failurePolicy, contiguousPositions ? EngineConfig.Positions.CONTIGUOUS
-            : EngineConfig.Positions.GAPS_ALLOWED, partitions, partitionKey,
-        EngineObservations.of(observationRegistry, projectionId));
-    if (partitions > 1) {
-      ProjectionIds.partitionKey(projectionId, partitions - 1);
-    }
-    return new VersionedProjectionEngine(config, new VersionSettings(version,
-        rebuildNewVersionOnStart, automaticCutOver, cutOverLag, generationRefresh,
-        retiredGenerationGrace, verifyBeforeCutOver));
+    return settings.build(projectionId);
   }
 }
