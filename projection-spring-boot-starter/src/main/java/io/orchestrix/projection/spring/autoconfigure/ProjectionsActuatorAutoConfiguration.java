@@ -1,6 +1,7 @@
 package io.orchestrix.projection.spring.autoconfigure;
 
 import io.orchestrix.projection.spring.ProjectionEngines;
+import io.orchestrix.projection.spring.ProjectionsProperties;
 import io.orchestrix.projection.spring.actuate.ProjectionsEndpoint;
 import io.orchestrix.projection.spring.actuate.ProjectionsHealthIndicator;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -39,8 +40,9 @@ public final class ProjectionsActuatorAutoConfiguration {
   static final class Endpoint {
     @Bean
     @ConditionalOnMissingBean
-    ProjectionsEndpoint projectionsEndpoint(ProjectionEngines engines) {
-      return new ProjectionsEndpoint(engines);
+    ProjectionsEndpoint projectionsEndpoint(ProjectionEngines engines,
+        ProjectionsProperties properties) {
+      return new ProjectionsEndpoint(engines, properties.generations().cutOverLag());
     }
   }
 }
