@@ -83,6 +83,39 @@ abstract class OrdersHttpContract {
         .isEqualTo(400);
   }
 
+  @Test
+  void theEndpointsRebuildIsBlueGreenByDefaultAndInPlaceOnlyWhenAskedFor() throws Exception {
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+        get("/actuator/projections/order-summary").body().get("state").asText())
+        .isIn("RUNNING", "CATCHING_UP"));
+    JsonNode projection = get("/actuator/projections/order-summary").body();
+    assertThat(projection.get("codeVersion").asText()).isEqualTo("1");
+    assertThat(projection.get("generation").asInt()).isEqualTo(1);
+    assertThat(projection.at("/generations/0/state").asText()).isEqualTo("LIVE");
+
+    Answer created = post("/orders",
+        "{\"customerId\":\"c-rebuilt\",\"customerName\":\"Cy\",\"amount\":2.00}");
+    String id = created.body().get("orderId").asText();
+    assertThat(post("/actuator/projections/order-summary", "{\"action\":\"rebuild\"}").status())
+        .as("blue-green, the default, has no new version to build: refused, nothing changed")
+        .isEqualTo(400);
+    assertThat(get("/orders/" + id).status()).isEqualTo(200);
+    assertThat(post("/actuator/projections/order-summary",
+        "{\"action\":\"rebuild\",\"mode\":\"sideways\"}").status()).isEqualTo(400);
+    assertThat(post("/actuator/projections/order-summary",
+        "{\"action\":\"cut-over\",\"force\":true}").status()).isEqualTo(400);
+
+    Answer inPlace = post("/actuator/projections/order-summary",
+        "{\"action\":\"rebuild\",\"mode\":\"in-place\"}");
+    assertThat(inPlace.status()).isEqualTo(200);
+    assertThat(inPlace.body().get("mode").asText()).isEqualTo("in-place");
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      JsonNode status = get("/actuator/projections/order-summary").body();
+      return status.get("position").asLong() == status.get("headPosition").asLong()
+          && get("/orders/" + id).status() == 200;
+    });
+  }
+
   Answer get(String path) throws IOException, InterruptedException {
     return new OrdersHttp(port).get(path);
   }
