@@ -23,7 +23,8 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  *
  * <ul>
  *   <li>{@code GET /actuator/projections}: every projection's status;
- *   <li>{@code GET /actuator/projections/{id}}: one projection's status;
+ *   <li>{@code GET /actuator/projections/{id}}: one projection's status, with this node's code
+ *       version and the generations the store holds (the one read that touches the store);
  *   <li>{@code GET /actuator/projections/{id}/dead-letters}: its dead letters;
  *   <li>{@code POST /actuator/projections/{id}} with {@code {"action": ...}}: {@code pause},
  *       {@code resume}, {@code reset-to} (with {@code position}: move the checkpoint, read models
@@ -42,8 +43,8 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  *             once it is within {@code generations.cut-over-lag} of the head, or anywhere with
  *             {@code force: true};
  *         <li>{@code rollback}: makes the most recently retired generation live again; nodes
- *             running the version rolled back from then refuse to write (FAILED) until they are
- *             deployed with the version rolled back to;
+ *             running the rolled-back version then refuse to write (FAILED) until they are deployed
+ *             with the live version;
  *         <li>{@code drop-generation} with {@code generation}: deletes a retired or rolled-back
  *             generation's read models, checkpoints and dead letters.
  *       </ul>
@@ -53,8 +54,9 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * progress ({@code rebuild}: position, head, remaining, percent, events per second, ETA); one
  * projection's status also lists its generations as the store holds them.
  *
- * <p>Operator actions run while the projection's thread holds between batches, so a batch is never
- * cut. Thread-safe.
+ * <p>Pause, reset-to, the in-place rebuild and the dead-letter actions run while the projection's
+ * thread holds between batches, so a batch is never cut; the other generation actions are each one
+ * compare-and-set commit of the projection's generation registry, valid from any node. Thread-safe.
  */
 @Endpoint(id = "projections")
 public final class ProjectionsEndpoint {
