@@ -4,6 +4,7 @@ import io.orchestrix.projection.spring.ProjectionEngines;
 import io.orchestrix.projection.spring.ProjectionsProperties;
 import io.orchestrix.projection.spring.actuate.ProjectionsEndpoint;
 import io.orchestrix.projection.spring.actuate.ProjectionsHealthIndicator;
+import io.orchestrix.projection.spring.actuate.ProjectionsWebEndpointExtension;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -43,6 +44,13 @@ public final class ProjectionsActuatorAutoConfiguration {
     ProjectionsEndpoint projectionsEndpoint(ProjectionEngines engines,
         ProjectionsProperties properties) {
       return new ProjectionsEndpoint(engines, properties.generations().cutOverLag());
+    }
+
+    /** Its write operation over HTTP, with the reason of a refusal in the answer. */
+    @Bean
+    @ConditionalOnMissingBean
+    ProjectionsWebEndpointExtension projectionsWebEndpointExtension(ProjectionsEndpoint endpoint) {
+      return new ProjectionsWebEndpointExtension(endpoint);
     }
   }
 }

@@ -95,15 +95,25 @@ abstract class OrdersHttpContract {
 
     Answer created = post("/orders",
         "{\"customerId\":\"c-rebuilt\",\"customerName\":\"Cy\",\"amount\":2.00}");
+    assertThat(created.status()).as("%s", created.body()).isEqualTo(201);
     String id = created.body().get("orderId").asText();
-    assertThat(post("/actuator/projections/order-summary", "{\"action\":\"rebuild\"}").status())
+    Answer refused = post("/actuator/projections/order-summary", "{\"action\":\"rebuild\"}");
+    assertThat(refused.status())
         .as("blue-green, the default, has no new version to build: refused, nothing changed")
         .isEqualTo(400);
+    assertThat(refused.body().get("message").asText()).contains("version '1' is the live one")
+        .contains("mode=in-place");
     assertThat(get("/orders/" + id).status()).isEqualTo(200);
     assertThat(post("/actuator/projections/order-summary",
         "{\"action\":\"rebuild\",\"mode\":\"sideways\"}").status()).isEqualTo(400);
     assertThat(post("/actuator/projections/order-summary",
-        "{\"action\":\"cut-over\",\"force\":true}").status()).isEqualTo(400);
+        "{\"action\":\"cut-over\",\"force\":true}").body().get("message").asText())
+        .contains("nothing to cut over to");
+    assertThat(post("/actuator/projections/order-summary",
+        "{\"action\":\"drop-generation\",\"generation\":1}").body().get("message").asText())
+        .contains("generation 1 is LIVE");
+    assertThat(post("/actuator/projections/nosuch", "{\"action\":\"pause\"}").status())
+        .isEqualTo(404);
 
     Answer inPlace = post("/actuator/projections/order-summary",
         "{\"action\":\"rebuild\",\"mode\":\"in-place\"}");
