@@ -60,6 +60,24 @@ class ActuatorTest {
   }
 
   @Test
+  void overHttpARefusedActionAnswers400WithItsReasonAndAnUnknownProjection404() {
+    runner.withPropertyValues("management.endpoints.web.exposure.include=projections")
+        .run(context -> {
+          var web = context.getBean(
+              io.orchestrix.projection.spring.actuate.ProjectionsWebEndpointExtension.class);
+          var refused = web.operate("notes", "explode", null, null, null, null, null, null);
+          assertThat(refused.getStatus()).isEqualTo(400);
+          assertThat(refused.getBody()).containsEntry("status", 400)
+              .hasEntrySatisfying("message", m -> assertThat((String) m)
+                  .contains("action must be one of").contains("'explode'"));
+          assertThat(web.operate("nosuch", "pause", null, null, null, null, null, null).getStatus())
+              .isEqualTo(404);
+          assertThat(web.operate("notes", "pause", null, null, null, null, null, null).getBody())
+              .containsEntry("action", "pause");
+        });
+  }
+
+  @Test
   void theEndpointPausesResumesAndOperatesDeadLetters() {
     runner.withPropertyValues("management.endpoints.web.exposure.include=projections",
             "orchestrix.projections.failure.policy=dead-letter")
