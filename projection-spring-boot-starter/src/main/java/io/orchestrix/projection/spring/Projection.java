@@ -44,4 +44,14 @@ public @interface Projection {
 
   /** Classes whose static {@code ReadModel} fields are read models of this projection. */
   Class<?>[] readModels() default {};
+
+  /**
+   * The version of the projection's code: bump it when a change of its handlers needs the read
+   * models rebuilt. A node whose version the store does not know yet builds it as a new generation
+   * beside the live one, which keeps serving queries until the new one has caught up and is cut over
+   * (by itself, or by an operator: see {@code orchestrix.projections.generations.*} and the
+   * {@code rebuild} action of the {@code projections} endpoint). 1 to 40 letters, digits,
+   * {@code .}, {@code _} and {@code -}; default {@code "1"}.
+   */
+  String version() default io.orchestrix.projection.core.ProjectionEngineBuilder.DEFAULT_VERSION;
 }

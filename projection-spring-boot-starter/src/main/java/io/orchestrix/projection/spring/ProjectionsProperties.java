@@ -36,6 +36,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     partition, the node runs its projections alone
  * @param leaseTime how long a node's lease on a partition lasts unless renewed (1 second to 10
  *     minutes); a dead node's partitions pass to another within about this time
+ * @param generations how a projection whose version changed is rebuilt without downtime
  */
 @ConfigurationProperties(prefix = ProjectionsProperties.PREFIX)
 public record ProjectionsProperties(
@@ -52,7 +53,8 @@ public record ProjectionsProperties(
     @DefaultValue Failure failure,
     @DefaultValue("1") int partitions,
     @Nullable String nodeName,
-    @DefaultValue("10s") Duration leaseTime) {
+    @DefaultValue("10s") Duration leaseTime,
+    @DefaultValue Generations generations) {
 
   /** The prefix of every property. */
   public static final String PREFIX = "orchestrix.projections";
@@ -180,6 +182,46 @@ public record ProjectionsProperties(
         case RETRY_THEN_DEAD_LETTER -> FailurePolicy.retry(maxAttempts)
             .withBackoff(Backoff.of(backoffInitial, backoffMax)).thenDeadLetter();
       };
+    }
+  }
+
+  /**
+   * How a projection is rebuilt without downtime when its {@link Projection#version() version}
+   * changes: the new version is built as a new generation beside the live one, which keeps serving
+   * queries, and is cut over in one commit once it has caught up.
+   *
+   * @param buildOnStart whether a node whose version the store does not know starts building it by
+   *     itself at start-up; false: it waits, STANDBY, until an operator starts the build (the
+   *     {@code rebuild} action of the {@code projections} endpoint)
+   * @param automaticCutOver whether the node building a new generation makes it live by itself once
+   *     it has caught up; false: an operator cuts over (the endpoint's {@code cut-over} action)
+   * @param cutOverLag how close to the source's head, in positions, a new generation must be to
+   *     count as caught up (0 or more)
+   * @param refresh how often queries and nodes re-read which generation is live (10 ms to 1 minute)
+   * @param retiredGrace how long a generation retired by a cut-over is kept for a rollback before it
+   *     is dropped (not negative)
+   */
+  public record Generations(
+      @DefaultValue("true") boolean buildOnStart,
+      @DefaultValue("true") boolean automaticCutOver,
+      @DefaultValue("100") long cutOverLag,
+      @DefaultValue("1s") Duration refresh,
+      @DefaultValue("24h") Duration retiredGrace) {
+
+    /** @throws InvalidPropertyException naming the first property whose value is out of range */
+    public Generations {
+      if (cutOverLag < 0) {
+        throw new InvalidPropertyException("generations.cut-over-lag", cutOverLag,
+            "must not be negative");
+      }
+      if (refresh.toMillis() < 10 || refresh.toSeconds() > 60) {
+        throw new InvalidPropertyException("generations.refresh", refresh,
+            "must be 10 ms to 1 minute");
+      }
+      if (retiredGrace.isNegative()) {
+        throw new InvalidPropertyException("generations.retired-grace", retiredGrace,
+            "must not be negative");
+      }
     }
   }
 

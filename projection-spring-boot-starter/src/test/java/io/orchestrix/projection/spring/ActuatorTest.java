@@ -60,6 +60,24 @@ class ActuatorTest {
   }
 
   @Test
+  void overHttpARefusedActionAnswers400WithItsReasonAndAnUnknownProjection404() {
+    runner.withPropertyValues("management.endpoints.web.exposure.include=projections")
+        .run(context -> {
+          var web = context.getBean(
+              io.orchestrix.projection.spring.actuate.ProjectionsWebEndpointExtension.class);
+          var refused = web.operate("notes", "explode", null, null, null, null, null, null);
+          assertThat(refused.getStatus()).isEqualTo(400);
+          assertThat(refused.getBody()).containsEntry("status", 400)
+              .hasEntrySatisfying("message", m -> assertThat((String) m)
+                  .contains("action must be one of").contains("'explode'"));
+          assertThat(web.operate("nosuch", "pause", null, null, null, null, null, null).getStatus())
+              .isEqualTo(404);
+          assertThat(web.operate("notes", "pause", null, null, null, null, null, null).getBody())
+              .containsEntry("action", "pause");
+        });
+  }
+
+  @Test
   void theEndpointPausesResumesAndOperatesDeadLetters() {
     runner.withPropertyValues("management.endpoints.web.exposure.include=projections",
             "orchestrix.projections.failure.policy=dead-letter")
@@ -69,23 +87,23 @@ class ActuatorTest {
           InMemoryEventLog log = context.getBean(InMemoryEventLog.class);
           ReadYourWrites readYourWrites = context.getBean(ReadYourWrites.class);
 
-          endpoint.operate("notes", "pause", null, null, null);
+          endpoint.operate("notes", "pause", null, null, null, null, null, null);
           await().atMost(DEADLINE).until(() -> engines.statuses().get(0).state() == RunState.PAUSED);
           long failed = log.append("note-1", new NoteWritten("note-1", "fail"));
-          endpoint.operate("notes", "resume", null, null, null);
+          endpoint.operate("notes", "resume", null, null, null, null, null, null);
           readYourWrites.await(failed);
 
           assertThat(endpoint.deadLetters("notes", "dead-letters")).singleElement()
               .satisfies(letter -> assertThat(letter.streamId()).isEqualTo("note-1"));
-          assertThatThrownBy(() -> endpoint.operate("notes", "discard-dead-letters", null, null, null))
+          assertThatThrownBy(() -> endpoint.operate("notes", "discard-dead-letters", null, null, null, null, null, null))
               .isInstanceOf(org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException.class).hasMessageContaining("all=true");
           Map<String, Object> discarded =
-              endpoint.operate("notes", "discard-dead-letters", null, "note-1", null);
+              endpoint.operate("notes", "discard-dead-letters", null, "note-1", null, null, null, null);
           assertThat(discarded).containsEntry("discarded", 1);
           assertThat(endpoint.deadLetters("notes", "dead-letters")).isEmpty();
           assertThat(endpoint.projections()).containsKey("projections");
           assertThat(endpoint.projection("nosuch")).isNull();
-          assertThatThrownBy(() -> endpoint.operate("notes", "explode", null, null, null))
+          assertThatThrownBy(() -> endpoint.operate("notes", "explode", null, null, null, null, null, null))
               .hasMessageContaining("action must be one of");
         });
   }

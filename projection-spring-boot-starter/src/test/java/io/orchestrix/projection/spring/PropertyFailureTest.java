@@ -33,6 +33,9 @@ class PropertyFailureTest {
       "partitions|0|orchestrix.projections.partitions must be 1 to 1024 but was '0'",
       "node-name|a b|orchestrix.projections.node-name must be 1 to 120 letters",
       "lease-time|500ms|orchestrix.projections.lease-time must be 1 second to 10 minutes",
+      "generations.cut-over-lag|-1|orchestrix.projections.generations.cut-over-lag must not be negative",
+      "generations.refresh|5ms|orchestrix.projections.generations.refresh must be 10 ms to 1 minute",
+      "generations.retired-grace|-1h|orchestrix.projections.generations.retired-grace must not be negative",
   })
   void aBadValueFailsTheStartNamingTheProperty(String property, String value, String message) {
     runner.withPropertyValues("orchestrix.projections." + property + "=" + value).run(context -> {

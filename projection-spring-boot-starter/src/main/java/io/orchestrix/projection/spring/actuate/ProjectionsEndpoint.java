@@ -23,25 +23,55 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  *
  * <ul>
  *   <li>{@code GET /actuator/projections}: every projection's status;
- *   <li>{@code GET /actuator/projections/{id}}: one projection's status;
+ *   <li>{@code GET /actuator/projections/{id}}: one projection's status, with this node's code
+ *       version and the generations the store holds (the one read that touches the store);
  *   <li>{@code GET /actuator/projections/{id}/dead-letters}: its dead letters;
  *   <li>{@code POST /actuator/projections/{id}} with {@code {"action": ...}}: {@code pause},
- *       {@code resume}, {@code rebuild} (clear read models, dead letters and checkpoint, then run from
- *       the first event), {@code reset-to} (with {@code position}: move the checkpoint, read models
+ *       {@code resume}, {@code reset-to} (with {@code position}: move the checkpoint, read models
  *       untouched), {@code retry-dead-letters} and {@code discard-dead-letters} (with {@code stream}
- *       to select one stream's letters, or {@code all: true} for every letter).
+ *       to select one stream's letters, or {@code all: true} for every letter), and the generation
+ *       actions:
+ *       <ul>
+ *         <li>{@code rebuild} with {@code mode} {@code blue-green} (the default): builds this
+ *             node's version of the projection as a new generation beside the live one, which keeps
+ *             serving queries until the new one has caught up and is cut over; refused (400, nothing
+ *             changed) when this node's version is the live one or another version is being built.
+ *             With {@code mode} {@code in-place}: clears the live read models, dead letters and
+ *             checkpoint, and processes every event again; queries see the read models empty, then
+ *             partial, until they have caught up;
+ *         <li>{@code cut-over}: makes the generation being built live, on the node that builds it
+ *             once it is within {@code generations.cut-over-lag} of the head, or anywhere with
+ *             {@code force: true};
+ *         <li>{@code rollback}: makes the most recently retired generation live again; nodes
+ *             running the rolled-back version then refuse to write (FAILED) until they are deployed
+ *             with the live version;
+ *         <li>{@code drop-generation} with {@code generation}: deletes a retired or rolled-back
+ *             generation's read models, checkpoints and dead letters.
+ *       </ul>
  * </ul>
  *
- * <p>Operator actions run while the projection's thread holds between batches, so a batch is never
- * cut. Thread-safe.
+ * <p>Statuses show the generation this node writes and, on the node building a new generation, its
+ * progress ({@code rebuild}: position, head, remaining, percent, events per second, ETA); one
+ * projection's status also lists its generations as the store holds them.
+ *
+ * <p>Pause, reset-to, the in-place rebuild and the dead-letter actions run while the projection's
+ * thread holds between batches, so a batch is never cut; the other generation actions are each one
+ * compare-and-set commit of the projection's generation registry, valid from any node. Thread-safe.
  */
 @Endpoint(id = "projections")
 public final class ProjectionsEndpoint {
 
   private final ProjectionEngines engines;
+  private final GenerationActions generations;
 
-  public ProjectionsEndpoint(ProjectionEngines engines) {
+  /**
+   * @param engines the application's projections
+   * @param cutOverLag how close to the head, in positions, a generation being built must be before
+   *     {@code cut-over} without {@code force} makes it live
+   */
+  public ProjectionsEndpoint(ProjectionEngines engines, long cutOverLag) {
     this.engines = Objects.requireNonNull(engines, "engines must not be null");
+    this.generations = new GenerationActions(engines, cutOverLag);
   }
 
   /** Every projection's status, by id. */
@@ -54,13 +84,15 @@ public final class ProjectionsEndpoint {
     return Map.of("projections", projections);
   }
 
-  /** One projection's status; 404 for an unknown projection. */
+  /** One projection's status with its generations; 404 for an unknown projection. */
   @ReadOperation
   public @Nullable Map<String, Object> projection(@Selector String id) {
     if (!engines.ids().contains(id)) {
       return null;
     }
-    return StatusView.of(runner().status(id), engines.partitions(id));
+    Map<String, Object> view = StatusView.of(runner().status(id), engines.partitions(id));
+    view.putAll(generations.view(id));
+    return view;
   }
 
   /** A projection's dead letters ({@code what} = {@code dead-letters}); 404 otherwise. */
@@ -76,15 +108,20 @@ public final class ProjectionsEndpoint {
    * Runs an operator action on a projection; 404 for an unknown projection, 400 for an unknown
    * action or a missing argument.
    *
-   * @param action {@code pause}, {@code resume}, {@code rebuild}, {@code reset-to},
-   *     {@code retry-dead-letters} or {@code discard-dead-letters}
+   * @param action {@code pause}, {@code resume}, {@code reset-to}, {@code retry-dead-letters},
+   *     {@code discard-dead-letters}, {@code rebuild}, {@code cut-over}, {@code rollback} or
+   *     {@code drop-generation}
    * @param position the checkpoint for {@code reset-to}
    * @param stream the stream whose dead letters to retry or discard
    * @param all true to retry or discard every dead letter
+   * @param mode {@code blue-green} (when null) or {@code in-place}, for {@code rebuild}
+   * @param generation the generation's number for {@code drop-generation}
+   * @param force true to {@code cut-over} without checking that the build has caught up
    */
   @WriteOperation
   public @Nullable Map<String, Object> operate(@Selector String id, String action,
-      @Nullable Long position, @Nullable String stream, @Nullable Boolean all) {
+      @Nullable Long position, @Nullable String stream, @Nullable Boolean all,
+      @Nullable String mode, @Nullable Integer generation, @Nullable Boolean force) {
     if (!engines.ids().contains(id)) {
       return null;
     }
@@ -95,7 +132,10 @@ public final class ProjectionsEndpoint {
     switch (action) {
       case "pause" -> runner.pause(id);
       case "resume" -> runner.resume(id);
-      case "rebuild" -> runner.rebuild(id);
+      case "rebuild" -> result.putAll(generations.rebuild(id, mode));
+      case "cut-over" -> result.putAll(generations.cutOver(id, Boolean.TRUE.equals(force)));
+      case "rollback" -> result.putAll(generations.rollback(id));
+      case "drop-generation" -> result.putAll(generations.drop(id, generation));
       case "reset-to" -> runner.resetTo(id, requirePosition(position));
       case "retry-dead-letters" -> {
         Predicate<DeadLetter> selection = selection(stream, all);
@@ -108,8 +148,9 @@ public final class ProjectionsEndpoint {
         int discarded = runner.whileHeld(id, operations -> operations.discardDeadLetters(selection));
         result.put("discarded", discarded);
       }
-      default -> throw invalid("action must be one of pause, resume, rebuild, "
-          + "reset-to, retry-dead-letters, discard-dead-letters but was '" + action + "'");
+      default -> throw invalid("action must be one of pause, resume, reset-to, "
+          + "retry-dead-letters, discard-dead-letters, rebuild, cut-over, rollback, "
+          + "drop-generation but was '" + action + "'");
     }
     result.put("status", StatusView.of(runner.status(id)));
     return result;
@@ -137,7 +178,7 @@ public final class ProjectionsEndpoint {
   }
 
   private static InvalidEndpointRequestException invalid(String reason) {
-    return new InvalidEndpointRequestException(reason, reason);
+    return GenerationActions.invalid(reason);
   }
 
   private ProjectionRunner runner() {

@@ -1,7 +1,9 @@
 package io.orchestrix.projection.spring.actuate;
 
+import io.orchestrix.projection.Generation;
 import io.orchestrix.projection.PartitionStatus;
 import io.orchestrix.projection.ProjectionStatus;
+import io.orchestrix.projection.RebuildProgress;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,6 +28,31 @@ final class StatusView {
       view.put("lastError", status.lastError());
     }
     status.outage().ifPresent(since -> view.put("outageSince", since.toString()));
+    view.put("generation", status.generation());
+    status.rebuildProgress().ifPresent(progress -> view.put("rebuild", of(progress)));
+    return view;
+  }
+
+  static Map<String, Object> of(RebuildProgress progress) {
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("generation", progress.generation());
+    view.put("version", progress.version());
+    view.put("position", progress.position());
+    view.put("headPosition", progress.headPosition());
+    view.put("remaining", progress.remaining());
+    view.put("percent", Math.floor(progress.percent() * 10) / 10);
+    view.put("eventsPerSecond", progress.eventsPerSecond());
+    progress.timeLeft().ifPresent(eta -> view.put("eta", eta.toString()));
+    return view;
+  }
+
+  static Map<String, Object> of(Generation generation) {
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("number", generation.number());
+    view.put("version", generation.version());
+    view.put("state", generation.state().name());
+    view.put("since", generation.since().toString());
+    view.put("note", generation.note());
     return view;
   }
 

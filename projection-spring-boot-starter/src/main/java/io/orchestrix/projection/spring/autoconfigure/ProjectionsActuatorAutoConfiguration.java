@@ -1,8 +1,10 @@
 package io.orchestrix.projection.spring.autoconfigure;
 
 import io.orchestrix.projection.spring.ProjectionEngines;
+import io.orchestrix.projection.spring.ProjectionsProperties;
 import io.orchestrix.projection.spring.actuate.ProjectionsEndpoint;
 import io.orchestrix.projection.spring.actuate.ProjectionsHealthIndicator;
+import io.orchestrix.projection.spring.actuate.ProjectionsWebEndpointExtension;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -39,8 +41,16 @@ public final class ProjectionsActuatorAutoConfiguration {
   static final class Endpoint {
     @Bean
     @ConditionalOnMissingBean
-    ProjectionsEndpoint projectionsEndpoint(ProjectionEngines engines) {
-      return new ProjectionsEndpoint(engines);
+    ProjectionsEndpoint projectionsEndpoint(ProjectionEngines engines,
+        ProjectionsProperties properties) {
+      return new ProjectionsEndpoint(engines, properties.generations().cutOverLag());
+    }
+
+    /** Its write operation over HTTP, with the reason of a refusal in the answer. */
+    @Bean
+    @ConditionalOnMissingBean
+    ProjectionsWebEndpointExtension projectionsWebEndpointExtension(ProjectionsEndpoint endpoint) {
+      return new ProjectionsWebEndpointExtension(endpoint);
     }
   }
 }

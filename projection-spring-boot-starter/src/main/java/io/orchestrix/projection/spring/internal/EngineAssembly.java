@@ -80,7 +80,7 @@ public final class EngineAssembly {
               + "'; a read model belongs to one projection");
         }
       }
-      engines.put(id, engine(beanName, id, bean, readModels));
+      engines.put(id, engine(beanName, annotation, bean, readModels));
     });
     if (engines.isEmpty()) {
       return new ProjectionEngines(engines, null, false);
@@ -102,14 +102,23 @@ public final class EngineAssembly {
     return new ProjectionEngines(engines, runner.build(), properties.runByLeases());
   }
 
-  private ProjectionEngine engine(String beanName, String id, Object bean, List<ReadModel<?>> readModels) {
+  private ProjectionEngine engine(String beanName, Projection annotation, Object bean,
+      List<ReadModel<?>> readModels) {
+    String id = annotation.id();
+    ProjectionsProperties.Generations generations = properties.generations();
     try {
       ProjectionEngineBuilder builder = Projections.engine(id)
           .store(store)
           .batchSize(properties.batchSize())
           .handlerTimeout(properties.handlerTimeout())
           .failurePolicy(properties.failure().toPolicy())
-          .partitions(properties.partitions());
+          .partitions(properties.partitions())
+          .version(annotation.version())
+          .rebuildNewVersionOnStart(generations.buildOnStart())
+          .automaticCutOver(generations.automaticCutOver())
+          .cutOverLag(generations.cutOverLag())
+          .generationRefresh(generations.refresh())
+          .retiredGenerationGrace(generations.retiredGrace());
       readModels.forEach(builder::readModel);
       if (meterRegistry != null) {
         builder.meterRegistry(meterRegistry);

@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ListableBeanFactory;
 
 /**
- * The MongoDB store on the application's {@code MongoClient}. Loaded only when store-mongo is
- * present. The database is the store property {@code database}, which is then required.
+ * The MongoDB store on the application's {@code MongoClient}, which the store never closes. Loaded
+ * only when store-mongo is present. The database is the store property {@code database}, which is then required.
  */
 final class MongoIntegration {
 

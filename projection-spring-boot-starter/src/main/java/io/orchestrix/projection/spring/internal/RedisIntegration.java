@@ -12,8 +12,9 @@ import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The Redis store on the application's Jedis client ({@code UnifiedJedis}, for example
- * {@code JedisPooled}). Loaded only when store-redis is present. Of the store's properties only
- * {@code key-prefix} applies to a client the application configured.
+ * {@code RedisClient}), which the store borrows connections from and never closes. Loaded only when
+ * store-redis is present. Of the store's properties only {@code key-prefix} applies to a client the
+ * application configured.
  */
 final class RedisIntegration {
 

@@ -83,6 +83,49 @@ abstract class OrdersHttpContract {
         .isEqualTo(400);
   }
 
+  @Test
+  void theEndpointsRebuildIsBlueGreenByDefaultAndInPlaceOnlyWhenAskedFor() throws Exception {
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+        get("/actuator/projections/order-summary").body().get("state").asText())
+        .isIn("RUNNING", "CATCHING_UP"));
+    JsonNode projection = get("/actuator/projections/order-summary").body();
+    assertThat(projection.get("codeVersion").asText()).isEqualTo("1");
+    assertThat(projection.get("generation").asInt()).isEqualTo(1);
+    assertThat(projection.at("/generations/0/state").asText()).isEqualTo("LIVE");
+
+    Answer created = post("/orders",
+        "{\"customerId\":\"c-rebuilt\",\"customerName\":\"Cy\",\"amount\":2.00}");
+    assertThat(created.status()).as("%s", created.body()).isEqualTo(201);
+    String id = created.body().get("orderId").asText();
+    Answer refused = post("/actuator/projections/order-summary", "{\"action\":\"rebuild\"}");
+    assertThat(refused.status())
+        .as("blue-green, the default, has no new version to build: refused, nothing changed")
+        .isEqualTo(400);
+    assertThat(refused.body().get("message").asText()).contains("version '1' is the live one")
+        .contains("mode=in-place");
+    assertThat(get("/orders/" + id).status()).isEqualTo(200);
+    assertThat(post("/actuator/projections/order-summary",
+        "{\"action\":\"rebuild\",\"mode\":\"sideways\"}").status()).isEqualTo(400);
+    assertThat(post("/actuator/projections/order-summary",
+        "{\"action\":\"cut-over\",\"force\":true}").body().get("message").asText())
+        .contains("nothing to cut over to");
+    assertThat(post("/actuator/projections/order-summary",
+        "{\"action\":\"drop-generation\",\"generation\":1}").body().get("message").asText())
+        .contains("generation 1 is LIVE");
+    assertThat(post("/actuator/projections/nosuch", "{\"action\":\"pause\"}").status())
+        .isEqualTo(404);
+
+    Answer inPlace = post("/actuator/projections/order-summary",
+        "{\"action\":\"rebuild\",\"mode\":\"in-place\"}");
+    assertThat(inPlace.status()).isEqualTo(200);
+    assertThat(inPlace.body().get("mode").asText()).isEqualTo("in-place");
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      JsonNode status = get("/actuator/projections/order-summary").body();
+      return status.get("position").asLong() == status.get("headPosition").asLong()
+          && get("/orders/" + id).status() == 200;
+    });
+  }
+
   Answer get(String path) throws IOException, InterruptedException {
     return new OrdersHttp(port).get(path);
   }
