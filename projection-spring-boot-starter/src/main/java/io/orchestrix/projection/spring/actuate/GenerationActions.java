@@ -1,6 +1,8 @@
 package io.orchestrix.projection.spring.actuate;
 
 import io.orchestrix.projection.Generation;
+import io.orchestrix.projection.GenerationMismatchException;
+import io.orchestrix.projection.GenerationStateException;
 import io.orchestrix.projection.ProjectionException;
 import io.orchestrix.projection.ProjectionGenerations;
 import io.orchestrix.projection.RebuildProgress;
@@ -49,7 +51,8 @@ final class GenerationActions {
       case BLUE_GREEN -> {
         try {
           runner().rebuild(id, RebuildMode.BLUE_GREEN);
-        } catch (IllegalStateException | IllegalArgumentException refused) {
+        } catch (IllegalStateException | IllegalArgumentException | GenerationStateException
+        | GenerationMismatchException refused) {
           throw invalid("a blue-green rebuild of projection '" + id + "' is not possible: "
               + refused.getMessage() + ". A blue-green rebuild builds a version other than the live"
               + " one: declare it with @Projection(version = ...) and deploy it. To rebuild the live"
@@ -127,7 +130,8 @@ final class GenerationActions {
   private static <T> T refusedAsInvalid(java.util.function.Supplier<T> action) {
     try {
       return action.get();
-    } catch (IllegalStateException | IllegalArgumentException refused) {
+    } catch (IllegalStateException | IllegalArgumentException | GenerationStateException
+        | GenerationMismatchException refused) {
       throw invalid(refused.getMessage());
     }
   }
