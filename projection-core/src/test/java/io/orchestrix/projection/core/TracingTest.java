@@ -92,6 +92,30 @@ class TracingTest {
   }
 
   @Test
+  void aPartitionedProjectionsHandlerAndCommitObservationsCarryTheEventsPartition() {
+    TestObservationRegistry registry = TestObservationRegistry.create();
+    ProjectionEngine engine = Projections.engine("traced-parts").readModel(DOCS)
+        .observationRegistry(registry).partitions(4).build();
+    engine.on(Placed.class, (Placed e, HandlerContext ctx) -> ctx.readModel(DOCS).save(new Doc(e.id())));
+    List<EventEnvelope<?>> events = new java.util.ArrayList<>();
+    for (int i = 1; i <= 8; i++) {
+      events.add(EventEnvelope.of("evt-" + i, "stream-" + i, i, Instant.now(), new Placed("d" + i)));
+    }
+
+    engine.processEvents(events);
+
+    for (EventEnvelope<?> event : events) {
+      String partition = Integer.toString(io.orchestrix.projection.Partitions.of(event.streamId(), 4));
+      TestObservationRegistryAssert.assertThat(registry)
+          .hasAnObservation(o -> o.hasNameEqualTo(ObservationNames.HANDLER)
+              .hasHighCardinalityKeyValue(ObservationNames.EVENT_ID, event.eventId())
+              .hasLowCardinalityKeyValue(ObservationNames.PARTITION, partition))
+          .hasAnObservation(o -> o.hasNameEqualTo(ObservationNames.BATCH_COMMIT)
+              .hasLowCardinalityKeyValue(ObservationNames.PARTITION, partition));
+    }
+  }
+
+  @Test
   void anObservationHandlerThatThrowsNeverBreaksProcessing() {
     io.micrometer.observation.ObservationRegistry broken =
         io.micrometer.observation.ObservationRegistry.create();

@@ -36,9 +36,11 @@ final class BatchPreparer {
   private static final Logger LOG = LoggerFactory.getLogger(BatchPreparer.class);
 
   private final EngineParts parts;
+  private final int partition;
 
-  BatchPreparer(EngineParts parts) {
+  BatchPreparer(EngineParts parts, int partition) {
     this.parts = parts;
+    this.partition = partition;
   }
 
   /** What the writer session lends a preparation. */
@@ -113,7 +115,7 @@ final class BatchPreparer {
         continue;
       }
       unitOfWork.beginEvent(event.position());
-      HandlerFailedException failed = parts.invoker.dispatch(handlers, event, unitOfWork);
+      HandlerFailedException failed = parts.invoker.dispatch(handlers, event, unitOfWork, partition);
       if (failed == null) {
         if (writer.failures().isRetrying(event.position())) {
           writer.failures().forget();

@@ -7,6 +7,7 @@ import io.micrometer.observation.transport.Kind;
 import io.orchestrix.projection.EventEnvelope;
 import io.orchestrix.projection.HandlerFailedException;
 import io.orchestrix.projection.ObservationNames;
+import io.orchestrix.projection.spi.Commit;
 import io.orchestrix.projection.spi.ProjectionStore;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -56,9 +57,9 @@ public final class EngineObservations {
    * returned failure is recorded as the observation's error and outcome. An observation handler that
    * throws is logged and never changes what the invocation does.
    */
-  @Nullable HandlerFailedException handler(EventEnvelope<?> event, String handlerName,
+  @Nullable HandlerFailedException handler(EventEnvelope<?> event, String handlerName, int partition,
       Supplier<@Nullable HandlerFailedException> invocation) {
-    Observation observation = quietly(() -> startHandler(event, handlerName));
+    Observation observation = quietly(() -> startHandler(event, handlerName, partition));
     if (observation == null) {
       return invocation.get();
     }
@@ -87,20 +88,26 @@ public final class EngineObservations {
     }
   }
 
-  private Observation startHandler(EventEnvelope<?> event, String handlerName) {
+  private Observation startHandler(EventEnvelope<?> event, String handlerName, int partition) {
     ReceiverContext<EventEnvelope<?>> context =
         new ReceiverContext<>((envelope, key) -> envelope.metadata().get(key), Kind.CONSUMER);
     context.setCarrier(event);
     return Observation.createNotStarted(ObservationNames.HANDLER, () -> context, registry)
         .contextualName("apply " + event.payloadTypeName())
         .lowCardinalityKeyValue(ObservationNames.PROJECTION, projectionId)
-        .lowCardinalityKeyValue(ObservationNames.PARTITION, ObservationNames.NO_PARTITION)
+        .lowCardinalityKeyValue(ObservationNames.PARTITION, partitionTag(partition))
         .lowCardinalityKeyValue(ObservationNames.EVENT_TYPE, event.payloadTypeName())
         .lowCardinalityKeyValue(ObservationNames.HANDLER_NAME, handlerName)
         .highCardinalityKeyValue(ObservationNames.EVENT_ID, event.eventId())
         .highCardinalityKeyValue(ObservationNames.POSITION, Long.toString(event.position()))
         .highCardinalityKeyValue(ObservationNames.STREAM_ID, event.streamId())
         .start();
+  }
+
+  /** The partition's tag value: its number, or {@link ObservationNames#NO_PARTITION}. */
+  static String partitionTag(int partition) {
+    return partition == Commit.UNPARTITIONED ? ObservationNames.NO_PARTITION
+        : Integer.toString(partition);
   }
 
   /**

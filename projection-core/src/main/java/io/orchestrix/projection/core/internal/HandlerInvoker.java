@@ -39,12 +39,13 @@ final class HandlerInvoker {
   }
 
   /**
-   * Runs every handler for the event's payload; returns the first failure, or null.
+   * Runs every handler for the event's payload; returns the first failure, or null. The partition
+   * ({@link io.orchestrix.projection.spi.Commit#UNPARTITIONED} if none) tags its observations.
    *
    * @throws ProcessingInterruptedException if the thread is interrupted while awaiting a handler
    */
-  @Nullable HandlerFailedException dispatch(
-      HandlerRegistry.Snapshot handlers, EventEnvelope<?> event, UnitOfWork unitOfWork) {
+  @Nullable HandlerFailedException dispatch(HandlerRegistry.Snapshot handlers, EventEnvelope<?> event,
+      UnitOfWork unitOfWork, int partition) {
     Object payload = event.payload();
     RegisteredHandler[] forType = handlers.handlersFor(payload.getClass());
     if (forType.length == 0) {
@@ -59,7 +60,8 @@ final class HandlerInvoker {
           continue;
         }
         HandlerFailedException failed = observations.enabled()
-            ? observations.handler(event, handler.name(), () -> invoke(handler, payload, event, context))
+            ? observations.handler(event, handler.name(), partition,
+                () -> invoke(handler, payload, event, context))
             : invoke(handler, payload, event, context);
         if (failed != null) {
           return failed;

@@ -60,8 +60,8 @@ final class ObservedStore extends ForwardingProjectionStore {
     return Observation.createNotStarted(ObservationNames.BATCH_COMMIT, registry)
         .contextualName("commit " + projectionId)
         .lowCardinalityKeyValue(ObservationNames.PROJECTION, projectionId)
-        .lowCardinalityKeyValue(ObservationNames.PARTITION, commit.partition() == Commit.UNPARTITIONED
-            ? ObservationNames.NO_PARTITION : Integer.toString(commit.partition()))
+        .lowCardinalityKeyValue(ObservationNames.PARTITION,
+            EngineObservations.partitionTag(commit.partition()))
         .highCardinalityKeyValue(ObservationNames.POSITION, (commit.expectedPosition() + 1) + ".."
             + commit.state().lastProcessedPosition())
         .start();

@@ -140,7 +140,8 @@ final class SessionOperations implements ProjectionOperations {
         }
         EventEnvelope<Object> event = parts.deadLetters.envelope(letter);
         unitOfWork.beginEvent(current.lastProcessedPosition());
-        HandlerFailedException failed = parts.invoker.dispatch(handlers, event, unitOfWork);
+        HandlerFailedException failed = parts.invoker.dispatch(handlers, event, unitOfWork,
+            session.partition());
         if (failed == null) {
           removed.add(letter.position());
           applied++;

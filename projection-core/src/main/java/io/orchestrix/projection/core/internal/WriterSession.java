@@ -52,7 +52,7 @@ final class WriterSession {
         new DocumentCache(parts.config.cacheSize()));
     this.pipeline = new CommitPipeline(writerKey, partition, parts.store, metrics);
     this.failures = new FailureDecisions(parts.config.failurePolicy(), parts.config.clock());
-    this.preparer = new BatchPreparer(parts);
+    this.preparer = new BatchPreparer(parts, partition);
   }
 
   /**
