@@ -17,6 +17,7 @@ import io.orchestrix.projection.spring.internal.JdbcSources;
 import io.orchestrix.projection.spring.internal.ReadModelViewRegistrar;
 import io.orchestrix.projection.spring.internal.RunnerLifecycle;
 import io.orchestrix.projection.spring.internal.StoreSelection;
+import java.util.concurrent.Executor;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -89,14 +90,24 @@ public final class ProjectionsAutoConfiguration {
     return new InMemoryEventLog();
   }
 
+  /**
+   * The name of an {@link Executor} bean that, if the application defines one, runs the runner's
+   * processing loops (one per projection, or per partition this node owns) instead of threads of the
+   * runner's own. It must run that many tasks at once; the application shuts it down.
+   */
+  public static final String EXECUTOR_BEAN = "projectionsExecutor";
+
   /** The engines of the {@link Projection} beans and their runner. */
   @Bean
   @ConditionalOnMissingBean(ProjectionEngines.class)
   ProjectionEngines projectionEngines(ProjectionsProperties properties, ProjectionStateStore store,
       EventSource source, ObjectProvider<MeterRegistry> meterRegistry,
       ObjectProvider<ObjectMapper> objectMapper, ApplicationContext context) {
+    Executor executor = context.containsBean(EXECUTOR_BEAN)
+        ? context.getBean(EXECUTOR_BEAN, Executor.class) : null;
     return new EngineAssembly(properties, store, source, meterRegistry.getIfUnique(),
-        objectMapper.getIfUnique()).assemble(context.getBeansWithAnnotation(Projection.class));
+        objectMapper.getIfUnique()).executor(executor)
+        .assemble(context.getBeansWithAnnotation(Projection.class));
   }
 
   /** Starts the runner with the context and stops it gracefully. */

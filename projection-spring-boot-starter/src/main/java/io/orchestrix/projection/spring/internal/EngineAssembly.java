@@ -17,6 +17,7 @@ import io.orchestrix.projection.spring.ProjectionsProperties;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.core.annotation.AnnotatedElementUtils;
@@ -32,6 +33,7 @@ public final class EngineAssembly {
   private final EventSource source;
   private final @Nullable MeterRegistry meterRegistry;
   private final @Nullable ObjectMapper objectMapper;
+  private @Nullable Executor executor;
 
   /**
    * @param meterRegistry the application's registry, or null for no meters
@@ -45,6 +47,18 @@ public final class EngineAssembly {
     this.source = source;
     this.meterRegistry = meterRegistry;
     this.objectMapper = objectMapper;
+  }
+
+  /**
+   * Runs the runner's processing loops on this executor instead of threads of its own (see
+   * {@link ProjectionRunner.Builder#executor}); the application owns and shuts it down.
+   *
+   * @param executor the executor, or null for the runner's own threads
+   * @return this assembly
+   */
+  public EngineAssembly executor(@Nullable Executor executor) {
+    this.executor = executor;
+    return this;
   }
 
   /**
@@ -98,6 +112,9 @@ public final class EngineAssembly {
       runner.node(properties.nodeName());
     }
     runner.leaseTime(properties.leaseTime());
+    if (executor != null) {
+      runner.executor(executor);
+    }
     engines.values().forEach(runner::projection);
     return new ProjectionEngines(engines, runner.build(), properties.runByLeases());
   }
