@@ -139,19 +139,20 @@ public final class StoreMigration {
    * @param maxLag how many positions the target may be behind the source, summed over partitions, 0
    *     or more
    * @param verify whether to {@linkplain #compare compare} first and switch only if both hold the same
-   *     documents at the same position
-   * @return the progress at the switch
+   *     documents at the same position (a refusal lists the first 10 differing documents)
+   * @return the comparison the switch was verified with; empty if not verified, or if queries had
+   *     switched already
    * @throws StoreSwitchRefusedException if the target lags by more than {@code maxLag}, or (verified)
    *     the two are not at the same position or their documents differ; nothing was switched
    * @throws IllegalArgumentException if {@code maxLag} is negative
    */
-  public StoreMigrationProgress switchReads(long maxLag, boolean verify) {
+  public Optional<StoreComparison> switchReads(long maxLag, boolean verify) {
     if (maxLag < 0) {
       throw new IllegalArgumentException("maxLag must not be negative but was " + maxLag);
     }
     StoreMigrationProgress progress = progress();
     if (progress.switched()) {
-      return progress;
+      return Optional.empty();
     }
     if (progress.lag() > maxLag) {
       throw new StoreSwitchRefusedException(projectionId, Reason.LAGGING, "target "
@@ -159,8 +160,9 @@ public final class StoreMigration {
           + source.store().description() + " (checkpoints " + progress.targetPositions() + " and "
           + progress.sourcePositions() + "), more than the " + maxLag + " allowed", progress, null);
     }
+    StoreComparison comparison = null;
     if (verify) {
-      StoreComparison comparison = compare(10).orElseThrow(() -> new StoreSwitchRefusedException(
+      comparison = compare(10).orElseThrow(() -> new StoreSwitchRefusedException(
           projectionId, Reason.NOT_AT_SAME_POSITION, "source and target did not stand at the"
               + " same position while compared (checkpoints " + progress.sourcePositions()
               + " and " + progress.targetPositions() + "); build the target up to the source's"
@@ -174,7 +176,7 @@ public final class StoreMigration {
     }
     marker.write(source.store().description(), progress.targetPositions());
     switched = true;
-    return new StoreMigrationProgress(progress.sourcePositions(), progress.targetPositions(), true);
+    return Optional.ofNullable(comparison);
   }
 
   /**
