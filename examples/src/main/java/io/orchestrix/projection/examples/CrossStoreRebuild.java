@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,14 +38,22 @@ final class CrossStoreRebuild {
   private final JdbcEventStore events;
   private final int batchSize;
   private final PrintWriter out;
+  private final @Nullable String holdAt;
+  private int batches;
 
+  /**
+   * @param holdAt a step at which the run prints {@code holding      at STEP} and blocks until it is
+   *     killed (fault injection for tests): {@code batch:K} after the K-th committed batch of the
+   *     build, {@code before-switch}, or {@code after-switch}; null for none
+   */
   CrossStoreRebuild(ProjectionStore source, ProjectionStore target, JdbcEventStore events,
-      int batchSize, PrintWriter out) {
+      int batchSize, PrintWriter out, @Nullable String holdAt) {
     this.source = source;
     this.target = target;
     this.events = events;
     this.batchSize = batchSize;
     this.out = out;
+    this.holdAt = holdAt;
   }
 
   /**
@@ -72,6 +81,7 @@ final class CrossStoreRebuild {
     long built = build(into, resumed, upTo);
     out.printf(Locale.ROOT, "built        %,d events up to position %,d in %.3f s%n",
         built - resumed, built, (System.nanoTime() - started) / 1e9);
+    hold("before-switch");
     if (already) {
       out.println("switched     already: queries read " + target.description());
     } else {
@@ -81,6 +91,8 @@ final class CrossStoreRebuild {
           + " %s: identical%n", c.documents(), c.positions()));
       out.println("switched     queries to " + target.description() + ", recorded there; every"
           + " node reading through the migration follows within its refresh");
+      out.flush();
+      hold("after-switch");
     }
     out.println("digest       "
         + ReadModelDigest.of(migration.readModel(OrderSummaryDocument.READ_MODEL)));
@@ -135,6 +147,8 @@ final class CrossStoreRebuild {
       }
       into.processEvents(page);
       position = page.get(page.size() - 1).position();
+      batches++;
+      hold("batch:" + batches);
       long done = position - from;
       long total = upTo - from;
       if (done * 10 >= total * tenth) {
@@ -147,6 +161,21 @@ final class CrossStoreRebuild {
       }
     }
     return position;
+  }
+
+  /** Blocks for good at the chosen step, after saying so: a test kills the JVM there. */
+  private void hold(String step) {
+    if (!step.equals(holdAt)) {
+      return;
+    }
+    out.println("holding      at " + step);
+    out.flush();
+    try {
+      new CountDownLatch(1).await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while holding at " + step, e);
+    }
   }
 
   private static long sourceCheckpoint(StoreMigration migration) {

@@ -88,7 +88,8 @@ final class RebuildCommand implements Callable<Integer> {
 
   @Option(names = "--hold-at", paramLabel = "STEP", hidden = true,
       description = "Fault injection for tests: print 'holding at STEP' and block until killed, at"
-          + " batch:K (after the K-th batch of the build), before-cut-over or after-cut-over.")
+          + " batch:K (after the K-th batch of the build), before-cut-over or after-cut-over;"
+          + " with --into: batch:K, before-switch or after-switch.")
   @Nullable String holdAt;
 
   @Override
@@ -145,7 +146,7 @@ final class RebuildCommand implements Callable<Integer> {
     try (ProjectionStore opened = store.open();
         ProjectionStore target = ProjectionStoreProviders.open(into, intoProperties);
         JdbcEventStore events = source.open()) {
-      new CrossStoreRebuild(opened, target, events, batchSize, out).run(verify, maxLag,
+      new CrossStoreRebuild(opened, target, events, batchSize, out, holdAt).run(verify, maxLag,
           changedOrder);
     } catch (IllegalArgumentException refused) {
       throw new CommandLine.ParameterException(spec.commandLine(), refused.getMessage());

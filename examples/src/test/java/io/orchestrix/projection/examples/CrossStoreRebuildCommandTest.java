@@ -193,11 +193,16 @@ class CrossStoreRebuildCommandTest {
     if (mongo != null) {
       mongo.shutdownNow();
     }
-    if (redisPrefixes.isEmpty()) {
+    deleteKeys(redisPrefixes);
+  }
+
+  /** Deletes the keys under each prefix from the Redis database of the tests. */
+  static void deleteKeys(List<String> prefixes) {
+    if (prefixes.isEmpty()) {
       return;
     }
     try (Jedis jedis = new Jedis(URI.create(TestServers.require(TestServers.Server.REDIS)))) {
-      for (String prefix : redisPrefixes) {
+      for (String prefix : prefixes) {
         String cursor = ScanParams.SCAN_POINTER_START;
         do {
           ScanResult<String> page = jedis.scan(cursor, new ScanParams().match(prefix + "*")

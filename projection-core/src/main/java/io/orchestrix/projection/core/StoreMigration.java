@@ -190,8 +190,11 @@ public final class StoreMigration {
     return switched;
   }
 
-  /** Reads the switch record now; returns whether queries read the target. */
-  boolean refresh() {
+  /**
+   * Reads the switch record in the target store now, unless queries switched already; returns whether
+   * queries read the target.
+   */
+  public boolean refresh() {
     if (!switched) {
       switched = marker.read().isPresent();
       checkedAt = System.nanoTime();
