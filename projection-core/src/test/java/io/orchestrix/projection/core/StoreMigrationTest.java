@@ -164,4 +164,29 @@ class StoreMigrationTest {
     assertThat(reading.switched()).as("learned from an empty answer, not the refresh").isTrue();
     assertThat(empty.get()).isZero();
   }
+
+  @Test
+  void badArgumentsAreRefusedByName() {
+    ProjectionEngine live = engine(source, 0);
+    ProjectionEngine built = engine(target, 0);
+    ProjectionEngine other = Projections.engine("other").store(target).readModel(TOTALS).build();
+    assertThatThrownBy(() -> new StoreMigration(new StoreMigration.Side(source, live),
+        new StoreMigration.Side(target, other), List.of(TOTALS), LONG))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("source engine runs projection 'totals' but target engine runs 'other'");
+    assertThatThrownBy(() -> new StoreMigration(new StoreMigration.Side(source, live),
+        new StoreMigration.Side(source, live), List.of(TOTALS), LONG))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("the same store");
+    assertThatThrownBy(() -> new StoreMigration(new StoreMigration.Side(source, live),
+        new StoreMigration.Side(target, built), List.of(), LONG))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one");
+    assertThatThrownBy(() -> migration(live, built, LONG).switchReads(-1, false))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxLag");
+    assertThatThrownBy(() -> migration(live, built, LONG).compare(0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxDifferences");
+    assertThatThrownBy(() -> Projections.engine("x").store(source)
+        .readModel(ReadModel.builder("orx_store_switch", Total.class).id(Total::id).build())
+        .build()).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("switches between stores");
+  }
 }
