@@ -5,6 +5,7 @@ import io.orchestrix.projection.ProjectionIds;
 import io.orchestrix.projection.ProjectionState;
 import io.orchestrix.projection.ReadModel;
 import io.orchestrix.projection.ReadModelView;
+import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.core.StoreSwitchRefusedException.Reason;
 import io.orchestrix.projection.core.internal.DocumentComparer;
 import io.orchestrix.projection.core.internal.StoreSwitchMarker;
@@ -15,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Moves a projection's read models from one store (the source, which queries read now) to another
@@ -50,6 +53,8 @@ public final class StoreMigration {
       Objects.requireNonNull(engine, "engine must not be null");
     }
   }
+
+  private static final Logger LOG = LoggerFactory.getLogger(StoreMigration.class);
 
   private final Side source;
   private final Side target;
@@ -181,11 +186,13 @@ public final class StoreMigration {
 
   /**
    * {@return whether queries read the target: as recorded in the target store, re-read at most once
-   * per refresh interval until it says so, then never again}
+   * per refresh interval until it says so, then never again} While the target store cannot be read,
+   * this answers false (queries stay on the source, which is whole) and tries again after the
+   * interval, logging a warning.
    */
   public boolean switched() {
     if (!switched && (!checkedOnce || System.nanoTime() - checkedAt >= refreshNanos)) {
-      refresh();
+      refreshForQueries();
     }
     return switched;
   }
@@ -193,6 +200,8 @@ public final class StoreMigration {
   /**
    * Reads the switch record in the target store now, unless queries switched already; returns whether
    * queries read the target.
+   *
+   * @throws io.orchestrix.projection.StoreException if the target store cannot be read
    */
   public boolean refresh() {
     if (!switched) {
@@ -201,6 +210,20 @@ public final class StoreMigration {
       checkedOnce = true;
     }
     return switched;
+  }
+
+  /** {@link #refresh}, but a target that cannot be read counts as not switched yet. */
+  boolean refreshForQueries() {
+    try {
+      return refresh();
+    } catch (StoreException unreadable) {
+      checkedAt = System.nanoTime();
+      checkedOnce = true;
+      LOG.warn("projection '{}': cannot read whether queries switched to {}; they keep reading {}"
+          + " and it is read again in {} ms: {}", projectionId, target.store().description(),
+          source.store().description(), refreshNanos / 1_000_000, unreadable.getMessage());
+      return false;
+    }
   }
 
   /**

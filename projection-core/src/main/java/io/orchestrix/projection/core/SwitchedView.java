@@ -12,7 +12,8 @@ import java.util.stream.Stream;
  * Queries over a read model that read the source store until a {@link StoreMigration} switched and
  * the target after. Each query reads one store whole; a query that finds nothing on the source
  * re-reads the switch record and, if queries switched meanwhile, runs once more on the target, so a
- * reader never gets an empty answer from a source that is being retired. Thread-safe.
+ * reader never gets an empty answer from a source that is being retired. While the target cannot be
+ * read before the switch, queries keep going to the source. Thread-safe.
  */
 final class SwitchedView<T> implements ReadModelView<T> {
 
@@ -60,7 +61,7 @@ final class SwitchedView<T> implements ReadModelView<T> {
       return query.apply(target);
     }
     R result = query.apply(source);
-    if (empty.test(result) && migration.refresh()) {
+    if (empty.test(result) && migration.refreshForQueries()) {
       return query.apply(target);
     }
     return result;

@@ -8,11 +8,14 @@ import io.orchestrix.projection.HandlerContext;
 import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.ReadModel;
 import io.orchestrix.projection.ReadModelView;
+import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.core.Fixtures.Deposited;
 import io.orchestrix.projection.core.Fixtures.Opened;
 import io.orchestrix.projection.core.StoreSwitchRefusedException.Reason;
+import io.orchestrix.projection.spi.StoredDocument;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -188,5 +191,34 @@ class StoreMigrationTest {
         .readModel(ReadModel.builder("orx_store_switch", Total.class).id(Total::id).build())
         .build()).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("switches between stores");
+  }
+
+  @Test
+  void whileTheTargetCannotBeReadQueriesKeepReadingTheSource() {
+    history(20);
+    ProjectionEngine live = engine(source, 0);
+    live.processEvents(log.read(0, 1_000));
+    AtomicBoolean down = new AtomicBoolean(true);
+    ForwardingStore unreachable = new ForwardingStore(target) {
+      @Override
+      public Optional<StoredDocument> find(String readModel, String id) {
+        if (down.get()) {
+          throw StoreException.outage("connection refused (simulated)",
+              null, null);
+        }
+        return super.find(readModel, id);
+      }
+    };
+    StoreMigration migration = new StoreMigration(new StoreMigration.Side(source, live),
+        new StoreMigration.Side(unreachable, engine(target, 0)), List.of(TOTALS),
+        Duration.ofMillis(1));
+    ReadModelView<Total> view = migration.readModel(TOTALS);
+
+    assertThat(view.findById("acc-3")).isPresent();
+    assertThat(view.findById("acc-none")).isEmpty();
+    assertThat(migration.switched()).isFalse();
+    assertThatThrownBy(migration::refresh).isInstanceOf(StoreException.class);
+    down.set(false);
+    assertThat(migration.refresh()).isFalse();
   }
 }
