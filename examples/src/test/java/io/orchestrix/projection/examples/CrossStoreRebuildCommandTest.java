@@ -103,6 +103,11 @@ class CrossStoreRebuildCommandTest {
         .contains("switched     queries to redis://");
     assertThat(digestLine(identical.output())).isEqualTo(reference);
 
+    assertThat(CliRun.of("status", "--store", redis, "-P", "key-prefix=" + right).output())
+        .contains("checkpoint   1,000")
+        .containsPattern("moved here   queries switched to this store at \\S+ from jdbc:h2:file:.*,"
+            + " checkpoint \\[1000\\]");
+    assertThat(CliRun.of("status", "--store", db).output()).doesNotContain("moved here");
     CliRun again = CliRun.of("rebuild", "--store", db, "--source", db, "--into", redis,
         "-I", "key-prefix=" + right, "--verify");
     assertThat(again.exitCode()).as(again.output() + again.errors()).isZero();

@@ -12,6 +12,7 @@ import io.orchestrix.projection.core.internal.StoreSwitchMarker;
 import io.orchestrix.projection.spi.ProjectionStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -105,6 +106,22 @@ public final class StoreMigration {
     this.comparer = new DocumentComparer(readModels);
     this.marker = new StoreSwitchMarker(target.store(), projectionId, Clock.systemUTC());
     this.refreshNanos = refresh.toNanos();
+  }
+
+  /**
+   * {@return the switch of a projection's queries to this store, as recorded by a {@link
+   * StoreMigration} into it, or empty if none is}
+   *
+   * @param store the store a projection may have been moved into; not null
+   * @param projectionId the projection; not null
+   * @throws io.orchestrix.projection.StoreException if the store fails
+   * @throws IllegalArgumentException if the projection id is invalid
+   */
+  public static Optional<StoreSwitch> recordedSwitch(ProjectionStore store, String projectionId) {
+    ProjectionIds.requireValid(projectionId);
+    return new StoreSwitchMarker(store, projectionId, Clock.systemUTC()).read()
+        .map(made -> new StoreSwitch(made.projectionId(), made.from(), made.positions(),
+            Instant.parse(made.switchedAt())));
   }
 
   /** {@return the projection being moved} */
