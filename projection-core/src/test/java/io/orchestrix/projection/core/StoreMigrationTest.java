@@ -221,4 +221,35 @@ class StoreMigrationTest {
     down.set(false);
     assertThat(migration.refresh()).isFalse();
   }
+
+  @Test
+  void withARunnerOnEachStoreTheTargetCatchesUpSwitchesAndKeepsFollowingAlone() {
+    history(60);
+    ProjectionEngine live = engine(source, 0);
+    ProjectionEngine built = engine(target, 0);
+    ProjectionRunner liveRunner = run(live);
+    ProjectionRunner targetRunner = run(built);
+    try {
+      StoreMigration migration = migration(live, built, LONG);
+      await().atMost(Duration.ofSeconds(60)).until(() -> migration.progress().atSamePosition()
+          && migration.progress().targetPositions().get(0) == 80);
+      assertThat(migration.switchReads(0, true)).hasValueSatisfying(
+          c -> assertThat(c.identical()).isTrue());
+      liveRunner.stop();
+      log.append("acc-late", new Opened("acc-late", "owner-2"));
+      ReadModelView<Total> view = migration.readModel(TOTALS);
+      await().atMost(Duration.ofSeconds(60)).until(() -> view.findById("acc-late").isPresent());
+      assertThat(live.readModel(TOTALS).findById("acc-late")).as("the source stopped").isEmpty();
+    } finally {
+      liveRunner.stop();
+      targetRunner.stop();
+    }
+  }
+
+  private ProjectionRunner run(ProjectionEngine engine) {
+    ProjectionRunner runner = ProjectionRunner.builder(log).projection(engine).batchSize(10)
+        .maxIdleWait(Duration.ofMillis(20)).build();
+    runner.start();
+    return runner;
+  }
 }
