@@ -35,9 +35,12 @@ import org.slf4j.LoggerFactory;
  * nothing), and from then on reads the target only. The switch is one-way: the record is never removed
  * here, and the source is left as it was, for the operator to stop following and drop.
  *
- * <p>Both engines must run the projection under the same id and partitions; each side's checkpoints
- * and read models are those of its live generation. Thread-safe. Methods that read a store raise
- * {@link io.orchestrix.projection.StoreException} when it fails, with nothing switched.
+ * <p>Both engines must run the projection under the same id and partitions, each on its side's store
+ * (or another instance on the same data), and the two sides must hold different data; each side's
+ * checkpoints and read models are those of its live generation. Thread-safe. Methods that read a store
+ * raise {@link io.orchestrix.projection.StoreException} when it fails, with nothing switched, except
+ * {@link #switched()} and the queries of {@link #readModel}, which keep reading the source while the
+ * target cannot be read before the switch.
  */
 public final class StoreMigration {
 
