@@ -33,7 +33,7 @@ public record StoreComparison(String source, String target, List<Long> positions
     }
   }
 
-  /** Whether both stores hold the same documents. */
+  /** {@return whether both stores hold the same documents} */
   public boolean identical() {
     return differing == 0;
   }

@@ -218,9 +218,9 @@ public final class StoreMigration {
   }
 
   /**
-   * Reads the switch record in the target store now, unless queries switched already; returns whether
-   * queries read the target.
+   * Reads the switch record in the target store now, unless queries switched already.
    *
+   * @return whether queries read the target
    * @throws io.orchestrix.projection.StoreException if the target store cannot be read
    */
   public boolean refresh() {
@@ -251,6 +251,7 @@ public final class StoreMigration {
    * query reads one store whole; a query that finds nothing on the source re-reads the switch record
    * and, if queries switched meanwhile, runs once more on the target.
    *
+   * @param <T> the read model's document type
    * @param readModel a read model declared on both engines; not null
    * @return the view
    * @throws IllegalArgumentException if the read model is not declared on both engines

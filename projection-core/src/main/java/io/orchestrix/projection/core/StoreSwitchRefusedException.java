@@ -25,8 +25,9 @@ public final class StoreSwitchRefusedException extends ProjectionException {
     DOCUMENTS_DIFFER
   }
 
+  /** Why the switch was refused. */
   private final Reason reason;
-  private final StoreMigrationProgress progress;
+  private final transient StoreMigrationProgress progress;
   private final transient @Nullable StoreComparison comparison;
 
   /**
