@@ -138,6 +138,10 @@ final class RebuildCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--into and --blue-green"
           + " exclude each other: --into moves the projection to another store");
     }
+    if (into.equals(store.uri) && intoProperties.equals(store.properties)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--into names the same store as"
+          + " --store (" + into + "); to rebuild within one store use --blue-green");
+    }
     if (maxLag < 0) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--max-lag must not be negative but was " + maxLag);

@@ -92,6 +92,11 @@ class CrossStoreRebuildCommandTest {
     assertThat(changed.errors()).contains("switch of queries refused (DOCUMENTS_DIFFER)");
     assertThat(digestLine(CliRun.of("digest", "--store", db).output())).isEqualTo(reference);
 
+    assertThat(CliRun.of("rebuild", "--store", db, "--source", db, "--into", db).errors())
+        .contains("--into names the same store as --store");
+    assertThat(CliRun.of("rebuild", "--store", db, "--source", db, "--into", redis, "-I",
+        "key-prefix=" + wrong, "--max-lag", "-1").errors()).contains("--max-lag must not be negative");
+
     String right = redisPrefix();
     CliRun identical = CliRun.of("rebuild", "--store", db, "--source", db, "--into", redis,
         "-I", "key-prefix=" + right, "--verify", "--batch-size", "300");
