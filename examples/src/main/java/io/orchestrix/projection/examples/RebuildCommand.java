@@ -7,8 +7,11 @@ import io.orchestrix.projection.examples.workload.ReadModelDigest;
 import io.orchestrix.projection.examples.workload.WorkloadProjection;
 import io.orchestrix.projection.eventstore.jdbc.JdbcEventStore;
 import io.orchestrix.projection.spi.ProjectionStore;
+import io.orchestrix.projection.spi.support.ProjectionStoreProviders;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,7 +32,12 @@ import org.jspecify.annotations.Nullable;
             + " (which keeps serving queries), from that generation's own checkpoint (a run that was"
             + " killed resumes), then cuts over to it in one commit; no --yes needed. With --verify"
             + " too, the cut-over happens only if both generations hold the same documents at the"
-            + " same position."})
+            + " same position.",
+        "With --into URI [-I KEY=VALUE]...: builds the projection into that other store from its own"
+            + " checkpoint there, while --store keeps serving, prints progress, then switches"
+            + " queries to it (recorded in that store); refused unless it has caught up to within"
+            + " --max-lag of --store's checkpoint and, with --verify, both stores hold the same"
+            + " documents at the same position. No --yes needed: --store is left as it is."})
 final class RebuildCommand implements Callable<Integer> {
 
   @CommandLine.Spec
@@ -60,6 +68,19 @@ final class RebuildCommand implements Callable<Integer> {
       + " the same documents; otherwise print the first differing ones and keep the new generation.")
   boolean verify;
 
+  @Option(names = "--into", paramLabel = "URI", description = "Build into this other store and"
+      + " switch queries to it (a move across stores without downtime).")
+  @Nullable String into;
+
+  @Option(names = {"-I", "--into-property"}, paramLabel = "KEY=VALUE",
+      description = "A store option of --into, repeatable, for example -I key-prefix=app:.")
+  Map<String, String> intoProperties = new LinkedHashMap<>();
+
+  @Option(names = "--max-lag", defaultValue = "0", paramLabel = "N", description = "With --into:"
+      + " how many positions the new store may be behind --store's checkpoint at the switch."
+      + " Default: ${DEFAULT-VALUE}")
+  long maxLag;
+
   @Option(names = "--change-handler", paramLabel = "ORDER", hidden = true,
       description = "Deliberately get this order's document wrong in the new version (a changed"
           + " handler, for tests of --verify).")
@@ -67,7 +88,8 @@ final class RebuildCommand implements Callable<Integer> {
 
   @Option(names = "--hold-at", paramLabel = "STEP", hidden = true,
       description = "Fault injection for tests: print 'holding at STEP' and block until killed, at"
-          + " batch:K (after the K-th batch of the build), before-cut-over or after-cut-over.")
+          + " batch:K (after the K-th batch of the build), before-cut-over or after-cut-over;"
+          + " with --into: batch:K, before-switch or after-switch.")
   @Nullable String holdAt;
 
   @Override
@@ -77,12 +99,15 @@ final class RebuildCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--batch-size must be 1 to 100000 but was " + batchSize);
     }
+    if (into != null) {
+      return intoAnotherStore();
+    }
     if (blueGreen) {
       return blueGreen();
     }
     if (verify) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--verify needs --blue-green:"
-          + " it compares the new generation with the live one before the cut-over");
+      throw new CommandLine.ParameterException(spec.commandLine(), "--verify needs --blue-green"
+          + " or --into: it compares the new read models with the live ones before the switch");
     }
     if (!yes) {
       throw new CommandLine.ParameterException(spec.commandLine(), "rebuild deletes the read model,"
@@ -103,6 +128,32 @@ final class RebuildCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "checkpoint   %,d%n", result.checkpoint());
       out.println("digest       "
           + ReadModelDigest.of(engine.readModel(OrderSummaryDocument.READ_MODEL)));
+    }
+    out.flush();
+    return 0;
+  }
+
+  private int intoAnotherStore() {
+    if (blueGreen) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--into and --blue-green"
+          + " exclude each other: --into moves the projection to another store");
+    }
+    if (into.equals(store.uri) && intoProperties.equals(store.properties)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--into names the same store as"
+          + " --store (" + into + "); to rebuild within one store use --blue-green");
+    }
+    if (maxLag < 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--max-lag must not be negative but was " + maxLag);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    try (ProjectionStore opened = store.open();
+        ProjectionStore target = ProjectionStoreProviders.open(into, intoProperties);
+        JdbcEventStore events = source.open()) {
+      new CrossStoreRebuild(opened, target, events, batchSize, out, holdAt).run(verify, maxLag,
+          changedOrder);
+    } catch (IllegalArgumentException refused) {
+      throw new CommandLine.ParameterException(spec.commandLine(), refused.getMessage());
     }
     out.flush();
     return 0;

@@ -4,6 +4,7 @@ import io.orchestrix.projection.DeadLetter;
 import io.orchestrix.projection.ProjectionIds;
 import io.orchestrix.projection.ProjectionState;
 import io.orchestrix.projection.core.ProjectionEngineBuilder;
+import io.orchestrix.projection.core.StoreMigration;
 import io.orchestrix.projection.spi.Lease;
 import io.orchestrix.projection.spi.ProjectionStore;
 import java.io.PrintWriter;
@@ -54,6 +55,9 @@ final class StatusCommand implements Callable<Integer> {
         out.println("updated at   " + state.updatedAt());
       }
       printPartitions(out, opened);
+      StoreMigration.recordedSwitch(opened, store.projection).ifPresent(made -> out.println(
+          "moved here   queries switched to this store at " + made.switchedAt() + " from "
+              + made.from() + ", checkpoint " + made.positions()));
       GenerationsCommand.print(out, io.orchestrix.projection.core.Projections
           .engine(store.projection).store(opened).build().generations().list(), opened,
           store.projection);

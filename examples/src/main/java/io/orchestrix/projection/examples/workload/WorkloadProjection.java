@@ -77,6 +77,18 @@ public final class WorkloadProjection {
   }
 
   /**
+   * The workload's projection, unversioned, whose handlers deliberately get {@code changedOrder}'s
+   * document wrong when it is not null (as {@link #engine(ProjectionStore, int, String, boolean,
+   * String)} does): a changed handler that a verified move into another store must catch.
+   */
+  public static ProjectionEngine engine(ProjectionStore store, int batchSize,
+      @Nullable String changedOrder) {
+    ProjectionEngine engine = builder(store, batchSize, FailurePolicy.stop(), 1).build();
+    register(engine, changedOrder);
+    return engine;
+  }
+
+  /**
    * The workload's projection that also counts, in {@link AppliedEvents}, the events it applies to
    * each order: a check that every event is applied exactly once, for tests and demonstrations. It
    * writes one more document per order and batch.

@@ -52,5 +52,9 @@ public final class GenerationNames {
       throw new IllegalArgumentException("readModel: '" + name + "' is the name of the generation"
           + " registry; choose another");
     }
+    if (name.equals(StoreSwitchMarker.READ_MODEL)) {
+      throw new IllegalArgumentException("readModel: '" + name + "' is the name of the record of"
+          + " switches between stores (StoreMigration); choose another");
+    }
   }
 }
