@@ -15,6 +15,17 @@ import org.jspecify.annotations.Nullable;
 public record DocumentDifference(String readModel, String id, @Nullable String live,
     @Nullable String built) {
 
+  /**
+   * Checks the parts.
+   *
+   * @param readModel the read model's declared name; not null
+   * @param id the document's id; not null
+   * @param live the document in the live generation (JSON), or null if it has none
+   * @param built the document in the generation being built (JSON), or null if it has none
+   * @throws NullPointerException if {@code readModel} or {@code id} is null
+   * @throws IllegalArgumentException if both {@code live} and {@code built} are null: a document
+   *     absent from both generations is no difference
+   */
   public DocumentDifference {
     Objects.requireNonNull(readModel, "readModel must not be null");
     Objects.requireNonNull(id, "id must not be null");

@@ -25,7 +25,12 @@ public record Generation(int number, String version, State state, Instant since,
    * @param state what the generation is now; not null
    * @param since when it entered that state; not null
    * @param note why it did, or empty; not null
-   * @throws IllegalArgumentException if the number is below 1
+   * @param buildPaused whether an operator paused its build; only a {@link State#BUILDING}
+   *     generation may be paused
+   * @throws NullPointerException if {@code version}, {@code state}, {@code since} or {@code note} is
+   *     null
+   * @throws IllegalArgumentException if the number is below 1, or if {@code buildPaused} is true in
+   *     a state other than {@link State#BUILDING}
    */
   public Generation {
     Objects.requireNonNull(version, "version must not be null");
@@ -67,7 +72,16 @@ public record Generation(int number, String version, State state, Instant since,
     return new Generation(number, version, newState, at, why);
   }
 
-  /** This generation being built, its build paused or resumed from the given time. */
+  /**
+   * This generation being built, its build paused or resumed from the given time.
+   *
+   * @param paused true to pause the build, false to resume it
+   * @param at when the build is paused or resumed; not null
+   * @param why why (an operator's words), or empty; not null
+   * @return a copy of this generation, in the same state, with that pause flag
+   * @throws IllegalArgumentException if {@code paused} is true and this generation is not
+   *     {@link State#BUILDING}
+   */
   public Generation withBuildPaused(boolean paused, Instant at, String why) {
     return new Generation(number, version, state, at, why, paused);
   }

@@ -15,6 +15,13 @@ public final class GenerationMismatchException extends ProjectionException {
 
   private final transient GenerationComparison comparison;
 
+  /**
+   * Builds the refusal; its message lists the comparison's first differences.
+   *
+   * @param projectionId the projection whose cut-over was refused; not null
+   * @param comparison what the comparison of the two generations found; not null
+   * @throws NullPointerException if {@code comparison} is null
+   */
   public GenerationMismatchException(String projectionId, GenerationComparison comparison) {
     super("projection '" + projectionId + "': cut-over refused, generation "
         + comparison.builtGeneration() + " differs from live generation "
@@ -26,7 +33,12 @@ public final class GenerationMismatchException extends ProjectionException {
     this.comparison = comparison;
   }
 
-  /** What the comparison found. */
+  /**
+   * What the comparison found. Not kept when the exception is serialized.
+   *
+   * @return the comparison, with the counts and the first differing documents; null only after
+   *     deserialization
+   */
   public GenerationComparison comparison() {
     return comparison;
   }

@@ -17,11 +17,16 @@ public final class ExecutorRejectedException extends ProjectionException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The projections whose loops were rejected, in registration order; unmodifiable. */
   private final List<String> rejectedProjections;
 
   /**
-   * @param rejectedProjections the projections whose loops were rejected, at least one
-   * @param cause the first rejection
+   * Builds the exception; its message names the executor, the projections and the first cause.
+   *
+   * @param executor the executor that rejected the loops; not null
+   * @param rejectedProjections the projections whose loops were rejected, at least one; copied
+   * @param cause the first rejection; not null
+   * @throws IndexOutOfBoundsException if {@code rejectedProjections} is empty
    */
   public ExecutorRejectedException(Executor executor, List<String> rejectedProjections,
       RejectedExecutionException cause) {

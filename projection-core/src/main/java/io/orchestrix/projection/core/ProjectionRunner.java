@@ -1,6 +1,5 @@
 package io.orchestrix.projection.core;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.orchestrix.projection.Backoff;
 import io.orchestrix.projection.EventSource;
 import io.orchestrix.projection.FailurePolicy;
@@ -10,24 +9,17 @@ import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.ProjectionHealth;
 import io.orchestrix.projection.ProjectionOperations;
 import io.orchestrix.projection.ProjectionStatus;
-import io.orchestrix.projection.core.internal.ExecutorCapacity;
 import io.orchestrix.projection.core.internal.GenerationWorker;
-import io.orchestrix.projection.core.internal.RunnerSettings;
 import io.orchestrix.projection.core.internal.RunnerWorkers;
 import io.orchestrix.projection.core.internal.PartitionCoordinator;
 import io.orchestrix.projection.core.internal.ProjectionWorker;
-import io.orchestrix.projection.spi.LeaseNames;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps projections up to date from an {@link EventSource}: for each projection it claims the
@@ -59,7 +51,13 @@ public final class ProjectionRunner implements AutoCloseable {
     this.workers = workers;
   }
 
-  /** Starts a runner reading from the given source. */
+  /**
+   * Starts building a runner.
+   *
+   * @param source where every projection of the runner reads its events from; not null
+   * @return a builder with every setting at its default and no projection yet
+   * @throws NullPointerException if {@code source} is null
+   */
   public static Builder builder(EventSource source) {
     return new Builder(source);
   }
@@ -86,7 +84,13 @@ public final class ProjectionRunner implements AutoCloseable {
     stop(Duration.ofSeconds(30));
   }
 
-  /** Stops every projection, waiting up to the timeout before interrupting what still runs. */
+  /**
+   * Stops every projection, letting each batch in flight finish, and waits up to the timeout for
+   * them; what still runs then is interrupted. Idempotent.
+   *
+   * @param timeout the longest wait, over all projections together; not null, zero or negative to
+   *     wait for none
+   */
   public void stop(Duration timeout) {
     workers.all().forEach(ProjectionWorker::requestStop);
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -100,7 +104,12 @@ public final class ProjectionRunner implements AutoCloseable {
     stop();
   }
 
-  /** Pauses a projection after its batch in flight; it keeps its place. */
+  /**
+   * Pauses a projection after its batch in flight; it keeps its place. Returns at once.
+   *
+   * @param projectionId the projection's id
+   * @throws java.util.NoSuchElementException if the runner has no such projection
+   */
   public void pause(String projectionId) {
     worker(projectionId).pause();
   }
@@ -108,6 +117,9 @@ public final class ProjectionRunner implements AutoCloseable {
   /**
    * Resumes a paused or failed projection; a projection stopped at a failed event retries it with
    * its attempts afresh.
+   *
+   * @param projectionId the projection's id
+   * @throws java.util.NoSuchElementException if the runner has no such projection
    */
   public void resume(String projectionId) {
     worker(projectionId).resume();
@@ -116,7 +128,10 @@ public final class ProjectionRunner implements AutoCloseable {
   /**
    * Rebuilds a projection from scratch: pauses it, clears its read models, dead letters and checkpoint
    * ({@link io.orchestrix.projection.ProjectionOperations#reset()}), and resumes it from the first
-   * event.
+   * event. Returns once the projection is cleared, not once it has caught up.
+   *
+   * @param projectionId the projection's id
+   * @throws java.util.NoSuchElementException if the runner has no such projection
    */
   public void rebuild(String projectionId) {
     worker(projectionId).whilePaused(operations -> operations.reset());
@@ -128,6 +143,11 @@ public final class ProjectionRunner implements AutoCloseable {
    * generation beside the live one, which keeps serving queries and following events until the new
    * generation has caught up and is cut over (see {@link ProjectionEngineBuilder#version(String)}).
    *
+   * @param projectionId the projection's id
+   * @param mode how to rebuild it; not null
+   * @throws java.util.NoSuchElementException if the runner has no such projection
+   * @throws IllegalArgumentException for {@code BLUE_GREEN}, if the projection has no generations
+   *     (no version was declared)
    * @throws IllegalStateException for {@code BLUE_GREEN}, if this node's version is the live one
    *     (declare a new version first) or another version is being built
    */
@@ -145,7 +165,12 @@ public final class ProjectionRunner implements AutoCloseable {
 
   /**
    * Moves a projection's checkpoint while paused (see
-   * {@link io.orchestrix.projection.ProjectionOperations#resetTo(long)}).
+   * {@link io.orchestrix.projection.ProjectionOperations#resetTo(long)}): the projection next
+   * processes the events after that position.
+   *
+   * @param projectionId the projection's id
+   * @param position the source position to continue after; 0 to start from the first event
+   * @throws java.util.NoSuchElementException if the runner has no such projection
    */
   public void resetTo(String projectionId, long position) {
     worker(projectionId).whilePaused(operations -> operations.resetTo(position));
@@ -156,7 +181,12 @@ public final class ProjectionRunner implements AutoCloseable {
    * while its thread holds between batches, and returns the action's result; the projection then
    * goes on as before (a paused projection stays paused). The action runs on the calling thread.
    *
+   * @param <T> what the action returns
+   * @param projectionId the projection's id
+   * @param action what to do with the projection's operations; not null
+   * @return what the action returned, which may be null
    * @throws java.util.NoSuchElementException if the runner has no such projection
+   * @throws RuntimeException whatever the action throws, unchanged
    */
   public <T> T whileHeld(String projectionId, Function<ProjectionOperations, T> action) {
     Objects.requireNonNull(action, "action must not be null");
@@ -169,15 +199,24 @@ public final class ProjectionRunner implements AutoCloseable {
    * Waits until a projection has processed the given position, so that a command side can read its
    * own write.
    *
+   * @param projectionId the projection's id
+   * @param position the source position to wait for
+   * @param timeout the longest wait; not null
    * @return true if the checkpoint reached the position within the timeout
    * @throws InterruptedException if the waiting thread is interrupted
+   * @throws java.util.NoSuchElementException if the runner has no such projection
    */
   public boolean awaitPosition(String projectionId, long position, Duration timeout)
       throws InterruptedException {
     return worker(projectionId).awaitPosition(position, timeout);
   }
 
-  /** {@return the status of one projection; never touches the store} */
+  /**
+   * {@return the status of one projection; never touches the store}
+   *
+   * @param projectionId the projection's id
+   * @throws java.util.NoSuchElementException if the runner has no such projection
+   */
   public ProjectionStatus status(String projectionId) {
     return worker(projectionId).status();
   }
@@ -190,6 +229,8 @@ public final class ProjectionRunner implements AutoCloseable {
   /**
    * A health report an application can expose (a Kubernetes probe, a Spring Boot health indicator):
    * up while no projection is stopped at a failed event or failed in its runner. Never throws.
+   *
+   * @return whether the runner is up, with every projection's status in registration order
    */
   public ProjectionHealth health() {
     List<ProjectionStatus> statuses = statuses();
@@ -201,6 +242,9 @@ public final class ProjectionRunner implements AutoCloseable {
    * owner, lease, state and position as this node last saw them; never touches the store. Empty
    * while a versioned projection's node has not yet found which generation it writes.
    *
+   * @param projectionId the projection's id
+   * @return one status per partition
+   * @throws java.util.NoSuchElementException if the runner has no such projection
    * @throws IllegalArgumentException if the projection is not run by leases
    */
   public List<PartitionStatus> partitions(String projectionId) {
@@ -212,6 +256,9 @@ public final class ProjectionRunner implements AutoCloseable {
    * The nodes running a projection by leases, with their last heartbeat, as this node last read
    * them; never touches the store.
    *
+   * @param projectionId the projection's id
+   * @return one status per node
+   * @throws java.util.NoSuchElementException if the runner has no such projection
    * @throws IllegalArgumentException if the projection is not run by leases
    */
   public List<NodeStatus> nodes(String projectionId) {
@@ -224,9 +271,10 @@ public final class ProjectionRunner implements AutoCloseable {
 
   /**
    * Builds a {@link ProjectionRunner}. Not thread-safe. Setters check their argument at once and throw
-   * {@link IllegalArgumentException} naming the setting and the value.
+   * {@link IllegalArgumentException} naming the setting and the value (the setters are declared in
+   * a package-private superclass, and documented here).
    */
-  public static final class Builder {
+  public static final class Builder extends RunnerBlueprint {
     /** Default events per page and batch. */
     public static final int DEFAULT_BATCH_SIZE = 1_000;
     /** Default longest wait between polls of a source without notifications. */
@@ -236,155 +284,20 @@ public final class ProjectionRunner implements AutoCloseable {
     /** Default waits between attempts during a store or source outage: 100 ms doubling to 5 s. */
     public static final Backoff DEFAULT_OUTAGE_BACKOFF = Backoff.DEFAULT;
 
-    private final EventSource source;
-    private final Map<String, ProjectionEngine> engines = new LinkedHashMap<>();
-    private int batchSize = DEFAULT_BATCH_SIZE;
-    private Duration maxIdleWait = DEFAULT_MAX_IDLE_WAIT;
-    private Backoff outageBackoff = DEFAULT_OUTAGE_BACKOFF;
-    private @Nullable Duration startupLimit;
-    private Clock clock = Clock.systemUTC();
-    private @Nullable MeterRegistry meterRegistry;
-    private @Nullable String node;
-    private Duration leaseTime = DEFAULT_LEASE_TIME;
-    private @Nullable Executor executor;
-
     private Builder(EventSource source) {
-      this.source = Objects.requireNonNull(source, "source must not be null");
+      super(source);
     }
 
     /**
-     * Adds a projection. What a handler failure does is the engine's {@link FailurePolicy}.
+     * The runner, not yet started. The builder may be used again; each runner then built drives the
+     * same engines, so build one runner per set of engines.
      *
-     * @throws IllegalArgumentException if a projection with the same id was added
-     */
-    public Builder projection(ProjectionEngine engine) {
-      Objects.requireNonNull(engine, "engine must not be null");
-      if (engines.containsKey(engine.projectionId())) {
-        throw new IllegalArgumentException(
-            "projection: '" + engine.projectionId() + "' is added twice");
-      }
-      engines.put(engine.projectionId(), engine);
-      return this;
-    }
-
-    /** Events per page read from the source, each processed as one batch. Default 1,000. */
-    public Builder batchSize(int batchSize) {
-      this.batchSize = RunnerSettings.requireBatchSize(batchSize);
-      return this;
-    }
-
-    /**
-     * The longest a caught-up projection waits before it looks at the source again; with a source
-     * that notifies appends it wakes at once. This bounds the lag in steady state. Default 200 ms.
-     */
-    public Builder maxIdleWait(Duration maxIdleWait) {
-      this.maxIdleWait = RunnerSettings.requireMaxIdleWait(maxIdleWait);
-      return this;
-    }
-
-    /**
-     * The waits between attempts while the store or source is out, or another writer holds the
-     * projection. Default {@link #DEFAULT_OUTAGE_BACKOFF}.
-     */
-    public Builder outageBackoff(Backoff outageBackoff) {
-      this.outageBackoff = Objects.requireNonNull(outageBackoff, "outageBackoff must not be null");
-      return this;
-    }
-
-    /**
-     * How long a projection waits for its store at start-up (open, schema, claim) before it fails
-     * with a {@link io.orchestrix.projection.StoreException} naming the cause. Default: it waits for
-     * ever, reporting {@link ProjectionStatus.RunState#WAITING_FOR_STORE}.
-     */
-    public Builder startupLimit(Duration startupLimit) {
-      this.startupLimit = RunnerSettings.requireStartupLimit(startupLimit);
-      return this;
-    }
-
-    /** {@return the clock for lag and outage times} Default: the UTC system clock. */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock must not be null");
-      return this;
-    }
-
-    /** Where to record the runner's meters (lag, retries, dead letters). Default: none. */
-    public Builder meterRegistry(MeterRegistry meterRegistry) {
-      this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry must not be null");
-      return this;
-    }
-
-    /**
-     * This node's name among the nodes that run the same projections on the same store. With a name,
-     * every projection is shared out by leases in its store: each partition is processed by one node
-     * at a time, and a projection of one partition runs active/standby. A partitioned projection is
-     * always shared out by leases; without a name its node is named after the host and process.
-     *
-     * @throws IllegalArgumentException if the name is not 1 to 120 characters of letters, digits,
-     *     '-', '_', '.', '#' and ':'
-     */
-    public Builder node(String node) {
-      Objects.requireNonNull(node, "node must not be null");
-      try {
-        LeaseNames.requireGroup(node);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "node: " + e.getMessage().replace("lease group", "a node name"), e);
-      }
-      this.node = node;
-      return this;
-    }
-
-    /**
-     * How long a node's lease on a partition, and its heartbeat, last unless renewed; they are renewed
-     * every third of it. A partition of a node that died passes to another within about this time. A
-     * node that pauses longer (GC, network) is fenced and commits nothing more. Default 10 s.
-     *
-     * @throws IllegalArgumentException if not 1 second to 10 minutes
-     */
-    public Builder leaseTime(Duration leaseTime) {
-      this.leaseTime = RunnerSettings.requireLeaseTime(leaseTime);
-      return this;
-    }
-
-    /**
-     * Runs each processing loop (one per projection, or per partition this node owns) as one task of
-     * the executor, instead of on a thread of the runner's own; the lease coordinators and generation
-     * supervisors keep their own threads. A loop holds its thread until the runner stops or the
-     * partition passes to another node, so the executor must run as many tasks at once as the
-     * projections have partitions, each on a thread other than the caller's: a task it queues behind
-     * busy threads never runs. Memory stays bounded by one page of {@link #batchSize} events per loop.
-     * The runner never shuts the executor down. A loop the executor rejects is reported with the
-     * executor named: by {@link ProjectionRunner#start()}; for a partition, in its
-     * {@link PartitionStatus#lastError()}, given up for another node; for a versioned projection, as
-     * {@code FAILED}, tried again. Default: a daemon thread per loop.
-     *
-     * @throws IllegalArgumentException at {@link #build()}, if the executor is a
-     *     {@link java.util.concurrent.ThreadPoolExecutor} or {@link java.util.concurrent.ForkJoinPool}
-     *     that runs fewer tasks at once than the projections have partitions (naming both numbers)
-     */
-    public Builder executor(Executor executor) {
-      this.executor = Objects.requireNonNull(executor, "executor must not be null");
-      return this;
-    }
-
-    /**
-     * The runner, not yet started.
-     *
+     * @return a runner of every projection added, with the settings given
      * @throws IllegalArgumentException if no projection was added, or the {@link #executor} runs
      *     too few tasks at once
      */
     public ProjectionRunner build() {
-      if (engines.isEmpty()) {
-        throw new IllegalArgumentException("a runner needs at least one projection");
-      }
-      if (executor != null) {
-        ExecutorCapacity.require(executor,
-            engines.values().stream().mapToInt(ProjectionEngine::partitions).sum());
-      }
-      RunnerSettings settings = new RunnerSettings(batchSize, maxIdleWait, outageBackoff,
-          startupLimit, clock, executor);
-      return new ProjectionRunner(RunnerWorkers.create(engines, source, settings, node, leaseTime,
-          meterRegistry));
+      return new ProjectionRunner(workers());
     }
   }
 }

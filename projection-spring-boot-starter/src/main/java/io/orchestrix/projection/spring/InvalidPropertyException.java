@@ -9,9 +9,12 @@ public final class InvalidPropertyException extends IllegalArgumentException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The whole name of the rejected property. */
   private final String property;
 
   /**
+   * A property whose value is out of range or of the wrong form.
+   *
    * @param relativeName the property's name below {@code orchestrix.projections.}
    * @param value the rejected value
    * @param expectation what a good value is, as a phrase ("must be positive")
@@ -35,7 +38,10 @@ public final class InvalidPropertyException extends IllegalArgumentException {
     this.property = ProjectionsProperties.PREFIX + "." + relativeName;
   }
 
-  /** The whole name of the rejected property, for example {@code orchestrix.projections.batch-size}. */
+  /**
+   * {@return the whole name of the rejected property, for example
+   * {@code orchestrix.projections.batch-size}}
+   */
   public String property() {
     return property;
   }

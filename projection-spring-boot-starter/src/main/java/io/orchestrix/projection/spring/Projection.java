@@ -38,11 +38,18 @@ public @interface Projection {
 
   /**
    * The projection id: its checkpoint's and meters' name, stable across releases (changing it starts
-   * a new projection from the first event). Letters, digits, {@code _} and {@code -}.
+   * a new projection from the first event).
+   *
+   * @return the id: letters, digits, {@code _} and {@code -}
    */
   String id();
 
-  /** Classes whose static {@code ReadModel} fields are read models of this projection. */
+  /**
+   * Classes whose static {@code ReadModel} fields are read models of this projection, besides the
+   * annotated class's own.
+   *
+   * @return the classes; empty by default
+   */
   Class<?>[] readModels() default {};
 
   /**
@@ -50,8 +57,10 @@ public @interface Projection {
    * models rebuilt. A node whose version the store does not know yet builds it as a new generation
    * beside the live one, which keeps serving queries until the new one has caught up and is cut over
    * (by itself, or by an operator: see {@code orchestrix.projections.generations.*} and the
-   * {@code rebuild} action of the {@code projections} endpoint). 1 to 40 letters, digits,
-   * {@code .}, {@code _} and {@code -}; default {@code "1"}.
+   * {@code rebuild} action of the {@code projections} endpoint).
+   *
+   * @return the version: 1 to 40 letters, digits, {@code .}, {@code _} and {@code -}; default
+   *     {@code "1"}
    */
   String version() default io.orchestrix.projection.core.ProjectionEngineBuilder.DEFAULT_VERSION;
 }

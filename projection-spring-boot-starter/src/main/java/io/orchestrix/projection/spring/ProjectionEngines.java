@@ -42,6 +42,8 @@ public final class ProjectionEngines {
    * Each partition of a projection run by leases, with its owner, lease, state and position as this
    * node last saw them; empty when the projections are not run by leases. Never touches the store.
    *
+   * @param projectionId the projection's id
+   * @return one status per partition; empty when not run by leases
    * @throws NoSuchElementException if there is no such projection
    */
   public List<PartitionStatus> partitions(String projectionId) {
@@ -49,7 +51,7 @@ public final class ProjectionEngines {
     return runByLeases && runner != null ? runner.partitions(projectionId) : List.of();
   }
 
-  /** The ids of the projections, in registration order. */
+  /** {@return the ids of the projections, in registration order; unmodifiable} */
   public Set<String> ids() {
     return engines.keySet();
   }
@@ -57,6 +59,8 @@ public final class ProjectionEngines {
   /**
    * The engine of a projection.
    *
+   * @param projectionId the projection's id
+   * @return its engine
    * @throws NoSuchElementException naming the projections there are if there is no such projection
    */
   public ProjectionEngine engine(String projectionId) {
@@ -68,17 +72,22 @@ public final class ProjectionEngines {
     return engine;
   }
 
-  /** The runner, absent when the application has no projection. */
+  /** {@return the runner, absent when the application has no projection} */
   public Optional<ProjectionRunner> runner() {
     return Optional.ofNullable(runner);
   }
 
-  /** The status of every projection, in registration order; never touches the store. */
+  /**
+   * {@return the status of every projection, in registration order; empty when there is none} Never
+   * touches the store.
+   */
   public List<ProjectionStatus> statuses() {
     return runner == null ? List.of() : runner.statuses();
   }
 
-  /** The runner's health; up with no projections when there are none. Never throws. */
+  /**
+   * {@return the runner's health; up with no projections when there are none} Never throws.
+   */
   public ProjectionHealth health() {
     return runner == null ? new ProjectionHealth(true, List.of()) : runner.health();
   }

@@ -60,6 +60,25 @@ public record ProjectionsProperties(
   public static final String PREFIX = "orchestrix.projections";
 
   /**
+   * Checks every value, as Spring Boot binds the properties (the units and ranges are the record
+   * components').
+   *
+   * @param enabled whether the starter configures projections at all
+   * @param autoStart whether the runner starts with the application context
+   * @param store where checkpoints and read models are stored; not null
+   * @param source where the events come from; not null
+   * @param batchSize events per page and batch, 1 to 100000
+   * @param maxLatency the longest idle wait; positive, at most 10 minutes
+   * @param handlerTimeout how long an asynchronous handler may take; positive
+   * @param startupLimit how long start-up waits for the store; positive, or null to wait for ever
+   * @param shutdownTimeout how long the shutdown waits for the batches in flight; positive
+   * @param readYourWritesTimeout the default wait of {@link ReadYourWrites}; positive
+   * @param failure what a projection does when a handler fails; not null
+   * @param partitions partitions of each projection, 1 to
+   *     {@link io.orchestrix.projection.core.ProjectionEngineBuilder#MAX_PARTITIONS}
+   * @param nodeName this node's name (1 to 120 letters, digits, '-', '_', '.', '#' and ':'), or null
+   * @param leaseTime how long a lease lasts unless renewed; 1 second to 10 minutes
+   * @param generations how a projection whose version changed is rebuilt; not null
    * @throws InvalidPropertyException naming the first property whose value is out of range
    */
   public ProjectionsProperties {
@@ -89,7 +108,11 @@ public record ProjectionsProperties(
     }
   }
 
-  /** Whether projections are shared out among nodes by leases: partitioned, or given a node name. */
+  /**
+   * Whether projections are shared out among nodes by leases.
+   *
+   * @return true if projections are partitioned or this node was given a name
+   */
   public boolean runByLeases() {
     return partitions > 1 || nodeName != null;
   }
@@ -110,7 +133,13 @@ public record ProjectionsProperties(
    *     store; unknown ones are refused by name
    */
   public record Store(@Nullable String uri, @DefaultValue Map<String, String> properties) {
-    /** @throws InvalidPropertyException if the URI is blank */
+    /**
+     * Checks the URI and copies the properties.
+     *
+     * @param uri a store URI, or null for the application's own client
+     * @param properties the store's own properties; not null (empty when none are set)
+     * @throws InvalidPropertyException if the URI is blank
+     */
     public Store {
       if (uri != null && uri.isBlank()) {
         throw new InvalidPropertyException("store.uri", uri, "must not be blank; leave it unset");
@@ -129,7 +158,13 @@ public record ProjectionsProperties(
    * @param properties the event store's own properties (for example {@code table-prefix})
    */
   public record Source(@Nullable String uri, @DefaultValue Map<String, String> properties) {
-    /** @throws InvalidPropertyException if the URI is blank or of an unknown kind */
+    /**
+     * Checks the URI and copies the properties.
+     *
+     * @param uri {@code memory:} or a JDBC URL, or null for the application's DataSource
+     * @param properties the event store's own properties; not null (empty when none are set)
+     * @throws InvalidPropertyException if the URI is blank or of an unknown kind
+     */
     public Source {
       if (uri != null && !uri.equals("memory:") && !uri.startsWith("jdbc:")) {
         throw new InvalidPropertyException("source.uri", uri,
@@ -153,7 +188,15 @@ public record ProjectionsProperties(
       @DefaultValue("100ms") Duration backoffInitial,
       @DefaultValue("5s") Duration backoffMax) {
 
-    /** @throws InvalidPropertyException naming the property that does not fit the policy */
+    /**
+     * Checks that the attempts and waits fit the policy.
+     *
+     * @param policy what to do with a failed event; not null
+     * @param maxAttempts attempts in all: at least 2 for a retrying policy, exactly 1 for the others
+     * @param backoffInitial the first wait; not negative
+     * @param backoffMax the longest wait; at least {@code backoffInitial}
+     * @throws InvalidPropertyException naming the property that does not fit the policy
+     */
     public Failure {
       boolean retrying = policy == FailureAction.RETRY_THEN_STOP
           || policy == FailureAction.RETRY_THEN_DEAD_LETTER;
@@ -172,7 +215,12 @@ public record ProjectionsProperties(
       }
     }
 
-    /** The engine's failure policy these properties describe. */
+    /**
+     * The engine's failure policy these properties describe.
+     *
+     * @return a new policy; the retrying ones with a {@link Backoff} from {@code backoffInitial} up to
+     *     {@code backoffMax}
+     */
     public FailurePolicy toPolicy() {
       return switch (policy) {
         case STOP -> FailurePolicy.stop();
@@ -208,7 +256,16 @@ public record ProjectionsProperties(
       @DefaultValue("1s") Duration refresh,
       @DefaultValue("24h") Duration retiredGrace) {
 
-    /** @throws InvalidPropertyException naming the first property whose value is out of range */
+    /**
+     * Checks the ranges.
+     *
+     * @param buildOnStart whether a node builds an unknown version by itself at start-up
+     * @param automaticCutOver whether a caught-up new generation is made live by itself
+     * @param cutOverLag how close to the head, in positions, counts as caught up; 0 or more
+     * @param refresh how often the live generation is re-read; 10 ms to 1 minute
+     * @param retiredGrace how long a retired generation is kept for a rollback; not negative
+     * @throws InvalidPropertyException naming the first property whose value is out of range
+     */
     public Generations {
       if (cutOverLag < 0) {
         throw new InvalidPropertyException("generations.cut-over-lag", cutOverLag,

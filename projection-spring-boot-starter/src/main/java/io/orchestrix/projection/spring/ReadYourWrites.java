@@ -33,8 +33,9 @@ public final class ReadYourWrites {
 
   /**
    * Waits, up to the configured {@code orchestrix.projections.read-your-writes-timeout}, until every
-   * projection has processed the position.
+   * projection has processed the position. The timeout covers all projections together.
    *
+   * @param position the event source position to wait for, as the append returned it
    * @throws ReadYourWritesTimeoutException naming the projection that had not reached it
    * @throws IllegalStateException if the waiting thread was interrupted (its interrupt flag is set)
    */
@@ -45,7 +46,15 @@ public final class ReadYourWrites {
     }
   }
 
-  /** Waits up to the configured timeout until one projection has processed the position. */
+  /**
+   * Waits up to the configured timeout until one projection has processed the position.
+   *
+   * @param projectionId the projection's id
+   * @param position the event source position to wait for
+   * @throws ReadYourWritesTimeoutException if it had not within the timeout
+   * @throws java.util.NoSuchElementException if there is no such projection
+   * @throws IllegalStateException if the waiting thread was interrupted (its interrupt flag is set)
+   */
   public void await(String projectionId, long position) {
     await(projectionId, position, defaultTimeout);
   }
@@ -53,6 +62,9 @@ public final class ReadYourWrites {
   /**
    * Waits up to the timeout until one projection has processed the position.
    *
+   * @param projectionId the projection's id
+   * @param position the event source position to wait for
+   * @param timeout the longest wait; not null
    * @throws ReadYourWritesTimeoutException if it had not within the timeout
    * @throws java.util.NoSuchElementException if there is no such projection
    * @throws IllegalStateException if the waiting thread was interrupted (its interrupt flag is set)

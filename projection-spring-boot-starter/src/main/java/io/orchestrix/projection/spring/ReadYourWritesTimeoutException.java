@@ -25,7 +25,11 @@ public final class ReadYourWritesTimeoutException extends ProjectionException {
     this.status = status;
   }
 
-  /** The projection's status when the wait ended. */
+  /**
+   * The projection's status when the wait ended. Not kept when the exception is serialized.
+   *
+   * @return the status; null only after deserialization
+   */
   public ProjectionStatus status() {
     return status;
   }

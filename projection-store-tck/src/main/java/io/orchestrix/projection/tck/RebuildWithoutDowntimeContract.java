@@ -221,6 +221,11 @@ public interface RebuildWithoutDowntimeContract {
     }
   }
 
+  /**
+   * Contract: a verified cut-over refuses a changed handler with a {@link GenerationMismatchException}
+   * naming its first differing documents, and passes an identical one; a comparison happens only
+   * when both generations stand at the same position.
+   */
   @Test
   @DisplayName("a verified cut-over refuses a changed handler with its first differing documents and"
       + " passes an identical one, comparing at the same position only")

@@ -5,12 +5,9 @@ import io.orchestrix.projection.EventPage;
 import io.orchestrix.projection.EventSource;
 import io.orchestrix.projection.PartitionFilter;
 import io.orchestrix.projection.Partitions;
-import io.orchestrix.projection.SerializationException;
 import io.orchestrix.projection.StoreConfigurationException;
 import io.orchestrix.projection.StoreException;
-import io.orchestrix.projection.StreamVersionConflictException;
 import io.orchestrix.projection.core.json.EventTypes;
-import io.orchestrix.projection.eventstore.jdbc.EventAppender.PreparedEvent;
 import io.orchestrix.projection.eventstore.jdbc.internal.EventReader;
 import io.orchestrix.projection.eventstore.jdbc.internal.EventTables;
 import io.orchestrix.projection.jdbc.JdbcStoreOptions;
@@ -24,7 +21,6 @@ import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A durable event store on PostgreSQL, MariaDB or H2: an append API with optimistic concurrency per
@@ -67,7 +63,7 @@ import org.jspecify.annotations.Nullable;
  * timeouts, with messages that never show a password. An append is all or nothing, also across a
  * crash.
  */
-public final class JdbcEventStore implements EventSource, AutoCloseable {
+public final class JdbcEventStore extends JdbcEventAppends implements EventSource, AutoCloseable {
 
   /** Expected version meaning "append whatever the stream's version is". */
   public static final long ANY_VERSION = -1;
@@ -82,16 +78,15 @@ public final class JdbcEventStore implements EventSource, AutoCloseable {
   private final EventTypes types;
   private final JdbcStoreOptions options;
   private final String description;
-  private final EventAppender appender;
   private final EventReader reader;
 
   private JdbcEventStore(EventStoreConnection connection, EventTypes types, JdbcStoreOptions options) {
+    super(connection, new EventAppender(connection.database(), connection.tables(), types,
+        options.clock(), connection.description()));
     this.connection = connection;
     this.types = types;
     this.options = options;
     this.description = connection.description();
-    this.appender = new EventAppender(connection.database(), connection.tables(), types,
-        options.clock(), description);
     this.reader = new EventReader(connection.database(), connection.tables(), types, description);
   }
 
@@ -100,6 +95,10 @@ public final class JdbcEventStore implements EventSource, AutoCloseable {
    * ({@code jdbc:postgresql://host[:port]/database}, {@code jdbc:mariadb://host[:port]/database} or
    * {@code jdbc:h2:...}), taking options from properties ({@link JdbcStoreOptions#PROPERTY_KEYS}).
    *
+   * @param url the JDBC URL, with user and password in it or in the properties
+   * @param types the payload classes and their type names
+   * @param properties the options, by key; keys not given take their defaults
+   * @return the open store; the caller closes it
    * @throws StoreConfigurationException for an unsupported or incomplete URL, a URL the database
    *     refuses, an unknown property key or a bad value, a connection or tables that would not keep
    *     text exactly, or tables of a newer schema version
@@ -111,7 +110,16 @@ public final class JdbcEventStore implements EventSource, AutoCloseable {
     return open(url, types, JdbcStoreOptions.fromProperties(properties));
   }
 
-  /** Opens an event store with its own connection pool; see {@link #open(String, EventTypes, Map)}. */
+  /**
+   * Opens an event store with its own connection pool, as {@link #open(String, EventTypes, Map)}.
+   *
+   * @param url the JDBC URL
+   * @param types the payload classes and their type names
+   * @param options the options
+   * @return the open store; the caller closes it
+   * @throws StoreConfigurationException as {@link #open(String, EventTypes, Map)}
+   * @throws StoreException as {@link #open(String, EventTypes, Map)}
+   */
   public static JdbcEventStore open(String url, EventTypes types, JdbcStoreOptions options) {
     Objects.requireNonNull(url, "url must not be null");
     Objects.requireNonNull(types, "types must not be null");
@@ -126,6 +134,10 @@ public final class JdbcEventStore implements EventSource, AutoCloseable {
    * {@link #awaitAppend} holds one of its connections for listening while the store is open. The
    * dialect is read from the database's metadata.
    *
+   * @param dataSource the caller's pool; it stays the caller's to close
+   * @param types the payload classes and their type names
+   * @param options the options (its pool settings are not used)
+   * @return the open store
    * @throws StoreConfigurationException if the database is not PostgreSQL, MariaDB or H2, its
    *     connection or tables would not keep text exactly, or its tables are of a newer schema version
    * @throws StoreException if the database cannot be reached
@@ -135,7 +147,16 @@ public final class JdbcEventStore implements EventSource, AutoCloseable {
     return create(Jdbi.create(dataSource), types, options);
   }
 
-  /** An event store on the caller's Jdbi; see {@link #create(DataSource, EventTypes, JdbcStoreOptions)}. */
+  /**
+   * An event store on the caller's Jdbi, as {@link #create(DataSource, EventTypes, JdbcStoreOptions)}.
+   *
+   * @param jdbi the caller's Jdbi; its data source stays the caller's to close
+   * @param types the payload classes and their type names
+   * @param options the options (its pool settings are not used)
+   * @return the open store
+   * @throws StoreConfigurationException as {@link #create(DataSource, EventTypes, JdbcStoreOptions)}
+   * @throws StoreException as {@link #create(DataSource, EventTypes, JdbcStoreOptions)}
+   */
   public static JdbcEventStore create(Jdbi jdbi, EventTypes types, JdbcStoreOptions options) {
     Objects.requireNonNull(jdbi, "jdbi must not be null");
     Objects.requireNonNull(types, "types must not be null");
@@ -147,22 +168,26 @@ public final class JdbcEventStore implements EventSource, AutoCloseable {
     return new JdbcEventStore(EventStoreConnection.open(database, options), types, options);
   }
 
-  /** Where this store keeps its events, without password. */
+  /**
+   * {@return where this store keeps its events (database and table prefix), without password}
+   */
   public String description() {
     return description;
   }
 
-  /** The database this store works on: {@code PostgreSQL}, {@code MariaDB} or {@code H2}. */
+  /**
+   * {@return the database this store works on: {@code PostgreSQL}, {@code MariaDB} or {@code H2}}
+   */
   public String databaseName() {
     return connection.database().dialect().name();
   }
 
-  /** The options this store was opened with. */
+  /** {@return the options this store was opened with} */
   public JdbcStoreOptions options() {
     return options;
   }
 
-  /** The event types this store names and reads payloads with. */
+  /** {@return the event types this store names and reads payloads with} */
   public EventTypes eventTypes() {
     return types;
   }
@@ -178,6 +203,16 @@ public final class JdbcEventStore implements EventSource, AutoCloseable {
    */
   public record Appended(String streamId, long firstPosition, long lastPosition, long streamVersion,
       List<String> eventIds) {
+    /**
+     * Copies the ids, so that the record stays immutable.
+     *
+     * @param streamId the stream appended to
+     * @param firstPosition the position of the first event appended
+     * @param lastPosition the position of the last event appended
+     * @param streamVersion the stream's version after the append
+     * @param eventIds the ids given to the events, in order; not null, no null
+     * @throws NullPointerException if {@code eventIds} is null or holds a null
+     */
     public Appended {
       eventIds = List.copyOf(eventIds);
     }
@@ -194,7 +229,14 @@ public final class JdbcEventStore implements EventSource, AutoCloseable {
    */
   @FunctionalInterface
   public interface BeforeCommit {
-    /** Runs in the append's transaction, on its handle. */
+    /**
+     * Runs in the append's transaction, on its handle; called once per append, on the appending
+     * thread.
+     *
+     * @param handle the append's transaction: use it for every write that must commit or roll back
+     *     with the events; do not commit, roll back or close it
+     * @param appended what the append wrote
+     */
     void run(Handle handle, Appended appended);
   }
 
@@ -207,6 +249,15 @@ public final class JdbcEventStore implements EventSource, AutoCloseable {
    * @param payloads the events, at least one
    */
   public record StreamAppend(String streamId, long expectedVersion, List<?> payloads) {
+    /**
+     * Copies the payloads, so that the record stays immutable; the rest is checked by
+     * {@link JdbcEventStore#appendAll}.
+     *
+     * @param streamId the stream; not null
+     * @param expectedVersion its version before this part, or {@link #ANY_VERSION}
+     * @param payloads the events; not null, no null
+     * @throws NullPointerException if {@code streamId} or {@code payloads} is null, or a payload is
+     */
     public StreamAppend {
       Objects.requireNonNull(streamId, "streamId must not be null");
       Objects.requireNonNull(payloads, "payloads must not be null (stream " + streamId + ")");
@@ -215,81 +266,12 @@ public final class JdbcEventStore implements EventSource, AutoCloseable {
   }
 
   /**
-   * Appends one event to a stream whatever its version.
+   * The version of a stream: how many events it has.
    *
-   * @return the position of the event
+   * @param streamId the stream
+   * @return its number of events, 0 if it has none (or does not exist)
+   * @throws StoreException if the database fails (transient for outages)
    */
-  public long append(String streamId, Object payload) {
-    Objects.requireNonNull(payload, "payload must not be null (stream " + streamId + ")");
-    return append(streamId, ANY_VERSION, List.of(payload));
-  }
-
-  /**
-   * Appends events to a stream, all or nothing, with no metadata.
-   *
-   * @see #append(String, long, List, Map, BeforeCommit)
-   */
-  public long append(String streamId, long expectedVersion, List<?> payloads) {
-    return append(streamId, expectedVersion, payloads, Map.of(), null);
-  }
-
-  /**
-   * Appends events to a stream, all or nothing, each with the same metadata.
-   *
-   * @see #append(String, long, List, Map, BeforeCommit)
-   */
-  public long append(String streamId, long expectedVersion, List<?> payloads,
-      Map<String, String> metadata) {
-    return append(streamId, expectedVersion, payloads, metadata, null);
-  }
-
-  /**
-   * Appends events to a stream in one transaction, all or nothing, each with the same metadata and a
-   * new random event id, stamped with the options' clock; then runs {@code beforeCommit}, if given, in
-   * the same transaction.
-   *
-   * @param expectedVersion the stream's current version (its number of events, 0 for a new stream), or
-   *     {@link #ANY_VERSION}
-   * @return the position of the last event appended
-   * @throws StreamVersionConflictException if the stream is not at the expected version; nothing was
-   *     appended
-   * @throws NullPointerException if an argument, a payload or a metadata key or value is null
-   * @throws IllegalArgumentException if the stream id is blank, too long or holds U+0000 or an
-   *     unpaired surrogate, the list empty, or the expected version below {@link #ANY_VERSION}
-   * @throws SerializationException if a payload's class is not in the {@link EventTypes}, or a payload
-   *     cannot be turned into JSON or stored; nothing was appended
-   * @throws StoreException if the database fails (transient for outages); nothing was appended, unless
-   *     the connection was lost during the commit itself, when the outcome is unknown
-   */
-  public long append(String streamId, long expectedVersion, List<?> payloads,
-      Map<String, String> metadata, @Nullable BeforeCommit beforeCommit) {
-    List<PreparedEvent> events = appender.prepare(streamId, expectedVersion, payloads, metadata);
-    return call("append of " + events.size() + " event(s) to stream '"
-        + EventReader.abbreviate(streamId) + "'",
-        () -> appender.append(streamId, expectedVersion, events, beforeCommit));
-  }
-
-  /**
-   * Appends to several streams in one transaction, all or nothing, in the order given: positions follow
-   * that order, and each part's expected version is checked against its stream as the earlier parts of
-   * this call left it. Appends are serialised, so one transaction of many events costs about what one
-   * event costs; use this to load or import a stream of interleaved aggregates.
-   *
-   * @return the position of the last event appended
-   * @throws StreamVersionConflictException if a part's stream is not at its expected version; nothing
-   *     was appended
-   * @throws IllegalArgumentException if the list is empty, or as {@link #append(String, long, List)}
-   * @throws SerializationException as {@link #append(String, long, List)}; nothing was appended
-   * @throws StoreException as {@link #append(String, long, List)}
-   */
-  public long appendAll(List<StreamAppend> appends) {
-    List<List<PreparedEvent>> prepared = appender.prepareAll(appends);
-    int count = prepared.stream().mapToInt(List::size).sum();
-    return call("append of " + count + " event(s) in " + appends.size() + " stream part(s)",
-        () -> appender.appendAll(appends, prepared, count));
-  }
-
-  /** The version of a stream: how many events it has, 0 if none. */
   public long streamVersion(String streamId) {
     Objects.requireNonNull(streamId, "streamId must not be null");
     return call("reading the version of stream '" + EventReader.abbreviate(streamId) + "'",
@@ -342,6 +324,10 @@ public final class JdbcEventStore implements EventSource, AutoCloseable {
    * Up to {@code limit} events of one stream with versions above {@code afterVersion}, in version
    * order (to load an aggregate).
    *
+   * @param streamId the stream
+   * @param afterVersion the version to read after; 0 to read from the stream's first event
+   * @param limit the most events to return
+   * @return the events, in version order; empty if there are none after that version
    * @throws StoreException as {@link #read}
    */
   public List<EventEnvelope<?>> readStream(String streamId, long afterVersion, int limit) {

@@ -74,7 +74,11 @@ public final class ProjectionsEndpoint {
     this.generations = new GenerationActions(engines, cutOverLag);
   }
 
-  /** Every projection's status, by id. */
+  /**
+   * Every projection's status, by id. Never touches the store.
+   *
+   * @return {@code {"projections": {id: status, ...}}}, in registration order
+   */
   @ReadOperation
   public Map<String, Object> projections() {
     Map<String, Object> projections = new LinkedHashMap<>();
@@ -84,7 +88,12 @@ public final class ProjectionsEndpoint {
     return Map.of("projections", projections);
   }
 
-  /** One projection's status with its generations; 404 for an unknown projection. */
+  /**
+   * One projection's status with this node's code version and its generations, read from the store.
+   *
+   * @param id the projection's id
+   * @return the status, or null (404) for an unknown projection
+   */
   @ReadOperation
   public @Nullable Map<String, Object> projection(@Selector String id) {
     if (!engines.ids().contains(id)) {
@@ -95,7 +104,13 @@ public final class ProjectionsEndpoint {
     return view;
   }
 
-  /** A projection's dead letters ({@code what} = {@code dead-letters}); 404 otherwise. */
+  /**
+   * A projection's dead letters, read from the store.
+   *
+   * @param id the projection's id
+   * @param what must be {@code dead-letters}
+   * @return the dead letters, or null (404) for an unknown projection or another {@code what}
+   */
   @ReadOperation
   public @Nullable List<DeadLetterView> deadLetters(@Selector String id, @Selector String what) {
     if (!engines.ids().contains(id) || !what.equals("dead-letters")) {
@@ -108,6 +123,7 @@ public final class ProjectionsEndpoint {
    * Runs an operator action on a projection; 404 for an unknown projection, 400 for an unknown
    * action or a missing argument.
    *
+   * @param id the projection's id
    * @param action {@code pause}, {@code resume}, {@code reset-to}, {@code retry-dead-letters},
    *     {@code discard-dead-letters}, {@code rebuild}, {@code cut-over}, {@code rollback} or
    *     {@code drop-generation}
@@ -117,6 +133,10 @@ public final class ProjectionsEndpoint {
    * @param mode {@code blue-green} (when null) or {@code in-place}, for {@code rebuild}
    * @param generation the generation's number for {@code drop-generation}
    * @param force true to {@code cut-over} without checking that the build has caught up
+   * @return the projection, the action, what the action returned and the status after it; null (404)
+   *     for an unknown projection
+   * @throws InvalidEndpointRequestException (400) naming what was wrong, for an unknown action, a
+   *     missing or bad argument, or a generation action the generations' states refuse
    */
   @WriteOperation
   public @Nullable Map<String, Object> operate(@Selector String id, String action,

@@ -18,6 +18,12 @@ public final class ProjectionsHealthIndicator implements HealthIndicator {
 
   private final ProjectionEngines engines;
 
+  /**
+   * A health indicator of the application's projections.
+   *
+   * @param engines the application's projections; not null
+   * @throws NullPointerException if {@code engines} is null
+   */
   public ProjectionsHealthIndicator(ProjectionEngines engines) {
     this.engines = Objects.requireNonNull(engines, "engines must not be null");
   }

@@ -22,11 +22,30 @@ public final class ProjectionsWebEndpointExtension {
 
   private final ProjectionsEndpoint endpoint;
 
+  /**
+   * An extension over the given endpoint.
+   *
+   * @param endpoint the endpoint whose write operation this one answers for; not null
+   * @throws NullPointerException if {@code endpoint} is null
+   */
   public ProjectionsWebEndpointExtension(ProjectionsEndpoint endpoint) {
     this.endpoint = Objects.requireNonNull(endpoint, "endpoint must not be null");
   }
 
-  /** {@link ProjectionsEndpoint#operate}, with the reason of a refusal in the 400 answer. */
+  /**
+   * {@link ProjectionsEndpoint#operate}, with the reason of a refusal in the 400 answer.
+   *
+   * @param id the projection's id
+   * @param action the action's name, as {@link ProjectionsEndpoint#operate}
+   * @param position the checkpoint for {@code reset-to}, or null
+   * @param stream the stream whose dead letters to retry or discard, or null
+   * @param all true to retry or discard every dead letter, or null
+   * @param mode {@code blue-green} or {@code in-place} for {@code rebuild}, or null for blue-green
+   * @param generation the generation's number for {@code drop-generation}, or null
+   * @param force true to {@code cut-over} without checking that the build has caught up, or null
+   * @return 200 with the endpoint's result, 400 with {@code status}, {@code error} and
+   *     {@code message} for a refused action, or 404 for an unknown projection
+   */
   @WriteOperation
   public WebEndpointResponse<Map<String, Object>> operate(@Selector String id, String action,
       @Nullable Long position, @Nullable String stream, @Nullable Boolean all,
