@@ -21,6 +21,18 @@ import java.util.Objects;
 public record StoreComparison(String source, String target, List<Long> positions, long documents,
     long differing, List<DocumentDifference> firstDifferences) {
 
+  /**
+   * Checks and copies the components.
+   *
+   * @throws NullPointerException if a component is null
+   * @param source as described for the record above
+   * @param target as described for the record above
+   * @param positions as described for the record above
+   * @param documents as described for the record above
+   * @param differing as described for the record above
+   * @param firstDifferences as described for the record above
+   * @throws IllegalArgumentException if fewer documents differ than are listed
+   */
   public StoreComparison {
     Objects.requireNonNull(source, "source must not be null");
     Objects.requireNonNull(target, "target must not be null");

@@ -52,6 +52,13 @@ public final class StoreMigration {
    */
   public record Side(ProjectionStore store, ProjectionEngine engine) {
 
+    /**
+     * Checks the components.
+     *
+     * @param store as described for the record above
+     * @param engine as described for the record above
+     * @throws NullPointerException if the store or the engine is null
+     */
     public Side {
       Objects.requireNonNull(store, "store must not be null");
       Objects.requireNonNull(engine, "engine must not be null");

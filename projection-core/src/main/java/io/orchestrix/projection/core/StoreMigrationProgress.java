@@ -14,6 +14,15 @@ import java.util.Objects;
 public record StoreMigrationProgress(List<Long> sourcePositions, List<Long> targetPositions,
     boolean switched) {
 
+  /**
+   * Checks and copies the components.
+   *
+   * @throws NullPointerException if a list is null
+   * @param sourcePositions as described for the record above
+   * @param targetPositions as described for the record above
+   * @param switched as described for the record above
+   * @throws IllegalArgumentException if the lists count different partitions
+   */
   public StoreMigrationProgress {
     sourcePositions = List.copyOf(Objects.requireNonNull(sourcePositions, "sourcePositions"));
     targetPositions = List.copyOf(Objects.requireNonNull(targetPositions, "targetPositions"));

@@ -16,6 +16,15 @@ import java.util.Objects;
 public record StoreSwitch(String projectionId, String from, List<Long> positions,
     Instant switchedAt) {
 
+  /**
+   * Checks and copies the components.
+   *
+   * @param projectionId as described for the record above
+   * @param from as described for the record above
+   * @param positions as described for the record above
+   * @param switchedAt as described for the record above
+   * @throws NullPointerException if a component is null
+   */
   public StoreSwitch {
     Objects.requireNonNull(projectionId, "projectionId must not be null");
     Objects.requireNonNull(from, "from must not be null");
