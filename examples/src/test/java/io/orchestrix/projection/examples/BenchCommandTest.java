@@ -62,9 +62,9 @@ class BenchCommandTest {
     // (500 ms) a SIGKILL may lose the last acknowledged batches, always together with their checkpoint,
     // and the killed run might not have reached the file at all by the time it is killed.
     String store = h2("killed") + ";WRITE_DELAY=0";
-    Process child = new ProcessBuilder(javaBinary(), "-cp", System.getProperty("java.class.path"),
-        ExamplesCli.class.getName(), "bench", "--store", store, "--events", String.valueOf(EVENTS),
-        "--batch-size", "100", "--progress")
+    Process child = new ProcessBuilder(javaBinary(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        "-cp", System.getProperty("java.class.path"), ExamplesCli.class.getName(), "bench",
+        "--store", store, "--events", String.valueOf(EVENTS), "--batch-size", "100", "--progress")
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .start();
     long seen = 0;

@@ -27,7 +27,7 @@ final class FollowProcess implements AutoCloseable {
   static FollowProcess start(Path output, String... args) {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-cp", System.getProperty("java.class.path"),
         ExamplesCli.class.getName()));
     command.addAll(List.of(args));
     try {

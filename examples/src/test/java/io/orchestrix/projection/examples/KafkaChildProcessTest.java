@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KafkaChildProcessTest {
 
-  private static final int EVENTS = 40_000;
+  private static final int EVENTS = 20_000;
   private static final Duration DEADLINE = Duration.ofMinutes(3);
   private static KafkaTestBroker broker;
   private static String postgres;

@@ -41,7 +41,7 @@ final class NodeProcess implements AutoCloseable {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"),
+        "-XX:-UsePerfData", "-cp", System.getProperty("java.class.path"),
         ExamplesCli.class.getName()));
     command.addAll(arguments);
     try {

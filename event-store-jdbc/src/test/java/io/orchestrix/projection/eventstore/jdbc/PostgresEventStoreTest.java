@@ -273,9 +273,9 @@ class PostgresEventStoreTest extends JdbcEventStoreContract {
     JdbcEventStore store = open(EventFixtures.accountTypes(),
         JdbcStoreOptions.builder().tablePrefix(prefix()).poolSize(8).build());
     String lockHead = "UPDATE " + prefix() + "event_head SET position = position + 1 WHERE id = 1";
-    double before = appendRate(store, 8, Duration.ofSeconds(5),
+    double before = appendRate(store, 8, Duration.ofSeconds(2),
         (handle, appended) -> handle.execute(lockHead));
-    double after = appendRate(store, 8, Duration.ofSeconds(5), null);
+    double after = appendRate(store, 8, Duration.ofSeconds(2), null);
     System.out.printf("appends from 8 threads on PostgreSQL: %.0f/s with the head lock held to commit,"
         + " %.0f/s concurrent (%.1fx)%n", before, after, after / before);
     assertThat(before).isPositive();
