@@ -228,7 +228,8 @@ public final class TrackingWorker implements ProjectionWorker {
       claimed = true;
       startup.claimed();
       failures.recovered();
-      status.known(completed.state());
+      // under the control's lock and with a wake-up, so a caller in awaitPosition sees it at once
+      control.signal(() -> status.known(completed.state()));
       return true;
     }
     ProjectionException failure = ((BatchOutcome.Failed) outcome).failure();
@@ -346,7 +347,7 @@ public final class TrackingWorker implements ProjectionWorker {
       inFlight = null;
     }
     BatchOutcome outcome = submitted.submission().committed().join();
-    outcome.stateAfter().ifPresent(status::known);
+    outcome.stateAfter().ifPresent(state -> control.signal(() -> status.known(state)));
   }
 
   /** A failure that is not a handler's: the writer claims again after it ({@link FailureResponse}). */
