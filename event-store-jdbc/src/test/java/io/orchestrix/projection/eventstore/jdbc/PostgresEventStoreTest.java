@@ -267,49 +267,6 @@ class PostgresEventStoreTest extends JdbcEventStoreContract {
         .containsExactly("early", "held", "later");
   }
 
-  @Test
-  @DisplayName("single-event appends from 8 threads: with the head lock held to commit (as before) and concurrent, side by side")
-  void appendRatesFromEightThreads() throws Exception {
-    JdbcEventStore store = open(EventFixtures.accountTypes(),
-        JdbcStoreOptions.builder().tablePrefix(prefix()).poolSize(8).build());
-    String lockHead = "UPDATE " + prefix() + "event_head SET position = position + 1 WHERE id = 1";
-    double before = appendRate(store, 8, Duration.ofSeconds(2),
-        (handle, appended) -> handle.execute(lockHead));
-    double after = appendRate(store, 8, Duration.ofSeconds(2), null);
-    System.out.printf("appends from 8 threads on PostgreSQL: %.0f/s with the head lock held to commit,"
-        + " %.0f/s concurrent (%.1fx)%n", before, after, after / before);
-    assertThat(before).isPositive();
-    assertThat(after).isPositive();
-  }
-
-  private static double appendRate(JdbcEventStore store, int threads, Duration duration,
-      JdbcEventStore.BeforeCommit beforeCommit) throws Exception {
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
-    AtomicInteger appended = new AtomicInteger();
-    long started = System.nanoTime();
-    long until = started + duration.toNanos();
-    try {
-      List<java.util.concurrent.Future<?>> writers = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        String stream = "bench-" + t + "-" + (beforeCommit == null ? "after" : "before");
-        writers.add(pool.submit(() -> {
-          while (System.nanoTime() < until) {
-            store.append(stream, JdbcEventStore.ANY_VERSION, List.of(new Deposited(stream, 1)), Map.of(),
-                beforeCommit);
-            appended.incrementAndGet();
-          }
-          return null;
-        }));
-      }
-      for (java.util.concurrent.Future<?> writer : writers) {
-        writer.get(60, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdown();
-    }
-    return appended.get() / ((System.nanoTime() - started) / 1e9);
-  }
-
   private int terminate(String applicationName) throws SQLException {
     try (Connection admin = DriverManager.getConnection(url());
          PreparedStatement kill = admin.prepareStatement("SELECT pg_terminate_backend(pid) FROM"
