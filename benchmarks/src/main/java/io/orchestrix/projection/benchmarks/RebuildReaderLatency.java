@@ -60,6 +60,11 @@ public final class RebuildReaderLatency implements Callable<Integer> {
       description = "Events per batch of both builds. Default: ${DEFAULT-VALUE}")
   int batchSize;
 
+  @Option(names = "--build-rate-limit", defaultValue = "0", paramLabel = "N",
+      description = "The most events per second the rebuild processes (0: no limit)."
+          + " Default: ${DEFAULT-VALUE}")
+  int buildRateLimit;
+
   @Option(names = "--idle-seconds", defaultValue = "10", paramLabel = "S",
       description = "How long the reader reads before the rebuild starts. Default: ${DEFAULT-VALUE}")
   int idleSeconds;
@@ -99,7 +104,7 @@ public final class RebuildReaderLatency implements Callable<Integer> {
       long[] idle = reader.takeLatencies();
 
       ProjectionEngine next = WorkloadProjection.engine(writerStore, batchSize,
-          FailurePolicy.stop(), 1, "2");
+          FailurePolicy.stop(), 1, "2", buildRateLimit);
       started = System.nanoTime();
       Generation building = next.generations().startRebuild();
       next.replay(workload);
@@ -111,8 +116,10 @@ public final class RebuildReaderLatency implements Callable<Integer> {
 
       ReadModelDigest digest = ReadModelDigest.of(next.readModel(OrderSummaryDocument.READ_MODEL));
       ReadModelDigest reference = KafkaBaseline.referenceDigest(events);
-      out.printf(Locale.ROOT, "rebuilt      generation %d (version %s) in %.1f s, cut over to %d%n",
-          building.number(), building.version(), rebuildSeconds, cutOver.number());
+      out.printf(Locale.ROOT, "rebuilt      generation %d (version %s) in %.1f s (%s), cut over"
+          + " to %d%n", building.number(), building.version(), rebuildSeconds,
+          buildRateLimit == 0 ? "no rate limit" : String.format(Locale.ROOT,
+              "limit %,d events/s", buildRateLimit), cutOver.number());
       out.println("| phase | queries | p50 ms | p99 ms | p99.9 ms | max ms |");
       out.println("|---|---|---|---|---|---|");
       row("idle", idle);

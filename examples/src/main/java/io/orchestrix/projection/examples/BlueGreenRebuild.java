@@ -57,13 +57,14 @@ final class BlueGreenRebuild {
   }
 
   /**
+   * @param buildRateLimit the most events per second the build processes, 0 for no limit
    * @throws IllegalStateException if the version is live, or another is being built
    * @throws GenerationMismatchException if verified and the generations differ (printed first)
    * @throws GenerationStateException if verified and the live generation never stood still
    */
-  void run(String version, boolean verify, @Nullable String changedOrder) {
+  void run(String version, boolean verify, @Nullable String changedOrder, int buildRateLimit) {
     ProjectionEngine engine = WorkloadProjection.engine(store, batchSize, version, verify,
-        changedOrder);
+        changedOrder, buildRateLimit);
     Generation building = engine.generations().startRebuild();
     Generation live = engine.generations().live();
     long head = events.headPosition();

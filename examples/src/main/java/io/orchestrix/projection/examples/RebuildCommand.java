@@ -68,6 +68,11 @@ final class RebuildCommand implements Callable<Integer> {
       + " the same documents; otherwise print the first differing ones and keep the new generation.")
   boolean verify;
 
+  @Option(names = "--build-rate-limit", defaultValue = "0", paramLabel = "N", description = "With"
+      + " --blue-green: the most events per second the build processes, leaving the rest of the"
+      + " machine and the store to readers. Default: ${DEFAULT-VALUE} (no limit)")
+  int buildRateLimit;
+
   @Option(names = "--into", paramLabel = "URI", description = "Build into this other store and"
       + " switch queries to it (a move across stores without downtime).")
   @Nullable String into;
@@ -98,6 +103,11 @@ final class RebuildCommand implements Callable<Integer> {
     if (batchSize < 1 || batchSize > 100_000) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--batch-size must be 1 to 100000 but was " + batchSize);
+    }
+    if (buildRateLimit != 0 && (!blueGreen || buildRateLimit < 0 || buildRateLimit > 100_000_000)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--build-rate-limit must be 0"
+          + " (no limit) to 100000000 events per second, with --blue-green, but was "
+          + buildRateLimit + (blueGreen ? "" : " without --blue-green"));
     }
     if (into != null) {
       return intoAnotherStore();
@@ -166,7 +176,8 @@ final class RebuildCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     try (ProjectionStore opened = store.open(); JdbcEventStore events = source.open()) {
-      new BlueGreenRebuild(opened, events, batchSize, out, holdAt).run(version, verify, changedOrder);
+      new BlueGreenRebuild(opened, events, batchSize, out, holdAt).run(version, verify, changedOrder,
+          buildRateLimit);
     } catch (IllegalStateException refused) {
       throw new CommandLine.ParameterException(spec.commandLine(), refused.getMessage());
     }

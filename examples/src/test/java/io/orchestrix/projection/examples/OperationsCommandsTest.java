@@ -96,10 +96,18 @@ class OperationsCommandsTest {
         .contains("checkpoint   2,000");
     assertThat(digestLine(rebuild)).isEqualTo(reference);
 
-    CliRun blueGreen = cli("rebuild", "--blue-green", "--version", "2", "--store", db, "--source", db);
+    CliRun negative = cli("rebuild", "--build-rate-limit", "-5", "--yes", "--store", db,
+        "--source", db);
+    assertThat(negative.exitCode()).isEqualTo(2);
+    assertThat(negative.errors()).contains("--build-rate-limit must be 0 (no limit) to 100000000")
+        .contains("but was -5");
+    CliRun blueGreen = cli("rebuild", "--blue-green", "--version", "2", "--build-rate-limit",
+        "4000", "--store", db, "--source", db);
     assertThat(blueGreen.exitCode()).as(blueGreen.errors()).isZero();
     assertThat(blueGreen.output()).contains("building     generation 2 (version 2) beside live"
-        + " generation 1").contains("cut over     to generation 2 (version 2)");
+        + " generation 1").contains("cut over     to generation 2 (version 2)")
+        .as("two batches of 1,000 at 4,000 events/s: 250 ms or more")
+        .containsPattern("built        2,000 events up to position 2,000 in (0\\.(2[5-9]|[3-9])|[1-9])");
     assertThat(digestLine(blueGreen)).isEqualTo(reference);
     assertThat(digestLine(cli("digest", "--store", db))).as("queries read generation 2")
         .isEqualTo(reference);

@@ -88,6 +88,18 @@ final class EngineSettingChecks {
     return refresh;
   }
 
+  static <T> T notNull(T value, String setting) {
+    return Objects.requireNonNull(value, () -> setting + " must not be null");
+  }
+
+  static int buildRateLimit(int eventsPerSecond) {
+    if (eventsPerSecond < 0 || eventsPerSecond > 100_000_000) {
+      throw new IllegalArgumentException("buildRateLimit must be 0 (no limit) to 100000000 events"
+          + " per second but was " + eventsPerSecond);
+    }
+    return eventsPerSecond;
+  }
+
   static String version(String version) {
     Objects.requireNonNull(version, "version must not be null");
     if (!version.matches("[A-Za-z0-9._-]{1,40}")) {

@@ -53,6 +53,7 @@ final class EngineSettings {
   long cutOverLag = ProjectionEngineBuilder.DEFAULT_CUT_OVER_LAG;
   Duration generationRefresh = ProjectionEngineBuilder.DEFAULT_GENERATION_REFRESH;
   Duration retiredGenerationGrace = ProjectionEngineBuilder.DEFAULT_RETIRED_GENERATION_GRACE;
+  int buildRateLimit;
 
   /**
    * A new engine with these settings, on a new in-memory store if none was set; does no I/O. Later
@@ -74,6 +75,6 @@ final class EngineSettings {
         EngineObservations.of(observationRegistry, projectionId));
     return new VersionedProjectionEngine(config, new VersionSettings(version,
         rebuildNewVersionOnStart, automaticCutOver, cutOverLag, generationRefresh,
-        retiredGenerationGrace, verifyBeforeCutOver));
+        retiredGenerationGrace, verifyBeforeCutOver, buildRateLimit));
   }
 }

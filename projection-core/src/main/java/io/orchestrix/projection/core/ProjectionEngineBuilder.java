@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.orchestrix.projection.EventEnvelope;
 import io.orchestrix.projection.FailurePolicy;
-import io.orchestrix.projection.MetricNames;
 import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.ProjectionIds;
 import io.orchestrix.projection.ProjectionStateStore;
@@ -12,9 +11,7 @@ import io.orchestrix.projection.ReadModel;
 import io.orchestrix.projection.core.internal.GenerationNames;
 import io.orchestrix.projection.core.internal.VersionSettings;
 import io.orchestrix.projection.core.json.EventTypes;
-import io.orchestrix.projection.core.json.JacksonDocumentCodec;
 import io.orchestrix.projection.spi.DocumentCodec;
-import io.orchestrix.projection.spi.ProjectionStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -67,7 +64,7 @@ public final class ProjectionEngineBuilder {
    * @param store a store from {@link ProjectionStores#open} or a store module
    * @return this builder
    * @throws IllegalArgumentException if the store does not implement the store SPI
-   *     ({@link ProjectionStore}), as every store module's stores do
+   *     ({@link io.orchestrix.projection.spi.ProjectionStore}), as every store module's stores do
    */
   public ProjectionEngineBuilder store(ProjectionStateStore store) {
     settings.store = EngineSettingChecks.spiStore(store);
@@ -109,7 +106,8 @@ public final class ProjectionEngineBuilder {
   }
 
   /**
-   * Sets how documents and dead-lettered events become JSON. Default: {@link JacksonDocumentCodec}.
+   * Sets how documents and dead-lettered events become JSON. Default:
+   * {@link io.orchestrix.projection.core.json.JacksonDocumentCodec}.
    *
    * @param codec the codec for documents and for the payloads of dead-lettered events
    * @return this builder
@@ -143,14 +141,13 @@ public final class ProjectionEngineBuilder {
   }
 
   /**
-   * Sets where to record metrics (see {@link MetricNames}). Default: none, nothing is recorded.
+   * Sets where to record metrics (see {@link io.orchestrix.projection.MetricNames}). Default: none, nothing is recorded.
    *
    * @param meterRegistry the registry the engine's meters are registered in
    * @return this builder
    */
   public ProjectionEngineBuilder meterRegistry(MeterRegistry meterRegistry) {
-    settings.meterRegistry =
-        Objects.requireNonNull(meterRegistry, "meterRegistry must not be null");
+    settings.meterRegistry = EngineSettingChecks.notNull(meterRegistry, "meterRegistry");
     return this;
   }
 
@@ -164,8 +161,7 @@ public final class ProjectionEngineBuilder {
    * @return this builder
    */
   public ProjectionEngineBuilder observationRegistry(ObservationRegistry observationRegistry) {
-    settings.observationRegistry =
-        Objects.requireNonNull(observationRegistry, "observationRegistry must not be null");
+    settings.observationRegistry = EngineSettingChecks.notNull(observationRegistry, "observationRegistry");
     return this;
   }
 
@@ -216,8 +212,7 @@ public final class ProjectionEngineBuilder {
    * @return this builder
    */
   public ProjectionEngineBuilder failurePolicy(FailurePolicy failurePolicy) {
-    settings.failurePolicy =
-        Objects.requireNonNull(failurePolicy, "failurePolicy must not be null");
+    settings.failurePolicy = EngineSettingChecks.notNull(failurePolicy, "failurePolicy");
     return this;
   }
 
@@ -240,11 +235,10 @@ public final class ProjectionEngineBuilder {
    * Splits the projection into partitions, each with its own checkpoint, writer token and dead
    * letters, which several threads or nodes may process at once (a {@link ProjectionRunner} with a
    * node name shares them out by leases in the store). An event belongs to the partition of its
-   * partition key ({@link #partitionKey}, the stream id by default). Every document must be written
-   * from one partition only: a write from a second one is refused with
-   * {@link io.orchestrix.projection.PartitionConflictException}. The count is part of the stored
-   * data: changing it needs a rebuild. Default 1, a projection that is not split. A projection id
-   * too long to name every partition is refused by {@link #build}.
+   * partition key ({@link #partitionKey}, the stream id by default). A document written from two
+   * partitions is refused ({@link io.orchestrix.projection.PartitionConflictException}). The count
+   * is part of the stored data: changing it needs a rebuild. Default 1. {@link #build} refuses a
+   * projection id too long to name every partition.
    *
    * @param partitions 1 to {@value #MAX_PARTITIONS}
    * @return this builder
@@ -299,8 +293,8 @@ public final class ProjectionEngineBuilder {
 
   /**
    * Sets whether a runner whose version the store does not know starts building it by itself (true,
-   * the default), or waits, reporting {@code STANDBY}, until an operator starts it
-   * ({@code runner.rebuild(id, RebuildMode.BLUE_GREEN)} or {@code engine.generations().startRebuild()}).
+   * the default), or waits in {@code STANDBY} until an operator starts it ({@code runner.rebuild(id,
+   * RebuildMode.BLUE_GREEN)} or {@code engine.generations().startRebuild()}).
    *
    * @param startOnItsOwn whether the rebuild of a new version starts without an operator
    * @return this builder
@@ -373,6 +367,20 @@ public final class ProjectionEngineBuilder {
   public ProjectionEngineBuilder retiredGenerationGrace(Duration grace) {
     settings.retiredGenerationGrace =
         EngineSettingChecks.notNegative("retiredGenerationGrace", grace);
+    return this;
+  }
+
+  /**
+   * Limits how fast a new generation is built beside the live one, leaving CPU and store time to
+   * readers and the live generation: this node's writers of it (its partitions together) process at
+   * most this many events per second. The live generation is never limited. Default 0: no limit.
+   *
+   * @param eventsPerSecond the limit, 0 for none, up to 100,000,000
+   * @return this builder
+   * @throws IllegalArgumentException if out of range
+   */
+  public ProjectionEngineBuilder buildRateLimit(int eventsPerSecond) {
+    settings.buildRateLimit = EngineSettingChecks.buildRateLimit(eventsPerSecond);
     return this;
   }
 

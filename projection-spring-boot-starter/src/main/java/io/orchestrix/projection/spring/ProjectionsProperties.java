@@ -248,13 +248,16 @@ public record ProjectionsProperties(
    * @param refresh how often queries and nodes re-read which generation is live (10 ms to 1 minute)
    * @param retiredGrace how long a generation retired by a cut-over is kept for a rollback before it
    *     is dropped (not negative)
+   * @param buildRateLimit the most events per second a new generation is built at on this node, to
+   *     leave CPU and store time to readers (0, the default, for no limit; up to 100,000,000)
    */
   public record Generations(
       @DefaultValue("true") boolean buildOnStart,
       @DefaultValue("true") boolean automaticCutOver,
       @DefaultValue("100") long cutOverLag,
       @DefaultValue("1s") Duration refresh,
-      @DefaultValue("24h") Duration retiredGrace) {
+      @DefaultValue("24h") Duration retiredGrace,
+      @DefaultValue("0") int buildRateLimit) {
 
     /**
      * Checks the ranges.
@@ -264,6 +267,7 @@ public record ProjectionsProperties(
      * @param cutOverLag how close to the head, in positions, counts as caught up; 0 or more
      * @param refresh how often the live generation is re-read; 10 ms to 1 minute
      * @param retiredGrace how long a retired generation is kept for a rollback; not negative
+     * @param buildRateLimit the most events per second of a build on this node; 0 to 100,000,000
      * @throws InvalidPropertyException naming the first property whose value is out of range
      */
     public Generations {
@@ -278,6 +282,10 @@ public record ProjectionsProperties(
       if (retiredGrace.isNegative()) {
         throw new InvalidPropertyException("generations.retired-grace", retiredGrace,
             "must not be negative");
+      }
+      if (buildRateLimit < 0 || buildRateLimit > 100_000_000) {
+        throw new InvalidPropertyException("generations.build-rate-limit", buildRateLimit,
+            "must be 0 (no limit) to 100000000 events per second");
       }
     }
   }

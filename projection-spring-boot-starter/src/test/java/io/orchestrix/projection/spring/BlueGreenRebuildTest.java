@@ -211,6 +211,34 @@ class BlueGreenRebuildTest {
   }
 
   @Test
+  void theBuildRateLimitPropertyHoldsANewGenerationsBuildToItsPace() {
+    try (HikariDataSource dataSource = StarterTestDataSources.h2()) {
+      node(dataSource, V1.class).run(a -> {
+        JdbcEventStore events = a.getBean(JdbcEventStore.class);
+        long head = 0;
+        for (int i = 0; i < NOTES; i++) {
+          head = events.append("note-" + i, 0, List.of(new NoteWritten("note-" + i, "text " + i)));
+        }
+        a.getBean(ReadYourWrites.class).await(head);
+      });
+      long started = System.nanoTime();
+      node(dataSource, V2.class).withPropertyValues("orchestrix.projections.batch-size=5",
+          "orchestrix.projections.generations.build-rate-limit=100",
+          "orchestrix.projections.generations.cut-over-lag=0",
+          "orchestrix.projections.generations.build-on-start=true",
+          "orchestrix.projections.generations.automatic-cut-over=true").run(b -> {
+            await().atMost(DEADLINE).until(() -> b.getBean(ProjectionEngines.class).engine("shelf")
+                .generations().live().number() == 2);
+            // 8 batches of 5 at 100 events/s: each batch after the first waits 50 ms for its turn
+            assertThat(Duration.ofNanos(System.nanoTime() - started))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(7 * 50));
+            assertThat(all(view(b))).hasSize(NOTES)
+                .allSatisfy(s -> assertThat(s.version()).isEqualTo("2"));
+          });
+    }
+  }
+
+  @Test
   void aBlueGreenRebuildOfTheLiveVersionIsRefusedNamingTheWaysOutAndInPlaceIsExplicit() {
     new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(

@@ -36,6 +36,7 @@ class PropertyFailureTest {
       "generations.cut-over-lag|-1|orchestrix.projections.generations.cut-over-lag must not be negative",
       "generations.refresh|5ms|orchestrix.projections.generations.refresh must be 10 ms to 1 minute",
       "generations.retired-grace|-1h|orchestrix.projections.generations.retired-grace must not be negative",
+      "generations.build-rate-limit|-1|orchestrix.projections.generations.build-rate-limit must be 0 (no limit) to 100000000 events per second",
   })
   void aBadValueFailsTheStartNamingTheProperty(String property, String value, String message) {
     runner.withPropertyValues("orchestrix.projections." + property + "=" + value).run(context -> {

@@ -56,8 +56,17 @@ public final class WorkloadProjection {
   /** The workload's projection declaring a version of its own (a rebuild without downtime). */
   public static ProjectionEngine engine(ProjectionStore store, int batchSize,
       FailurePolicy failurePolicy, int partitions, String version) {
-    ProjectionEngine engine =
-        builder(store, batchSize, failurePolicy, partitions).version(version).build();
+    return engine(store, batchSize, failurePolicy, partitions, version, 0);
+  }
+
+  /**
+   * The workload's projection declaring a version of its own, whose build beside the live version
+   * processes at most {@code buildRateLimit} events per second (0: no limit).
+   */
+  public static ProjectionEngine engine(ProjectionStore store, int batchSize,
+      FailurePolicy failurePolicy, int partitions, String version, int buildRateLimit) {
+    ProjectionEngine engine = builder(store, batchSize, failurePolicy, partitions).version(version)
+        .buildRateLimit(buildRateLimit).build();
     register(engine);
     return engine;
   }
@@ -66,12 +75,13 @@ public final class WorkloadProjection {
    * The workload's projection of a version, for a rebuild without downtime whose cut-over may be
    * verified. {@code changedOrder}, when not null, names an order whose document these handlers
    * deliberately get wrong (its customer name in upper case): a changed handler that a verified
-   * cut-over must catch.
+   * cut-over must catch. The build processes at most {@code buildRateLimit} events per second (0:
+   * no limit).
    */
   public static ProjectionEngine engine(ProjectionStore store, int batchSize, String version,
-      boolean verifyBeforeCutOver, @Nullable String changedOrder) {
+      boolean verifyBeforeCutOver, @Nullable String changedOrder, int buildRateLimit) {
     ProjectionEngine engine = builder(store, batchSize, FailurePolicy.stop(), 1).version(version)
-        .verifyBeforeCutOver(verifyBeforeCutOver).build();
+        .verifyBeforeCutOver(verifyBeforeCutOver).buildRateLimit(buildRateLimit).build();
     register(engine, changedOrder);
     return engine;
   }
@@ -79,7 +89,7 @@ public final class WorkloadProjection {
   /**
    * The workload's projection, unversioned, whose handlers deliberately get {@code changedOrder}'s
    * document wrong when it is not null (as {@link #engine(ProjectionStore, int, String, boolean,
-   * String)} does): a changed handler that a verified move into another store must catch.
+   * String, int)} does): a changed handler that a verified move into another store must catch.
    */
   public static ProjectionEngine engine(ProjectionStore store, int batchSize,
       @Nullable String changedOrder) {

@@ -36,11 +36,13 @@ final class BatchDriver {
 
   /** Processes a checked batch, committing on the caller's thread, retrying as the policy says. */
   BatchResult process(List<? extends EventEnvelope<?>> events) {
+    keepPace(events.size());
     return finish(session.process(events), events, NOTHING);
   }
 
   /** Processes a checked batch with its commit queued; see {@code processEventsPipelined}. */
   CompletionStage<BatchResult> processPipelined(List<? extends EventEnvelope<?>> events) {
+    keepPace(events.size());
     Submission submission = session.submit(events);
     if (submission.prepared() instanceof BatchOutcome.Failed failed) {
       throw failed.failure();
@@ -166,6 +168,21 @@ final class BatchDriver {
       Thread.currentThread().interrupt();
       throw new ProcessingInterruptedException(failure.projectionId().orElse(""),
           failure.eventId().orElse(""), failure.position(), e);
+    }
+  }
+
+  /**
+   * Waits as a generation's build under a rate limit must before a batch; an interrupt ends the wait
+   * early and is kept for the caller.
+   */
+  private void keepPace(int events) {
+    Duration pause = session.buildPause(events);
+    if (!pause.isZero()) {
+      try {
+        Thread.sleep(pause.toMillis(), pause.toNanosPart() % 1_000_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

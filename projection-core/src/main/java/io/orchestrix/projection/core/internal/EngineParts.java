@@ -2,6 +2,7 @@ package io.orchestrix.projection.core.internal;
 
 import io.orchestrix.projection.ReadModel;
 import io.orchestrix.projection.spi.ProjectionStore;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
@@ -22,17 +23,22 @@ final class EngineParts {
   private volatile boolean rebuilding;
   /** Checked before each claim: throws if this generation may no longer be written. */
   private volatile Runnable writeGuard = () -> { };
+  /** The rate limit of this generation's build on this node; applies only while rebuilding. */
+  private final BuildPace buildPace;
 
   EngineParts(EngineConfig config, HandlerRegistry registry) {
-    this(config, registry, Map.of());
+    this(config, registry, Map.of(), BuildPace.UNLIMITED);
   }
 
   /**
    * @param aliases read models as the handlers and queries name them, by their name, mapped to those
    *     of {@code config} that stand for them (a generation's own read models)
+   * @param buildPace how fast the generation may be built on this node while it is being built
    */
-  EngineParts(EngineConfig config, HandlerRegistry registry, Map<String, ReadModel<?>> aliases) {
+  EngineParts(EngineConfig config, HandlerRegistry registry, Map<String, ReadModel<?>> aliases,
+      BuildPace buildPace) {
     this.config = config;
+    this.buildPace = buildPace;
     this.store = config.observations().observe(config.store());
     this.readModels = new ReadModels(config.readModels(), config.codec(), aliases);
     this.registry = registry;
@@ -47,6 +53,15 @@ final class EngineParts {
 
   void rebuilding(boolean building) {
     rebuilding = building;
+  }
+
+  /**
+   * How long a writer waits before processing a batch of this many events: zero unless these parts
+   * build a generation beside the live one under a rate limit and are ahead of it.
+   */
+  Duration buildPause(int events) {
+    return rebuilding && buildPace.limited() ? buildPace.reserve(events, System.nanoTime())
+        : Duration.ZERO;
   }
 
   void writeGuard(Runnable guard) {

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One projection's thread inside a runner: claim, read a page after the checkpoint, submit it, repeat;
  * wait when caught up. The engine decides what a failure means ({@link BatchOutcome}); this thread
- * only waits, reschedules and reports, through its {@link FailureResponse}: a handler retry after
+ * only waits, reschedules and reports, through its {@link FailureResponse}; a generation being
+ * built under a rate limit also waits before each page as its session says; a handler retry after
  * the policy's delay, a store outage or fencing conflict with backoff for as long as it lasts (at
  * start-up up to the runner's limit), a stop at a failed event or a fatal error by holding until an
  * operator resumes. Whatever ends the thread
@@ -274,6 +275,10 @@ public final class TrackingWorker implements ProjectionWorker {
       status.caughtUp();
       status.recovered();
       return waitForEvents(after, idle);
+    }
+    Duration paced = session.buildPause(page.size());
+    if (!paced.isZero()) {
+      control.sleep(paced);
     }
     InFlight submitted = new InFlight(session.submit(page), page, System.nanoTime());
     InFlight previous = inFlight;

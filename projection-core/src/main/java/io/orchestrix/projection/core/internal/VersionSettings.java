@@ -14,9 +14,12 @@ import java.time.Duration;
  *     drops it
  * @param verifyBeforeCutOver whether a cut-over first compares the two generations at the same
  *     position and refuses if their documents differ
+ * @param buildRateLimit the most events per second a generation being built processes on this node
+ *     (its partitions together), or 0 for no limit
  */
 public record VersionSettings(String version, boolean rebuildOnStart, boolean automaticCutOver,
-    long cutOverLag, Duration refresh, Duration retiredGrace, boolean verifyBeforeCutOver) {
+    long cutOverLag, Duration refresh, Duration retiredGrace, boolean verifyBeforeCutOver,
+    int buildRateLimit) {
 
   /** How many differing documents a refused cut-over lists. */
   public static final int REPORTED_DIFFERENCES = 10;

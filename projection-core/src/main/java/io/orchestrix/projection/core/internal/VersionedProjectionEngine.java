@@ -84,7 +84,8 @@ public final class VersionedProjectionEngine implements ProjectionEngine {
         config.meterRegistry(), config.handlerTimeout(), config.batchSize(), config.cacheSize(),
         config.failurePolicy(), config.positions(), config.partitions(), config.partitionKey(),
         config.observations());
-    EngineParts parts = new EngineParts(own_, registry, aliases);
+    EngineParts parts = new EngineParts(own_, registry, aliases,
+        new BuildPace(settings.buildRateLimit()));
     ProjectionEngine engine = config.partitions() > 1 ? new PartitionedProjectionEngine(parts)
         : new DefaultProjectionEngine(parts, Commit.UNPARTITIONED);
     return new Generational(number, parts, engine);

@@ -8,6 +8,7 @@ import io.orchestrix.projection.ProjectionState;
 import io.orchestrix.projection.StoreException;
 import io.orchestrix.projection.spi.Commit;
 import io.orchestrix.projection.spi.ProjectionStore;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -88,6 +89,14 @@ final class WriterSession {
   }
 
   // ---- processing
+
+  /**
+   * How long to wait before processing a batch of this many events, to keep a generation's build
+   * under its rate limit; zero for the live generation and for a build without a limit.
+   */
+  Duration buildPause(int events) {
+    return parts.buildPause(events);
+  }
 
   /**
    * Claims the projection if this writer has not (preparing read models, taking a fencing token,

@@ -135,7 +135,8 @@ public final class EngineAssembly {
           .automaticCutOver(generations.automaticCutOver())
           .cutOverLag(generations.cutOverLag())
           .generationRefresh(generations.refresh())
-          .retiredGenerationGrace(generations.retiredGrace());
+          .retiredGenerationGrace(generations.retiredGrace())
+          .buildRateLimit(generations.buildRateLimit());
       readModels.forEach(builder::readModel);
       if (meterRegistry != null) {
         builder.meterRegistry(meterRegistry);
