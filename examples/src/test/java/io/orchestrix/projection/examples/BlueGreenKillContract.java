@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,32 +29,45 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code rebuild --blue-green} in a child JVM on PostgreSQL killed with SIGKILL in the middle of the
- * build, right before the cut-over commit and right after it (the hidden {@code --hold-at} option
- * blocks the child at that step, and the test kills it once it printed so); then a new run resumes
- * from the new generation's own checkpoint and ends with the reference digest. A reader in this JVM
- * reads the whole read model's digest over and over meanwhile: every one is the reference, so no
- * reader ever saw an empty, partial or mixed model. The same for a {@code follow} of a new version
- * (a runner building the generation by itself) killed in the middle of its build while another node
- * serves version 1: a third node resumes the build and cuts over, and the serving node is refused.
+ * {@code rebuild --blue-green} of the workload's projection in child JVMs killed with SIGKILL, on the
+ * store a subclass names (the events are in PostgreSQL): in the middle of the build, right before the
+ * cut-over commit and right after it (the hidden {@code --hold-at} option blocks the child at that
+ * step, and the test kills it once it printed so). Each next run resumes from the new generation's
+ * own checkpoint; the last one finds the new generation live with the reference digest. A reader in
+ * this JVM computes the whole read model's digest over and over meanwhile: every one is the
+ * reference, so no reader ever saw an empty, partial or mixed model. The same for a {@code follow}
+ * of a new version (a runner building the generation by itself) killed in the middle of its build
+ * while another node serves version 1: a third node resumes the build from the generation's
+ * checkpoint and cuts over, and the serving node is refused. A store's test is a few lines: where the
+ * store is, and how to clean it up.
  */
-class BlueGreenKillTest {
+abstract class BlueGreenKillContract {
 
-  private static final int EVENTS = 2_000;
-  private static final Duration DEADLINE = Duration.ofSeconds(90);
+  static final int EVENTS = 2_000;
+  static final Duration DEADLINE = Duration.ofSeconds(90);
 
   private static String reference;
 
   @TempDir
   Path directory;
 
-  private String url;
-  private String prefix;
-  private ProjectionStore readerStore;
+  private String source;
+  private String sourcePrefix;
+  private Store store;
+  ProjectionStore readerStore;
   private final AtomicBoolean reading = new AtomicBoolean(true);
   private final AtomicLong reads = new AtomicLong();
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
   private Thread reader;
+
+  /** Where the projection's store is, as the command line's {@code --store URI -P KEY=VALUE...}. */
+  record Store(String uri, Map<String, String> properties) {}
+
+  /** Makes (or starts) a fresh store for one test; {@code directory} is this test's own. */
+  abstract Store freshStore(Path directory) throws Exception;
+
+  /** Deletes what the test left in the store, or stops it. */
+  abstract void cleanUp(Store store) throws Exception;
 
   @BeforeAll
   static void referenceDigest() {
@@ -65,15 +77,16 @@ class BlueGreenKillTest {
   }
 
   @BeforeEach
-  void liveGenerationOneAndAReader() {
-    url = TestServers.require(TestServers.Server.POSTGRES);
-    prefix = "kill" + UUID.randomUUID().toString().replace("-", "").substring(0, 10) + "_";
-    CliRun append = CliRun.of("append", "--source", url, "-P", "table-prefix=" + prefix,
+  void liveGenerationOneAndAReader() throws Exception {
+    source = TestServers.require(TestServers.Server.POSTGRES);
+    sourcePrefix = JdbcClusters.uniquePrefix();
+    store = freshStore(directory);
+    CliRun append = CliRun.of("append", "--source", source, "-P", "table-prefix=" + sourcePrefix,
         "--events", String.valueOf(EVENTS));
     assertThat(append.exitCode()).as(append.output() + append.errors()).isZero();
     CliRun follow = CliRun.of(args("follow", "--until", String.valueOf(EVENTS)));
     assertThat(follow.exitCode()).as(follow.output() + follow.errors()).isZero();
-    readerStore = ProjectionStoreProviders.open(url, Map.of("table-prefix", prefix));
+    readerStore = ProjectionStoreProviders.open(store.uri(), store.properties());
     ProjectionEngine engine = WorkloadProjection.engine(readerStore, 1_000);
     reader = new Thread(() -> {
       while (reading.get()) {
@@ -85,49 +98,35 @@ class BlueGreenKillTest {
   }
 
   @AfterEach
-  void stopReaderAndDropTables() throws Exception {
+  void stopReaderAndCleanUp() throws Exception {
     reading.set(false);
-    reader.join(30_000);
-    readerStore.close();
-    GenerationsCommandTest.dropTables(url, prefix);
+    if (reader != null) {
+      reader.join(30_000);
+    }
+    if (readerStore != null) {
+      readerStore.close();
+    }
+    JdbcClusters.dropTables(source, sourcePrefix);
+    cleanUp(store);
   }
 
   @Test
-  void killedInTheMiddleOfTheBuildItResumesFromTheNewGenerationsCheckpoint() throws Exception {
+  void killedMidBuildThenBeforeThenAfterTheCutOverEachRunResumesAndReadersSeeOnlyAWholeModel()
+      throws Exception {
     killAt("batch:5");
     assertThat(checkpointOfGeneration(2)).as("5 batches of 100 committed").isEqualTo(500);
     assertThat(CliRun.of(args("generations", "list")).output())
         .contains("generation 1 version 1  LIVE").contains("generation 2 version 2  BUILDING");
 
-    CliRun resumed = CliRun.of(args("rebuild", "--blue-green", "--version", "2", "--batch-size",
-        "100"));
-    assertThat(resumed.exitCode()).as(resumed.output() + resumed.errors()).isZero();
-    assertThat(resumed.output()).contains("resumed from checkpoint 500")
-        .contains("built        1,500 events up to position 2,000")
-        .contains("cut over     to generation 2 (version 2)");
-    assertThat(digestLine(resumed.output())).endsWith(reference);
-    assertReadersOnlySawTheReference();
-  }
-
-  @Test
-  void killedRightBeforeTheCutOverCommitANewRunCutsOverWithoutBuildingAgain() throws Exception {
-    killAt("before-cut-over");
+    assertThat(killAt("before-cut-over")).contains("resumed from checkpoint 500")
+        .contains("built        1,500 events up to position 2,000");
     assertThat(checkpointOfGeneration(2)).isEqualTo(EVENTS);
     assertThat(CliRun.of(args("generations", "list")).output())
         .contains("generation 1 version 1  LIVE").contains("generation 2 version 2  BUILDING");
 
-    CliRun resumed = CliRun.of(args("rebuild", "--blue-green", "--version", "2", "--verify"));
-    assertThat(resumed.exitCode()).as(resumed.output() + resumed.errors()).isZero();
-    assertThat(resumed.output()).contains("resumed from checkpoint 2,000")
+    assertThat(killAt("after-cut-over", "--verify")).contains("resumed from checkpoint 2,000")
         .contains("built        0 events up to position 2,000")
         .contains("cut over     to generation 2 (version 2) after the digest check");
-    assertThat(digestLine(resumed.output())).endsWith(reference);
-    assertReadersOnlySawTheReference();
-  }
-
-  @Test
-  void killedRightAfterTheCutOverCommitTheNewGenerationIsLiveAndWhole() throws Exception {
-    killAt("after-cut-over");
     assertThat(CliRun.of(args("generations", "list")).output())
         .contains("generation 1 version 1  RETIRED").contains("generation 2 version 2  LIVE");
     assertThat(digestLine(CliRun.of(args("digest")).output())).endsWith(reference);
@@ -180,40 +179,51 @@ class BlueGreenKillTest {
     assertThat(digestLine(CliRun.of(args("digest")).output())).endsWith(reference);
     assertReadersOnlySawTheReference();
   }
-
-  /** Runs the blue-green rebuild of version 2 in a child JVM, and SIGKILLs it at the step. */
-  private void killAt(String step) throws Exception {
+  /**
+   * Runs the blue-green rebuild of version 2 in a child JVM and SIGKILLs it at the step, once a
+   * reader has read meanwhile; returns what the child printed.
+   */
+  String killAt(String step, String... options) throws Exception {
     long readsBefore = reads.get();
+    List<String> command = new ArrayList<>(List.of("rebuild", "--blue-green", "--version", "2",
+        "--batch-size", "100", "--hold-at", step));
+    command.addAll(List.of(options));
     try (FollowProcess child = FollowProcess.start(directory.resolve(step.replace(':', '-')),
-        args("rebuild", "--blue-green", "--version", "2", "--batch-size", "100", "--hold-at",
-            step))) {
+        args(command.toArray(String[]::new)))) {
       await().atMost(DEADLINE).until(() -> child.output().contains("holding      at " + step)
           || !child.isAlive());
       assertThat(child.isAlive()).as(child.output()).isTrue();
       await().atMost(DEADLINE).until(() -> reads.get() > readsBefore + 2);
       child.kill();
       assertThat(child.isAlive()).isFalse();
-      assertThat(child.output()).doesNotContain("digest");
+      assertThat(child.output()).as("killed before it printed the digest").doesNotContain("digest       ");
+      return child.output();
     }
   }
 
-  private long checkpointOfGeneration(int generation) {
+  long checkpointOfGeneration(int generation) {
     return readerStore.loadState(ProjectionIds.generationKey(WorkloadProjection.PROJECTION_ID,
         generation)).map(ProjectionState::lastProcessedPosition).orElse(0L);
   }
 
-  private void assertReadersOnlySawTheReference() {
+  void assertReadersOnlySawTheReference() {
     long now = reads.get();
     await().atMost(DEADLINE).until(() -> reads.get() > now + 2);
     assertThat(seen).as("every digest a reader computed, over %d reads", reads.get())
         .containsExactly(reference);
   }
 
-  private String[] args(String... command) {
+  String reference() {
+    return reference;
+  }
+
+  /** The command line's arguments with the store's and (where the command reads) the source's. */
+  String[] args(String... command) {
     List<String> args = new ArrayList<>(List.of(command));
-    args.addAll(List.of("--store", url, "-P", "table-prefix=" + prefix));
+    args.addAll(List.of("--store", store.uri()));
+    store.properties().forEach((key, value) -> args.addAll(List.of("-P", key + "=" + value)));
     if (!command[0].equals("generations") && !command[0].equals("digest")) {
-      args.addAll(List.of("--source", url, "-S", "table-prefix=" + prefix));
+      args.addAll(List.of("--source", source, "-S", "table-prefix=" + sourcePrefix));
     }
     return args.toArray(String[]::new);
   }
