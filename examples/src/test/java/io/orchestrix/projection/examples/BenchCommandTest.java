@@ -7,9 +7,7 @@ import io.orchestrix.projection.spi.support.ProjectionStoreProviders;
 import io.orchestrix.projection.examples.workload.WorkloadProjection;
 import io.orchestrix.projection.spi.ProjectionStore;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,9 +60,8 @@ class BenchCommandTest {
     // (500 ms) a SIGKILL may lose the last acknowledged batches, always together with their checkpoint,
     // and the killed run might not have reached the file at all by the time it is killed.
     String store = h2("killed") + ";WRITE_DELAY=0";
-    Process child = new ProcessBuilder(javaBinary(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-        "-cp", System.getProperty("java.class.path"), ExamplesCli.class.getName(), "bench",
-        "--store", store, "--events", String.valueOf(EVENTS), "--batch-size", "100", "--progress")
+    Process child = new ProcessBuilder(ChildJvm.command(List.of("bench", "--store", store,
+        "--events", String.valueOf(EVENTS), "--batch-size", "100", "--progress")))
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .start();
     long seen = 0;
@@ -127,10 +124,6 @@ class BenchCommandTest {
     List<String> lines = new ArrayList<>(run.output().lines().filter(l -> l.startsWith("digest")).toList());
     assertThat(lines).as("one digest line in:%n%s", run.output()).hasSize(1);
     return lines.get(0);
-  }
-
-  private static String javaBinary() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
   private static CliRun cli(String... args) {

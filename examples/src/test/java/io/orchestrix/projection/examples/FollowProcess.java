@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -25,11 +24,7 @@ final class FollowProcess implements AutoCloseable {
 
   /** Starts {@code examples ARGS...} in a child JVM writing to {@code output}. */
   static FollowProcess start(Path output, String... args) {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-cp", System.getProperty("java.class.path"),
-        ExamplesCli.class.getName()));
-    command.addAll(List.of(args));
+    List<String> command = ChildJvm.command(List.of(args));
     try {
       return new FollowProcess(new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(output.toFile()).start(), output);

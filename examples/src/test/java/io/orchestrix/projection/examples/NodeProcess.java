@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,12 +37,7 @@ final class NodeProcess implements AutoCloseable {
 
   /** Starts {@code ExamplesCli} with these arguments in a child JVM named {@code name} in messages. */
   static NodeProcess start(String name, List<String> arguments) {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-XX:-UsePerfData", "-cp", System.getProperty("java.class.path"),
-        ExamplesCli.class.getName()));
-    command.addAll(arguments);
+    List<String> command = ChildJvm.command(arguments);
     try {
       return new NodeProcess(name, new ProcessBuilder(command).redirectErrorStream(true).start());
     } catch (IOException e) {

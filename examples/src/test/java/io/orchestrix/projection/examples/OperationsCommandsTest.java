@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orchestrix.projection.tck.TestServers;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -206,9 +204,9 @@ class OperationsCommandsTest {
     try {
       // create the tables first, so that the child and the append do not race to create them
       assertThat(cli("status", "--store", url, "-P", "table-prefix=" + prefix).exitCode()).isZero();
-      child = new ProcessBuilder(javaBinary(), "-cp", System.getProperty("java.class.path"),
-          ExamplesCli.class.getName(), "follow", "--store", url, "-P", "table-prefix=" + prefix,
-          "--source", url, "-S", "table-prefix=" + prefix, "--batch-size", "100")
+      child = new ProcessBuilder(ChildJvm.command(List.of("follow", "--store", url, "-P",
+          "table-prefix=" + prefix, "--source", url, "-S", "table-prefix=" + prefix,
+          "--batch-size", "100")))
           .redirectErrorStream(true)
           .start();
       LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -355,10 +353,6 @@ class OperationsCommandsTest {
         statement.execute("DROP TABLE IF EXISTS \"" + table + "\" CASCADE");
       }
     }
-  }
-
-  private static String javaBinary() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
   private static String digestLine(CliRun run) {
