@@ -8,7 +8,6 @@ import io.orchestrix.projection.ProjectionEngine;
 import io.orchestrix.projection.ProjectionIds;
 import io.orchestrix.projection.ProjectionState;
 import io.orchestrix.projection.examples.workload.OrderSummaryDocument;
-import io.orchestrix.projection.examples.workload.ReadModelDigest;
 import io.orchestrix.projection.examples.workload.WorkloadProjection;
 import io.orchestrix.projection.spi.ProjectionStore;
 import io.orchestrix.projection.spi.support.ProjectionStoreProviders;
@@ -18,10 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,10 +50,7 @@ abstract class BlueGreenKillContract {
   private String sourcePrefix;
   private Store store;
   ProjectionStore readerStore;
-  private final AtomicBoolean reading = new AtomicBoolean(true);
-  private final AtomicLong reads = new AtomicLong();
-  private final Set<String> seen = ConcurrentHashMap.newKeySet();
-  private Thread reader;
+  private DigestReader reader;
 
   /** Where the projection's store is, as the command line's {@code --store URI -P KEY=VALUE...}. */
   record Store(String uri, Map<String, String> properties) {}
@@ -87,21 +79,14 @@ abstract class BlueGreenKillContract {
     CliRun follow = CliRun.of(args("follow", "--until", String.valueOf(EVENTS)));
     assertThat(follow.exitCode()).as(follow.output() + follow.errors()).isZero();
     readerStore = ProjectionStoreProviders.open(store.uri(), store.properties());
-    ProjectionEngine engine = WorkloadProjection.engine(readerStore, 1_000);
-    reader = new Thread(() -> {
-      while (reading.get()) {
-        seen.add(ReadModelDigest.of(engine.readModel(OrderSummaryDocument.READ_MODEL)).toString());
-        reads.incrementAndGet();
-      }
-    }, "digest-reader");
-    reader.start();
+    reader = new DigestReader(WorkloadProjection.engine(readerStore, 1_000)
+        .readModel(OrderSummaryDocument.READ_MODEL));
   }
 
   @AfterEach
   void stopReaderAndCleanUp() throws Exception {
-    reading.set(false);
     if (reader != null) {
-      reader.join(30_000);
+      reader.close();
     }
     if (readerStore != null) {
       readerStore.close();
@@ -184,21 +169,11 @@ abstract class BlueGreenKillContract {
    * reader has read meanwhile; returns what the child printed.
    */
   String killAt(String step, String... options) throws Exception {
-    long readsBefore = reads.get();
     List<String> command = new ArrayList<>(List.of("rebuild", "--blue-green", "--version", "2",
         "--batch-size", "100", "--hold-at", step));
     command.addAll(List.of(options));
-    try (FollowProcess child = FollowProcess.start(directory.resolve(step.replace(':', '-')),
-        args(command.toArray(String[]::new)))) {
-      await().atMost(DEADLINE).until(() -> child.output().contains("holding      at " + step)
-          || !child.isAlive());
-      assertThat(child.isAlive()).as(child.output()).isTrue();
-      await().atMost(DEADLINE).until(() -> reads.get() > readsBefore + 2);
-      child.kill();
-      assertThat(child.isAlive()).isFalse();
-      assertThat(child.output()).as("killed before it printed the digest").doesNotContain("digest       ");
-      return child.output();
-    }
+    return FollowProcess.killWhenHolding(directory.resolve(step.replace(':', '-')), step, DEADLINE,
+        () -> reader.awaitMoreReads(DEADLINE), args(command.toArray(String[]::new)));
   }
 
   long checkpointOfGeneration(int generation) {
@@ -207,14 +182,7 @@ abstract class BlueGreenKillContract {
   }
 
   void assertReadersOnlySawTheReference() {
-    long now = reads.get();
-    await().atMost(DEADLINE).until(() -> reads.get() > now + 2);
-    assertThat(seen).as("every digest a reader computed, over %d reads", reads.get())
-        .containsExactly(reference);
-  }
-
-  String reference() {
-    return reference;
+    reader.assertOnlySaw(reference, DEADLINE);
   }
 
   /** The command line's arguments with the store's and (where the command reads) the source's. */

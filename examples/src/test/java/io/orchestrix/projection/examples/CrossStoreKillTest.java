@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.orchestrix.projection.ProjectionState;
-import io.orchestrix.projection.ReadModelView;
 import io.orchestrix.projection.core.StoreMigration;
 import io.orchestrix.projection.examples.workload.OrderSummaryDocument;
-import io.orchestrix.projection.examples.workload.ReadModelDigest;
 import io.orchestrix.projection.examples.workload.WorkloadProjection;
 import io.orchestrix.projection.spi.ProjectionStore;
 import io.orchestrix.projection.spi.support.ProjectionStoreProviders;
@@ -18,11 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,10 +48,7 @@ class CrossStoreKillTest {
   private ProjectionStore postgres;
   private ProjectionStore target;
   private StoreMigration migration;
-  private final AtomicBoolean reading = new AtomicBoolean(true);
-  private final AtomicLong reads = new AtomicLong();
-  private final Set<String> seen = ConcurrentHashMap.newKeySet();
-  private Thread reader;
+  private DigestReader reader;
 
   @BeforeAll
   static void referenceDigest() {
@@ -85,20 +76,12 @@ class CrossStoreKillTest {
         new StoreMigration.Side(postgres, WorkloadProjection.engine(postgres, 1_000)),
         new StoreMigration.Side(target, WorkloadProjection.engine(target, 1_000)),
         List.of(OrderSummaryDocument.READ_MODEL), Duration.ofMillis(100));
-    ReadModelView<OrderSummaryDocument> view = migration.readModel(OrderSummaryDocument.READ_MODEL);
-    reader = new Thread(() -> {
-      while (reading.get()) {
-        seen.add(ReadModelDigest.of(view).toString());
-        reads.incrementAndGet();
-      }
-    }, "digest-reader");
-    reader.start();
+    reader = new DigestReader(migration.readModel(OrderSummaryDocument.READ_MODEL));
   }
 
   @AfterEach
   void stopReaderAndCleanUp() throws Exception {
-    reading.set(false);
-    reader.join(30_000);
+    reader.close();
     postgres.close();
     target.close();
     GenerationsCommandTest.dropTables(url, prefix);
@@ -149,17 +132,9 @@ class CrossStoreKillTest {
 
   /** Runs the move into Redis in a child JVM, and SIGKILLs it at the step. */
   private void killAt(String step) throws Exception {
-    long readsBefore = reads.get();
-    try (FollowProcess child = FollowProcess.start(directory.resolve(step.replace(':', '-')),
-        args("rebuild", "--verify", "--batch-size", "100", "--hold-at", step))) {
-      await().atMost(DEADLINE).until(() -> child.output().contains("holding      at " + step)
-          || !child.isAlive());
-      assertThat(child.isAlive()).as(child.output()).isTrue();
-      await().atMost(DEADLINE).until(() -> reads.get() > readsBefore + 2);
-      child.kill();
-      assertThat(child.isAlive()).isFalse();
-      assertThat(child.output()).doesNotContain("digest");
-    }
+    FollowProcess.killWhenHolding(directory.resolve(step.replace(':', '-')), step, DEADLINE,
+        () -> reader.awaitMoreReads(DEADLINE),
+        args("rebuild", "--verify", "--batch-size", "100", "--hold-at", step));
   }
 
   private long targetCheckpoint() {
@@ -168,10 +143,7 @@ class CrossStoreKillTest {
   }
 
   private void assertReadersOnlySawTheReference() {
-    long now = reads.get();
-    await().atMost(DEADLINE).until(() -> reads.get() > now + 2);
-    assertThat(seen).as("every digest a reader computed, over %d reads", reads.get())
-        .containsExactly(reference);
+    reader.assertOnlySaw(reference, DEADLINE);
   }
 
   private String[] args(String... command) {

@@ -1,10 +1,14 @@
 package io.orchestrix.projection.examples;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -30,6 +34,26 @@ final class FollowProcess implements AutoCloseable {
           .redirectOutput(output.toFile()).start(), output);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + command, e);
+    }
+  }
+
+  /**
+   * Runs a command given {@code --hold-at STEP} in a child JVM, waits until it prints that it holds
+   * at the step, runs {@code whileHeld}, then kills it with SIGKILL; returns what it printed, which
+   * has no digest line (the command never finished).
+   */
+  static String killWhenHolding(Path output, String step, Duration deadline, Runnable whileHeld,
+      String... args) throws InterruptedException {
+    try (FollowProcess child = start(output, args)) {
+      await().atMost(deadline).until(() -> child.output().contains("holding      at " + step)
+          || !child.isAlive());
+      assertThat(child.isAlive()).as(child.output()).isTrue();
+      whileHeld.run();
+      child.kill();
+      assertThat(child.isAlive()).isFalse();
+      assertThat(child.output()).as("killed before it printed the digest")
+          .doesNotContain("digest       ");
+      return child.output();
     }
   }
 

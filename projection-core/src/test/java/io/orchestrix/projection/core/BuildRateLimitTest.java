@@ -1,5 +1,6 @@
 package io.orchestrix.projection.core;
 
+import static io.orchestrix.projection.core.BuildPauseTest.TOTALS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -7,7 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.orchestrix.projection.EventEnvelope;
 import io.orchestrix.projection.HandlerContext;
 import io.orchestrix.projection.ProjectionEngine;
-import io.orchestrix.projection.ReadModel;
+import io.orchestrix.projection.core.BuildPauseTest.Total;
 import io.orchestrix.projection.core.Fixtures.Deposited;
 import io.orchestrix.projection.core.Fixtures.Opened;
 import java.time.Duration;
@@ -25,11 +26,6 @@ import org.junit.jupiter.api.Test;
 class BuildRateLimitTest {
 
   private static final Duration DEADLINE = Duration.ofSeconds(120);
-
-  record Total(String id, long balance, String version) {}
-
-  static final ReadModel<Total> TOTALS = ReadModel.builder("total", Total.class)
-      .id(Total::id).build();
 
   private final InMemoryEventLog log = new InMemoryEventLog();
   private final InMemoryProjectionStateStore store = new InMemoryProjectionStateStore();

@@ -138,14 +138,19 @@ class BlueGreenRebuildTest {
 
   private void rollingDeployment(DataSource dataSource) {
     node(dataSource, V1.class).run(a -> {
-      JdbcEventStore events = a.getBean(JdbcEventStore.class);
-      long head = 0;
-      for (int i = 0; i < NOTES; i++) {
-        head = events.append("note-" + i, 0, List.of(new NoteWritten("note-" + i, "text " + i)));
-      }
-      a.getBean(ReadYourWrites.class).await(head);
-      node(dataSource, V2.class).run(b -> deployVersion2(a, b, events));
+      appendNotes(a);
+      node(dataSource, V2.class).run(b -> deployVersion2(a, b, a.getBean(JdbcEventStore.class)));
     });
+  }
+
+  /** Appends the notes and waits until the node has processed them. */
+  private static void appendNotes(AssertableApplicationContext node) {
+    JdbcEventStore events = node.getBean(JdbcEventStore.class);
+    long head = 0;
+    for (int i = 0; i < NOTES; i++) {
+      head = events.append("note-" + i, 0, List.of(new NoteWritten("note-" + i, "text " + i)));
+    }
+    node.getBean(ReadYourWrites.class).await(head);
   }
 
   private void deployVersion2(AssertableApplicationContext a, AssertableApplicationContext b,
@@ -213,14 +218,7 @@ class BlueGreenRebuildTest {
   @Test
   void theBuildRateLimitPropertyHoldsANewGenerationsBuildToItsPace() {
     try (HikariDataSource dataSource = StarterTestDataSources.h2()) {
-      node(dataSource, V1.class).run(a -> {
-        JdbcEventStore events = a.getBean(JdbcEventStore.class);
-        long head = 0;
-        for (int i = 0; i < NOTES; i++) {
-          head = events.append("note-" + i, 0, List.of(new NoteWritten("note-" + i, "text " + i)));
-        }
-        a.getBean(ReadYourWrites.class).await(head);
-      });
+      node(dataSource, V1.class).run(BlueGreenRebuildTest::appendNotes);
       long started = System.nanoTime();
       node(dataSource, V2.class).withPropertyValues("orchestrix.projections.batch-size=5",
           "orchestrix.projections.generations.build-rate-limit=100",
