@@ -63,9 +63,7 @@ abstract class BlueGreenKillContract {
 
   @BeforeAll
   static void referenceDigest() {
-    CliRun bench = CliRun.of("bench", "--store", "memory:", "--events", String.valueOf(EVENTS));
-    assertThat(bench.exitCode()).as(bench.output()).isZero();
-    reference = digestLine(bench.output()).substring("digest       ".length());
+    reference = MultiNodeCluster.referenceDigest(EVENTS).substring("digest       ".length());
   }
 
   @BeforeEach

@@ -164,6 +164,11 @@ final class MultiNodeCluster implements AutoCloseable {
 
   /** The digest line of one node, {@code bench --store memory:}, for the same number of events. */
   String referenceDigest() {
+    return referenceDigest(events);
+  }
+
+  /** The digest line of {@code bench --store memory:} for this many events, computed once. */
+  static String referenceDigest(int events) {
     return REFERENCE_DIGESTS.computeIfAbsent(events, n -> {
       CliRun bench = CliRun.of("bench", "--store", "memory:", "--events", String.valueOf(n));
       assertThat(bench.exitCode()).as(bench.output() + bench.errors()).isZero();
