@@ -25,10 +25,7 @@ import org.jspecify.annotations.Nullable;
  * set twice keeps the last; one never set keeps the default its setter names.
  *
  * <pre>{@code
- * ProjectionEngine engine = Projections.engine("order-summary")
- *     .store(new InMemoryProjectionStateStore())
- *     .readModel(ORDERS)
- *     .build();
+ * ProjectionEngine engine = Projections.engine("orders").store(store).readModel(ORDERS).build();
  * }</pre>
  */
 public final class ProjectionEngineBuilder {
@@ -99,9 +96,8 @@ public final class ProjectionEngineBuilder {
    */
   public <T> ProjectionEngineBuilder prefetch(
       ReadModel<T> readModel, Function<EventEnvelope<?>, @Nullable String> documentIdOfEvent) {
-    Objects.requireNonNull(readModel, "readModel must not be null");
-    Objects.requireNonNull(documentIdOfEvent, "documentIdOfEvent must not be null");
-    settings.prefetch.put(readModel, documentIdOfEvent);
+    settings.prefetch.put(EngineSettingChecks.notNull(readModel, "readModel"),
+        EngineSettingChecks.notNull(documentIdOfEvent, "documentIdOfEvent"));
     return this;
   }
 
@@ -141,7 +137,8 @@ public final class ProjectionEngineBuilder {
   }
 
   /**
-   * Sets where to record metrics (see {@link io.orchestrix.projection.MetricNames}). Default: none, nothing is recorded.
+   * Sets where to record metrics (see {@link io.orchestrix.projection.MetricNames}). Default: none,
+   * nothing is recorded.
    *
    * @param meterRegistry the registry the engine's meters are registered in
    * @return this builder
@@ -161,7 +158,8 @@ public final class ProjectionEngineBuilder {
    * @return this builder
    */
   public ProjectionEngineBuilder observationRegistry(ObservationRegistry observationRegistry) {
-    settings.observationRegistry = EngineSettingChecks.notNull(observationRegistry, "observationRegistry");
+    settings.observationRegistry =
+        EngineSettingChecks.notNull(observationRegistry, "observationRegistry");
     return this;
   }
 

@@ -25,11 +25,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One projection's thread inside a runner: claim, read a page after the checkpoint, submit it, repeat;
  * wait when caught up. The engine decides what a failure means ({@link BatchOutcome}); this thread
- * only waits, reschedules and reports, through its {@link FailureResponse}; a generation being
- * built under a rate limit also waits before each page as its session says; a handler retry after
+ * only waits, reschedules and reports, through its {@link FailureResponse}: a handler retry after
  * the policy's delay, a store outage or fencing conflict with backoff for as long as it lasts (at
  * start-up up to the runner's limit), a stop at a failed event or a fatal error by holding until an
- * operator resumes. Whatever ends the thread
+ * operator resumes. A generation built under a rate limit also waits before each page for as long
+ * as its session says. Whatever ends the thread
  * unexpectedly is reported as {@link RunState#FAILED} with its cause. Status never touches the store.
  */
 public final class TrackingWorker implements ProjectionWorker {
