@@ -221,15 +221,15 @@ class BlueGreenRebuildTest {
       node(dataSource, V1.class).run(BlueGreenRebuildTest::appendNotes);
       long started = System.nanoTime();
       node(dataSource, V2.class).withPropertyValues("orchestrix.projections.batch-size=5",
-          "orchestrix.projections.generations.build-rate-limit=100",
+          "orchestrix.projections.generations.build-rate-limit=40",
           "orchestrix.projections.generations.cut-over-lag=0",
           "orchestrix.projections.generations.build-on-start=true",
           "orchestrix.projections.generations.automatic-cut-over=true").run(b -> {
             await().atMost(DEADLINE).until(() -> b.getBean(ProjectionEngines.class).engine("shelf")
                 .generations().live().number() == 2);
-            // 8 batches of 5 at 100 events/s: each batch after the first waits 50 ms for its turn
+            // 8 batches of 5 at 40 events/s: each batch after the first waits 125 ms for its turn
             assertThat(Duration.ofNanos(System.nanoTime() - started))
-                .isGreaterThanOrEqualTo(Duration.ofMillis(7 * 50));
+                .isGreaterThanOrEqualTo(Duration.ofMillis(7 * 125));
             assertThat(all(view(b))).hasSize(NOTES)
                 .allSatisfy(s -> assertThat(s.version()).isEqualTo("2"));
           });
