@@ -127,6 +127,9 @@ final class FollowCommand implements Callable<Integer> {
 
   private enum Outcome { REACHED, SIGNALLED, FAILED }
 
+  /** Why the projection failed, as its status said when it did. */
+  private @Nullable String failure;
+
   @Override
   public Integer call() throws InterruptedException {
     store.requireWorkloadProjection(spec.commandLine());
@@ -235,7 +238,7 @@ final class FollowCommand implements Callable<Integer> {
       out.flush();
       if (outcome == Outcome.FAILED) {
         spec.commandLine().getErr().println("error: projection " + engine.projectionId()
-            + " failed after checkpoint " + last.position() + ": " + last.lastError()
+            + " failed after checkpoint " + last.position() + ": " + failure
             + "; inspect it with status and dead-letters, or follow with --dead-letter-after");
         return 1;
       }
@@ -333,6 +336,7 @@ final class FollowCommand implements Callable<Integer> {
         return Outcome.REACHED;
       }
       if (status.state() == ProjectionStatus.RunState.FAILED) {
+        failure = status.lastError();
         return Outcome.FAILED;
       }
       if (stopRequested.await(50, TimeUnit.MILLISECONDS)) {

@@ -1,12 +1,13 @@
 package io.orchestrix.projection.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
+import io.orchestrix.projection.FailureKind;
 import io.orchestrix.projection.jdbc.support.JdbcDatabase;
 import io.orchestrix.projection.jdbc.support.SqlDialect;
+import io.orchestrix.projection.jdbc.support.SqlFailures;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A node stopped in the middle of a transaction (a long GC pause, {@code SIGSTOP}) must not keep its
  * row locks for as long as it is stopped, or no other node could take its partitions over: the server
- * ends a session idle inside a transaction after {@link SqlDialect#STALLED_TRANSACTION_SECONDS}.
+ * ends a session idle inside a transaction after {@link SqlDialect#STALLED_TRANSACTION_SECONDS}. What
+ * the client then gets when it resumes is an outage, which its runner retries on a new connection.
  */
 @DisplayName("JDBC pools: the server ends a transaction its client has stalled in")
 class StalledTransactionTest {
@@ -51,9 +53,13 @@ class StalledTransactionTest {
       await("the server ends the stalled session").atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(100))
           .until(() -> sessions(observer, sessionsWithId, id) == 0);
-      assertThatThrownBy(() -> stalled.createQuery("SELECT 1").mapTo(Integer.class).one())
-          .as("the stalled client finds its transaction gone when it resumes")
-          .isInstanceOf(Exception.class);
+      Throwable resumed = catchThrowable(() -> stalled.createQuery("SELECT 1").mapTo(Integer.class)
+          .one());
+      assertThat(resumed).as("the stalled client finds its transaction gone when it resumes")
+          .isInstanceOf(RuntimeException.class);
+      // a runner retries it on a new connection rather than stopping the projection
+      assertThat(SqlFailures.translate(database.dialect(), "reading", url, null,
+          (RuntimeException) resumed).kind()).as("%s", resumed).isEqualTo(FailureKind.TRANSIENT);
       // closing returns the dead connection to the pool, which drops it; what the driver says
       // about the lost session then is of no interest here
       catchThrowable(stalled::close);

@@ -5,6 +5,7 @@ import io.orchestrix.projection.ProjectionException;
 import io.orchestrix.projection.ProjectionStatus.RunState;
 import io.orchestrix.projection.StoreException;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,11 +102,24 @@ final class FailureResponse {
     }
   }
 
-  private void fail(ProjectionException failure, String message) {
+  private void fail(ProjectionException failure, @Nullable String message) {
+    if (message == null) {
+      message = described(failure);
+    }
     status.error(message);
     status.state(RunState.FAILED);
     LOG.error("projection '{}' stopped and waits for an operator: {}", projectionId, message,
         failure);
     control.holdAfterFailure();
+  }
+
+  /** A failure without a message, by its type and its causes', so that a status always says why. */
+  private static String described(Throwable failure) {
+    StringBuilder described = new StringBuilder(failure.getClass().getName());
+    for (Throwable cause = failure.getCause(); cause != null && described.length() < 1_000;
+        cause = cause.getCause()) {
+      described.append(", caused by ").append(cause);
+    }
+    return described.toString();
   }
 }

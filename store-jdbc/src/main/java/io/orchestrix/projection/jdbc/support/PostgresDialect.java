@@ -36,6 +36,18 @@ final class PostgresDialect implements SqlDialect {
         + "s'");
   }
 
+  /**
+   * Adds the two ways the limits above end a stalled client's work: its session ended while idle in a
+   * transaction ({@code 25P03}, what a writer paused past {@link #STALLED_TRANSACTION_SECONDS} finds
+   * when it resumes) and a statement cancelled by the statement timeout ({@code 57014}). Both leave
+   * the database as it was before the transaction, and a new attempt on a new connection may succeed.
+   */
+  @Override
+  public boolean isTransient(SQLException error) {
+    return SqlDialect.super.isTransient(error) || "25P03".equals(error.getSQLState())
+        || "57014".equals(error.getSQLState());
+  }
+
   /** {@code SET LOCAL statement_timeout}: a stalled statement of a commit or claim is ended. */
   @Override
   public Optional<String> boundedStatements() {
